@@ -1,0 +1,134 @@
+import net from 'node:net';
+
+/**
+ * The one adapter that hides the two drivers (postgres.js for a Postgres server, PGlite embedded).
+ * The broker engine only sees this interface and never branches on the driver.
+ *
+ * Normalised across drivers: int8 arrives as a JS number (offsets stay far below 2^53), bytea as a
+ * Uint8Array (Buffer on postgres.js, a plain Uint8Array on PGlite), results as an array of rows.
+ */
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  /** A parameterised statement ($1, $2, ...). Never interpolate user text into `text`. */
+  query<R extends object = Row>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Binary COPY of pre-encoded rows (see db/copy-binary.ts). `table` and `columns` must be generated identifiers. */
+  copyIn(table: string, columns: readonly string[], data: Uint8Array): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly driver: 'postgres' | 'pglite';
+  /** Where the data lives, safe to log (no password). */
+  readonly description: string;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel; returns the function that stops listening. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Applies pending drizzle-kit migrations; safe when several processes start at once. */
+  migrate(migrationsFolder: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent, PGlite in `dataDir` (or in memory when dataDir is 'memory://'). */
+  url?: string;
+  dataDir?: string;
+  poolSize?: number;
+}
+
+/** Advisory lock key serialising migrations across processes ("brook" in ASCII). */
+export const MIGRATION_LOCK_KEY = 0x62726f6f6b;
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+export function copySql(table: string, columns: readonly string[], source: string): string {
+  // Identifiers here come from code (generated from ids), but refuse anything that is not a plain identifier.
+  for (const id of [table, ...columns]) {
+    if (!IDENTIFIER.test(id)) throw new Error(`refusing unsafe identifier in COPY: ${JSON.stringify(id)}`);
+  }
+  return `COPY ${table} (${columns.map((c) => `"${c}"`).join(', ')}) FROM ${source} WITH (FORMAT binary)`;
+}
+
+/** Strips the password from a connection URL so it can be logged. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres (unparseable URL)';
+  }
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  const { openPglite } = await import('./pglite');
+  return openPglite(options.dataDir ?? './.data/pglite');
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const { default: postgres } = await import('postgres');
+  const sql = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    connection: { application_name: 'brook' },
+    types: {
+      // int8 as a JS number: offsets and timestamps in ms stay well inside 2^53.
+      int8: { to: 20, from: [20], serialize: (x: unknown) => String(x), parse: (x: string) => Number(x) },
+    },
+    // postgres.js never sets TCP_NODELAY; without it a small COPY waits 40-90 ms for its last packet.
+    socket: (opts: { host: string[]; port: number[]; path?: string }) =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const s = opts.path ? net.connect(opts.path) : net.connect(opts.port[0], opts.host[0]);
+        s.setNoDelay(true);
+        Object.assign(s, { host: opts.host[0], port: opts.port[0] });
+        s.once('connect', () => resolve(s));
+        s.once('error', reject);
+      }),
+  } as Parameters<typeof postgres>[1]);
+
+  type Sql = typeof sql;
+  const wrap = (conn: Sql | Parameters<Parameters<Sql['begin']>[0]>[0]): Queryable => ({
+    async query<R extends object>(text: string, params: readonly unknown[] = []) {
+      return (await conn.unsafe(text, params as never[], { prepare: true })) as unknown as R[];
+    },
+    async copyIn(table, columns, data) {
+      const writable = await conn.unsafe(copySql(table, columns, 'STDIN')).writable();
+      await new Promise<void>((resolve, reject) => {
+        // Without an error listener a failed COPY would crash the process.
+        writable.once('error', reject);
+        writable.once('finish', resolve);
+        writable.end(data);
+      });
+    },
+  });
+  const root = wrap(sql);
+
+  return {
+    driver: 'postgres',
+    description: describeUrl(url),
+    query: root.query,
+    copyIn: root.copyIn,
+    async transaction(fn) {
+      return (await sql.begin((tx) => fn(wrap(tx)))) as Awaited<ReturnType<typeof fn>>;
+    },
+    async listen(channel, onPayload) {
+      const sub = await sql.listen(channel, onPayload);
+      return () => sub.unlisten();
+    },
+    async migrate(migrationsFolder) {
+      // One dedicated connection holding a session advisory lock, so concurrent start-ups apply migrations once.
+      const one = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await one.unsafe('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        const { drizzle } = await import('drizzle-orm/postgres-js');
+        const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+        await migrate(drizzle(one), { migrationsFolder });
+      } finally {
+        await one.end({ timeout: 5 });
+      }
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,9 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Database drivers load native sockets and WASM files from their own package folders: keep them out of the bundle.
+  serverExternalPackages: ['@electric-sql/pglite', 'postgres', 'prom-client'],
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default nextConfig;

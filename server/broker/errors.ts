@@ -1,0 +1,67 @@
+/**
+ * Kafka's error table (the subset Brook can raise), with the protocol's numeric codes, and the one
+ * error type the engine throws. The tRPC edge maps these to HTTP codes and keeps the Kafka name.
+ */
+export const KAFKA_ERRORS = {
+  UNKNOWN_SERVER_ERROR: { code: -1, retriable: false },
+  OFFSET_OUT_OF_RANGE: { code: 1, retriable: false },
+  CORRUPT_MESSAGE: { code: 2, retriable: true },
+  UNKNOWN_TOPIC_OR_PARTITION: { code: 3, retriable: true },
+  INVALID_FETCH_SIZE: { code: 4, retriable: false },
+  REQUEST_TIMED_OUT: { code: 7, retriable: true },
+  MESSAGE_TOO_LARGE: { code: 10, retriable: false },
+  OFFSET_METADATA_TOO_LARGE: { code: 12, retriable: false },
+  COORDINATOR_NOT_AVAILABLE: { code: 15, retriable: true },
+  INVALID_TOPIC_EXCEPTION: { code: 17, retriable: false },
+  RECORD_LIST_TOO_LARGE: { code: 18, retriable: false },
+  ILLEGAL_GENERATION: { code: 22, retriable: false },
+  INVALID_GROUP_ID: { code: 24, retriable: false },
+  UNKNOWN_MEMBER_ID: { code: 25, retriable: false },
+  INVALID_SESSION_TIMEOUT: { code: 26, retriable: false },
+  REBALANCE_IN_PROGRESS: { code: 27, retriable: false },
+  INVALID_COMMIT_OFFSET_SIZE: { code: 28, retriable: false },
+  INVALID_TIMESTAMP: { code: 32, retriable: false },
+  TOPIC_ALREADY_EXISTS: { code: 36, retriable: false },
+  INVALID_PARTITIONS: { code: 37, retriable: false },
+  INVALID_REPLICATION_FACTOR: { code: 38, retriable: false },
+  INVALID_CONFIG: { code: 40, retriable: false },
+  INVALID_REQUEST: { code: 42, retriable: false },
+  POLICY_VIOLATION: { code: 44, retriable: false },
+  NON_EMPTY_GROUP: { code: 68, retriable: false },
+  GROUP_ID_NOT_FOUND: { code: 69, retriable: false },
+  INVALID_RECORD: { code: 87, retriable: false },
+  FENCED_MEMBER_EPOCH: { code: 110, retriable: false },
+  UNSUPPORTED_ASSIGNOR: { code: 112, retriable: false },
+  STALE_MEMBER_EPOCH: { code: 113, retriable: false },
+} as const;
+
+export type KafkaErrorName = keyof typeof KAFKA_ERRORS;
+
+export class BrokerError extends Error {
+  readonly kafkaName: KafkaErrorName;
+  readonly kafkaCode: number;
+  readonly retriable: boolean;
+
+  constructor(kafkaName: KafkaErrorName, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BrokerError';
+    this.kafkaName = kafkaName;
+    this.kafkaCode = KAFKA_ERRORS[kafkaName].code;
+    this.retriable = KAFKA_ERRORS[kafkaName].retriable;
+  }
+}
+
+export function isBrokerError(err: unknown, kafkaName?: KafkaErrorName): err is BrokerError {
+  return err instanceof BrokerError && (kafkaName === undefined || err.kafkaName === kafkaName);
+}
+
+/** Postgres SQLSTATE of a driver error, if any (both drivers expose `code`). */
+export function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Postgres: relation does not exist (a partition's log table dropped or not yet created). */
+export const UNDEFINED_TABLE = '42P01';
+export const UNIQUE_VIOLATION = '23505';
+export const LOCK_NOT_AVAILABLE = '55P03';

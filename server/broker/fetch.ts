@@ -1,0 +1,114 @@
+import type { Queryable } from '@/db/client';
+import { BrokerError } from './errors';
+import { offsetForTimestamp, readLog, readWatermarks, type StoredRecord } from './log/read';
+import { recordBytes } from './log/record-codec';
+import { unknownPartition, type TopicMetadata, type TopicMetadataCache } from './topics/metadata';
+import type { Wakeup } from './wakeup';
+
+export interface FetchRequest {
+  topic: string;
+  partition: number;
+  offset: number;
+  maxRecords?: number;
+  maxBytes?: number;
+  /** Long poll: wait up to this long for records past `offset` (0 returns at once). */
+  maxWaitMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface FetchResult {
+  records: StoredRecord[];
+  highWatermark: number;
+  logStartOffset: number;
+}
+
+export interface FetchDeps {
+  db: Queryable;
+  topics: TopicMetadataCache;
+  wakeup: Wakeup;
+  now: () => number;
+}
+
+export const FETCH_LIMITS = { maxRecords: 10_000, maxBytes: 64 * 1024 * 1024, maxWaitMs: 30_000 } as const;
+export const FETCH_DEFAULTS = { maxRecords: 500, maxBytes: 1024 * 1024, maxWaitMs: 0 } as const;
+
+export async function resolvePartition(topics: TopicMetadataCache, topic: string, partition: number): Promise<{ meta: TopicMetadata; partitionId: number }> {
+  let meta = await topics.get(topic);
+  if (!Number.isInteger(partition) || partition < 0) throw unknownPartition(meta, partition);
+  if (partition >= meta.partitionIds.length) meta = await topics.refresh(topic);
+  if (partition >= meta.partitionIds.length) throw unknownPartition(meta, partition);
+  return { meta, partitionId: meta.partitionIds[partition] };
+}
+
+export async function fetchRecords(deps: FetchDeps, req: FetchRequest): Promise<FetchResult> {
+  const maxRecords = req.maxRecords ?? FETCH_DEFAULTS.maxRecords;
+  const maxBytes = req.maxBytes ?? FETCH_DEFAULTS.maxBytes;
+  const maxWaitMs = req.maxWaitMs ?? FETCH_DEFAULTS.maxWaitMs;
+  checkRange('maxRecords', maxRecords, 1, FETCH_LIMITS.maxRecords);
+  checkRange('maxBytes', maxBytes, 1, FETCH_LIMITS.maxBytes);
+  checkRange('maxWaitMs', maxWaitMs, 0, FETCH_LIMITS.maxWaitMs);
+  if (!Number.isSafeInteger(req.offset) || req.offset < 0) {
+    throw new BrokerError('OFFSET_OUT_OF_RANGE', `Fetch offset ${req.offset} is not a valid offset.`);
+  }
+  const { meta, partitionId } = await resolvePartition(deps.topics, req.topic, req.partition);
+  const deadline = deps.now() + maxWaitMs;
+
+  for (;;) {
+    const slice = await readLog(deps.db, partitionId, req.offset, maxRecords);
+    if (!slice) {
+      deps.topics.invalidate(req.topic);
+      throw unknownPartition(meta, req.partition);
+    }
+    if (req.offset < slice.logStartOffset || req.offset > slice.highWatermark) {
+      throw new BrokerError(
+        'OFFSET_OUT_OF_RANGE',
+        `Offset ${req.offset} is out of range for ${req.topic}-${req.partition}: valid offsets are ${slice.logStartOffset} to ${slice.highWatermark}.`,
+      );
+    }
+    if (slice.records.length > 0 || maxWaitMs === 0 || deps.now() >= deadline || req.signal?.aborted) {
+      return { records: limitBytes(slice.records, maxBytes), highWatermark: slice.highWatermark, logStartOffset: slice.logStartOffset };
+    }
+    await deps.wakeup.waitFor(partitionId, Math.max(req.offset, slice.highWatermark), deadline, req.signal);
+  }
+}
+
+/** Like Kafka, the first record is returned even if it alone is larger than maxBytes. */
+function limitBytes(records: StoredRecord[], maxBytes: number): StoredRecord[] {
+  let total = 0;
+  for (let i = 0; i < records.length; i++) {
+    total += recordBytes(records[i]);
+    if (total > maxBytes && i > 0) return records.slice(0, i);
+  }
+  return records;
+}
+
+function checkRange(name: string, value: number, min: number, max: number) {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new BrokerError('INVALID_REQUEST', `${name} must be an integer between ${min} and ${max}; got ${value}.`);
+  }
+}
+
+export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
+
+export interface ListOffsetsResult {
+  /** null when asked for a timestamp later than every record's (Kafka returns offset -1 then). */
+  offset: number | null;
+  /** For a timestamp query, the found record's own timestamp. */
+  timestamp: number | null;
+  logStartOffset: number;
+  highWatermark: number;
+}
+
+/** Kafka's ListOffsets: earliest, latest, or the first offset whose timestamp is >= T. */
+export async function listOffsets(deps: FetchDeps, topic: string, partition: number, spec: OffsetSpec): Promise<ListOffsetsResult> {
+  const { meta, partitionId } = await resolvePartition(deps.topics, topic, partition);
+  const marks = await readWatermarks(deps.db, partitionId);
+  if (!marks) throw unknownPartition(meta, partition);
+  if (spec === 'earliest') return { offset: marks.logStartOffset, timestamp: null, ...marks };
+  if (spec === 'latest') return { offset: marks.highWatermark, timestamp: null, ...marks };
+  if (!Number.isSafeInteger(spec.timestamp) || spec.timestamp < 0) {
+    throw new BrokerError('INVALID_TIMESTAMP', `Timestamp ${spec.timestamp} must be a non-negative integer (ms since epoch).`);
+  }
+  const hit = await offsetForTimestamp(deps.db, partitionId, spec.timestamp);
+  return { offset: hit?.offset ?? null, timestamp: hit?.timestamp ?? null, ...marks };
+}

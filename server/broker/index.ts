@@ -1,0 +1,132 @@
+import type { Database } from '@/db/client';
+import type { ConfigInput } from './configs';
+import { fetchRecords, listOffsets, type FetchDeps, type FetchRequest, type OffsetSpec } from './fetch';
+import { appendToLog } from './log/append';
+import { AppendQueue } from './log/append-queue';
+import { SegmentCoverage } from './log/segments';
+import { StickyPartitioner } from './partitioner';
+import { produce, type ProduceDeps, type ProduceRecord } from './produce';
+import * as admin from './topics/admin';
+import { TopicMetadataCache } from './topics/metadata';
+import { Wakeup } from './wakeup';
+
+export { BrokerError, isBrokerError, KAFKA_ERRORS, type KafkaErrorName } from './errors';
+export type { ProduceRecord, ProduceResult } from './produce';
+export type { FetchRequest, FetchResult, ListOffsetsResult, OffsetSpec } from './fetch';
+export type { TopicDescription, TopicSummary, PartitionDescription } from './topics/admin';
+export type { StoredRecord } from './log/read';
+export { decodeHeaders, type RecordHeader } from './log/record-codec';
+
+export interface BrokerOptions {
+  /** Merge concurrent appends to one partition into one transaction (default on). */
+  coalesce?: boolean;
+  /** How long this process trusts its cached topic metadata (ms). */
+  metadataTtlMs?: number;
+  /** Long-poll re-check period, the bound on delivery delay if a NOTIFY is missed (ms). */
+  recheckMs?: number;
+  /** The clock; tests pass their own. */
+  now?: () => number;
+}
+
+/**
+ * The broker engine: the facade every caller uses (tRPC routers, background services, examples).
+ * It imports neither Next nor tRPC. All state that matters lives in Postgres; what is kept here
+ * (metadata cache, segment coverage, the append queue, waiters) is per-process and only speeds things up.
+ */
+export class Broker {
+  readonly topicCache: TopicMetadataCache;
+  readonly coverage = new SegmentCoverage();
+  readonly wakeup: Wakeup;
+  private readonly queue: AppendQueue;
+  private readonly sticky = new StickyPartitioner();
+  private readonly produceDeps: ProduceDeps;
+  private readonly fetchDeps: FetchDeps;
+  readonly now: () => number;
+  private started = false;
+
+  constructor(
+    readonly db: Database,
+    options: BrokerOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.topicCache = new TopicMetadataCache(db, options.metadataTtlMs ?? 2000);
+    this.wakeup = new Wakeup(db, options.recheckMs ?? 500);
+    this.queue = new AppendQueue((batches) => appendToLog(db, batches, this.coverage), {
+      coalesce: options.coalesce ?? true,
+      maxRecords: 50_000,
+      maxBytes: 16 * 1024 * 1024,
+    });
+    this.produceDeps = {
+      topics: this.topicCache,
+      sticky: this.sticky,
+      append: (batches) => this.queue.append(batches),
+      appended: (pid, hw) => this.wakeup.advanced(pid, hw),
+      now: this.now,
+    };
+    this.fetchDeps = { db, topics: this.topicCache, wakeup: this.wakeup, now: this.now };
+  }
+
+  /** Starts listening for appends from other processes (long-poll wake-ups). */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.wakeup.start();
+  }
+
+  async close(): Promise<void> {
+    await this.queue.drained();
+    await this.wakeup.stop();
+  }
+
+  // --- topics -----------------------------------------------------------------------------------
+
+  async createTopic(input: { name: string; partitions: number; configs?: ConfigInput }) {
+    const result = await admin.createTopic(this.db, input);
+    this.topicCache.invalidate(input.name);
+    return result;
+  }
+
+  listTopics() {
+    return admin.listTopics(this.db);
+  }
+
+  describeTopic(name: string) {
+    return admin.describeTopic(this.db, name);
+  }
+
+  async deleteTopic(name: string) {
+    this.topicCache.invalidate(name);
+    await admin.deleteTopic(this.db, name);
+    this.topicCache.invalidate(name);
+  }
+
+  async alterTopicConfigs(name: string, configs: ConfigInput) {
+    const result = await admin.alterTopicConfigs(this.db, name, configs);
+    this.topicCache.invalidate(name);
+    return result;
+  }
+
+  async addPartitions(name: string, count: number) {
+    const result = await admin.addPartitions(this.db, name, count);
+    this.topicCache.invalidate(name);
+    return result;
+  }
+
+  // --- records ----------------------------------------------------------------------------------
+
+  produce(topic: string, records: readonly ProduceRecord[]) {
+    return produce(this.produceDeps, topic, records);
+  }
+
+  fetch(req: FetchRequest) {
+    return fetchRecords(this.fetchDeps, req);
+  }
+
+  listOffsets(topic: string, partition: number, spec: OffsetSpec) {
+    return listOffsets(this.fetchDeps, topic, partition, spec);
+  }
+}
+
+export function createBroker(db: Database, options?: BrokerOptions): Broker {
+  return new Broker(db, options);
+}

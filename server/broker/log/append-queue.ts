@@ -1,0 +1,101 @@
+import type { AppendBatch, AppendResult } from './append';
+
+/**
+ * Write coalescing. Concurrent single-partition appends that reach one partition in this process are
+ * merged into one transaction: while a partition's transaction is in flight, new batches wait and then
+ * go together in the next one. 64 clients sending one record each pay a handful of commits, not 64.
+ * Multi-partition requests keep their own transaction (they must be atomic as a whole).
+ *
+ * This only batches work; it enforces nothing. Ordering and density of offsets come from the watermark
+ * row lock in Postgres, so several processes appending to one partition stay correct.
+ */
+export interface AppendQueueOptions {
+  coalesce: boolean;
+  /** Upper bounds of one merged transaction. */
+  maxRecords: number;
+  maxBytes: number;
+}
+
+type AppendFn = (batches: readonly AppendBatch[]) => Promise<AppendResult[]>;
+
+interface Waiting {
+  batch: AppendBatch;
+  resolve: (r: AppendResult) => void;
+  reject: (err: unknown) => void;
+}
+
+export class AppendQueue {
+  private readonly waiting = new Map<number, Waiting[]>();
+  private readonly flushing = new Set<number>();
+  private readonly idle: Array<() => void> = [];
+
+  constructor(
+    private readonly appendFn: AppendFn,
+    private readonly options: AppendQueueOptions,
+  ) {}
+
+  append(batches: readonly AppendBatch[]): Promise<AppendResult[]> {
+    if (batches.length !== 1 || !this.options.coalesce) return this.appendFn(batches);
+    return new Promise<AppendResult>((resolve, reject) => {
+      const pid = batches[0].partitionId;
+      const list = this.waiting.get(pid);
+      if (list) list.push({ batch: batches[0], resolve, reject });
+      else this.waiting.set(pid, [{ batch: batches[0], resolve, reject }]);
+      if (!this.flushing.has(pid)) {
+        this.flushing.add(pid);
+        // Let callers arriving in this same tick join the first transaction.
+        queueMicrotask(() => void this.flush(pid));
+      }
+    }).then((r) => [r]);
+  }
+
+  /** Resolves once nothing is queued or in flight (used on shutdown). */
+  drained(): Promise<void> {
+    if (this.flushing.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private async flush(pid: number): Promise<void> {
+    for (;;) {
+      const queue = this.waiting.get(pid);
+      if (!queue || queue.length === 0) break;
+      const taken = this.take(queue);
+      if (queue.length === 0) this.waiting.delete(pid);
+
+      const first = taken[0].batch;
+      const merged: AppendBatch = {
+        partitionId: pid,
+        records: taken.length === 1 ? first.records : taken.flatMap((w) => w.batch.records),
+        bytes: taken.reduce((n, w) => n + w.batch.bytes, 0),
+        segmentCapacity: first.segmentCapacity,
+      };
+      try {
+        const [result] = await this.appendFn([merged]);
+        let base = result.baseOffset;
+        for (const w of taken) {
+          w.resolve({ partitionId: pid, baseOffset: base, highWatermark: result.highWatermark });
+          base += w.batch.records.length;
+        }
+      } catch (err) {
+        for (const w of taken) w.reject(err);
+      }
+    }
+    this.flushing.delete(pid);
+    if (this.flushing.size === 0) this.idle.splice(0).forEach((resolve) => resolve());
+  }
+
+  /** Takes waiting batches in arrival order up to the transaction bounds (always at least one). */
+  private take(queue: Waiting[]): Waiting[] {
+    let records = 0;
+    let bytes = 0;
+    let n = 0;
+    while (n < queue.length) {
+      const b = queue[n].batch;
+      if (n > 0 && (records + b.records.length > this.options.maxRecords || bytes + b.bytes > this.options.maxBytes)) break;
+      records += b.records.length;
+      bytes += b.bytes;
+      n++;
+    }
+    return queue.splice(0, n);
+  }
+}

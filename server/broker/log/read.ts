@@ -1,0 +1,112 @@
+import type { Queryable } from '@/db/client';
+import { sqlState, UNDEFINED_TABLE } from '../errors';
+import { partitionTable } from './segments';
+
+export interface StoredRecord {
+  offset: number;
+  timestamp: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  /** Encoded headers (record-codec's decodeHeaders turns them into a list). */
+  headers: Uint8Array | null;
+}
+
+export interface LogSlice {
+  records: StoredRecord[];
+  logStartOffset: number;
+  highWatermark: number;
+}
+
+interface SliceRow {
+  log_start_offset: number;
+  high_watermark: number;
+  offset: number | null;
+  timestamp: number | null;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: Uint8Array | null;
+}
+
+/**
+ * Reads up to `limit` records at or after `offset`, in offset order, with the watermarks, in one
+ * statement (one snapshot). The range scan walks the (partition_id, offset) key of each segment in order
+ * and stops at the limit: no scan of the topic. Returns null if the partition does not exist.
+ */
+export async function readLog(db: Queryable, partitionId: number, offset: number, limit: number): Promise<LogSlice | null> {
+  let rows: SliceRow[];
+  try {
+    rows = await db.query<SliceRow>(
+      `SELECT w.log_start_offset, w.high_watermark, r."offset", r."timestamp", r.key, r.value, r.headers
+         FROM topic_partitions w
+         LEFT JOIN LATERAL (
+           SELECT "offset", "timestamp", key, value, headers FROM ${partitionTable(partitionId)}
+            WHERE "offset" >= GREATEST($2::bigint, w.log_start_offset)
+            ORDER BY "offset" LIMIT $3
+         ) r ON true
+        WHERE w.id = $1`,
+      [partitionId, offset, limit],
+    );
+  } catch (err) {
+    if (sqlState(err) !== UNDEFINED_TABLE) throw err;
+    // The partition's log table is not there: never written to yet, or its topic is being deleted.
+    rows = await db.query<SliceRow>(
+      `SELECT log_start_offset, high_watermark, NULL AS "offset" FROM topic_partitions WHERE id = $1`,
+      [partitionId],
+    );
+  }
+  if (rows.length === 0) return null;
+  const { log_start_offset: logStartOffset, high_watermark: highWatermark } = rows[0];
+  const records: StoredRecord[] = [];
+  for (const r of rows) {
+    if (r.offset === null) continue;
+    records.push({ offset: r.offset, timestamp: r.timestamp!, key: r.key, value: r.value, headers: r.headers });
+  }
+  return { records, logStartOffset, highWatermark };
+}
+
+export async function readWatermarks(
+  db: Queryable,
+  partitionId: number,
+): Promise<{ logStartOffset: number; highWatermark: number } | null> {
+  const [row] = await db.query<{ log_start_offset: number; high_watermark: number }>(
+    `SELECT log_start_offset, high_watermark FROM topic_partitions WHERE id = $1`,
+    [partitionId],
+  );
+  return row ? { logStartOffset: row.log_start_offset, highWatermark: row.high_watermark } : null;
+}
+
+/**
+ * Kafka's ListOffsets by timestamp: the first offset whose timestamp is >= `timestamp`, or null.
+ * Sealed segments carry their largest timestamp (the time index), so only the first segment that can
+ * hold a match is scanned, plus the active one if none of the sealed ones can.
+ */
+export async function offsetForTimestamp(
+  db: Queryable,
+  partitionId: number,
+  timestamp: number,
+): Promise<{ offset: number; timestamp: number } | null> {
+  const segments = await db.query<{ base_offset: number; end_offset: number; max_timestamp: number | null }>(
+    `SELECT s.base_offset, s.end_offset, s.max_timestamp
+       FROM log_segments s JOIN topic_partitions w ON w.id = s.partition_id
+      WHERE s.partition_id = $1 AND s.end_offset > w.log_start_offset AND s.base_offset < w.high_watermark
+      ORDER BY s.base_offset`,
+    [partitionId],
+  );
+  for (const s of segments) {
+    if (s.max_timestamp !== null && s.max_timestamp < timestamp) continue; // nothing new enough in here
+    try {
+      const [hit] = await db.query<{ offset: number; timestamp: number }>(
+        `SELECT r."offset", r."timestamp" FROM ${partitionTable(partitionId)} r, topic_partitions w
+          WHERE w.id = $1 AND r."offset" >= GREATEST($2::bigint, w.log_start_offset) AND r."offset" < $3
+            AND r."timestamp" >= $4
+          ORDER BY r."offset" LIMIT 1`,
+        [partitionId, s.base_offset, s.end_offset, timestamp],
+      );
+      if (hit) return hit;
+    } catch (err) {
+      if (sqlState(err) === UNDEFINED_TABLE) return null;
+      throw err;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,164 @@
+/**
+ * Byte-level encodings of the log: record headers in Kafka's own record-header format, and rows in
+ * Postgres' binary COPY format (one allocation per batch).
+ */
+
+export interface RecordHeader {
+  key: string;
+  value: Uint8Array | null;
+}
+
+/** A record ready to be appended: partition chosen, bytes encoded, timestamp fixed. */
+export interface PreparedRecord {
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  /** Encoded headers (see encodeHeaders), null when there are none. */
+  headers: Uint8Array | null;
+  timestamp: number;
+}
+
+export const recordBytes = (r: Pick<PreparedRecord, 'key' | 'value' | 'headers'>) =>
+  (r.key?.length ?? 0) + (r.value?.length ?? 0) + (r.headers?.length ?? 0);
+
+// --- Kafka varints (zigzag-encoded signed ints), as in the v2 record format -------------------------
+
+function varintSize(n: number): number {
+  let v = ((n << 1) ^ (n >> 31)) >>> 0;
+  let size = 1;
+  while (v >= 0x80) {
+    v >>>= 7;
+    size++;
+  }
+  return size;
+}
+
+function writeVarint(buf: Uint8Array, pos: number, n: number): number {
+  let v = ((n << 1) ^ (n >> 31)) >>> 0;
+  while (v >= 0x80) {
+    buf[pos++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
+function readVarint(buf: Uint8Array, pos: number): [value: number, next: number] {
+  let v = 0;
+  let shift = 0;
+  for (;;) {
+    if (pos >= buf.length || shift > 28) throw new Error('corrupt varint in record headers');
+    const b = buf[pos++];
+    v |= (b & 0x7f) << shift;
+    if ((b & 0x80) === 0) break;
+    shift += 7;
+  }
+  v >>>= 0;
+  return [(v >>> 1) ^ -(v & 1), pos];
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/** Headers keep their order and may repeat keys, as in Kafka. */
+export function encodeHeaders(headers: readonly RecordHeader[]): Uint8Array | null {
+  if (headers.length === 0) return null;
+  const keys = headers.map((h) => utf8.encode(h.key));
+  let size = varintSize(headers.length);
+  headers.forEach((h, i) => {
+    size += varintSize(keys[i].length) + keys[i].length;
+    size += h.value === null ? varintSize(-1) : varintSize(h.value.length) + h.value.length;
+  });
+  const out = new Uint8Array(size);
+  let pos = writeVarint(out, 0, headers.length);
+  headers.forEach((h, i) => {
+    pos = writeVarint(out, pos, keys[i].length);
+    out.set(keys[i], pos);
+    pos += keys[i].length;
+    if (h.value === null) {
+      pos = writeVarint(out, pos, -1);
+    } else {
+      pos = writeVarint(out, pos, h.value.length);
+      out.set(h.value, pos);
+      pos += h.value.length;
+    }
+  });
+  return out;
+}
+
+export function decodeHeaders(buf: Uint8Array | null): RecordHeader[] {
+  if (!buf || buf.length === 0) return [];
+  let [count, pos] = readVarint(buf, 0);
+  const out: RecordHeader[] = [];
+  while (count-- > 0) {
+    let len: number;
+    [len, pos] = readVarint(buf, pos);
+    const key = utf8Decoder.decode(buf.subarray(pos, pos + len));
+    pos += len;
+    [len, pos] = readVarint(buf, pos);
+    if (len < 0) {
+      out.push({ key, value: null });
+    } else {
+      out.push({ key, value: buf.subarray(pos, pos + len) });
+      pos += len;
+    }
+  }
+  return out;
+}
+
+// --- Postgres binary COPY -------------------------------------------------------------------------
+
+/** Columns written by `encodeCopyRows`, in order. */
+export const COPY_COLUMNS = ['partition_id', 'offset', 'timestamp', 'key', 'value', 'headers'] as const;
+
+const COPY_SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // "PGCOPY\n\377\r\n\0"
+
+export interface CopyBatch {
+  partitionId: number;
+  baseOffset: number;
+  records: readonly PreparedRecord[];
+}
+
+/** Non-negative safe integers only (offsets, ms timestamps); avoids a BigInt per field. */
+function setInt64(view: DataView, pos: number, n: number) {
+  view.setUint32(pos, Math.floor(n / 0x1_0000_0000));
+  view.setUint32(pos + 4, n >>> 0);
+}
+
+/** Encodes rows for `COPY records (...) FROM STDIN WITH (FORMAT binary)`: offsets are base + index. */
+export function encodeCopyRows(batches: readonly CopyBatch[]): Uint8Array {
+  let size = 11 + 8 + 2; // signature, flags + header extension length, trailer
+  for (const b of batches) {
+    for (const r of b.records) size += 2 + 8 + 12 + 12 + 12 + recordBytes(r);
+  }
+  const buf = new Uint8Array(size);
+  const view = new DataView(buf.buffer);
+  buf.set(COPY_SIGNATURE, 0);
+  let pos = 19; // flags (int32 0) and header extension length (int32 0) are already zero
+  const bytes = (v: Uint8Array | null) => {
+    if (v === null) {
+      view.setInt32(pos, -1);
+      pos += 4;
+    } else {
+      view.setInt32(pos, v.length);
+      buf.set(v, pos + 4);
+      pos += 4 + v.length;
+    }
+  };
+  for (const b of batches) {
+    b.records.forEach((r, i) => {
+      view.setInt16(pos, COPY_COLUMNS.length);
+      view.setInt32(pos + 2, 4);
+      view.setInt32(pos + 6, b.partitionId);
+      view.setInt32(pos + 10, 8);
+      setInt64(view, pos + 14, b.baseOffset + i);
+      view.setInt32(pos + 22, 8);
+      setInt64(view, pos + 26, r.timestamp);
+      pos += 34;
+      bytes(r.key);
+      bytes(r.value);
+      bytes(r.headers);
+    });
+  }
+  view.setInt16(pos, -1);
+  return buf;
+}

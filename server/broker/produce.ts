@@ -1,0 +1,123 @@
+import { BrokerError, isBrokerError } from './errors';
+import type { AppendBatch, AppendResult } from './log/append';
+import { encodeHeaders, recordBytes, type PreparedRecord, type RecordHeader } from './log/record-codec';
+import { segmentCapacity } from './log/segments';
+import { partitionForKey, type StickyPartitioner } from './partitioner';
+import { unknownPartition, type TopicMetadata, type TopicMetadataCache } from './topics/metadata';
+
+export interface ProduceRecord {
+  key?: Uint8Array | null;
+  /** null is a tombstone (on a compacted topic it deletes the key). */
+  value: Uint8Array | null;
+  headers?: RecordHeader[];
+  partition?: number;
+  /** ms since epoch; defaults to the broker's clock. */
+  timestamp?: number;
+}
+
+export interface ProduceResult {
+  partition: number;
+  offset: number;
+}
+
+export interface ProduceDeps {
+  topics: TopicMetadataCache;
+  sticky: StickyPartitioner;
+  append: (batches: readonly AppendBatch[]) => Promise<AppendResult[]>;
+  /** Called after commit for each partition appended to (wakes local long-polls at once). */
+  appended: (partitionId: number, highWatermark: number) => void;
+  now: () => number;
+}
+
+export const MAX_RECORDS_PER_REQUEST = 100_000;
+export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Appends `records` to `topic` and returns each record's partition and offset, once committed.
+ * Validation happens before anything is written; the whole request is one transaction.
+ */
+export async function produce(deps: ProduceDeps, topic: string, records: readonly ProduceRecord[]): Promise<ProduceResult[]> {
+  if (records.length === 0) throw new BrokerError('INVALID_REQUEST', 'A produce request needs at least one record.');
+  if (records.length > MAX_RECORDS_PER_REQUEST) {
+    throw new BrokerError('INVALID_REQUEST', `At most ${MAX_RECORDS_PER_REQUEST} records per produce request (got ${records.length}).`);
+  }
+  let meta = await deps.topics.get(topic);
+  try {
+    return await produceWith(deps, meta, records);
+  } catch (err) {
+    // A topic deleted (or re-created) by another process since we cached it: retry once, fresh.
+    if (!isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw err;
+    meta = await deps.topics.refresh(topic);
+    return produceWith(deps, meta, records);
+  }
+}
+
+async function produceWith(deps: ProduceDeps, meta: TopicMetadata, records: readonly ProduceRecord[]): Promise<ProduceResult[]> {
+  const highestExplicit = records.reduce((max, r) => Math.max(max, r.partition ?? -1), -1);
+  if (highestExplicit >= meta.partitionIds.length) {
+    // Another process may have added partitions since we cached the topic.
+    meta = await deps.topics.refresh(meta.name);
+  }
+  const now = deps.now();
+  const { config } = meta;
+  const numPartitions = meta.partitionIds.length;
+  const byPartition = new Map<number, { records: PreparedRecord[]; bytes: number }>();
+  const placement: Array<{ partition: number; index: number }> = [];
+  let requestBytes = 0;
+
+  for (const [i, r] of records.entries()) {
+    const prepared: PreparedRecord = {
+      key: r.key ?? null,
+      value: r.value,
+      headers: encodeHeaders(r.headers ?? []),
+      timestamp: config.timestampType === 'LogAppendTime' ? now : checkTimestamp(r.timestamp, now, i),
+    };
+    const size = recordBytes(prepared);
+    if (size > config.maxMessageBytes) {
+      throw new BrokerError(
+        'MESSAGE_TOO_LARGE',
+        `Record ${i} is ${size} bytes, larger than max.message.bytes (${config.maxMessageBytes}) of topic "${meta.name}". Nothing was written.`,
+      );
+    }
+    requestBytes += size;
+    if (requestBytes > MAX_REQUEST_BYTES) {
+      throw new BrokerError('INVALID_REQUEST', `A produce request may carry at most ${MAX_REQUEST_BYTES} bytes of records.`);
+    }
+    let partition: number;
+    if (r.partition !== undefined && r.partition !== null) {
+      partition = r.partition;
+      if (!Number.isInteger(partition) || partition < 0 || partition >= numPartitions) throw unknownPartition(meta, partition);
+    } else if (prepared.key !== null) {
+      partition = partitionForKey(prepared.key, numPartitions);
+    } else {
+      partition = deps.sticky.next(meta.name, numPartitions, size);
+    }
+    let group = byPartition.get(partition);
+    if (!group) byPartition.set(partition, (group = { records: [], bytes: 0 }));
+    placement.push({ partition, index: group.records.length });
+    group.records.push(prepared);
+    group.bytes += size;
+  }
+
+  const batches: AppendBatch[] = [...byPartition].map(([partition, g]) => ({
+    partitionId: meta.partitionIds[partition],
+    records: g.records,
+    bytes: g.bytes,
+    segmentCapacity: segmentCapacity(config, g.bytes / g.records.length),
+  }));
+  const results = await deps.append(batches);
+  const baseById = new Map(results.map((r) => [r.partitionId, r.baseOffset]));
+  for (const r of results) deps.appended(r.partitionId, r.highWatermark);
+  return placement.map(({ partition, index }) => ({
+    partition,
+    offset: baseById.get(meta.partitionIds[partition])! + index,
+  }));
+}
+
+function checkTimestamp(ts: number | undefined, now: number, index: number): number {
+  if (ts === undefined || ts === null) return now;
+  if (!Number.isSafeInteger(ts) || ts < 0) {
+    throw new BrokerError('INVALID_TIMESTAMP', `Record ${index} has timestamp ${ts}; it must be a non-negative integer (ms since epoch).`);
+  }
+  return ts;
+}

@@ -1,0 +1,35 @@
+import { BrokerError } from '../errors';
+
+/** Kafka's topic name rules (org.apache.kafka.common.internals.Topic). */
+export const MAX_TOPIC_NAME_LENGTH = 249;
+const LEGAL = /^[a-zA-Z0-9._-]+$/;
+
+export function validateTopicName(name: string): void {
+  if (name.length === 0) throw new BrokerError('INVALID_TOPIC_EXCEPTION', 'Topic name is empty.');
+  if (name === '.' || name === '..') {
+    throw new BrokerError('INVALID_TOPIC_EXCEPTION', `Topic name cannot be "." or "..".`);
+  }
+  if (name.length > MAX_TOPIC_NAME_LENGTH) {
+    throw new BrokerError(
+      'INVALID_TOPIC_EXCEPTION',
+      `Topic name is ${name.length} characters long; the limit is ${MAX_TOPIC_NAME_LENGTH}.`,
+    );
+  }
+  if (!LEGAL.test(name)) {
+    throw new BrokerError(
+      'INVALID_TOPIC_EXCEPTION',
+      `Topic name ${JSON.stringify(name)} is illegal: it may contain only ASCII letters, digits, ".", "_" and "-".`,
+    );
+  }
+}
+
+/** Kafka refuses names that differ only by "." versus "_": they collide in metric names. */
+export const collisionKey = (name: string) => name.replaceAll('.', '_');
+
+export const MAX_PARTITIONS = 1000;
+
+export function validatePartitionCount(count: number): void {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_PARTITIONS) {
+    throw new BrokerError('INVALID_PARTITIONS', `Number of partitions must be between 1 and ${MAX_PARTITIONS}; got ${count}.`);
+  }
+}

@@ -1,0 +1,119 @@
+import type { Database } from '@/db/client';
+import { APPEND_CHANNEL } from './log/append';
+
+interface Waiter {
+  offset: number;
+  wake: () => void;
+}
+
+/**
+ * Long-poll support: lets a fetch wait until a partition's high watermark passes an offset.
+ *
+ * Three sources move it: appends committed by this process (immediately), NOTIFY from any process (one
+ * per partition per transaction), and a bounded re-check that reads the watermarks of partitions that
+ * have waiters, so delivery never depends on a notification arriving.
+ */
+export class Wakeup {
+  private readonly waiters = new Map<number, Set<Waiter>>();
+  /** Highest watermark seen per partition; closes the gap between a read and registering a waiter. */
+  private readonly known = new Map<number, number>();
+  private unlisten: (() => Promise<void>) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private rechecking = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly recheckMs = 500,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.unlisten) return;
+    this.unlisten = await this.db.listen(APPEND_CHANNEL, (payload) => {
+      const sep = payload.indexOf(':');
+      const pid = Number(payload.slice(0, sep));
+      const hw = Number(payload.slice(sep + 1));
+      if (Number.isFinite(pid) && Number.isFinite(hw)) this.advanced(pid, hw);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const set of this.waiters.values()) for (const w of set) w.wake();
+    this.waiters.clear();
+    const unlisten = this.unlisten;
+    this.unlisten = null;
+    if (unlisten) await unlisten().catch(() => {});
+  }
+
+  /** A partition's high watermark is now `highWatermark`: wake everyone waiting below it. */
+  advanced(partitionId: number, highWatermark: number): void {
+    if ((this.known.get(partitionId) ?? -1) < highWatermark) this.known.set(partitionId, highWatermark);
+    const set = this.waiters.get(partitionId);
+    if (!set) return;
+    for (const w of set) {
+      if (w.offset < highWatermark) {
+        set.delete(w);
+        w.wake();
+      }
+    }
+    if (set.size === 0) this.waiters.delete(partitionId);
+  }
+
+  /** Resolves once the high watermark is above `offset`, or at `deadline` (ms since epoch), or on `signal`. */
+  waitFor(partitionId: number, offset: number, deadline: number, signal?: AbortSignal): Promise<void> {
+    if ((this.known.get(partitionId) ?? -1) > offset) return Promise.resolve();
+    const remaining = deadline - Date.now();
+    if (remaining <= 0 || signal?.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const waiter: Waiter = {
+        offset,
+        wake: () => {
+          clearTimeout(timeout);
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const remove = () => {
+        const set = this.waiters.get(partitionId);
+        set?.delete(waiter);
+        if (set?.size === 0) this.waiters.delete(partitionId);
+        waiter.wake();
+      };
+      const onAbort = () => remove();
+      const timeout = setTimeout(remove, remaining);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      let set = this.waiters.get(partitionId);
+      if (!set) this.waiters.set(partitionId, (set = new Set()));
+      set.add(waiter);
+      this.ensureRecheck();
+    });
+  }
+
+  private ensureRecheck(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.recheck(), this.recheckMs);
+    this.timer.unref?.();
+  }
+
+  private async recheck(): Promise<void> {
+    if (this.waiters.size === 0) {
+      if (this.timer) clearInterval(this.timer);
+      this.timer = null;
+      return;
+    }
+    if (this.rechecking) return;
+    this.rechecking = true;
+    try {
+      const rows = await this.db.query<{ id: number; high_watermark: number }>(
+        `SELECT id, high_watermark FROM topic_partitions WHERE id = ANY($1::int[])`,
+        [[...this.waiters.keys()]],
+      );
+      for (const r of rows) this.advanced(r.id, r.high_watermark);
+    } catch {
+      // A failed re-check is retried on the next tick; waiters still time out at their deadline.
+    } finally {
+      this.rechecking = false;
+    }
+  }
+}

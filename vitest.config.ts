@@ -1,0 +1,15 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', 'e2e/**', '.next/**'],
+    globalSetup: ['./db/test-global-setup.ts'],
+    pool: 'forks',
+    // Each file opens its own PGlite (a few seconds) and shares one fresh Postgres database per run.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
