@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { Sql, TransactionSql } from 'postgres';
 
 /**
  * The one adapter that hides the two drivers (postgres.js for a Postgres server, PGlite embedded).
@@ -86,8 +87,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       }),
   } as Parameters<typeof postgres>[1]);
 
-  type Sql = typeof sql;
-  const wrap = (conn: Sql | Parameters<Parameters<Sql['begin']>[0]>[0]): Queryable => ({
+  const wrap = (conn: Sql | TransactionSql): Queryable => ({
     async query<R extends object>(text: string, params: readonly unknown[] = []) {
       return (await conn.unsafe(text, params as never[], { prepare: true })) as unknown as R[];
     },

@@ -24,3 +24,20 @@ export async function openTestDatabase(backend: Backend, poolSize = 20): Promise
 
 /** Topic names unique to a test, so files running in parallel on one database never collide. */
 export const uniqueName = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+/**
+ * Everything a rejected request must not change: topics, watermarks, segments, log tables and rows.
+ * Compare before and after to prove "nothing changed".
+ */
+export async function snapshotState(db: Database): Promise<string> {
+  const topics = await db.query(`SELECT id, name, partition_count, configs::text AS configs FROM topics ORDER BY id`);
+  const partitions = await db.query(
+    `SELECT id, topic_id, partition, log_start_offset, high_watermark, bytes FROM topic_partitions ORDER BY id`,
+  );
+  const segments = await db.query(`SELECT partition_id, base_offset, end_offset FROM log_segments ORDER BY 1, 2`);
+  const tables = await db.query(
+    `SELECT c.relname, c.reltuples FROM pg_class c WHERE c.relname LIKE 'records\\_p%' AND c.relkind IN ('r', 'p') ORDER BY 1`,
+  );
+  const [rows] = await db.query(`SELECT count(*)::int AS n FROM records`);
+  return JSON.stringify({ topics, partitions, segments, tables: tables.map((t) => t.relname), rows });
+}

@@ -37,7 +37,14 @@ export const KAFKA_ERRORS = {
 
 export type KafkaErrorName = keyof typeof KAFKA_ERRORS;
 
+/**
+ * Brand instead of `instanceof`: Next.js loads instrumentation and route handlers as separate module
+ * copies, so an error thrown by the engine booted in one copy is not an instance of the other's class.
+ */
+const BRAND = Symbol.for('brook.BrokerError');
+
 export class BrokerError extends Error {
+  readonly [BRAND] = true;
   readonly kafkaName: KafkaErrorName;
   readonly kafkaCode: number;
   readonly retriable: boolean;
@@ -52,7 +59,10 @@ export class BrokerError extends Error {
 }
 
 export function isBrokerError(err: unknown, kafkaName?: KafkaErrorName): err is BrokerError {
-  return err instanceof BrokerError && (kafkaName === undefined || err.kafkaName === kafkaName);
+  return (
+    typeof err === 'object' && err !== null && (err as { [BRAND]?: boolean })[BRAND] === true &&
+    (kafkaName === undefined || (err as BrokerError).kafkaName === kafkaName)
+  );
 }
 
 /** Postgres SQLSTATE of a driver error, if any (both drivers expose `code`). */

@@ -59,12 +59,10 @@ export async function ensureSegments(tx: Queryable, partitionId: number, upTo: n
     `SELECT max(end_offset) AS "end" FROM log_segments WHERE partition_id = $1`,
     [partitionId],
   );
-  let end = row?.end ?? null;
-  if (end !== null && end >= upTo) return end;
-  if (end === null) {
-    await ensurePartitionTable(tx, partitionId);
-    end = 0;
-  }
+  const known = row?.end ?? null;
+  if (known !== null && known >= upTo) return known;
+  if (known === null) await ensurePartitionTable(tx, partitionId);
+  let end: number = known ?? 0;
   while (end < upTo) {
     const next = end + Math.max(1, capacity);
     await createSegment(tx, partitionId, end, next);

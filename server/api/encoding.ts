@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { BrokerError, decodeHeaders, type StoredRecord } from '@/server/broker';
+
+/**
+ * Keys, values and header values travel as UTF-8 strings by default, or as base64 with
+ * `encoding: "base64"` (for binary payloads). Offsets and timestamps are JSON numbers.
+ */
+export const encodingSchema = z.enum(['utf8', 'base64']).default('utf8');
+export type Encoding = z.infer<typeof encodingSchema>;
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+export function toBytes(text: string | null | undefined, encoding: Encoding, what: string): Uint8Array | null {
+  if (text === null || text === undefined) return null;
+  if (encoding === 'utf8') return utf8.encode(text);
+  if (!BASE64.test(text)) throw new BrokerError('INVALID_REQUEST', `${what} is not valid base64.`);
+  return Buffer.from(text, 'base64');
+}
+
+export function fromBytes(bytes: Uint8Array | null, encoding: Encoding): string | null {
+  if (bytes === null) return null;
+  if (encoding === 'utf8') return utf8Decoder.decode(bytes);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+export interface RecordJson {
+  offset: number;
+  timestamp: number;
+  key: string | null;
+  value: string | null;
+  headers: Array<{ key: string; value: string | null }>;
+}
+
+export function recordToJson(r: StoredRecord, encoding: Encoding): RecordJson {
+  return {
+    offset: r.offset,
+    timestamp: r.timestamp,
+    key: fromBytes(r.key, encoding),
+    value: fromBytes(r.value, encoding),
+    headers: decodeHeaders(r.headers).map((h) => ({ key: h.key, value: fromBytes(h.value, encoding) })),
+  };
+}

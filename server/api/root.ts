@@ -1,0 +1,13 @@
+import { recordsRouter } from './routers/records';
+import { topicsRouter } from './routers/topics';
+import { createCallerFactory, createTRPCRouter } from './trpc';
+
+export const appRouter = createTRPCRouter({
+  topics: topicsRouter,
+  records: recordsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side caller (React server components, tests): same procedures, no HTTP. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { encodingSchema, recordToJson, toBytes } from '../encoding';
+import { createTRPCRouter, publicProcedure } from '../trpc';
+
+const header = z.object({ key: z.string(), value: z.string().nullable() });
+const produceRecord = z.object({
+  key: z.string().nullish(),
+  value: z.string().nullable(),
+  /** An ordered list (duplicate keys allowed, as in Kafka) or, for convenience, an object. */
+  headers: z.union([z.array(header), z.record(z.string(), z.string().nullable())]).optional(),
+  partition: z.number().optional(),
+  timestamp: z.number().optional(),
+});
+
+const offsetSpec = z.union([z.literal('earliest'), z.literal('latest'), z.object({ timestamp: z.number() })]);
+
+export const recordsRouter = createTRPCRouter({
+  produce: publicProcedure
+    .input(z.object({ topic: z.string(), records: z.array(produceRecord), encoding: encodingSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const records = input.records.map((r, i) => ({
+        key: toBytes(r.key, input.encoding, `records[${i}].key`),
+        value: toBytes(r.value, input.encoding, `records[${i}].value`),
+        headers: (Array.isArray(r.headers) ? r.headers : Object.entries(r.headers ?? {}).map(([key, value]) => ({ key, value }))).map(
+          (h, j) => ({ key: h.key, value: toBytes(h.value, input.encoding, `records[${i}].headers[${j}].value`) }),
+        ),
+        partition: r.partition,
+        timestamp: r.timestamp,
+      }));
+      return { results: await ctx.broker.produce(input.topic, records) };
+    }),
+
+  fetch: publicProcedure
+    .input(
+      z.object({
+        topic: z.string(),
+        partition: z.number(),
+        offset: z.number(),
+        maxRecords: z.number().optional(),
+        maxBytes: z.number().optional(),
+        maxWaitMs: z.number().optional(),
+        encoding: encodingSchema,
+      }),
+    )
+    .query(async ({ ctx, input, signal }) => {
+      const result = await ctx.broker.fetch({ ...input, signal });
+      return {
+        records: result.records.map((r) => recordToJson(r, input.encoding)),
+        highWatermark: result.highWatermark,
+        logStartOffset: result.logStartOffset,
+      };
+    }),
+
+  listOffsets: publicProcedure
+    .input(z.object({ topic: z.string(), partition: z.number(), spec: offsetSpec }))
+    .query(({ ctx, input }) => ctx.broker.listOffsets(input.topic, input.partition, input.spec)),
+});

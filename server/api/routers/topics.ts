@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { createTRPCRouter, publicProcedure } from '../trpc';
+
+const name = z.string().max(10_000);
+const configs = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
+export const topicsRouter = createTRPCRouter({
+  list: publicProcedure.query(({ ctx }) => ctx.broker.listTopics()),
+
+  get: publicProcedure.input(z.object({ name })).query(({ ctx, input }) => ctx.broker.describeTopic(input.name)),
+
+  create: publicProcedure
+    .input(z.object({ name, partitions: z.number().default(1), configs: configs.optional() }))
+    .mutation(({ ctx, input }) => ctx.broker.createTopic(input)),
+
+  delete: publicProcedure.input(z.object({ name })).mutation(async ({ ctx, input }) => {
+    await ctx.broker.deleteTopic(input.name);
+    return { name: input.name, deleted: true };
+  }),
+
+  alterConfigs: publicProcedure
+    .input(z.object({ name, configs }))
+    .mutation(({ ctx, input }) => ctx.broker.alterTopicConfigs(input.name, input.configs)),
+
+  /** `count` is the new total number of partitions (Kafka's CreatePartitions); it can only go up. */
+  addPartitions: publicProcedure
+    .input(z.object({ name, count: z.number() }))
+    .mutation(({ ctx, input }) => ctx.broker.addPartitions(input.name, input.count)),
+});

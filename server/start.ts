@@ -1,0 +1,41 @@
+import { startServices, type Services } from '@/server/broker/services';
+import { getRuntime, shutdownRuntime } from '@/server/runtime';
+
+const globalForServices = globalThis as typeof globalThis & { __brookServices?: Services };
+
+/** Boots the engine (migrations included) and its background loops; stops both cleanly on SIGTERM/SIGINT. */
+export async function startBrook(): Promise<void> {
+  const { broker } = await getRuntime();
+  if (globalForServices.__brookServices) return;
+  const services = startServices(broker);
+  globalForServices.__brookServices = services;
+
+  let closing: Promise<void> | null = null;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    console.log(`[brook] ${signal}: stopping services, waking long-polls, closing the database`);
+    closing = services
+      .stop()
+      .then(shutdownRuntime)
+      .catch((err) => console.error('[brook] shutdown failed:', err));
+    // Next.js handles the same signal and calls process.exit once its server has closed; hold that exit
+    // until the database is closed, so an embedded PGlite is always shut down cleanly.
+    const exit = process.exit.bind(process);
+    process.exit = ((code?: number) => {
+      void closing!.finally(() => exit(code));
+    }) as typeof process.exit;
+    void closing.finally(() => setTimeout(() => exit(0), 5000).unref());
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/** For instrumentation.ts: a server without its broker would only answer errors, so say why and stop. */
+export async function startBrookOrExit(): Promise<void> {
+  try {
+    await startBrook();
+  } catch (err) {
+    console.error(`[brook] cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
