@@ -30,7 +30,8 @@ async function boot(): Promise<Runtime> {
   const db = await openDatabase(databaseOptionsFromEnv(process.env));
   try {
     await db.migrate(MIGRATIONS_FOLDER);
-    const broker = createBroker(db);
+    // BROOK_COALESCE=0 turns write coalescing off (benchmarks compare both).
+    const broker = createBroker(db, { coalesce: process.env.BROOK_COALESCE !== '0' });
     await broker.start();
     console.log(`[brook] broker ready on ${db.description}`);
     return { db, broker, startedAt: Date.now() };

@@ -54,7 +54,7 @@ export async function fetchRecords(deps: FetchDeps, req: FetchRequest): Promise<
   const deadline = deps.now() + maxWaitMs;
 
   for (;;) {
-    const slice = await readLog(deps.db, partitionId, req.offset, maxRecords);
+    const slice = await readLog(deps.db, partitionId, req.offset, maxRecords, { dense: !meta.config.cleanupPolicy.compact });
     if (!slice) {
       deps.topics.invalidate(req.topic);
       throw unknownPartition(meta, req.partition);

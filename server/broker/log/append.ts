@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '@/db/client';
-import { BrokerError, sqlState } from '../errors';
+import { BrokerError, sqlState, UNDEFINED_TABLE } from '../errors';
 import { COPY_COLUMNS, encodeCopyRows, type PreparedRecord } from './record-codec';
 import { ensureSegments, partitionTable, type SegmentCoverage } from './segments';
 
@@ -22,15 +22,29 @@ export interface AppendResult {
 /** NOTIFY channel carrying "<partition id>:<high watermark>" once per partition per transaction. */
 export const APPEND_CHANNEL = 'brook_append';
 
-/** Postgres: no partition of relation found for row (a segment the coverage cache believed in is gone). */
+/** Postgres: no partition of relation found for row (the segment for an offset does not exist). */
 const CHECK_VIOLATION = '23514';
 
+/** Small single-partition appends go as one statement (one round trip, its own transaction). */
+const SINGLE_STATEMENT_MAX_RECORDS = 16;
+const SINGLE_STATEMENT_MAX_BYTES = 64 * 1024;
+
 /**
- * One transaction appends the batches, all or nothing: lock each partition's watermark row (in id
- * order, so concurrent multi-partition appends cannot deadlock), move its high watermark, write the rows
- * with one binary COPY, and let the same statement queue one NOTIFY per partition, sent at commit.
+ * Appends the batches atomically and returns each partition's base offset. Offsets come from the
+ * partition's watermark row, locked by the UPDATE until commit: dense, gapless, never visible out of
+ * order. Each transaction queues one NOTIFY per partition (sent by Postgres at commit).
  */
 export async function appendToLog(db: Database, batches: readonly AppendBatch[], coverage: SegmentCoverage): Promise<AppendResult[]> {
+  if (batches.length === 1) {
+    const b = batches[0];
+    if (b.records.length <= SINGLE_STATEMENT_MAX_RECORDS && b.bytes <= SINGLE_STATEMENT_MAX_BYTES && coverage.likelyCovers(b.partitionId, b.records.length)) {
+      const done = await appendInOneStatement(db, b);
+      if (done) {
+        coverage.sawHighWatermark(b.partitionId, done.highWatermark);
+        return [done];
+      }
+    }
+  }
   try {
     return await db.transaction((tx) => appendInTransaction(tx, batches, coverage));
   } catch (err) {
@@ -41,6 +55,55 @@ export async function appendToLog(db: Database, batches: readonly AppendBatch[],
   }
 }
 
+const oneStatementSql = new Map<number, string>();
+
+function oneStatement(n: number): string {
+  let text = oneStatementSql.get(n);
+  if (!text) {
+    const rows = Array.from({ length: n }, (_, i) => {
+      const p = 4 + i * 4;
+      return `(${i}, $${p}::bigint, $${p + 1}::bytea, $${p + 2}::bytea, $${p + 3}::bytea)`;
+    });
+    // Through the root table (partition routing), so the text does not depend on the partition.
+    text = `WITH w AS (
+      UPDATE topic_partitions SET high_watermark = high_watermark + $2, bytes = bytes + $3 WHERE id = $1
+      RETURNING id, high_watermark, pg_notify('${APPEND_CHANNEL}', id || ':' || high_watermark) AS notified
+    )
+    INSERT INTO records (partition_id, "offset", "timestamp", key, value, headers)
+    SELECT w.id, w.high_watermark - $2 + v.i, v.ts, v.k, v.v, v.h
+      FROM w CROSS JOIN (VALUES ${rows.join(', ')}) AS v(i, ts, k, v, h)
+    RETURNING "offset"`;
+    oneStatementSql.set(n, text);
+  }
+  return text;
+}
+
+/** Returns null when a segment is missing: the statement then changed nothing, and the caller takes the full path. */
+async function appendInOneStatement(db: Database, b: AppendBatch): Promise<AppendResult | null> {
+  const params: unknown[] = [b.partitionId, b.records.length, b.bytes];
+  for (const r of b.records) params.push(r.timestamp, r.key, r.value, r.headers);
+  let rows: Array<{ offset: number }>;
+  try {
+    rows = await db.query<{ offset: number }>(oneStatement(b.records.length), params);
+  } catch (err) {
+    const state = sqlState(err);
+    if (state === CHECK_VIOLATION || state === UNDEFINED_TABLE) return null;
+    throw err;
+  }
+  if (rows.length === 0) throw partitionGone();
+  let base = rows[0].offset;
+  for (const r of rows) if (r.offset < base) base = r.offset;
+  return { partitionId: b.partitionId, baseOffset: base, highWatermark: base + b.records.length };
+}
+
+function partitionGone(): BrokerError {
+  return new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', 'A partition of this request no longer exists (its topic was deleted).');
+}
+
+/**
+ * The general path: lock each partition's watermark row (in id order, so concurrent multi-partition
+ * appends cannot deadlock), create segments if needed, write every row with one binary COPY.
+ */
 async function appendInTransaction(tx: Queryable, batches: readonly AppendBatch[], coverage: SegmentCoverage): Promise<AppendResult[]> {
   const sorted = [...batches].sort((a, b) => a.partitionId - b.partitionId);
   const rows =
@@ -64,19 +127,18 @@ async function appendInTransaction(tx: Queryable, batches: readonly AppendBatch[
         RETURNING tp.id, tp.high_watermark, pg_notify('${APPEND_CHANNEL}', tp.id || ':' || tp.high_watermark)::text AS notified`,
           [sorted.map((b) => b.partitionId), sorted.map((b) => b.records.length), sorted.map((b) => b.bytes)],
         );
-  if (rows.length !== sorted.length) {
-    throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', 'A partition of this request no longer exists (its topic was deleted).');
-  }
+  if (rows.length !== sorted.length) throw partitionGone();
   const hwById = new Map(rows.map((r) => [r.id, r.high_watermark]));
   const results = sorted.map((b) => {
     const highWatermark = hwById.get(b.partitionId)!;
     return { partitionId: b.partitionId, baseOffset: highWatermark - b.records.length, highWatermark };
   });
 
-  for (const r of results) {
-    if (coverage.covers(r.partitionId, r.highWatermark)) continue;
-    const batch = sorted.find((b) => b.partitionId === r.partitionId)!;
-    coverage.record(r.partitionId, await ensureSegments(tx, r.partitionId, r.highWatermark, batch.segmentCapacity));
+  for (const [i, r] of results.entries()) {
+    if (!coverage.covers(r.partitionId, r.highWatermark)) {
+      coverage.record(r.partitionId, await ensureSegments(tx, r.partitionId, r.highWatermark, sorted[i].segmentCapacity));
+    }
+    coverage.sawHighWatermark(r.partitionId, r.highWatermark);
   }
 
   const data = encodeCopyRows(results.map((r, i) => ({ partitionId: r.partitionId, baseOffset: r.baseOffset, records: sorted[i].records })));

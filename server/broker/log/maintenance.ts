@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '@/db/client';
 import { resolveTopicConfig, type TopicConfig } from '../configs';
 import { LOCK_NOT_AVAILABLE, sqlState } from '../errors';
-import { createSegment, partitionTable, ROW_OVERHEAD_BYTES, segmentCapacity, segmentTable } from './segments';
+import { createSegment, partitionTable, ROW_OVERHEAD_BYTES, segmentCapacity, segmentTable, UNPREPARED } from './segments';
 
 /**
  * Segment upkeep, run by a background loop in every Brook process. Each action re-reads its facts under
@@ -140,6 +140,8 @@ async function sealSegments(db: Database, partitionId: number): Promise<number> 
 }
 
 async function sealSegment(db: Queryable, partitionId: number, baseOffset: number): Promise<void> {
+  // A sealed segment never changes again (but for compaction): give the planner its statistics once.
+  await db.query(`ANALYZE ${segmentTable(partitionId, baseOffset)}`, [], UNPREPARED);
   await db.query(
     `UPDATE log_segments SET sealed_at = now(), max_timestamp = stats.max_ts, bytes = stats.bytes
        FROM (SELECT max("timestamp") AS max_ts,
@@ -148,6 +150,7 @@ async function sealSegment(db: Queryable, partitionId: number, baseOffset: numbe
                FROM ${segmentTable(partitionId, baseOffset)}) stats
       WHERE partition_id = $1 AND base_offset = $2`,
     [partitionId, baseOffset],
+    UNPREPARED,
   );
 }
 
@@ -167,7 +170,11 @@ async function rollActiveSegment(db: Database, partitionId: number, config: Topi
   );
   if (!active) return 0;
   const table = segmentTable(partitionId, active.base_offset);
-  const [first] = await db.query<{ timestamp: number }>(`SELECT "timestamp" FROM ${table} ORDER BY "offset" LIMIT 1`);
+  const [first] = await db.query<{ timestamp: number }>(
+    `SELECT "timestamp" FROM ${table} WHERE partition_id = $1 ORDER BY "offset" LIMIT 1`,
+    [partitionId],
+    UNPREPARED,
+  );
   const tooOld = first !== undefined && now - first.timestamp >= config.segmentMs;
   const tooBig = (active.size ?? 0) >= config.segmentBytes;
   if (!tooOld && !tooBig) return 0;
@@ -182,10 +189,10 @@ async function rollActiveSegment(db: Database, partitionId: number, config: Topi
     if (h === undefined || h <= active.base_offset || h >= active.end_offset) return 0; // moved on meanwhile
     const parent = partitionTable(partitionId);
     const bound = `${table}_bound`;
-    await tx.query(`ALTER TABLE ${table} ADD CONSTRAINT ${bound} CHECK ("offset" >= ${active.base_offset} AND "offset" < ${h})`);
-    await tx.query(`ALTER TABLE ${parent} DETACH PARTITION ${table}`);
-    await tx.query(`ALTER TABLE ${parent} ATTACH PARTITION ${table} FOR VALUES FROM (${active.base_offset}) TO (${h})`);
-    await tx.query(`ALTER TABLE ${table} DROP CONSTRAINT ${bound}`);
+    await tx.query(`ALTER TABLE ${table} ADD CONSTRAINT ${bound} CHECK ("offset" >= ${active.base_offset} AND "offset" < ${h})`, [], UNPREPARED);
+    await tx.query(`ALTER TABLE ${parent} DETACH PARTITION ${table}`, [], UNPREPARED);
+    await tx.query(`ALTER TABLE ${parent} ATTACH PARTITION ${table} FOR VALUES FROM (${active.base_offset}) TO (${h})`, [], UNPREPARED);
+    await tx.query(`ALTER TABLE ${table} DROP CONSTRAINT ${bound}`, [], UNPREPARED);
     await tx.query(`UPDATE log_segments SET end_offset = $3 WHERE partition_id = $1 AND base_offset = $2`, [
       partitionId,
       active.base_offset,
@@ -235,7 +242,7 @@ async function dropSegment(db: Database, partitionId: number, baseOffset: number
       [partitionId, endOffset, bytes],
     );
     await tx.query(`DELETE FROM log_segments WHERE partition_id = $1 AND base_offset = $2`, [partitionId, baseOffset]);
-    await tx.query(`DROP TABLE IF EXISTS ${segmentTable(partitionId, baseOffset)}`);
+    await tx.query(`DROP TABLE IF EXISTS ${segmentTable(partitionId, baseOffset)}`, [], UNPREPARED);
   });
 }
 
@@ -247,6 +254,6 @@ export async function dropOrphanTables(db: Database): Promise<number> {
       WHERE i.inhparent = 'records'::regclass
         AND NOT EXISTS (SELECT 1 FROM topic_partitions tp WHERE tp.id = substring(c.relname FROM '^records_p([0-9]+)$')::int)`,
   );
-  for (const o of orphans) await db.query(`DROP TABLE IF EXISTS ${partitionTable(o.id)}`);
+  for (const o of orphans) await db.query(`DROP TABLE IF EXISTS ${partitionTable(o.id)}`, [], UNPREPARED);
   return orphans.length;
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '@/db/client';
 import { sqlState, UNDEFINED_TABLE } from '../errors';
-import { partitionTable } from './segments';
+import { partitionTable, UNPREPARED } from './segments';
 
 export interface StoredRecord {
   offset: number;
@@ -17,51 +17,58 @@ export interface LogSlice {
   highWatermark: number;
 }
 
+/** The first row carries the watermarks (offset -1); the rest are records. One statement, one snapshot. */
 interface SliceRow {
-  log_start_offset: number;
-  high_watermark: number;
-  offset: number | null;
-  timestamp: number | null;
+  offset: number;
+  timestamp: number;
   key: Uint8Array | null;
   value: Uint8Array | null;
   headers: Uint8Array | null;
+  hw: number | null;
 }
 
+const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
+
 /**
- * Reads up to `limit` records at or after `offset`, in offset order, with the watermarks, in one
- * statement (one snapshot). The range scan walks the (partition_id, offset) key of each segment in order
- * and stops at the limit: no scan of the topic. Returns null if the partition does not exist.
+ * Reads up to `limit` records at or after `offset`, in offset order, together with the watermarks.
+ * The records part walks the (partition_id, offset) key of the partition's segments. When the log is
+ * `dense` (not compacted: every offset below the high watermark holds a record), the range is also
+ * bounded above by offset + limit, so the plan never depends on table statistics. Returns null if the
+ * partition does not exist.
  */
-export async function readLog(db: Queryable, partitionId: number, offset: number, limit: number): Promise<LogSlice | null> {
+export async function readLog(
+  db: Queryable,
+  partitionId: number,
+  offset: number,
+  limit: number,
+  { dense = true }: { dense?: boolean } = {},
+): Promise<LogSlice | null> {
   let rows: SliceRow[];
   try {
     rows = await db.query<SliceRow>(
-      `SELECT w.log_start_offset, w.high_watermark, r."offset", r."timestamp", r.key, r.value, r.headers
-         FROM topic_partitions w
-         LEFT JOIN LATERAL (
-           SELECT "offset", "timestamp", key, value, headers FROM ${partitionTable(partitionId)}
-            WHERE "offset" >= GREATEST($2::bigint, w.log_start_offset)
-            ORDER BY "offset" LIMIT $3
-         ) r ON true
-        WHERE w.id = $1`,
-      [partitionId, offset, limit],
+      `SELECT -1::bigint AS "offset", log_start_offset AS "timestamp", NULL::bytea AS key, NULL::bytea AS value,
+              NULL::bytea AS headers, high_watermark AS hw
+         FROM topic_partitions WHERE id = $1
+       UNION ALL
+       (SELECT "offset", "timestamp", key, value, headers, NULL FROM ${partitionTable(partitionId)}
+         WHERE partition_id = $1 AND "offset" >= $2 AND "offset" < $4
+         ORDER BY "offset" LIMIT $3)`,
+      [partitionId, offset, limit, dense ? offset + limit : NO_UPPER_BOUND],
+      UNPREPARED,
     );
   } catch (err) {
     if (sqlState(err) !== UNDEFINED_TABLE) throw err;
     // The partition's log table is not there: never written to yet, or its topic is being deleted.
     rows = await db.query<SliceRow>(
-      `SELECT log_start_offset, high_watermark, NULL AS "offset" FROM topic_partitions WHERE id = $1`,
+      `SELECT -1::bigint AS "offset", log_start_offset AS "timestamp", high_watermark AS hw FROM topic_partitions WHERE id = $1`,
       [partitionId],
     );
   }
-  if (rows.length === 0) return null;
-  const { log_start_offset: logStartOffset, high_watermark: highWatermark } = rows[0];
+  const marks = rows.find((r) => r.offset === -1);
+  if (!marks) return null;
   const records: StoredRecord[] = [];
-  for (const r of rows) {
-    if (r.offset === null) continue;
-    records.push({ offset: r.offset, timestamp: r.timestamp!, key: r.key, value: r.value, headers: r.headers });
-  }
-  return { records, logStartOffset, highWatermark };
+  for (const r of rows) if (r.offset >= 0) records.push(r);
+  return { records, logStartOffset: marks.timestamp, highWatermark: marks.hw! };
 }
 
 export async function readWatermarks(
@@ -97,10 +104,11 @@ export async function offsetForTimestamp(
     try {
       const [hit] = await db.query<{ offset: number; timestamp: number }>(
         `SELECT r."offset", r."timestamp" FROM ${partitionTable(partitionId)} r, topic_partitions w
-          WHERE w.id = $1 AND r."offset" >= GREATEST($2::bigint, w.log_start_offset) AND r."offset" < $3
+          WHERE w.id = $1 AND r.partition_id = $1 AND r."offset" >= GREATEST($2::bigint, w.log_start_offset) AND r."offset" < $3
             AND r."timestamp" >= $4
           ORDER BY r."offset" LIMIT 1`,
         [partitionId, s.base_offset, s.end_offset, timestamp],
+        UNPREPARED,
       );
       if (hit) return hit;
     } catch (err) {

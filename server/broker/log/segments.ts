@@ -17,6 +17,9 @@ export const partitionTable = (partitionId: number) => `records_p${checkId(parti
 export const segmentTable = (partitionId: number, baseOffset: number) =>
   `records_p${checkId(partitionId)}_s${checkId(baseOffset)}`;
 
+/** For statements that name a generated table: not kept as prepared statements (see QueryOptions). */
+export const UNPREPARED = { prepare: false } as const;
+
 /** Bytes a row costs beyond its payload (tuple header, offsets, timestamp, index entry), for sizing. */
 export const ROW_OVERHEAD_BYTES = 60;
 
@@ -34,6 +37,8 @@ export async function ensurePartitionTable(tx: Queryable, partitionId: number): 
   await tx.query(
     `CREATE TABLE IF NOT EXISTS ${partitionTable(partitionId)} PARTITION OF records ` +
       `FOR VALUES IN (${checkId(partitionId)}) PARTITION BY RANGE ("offset")`,
+    [],
+    UNPREPARED,
   );
 }
 
@@ -41,6 +46,8 @@ export async function createSegment(tx: Queryable, partitionId: number, baseOffs
   await tx.query(
     `CREATE TABLE IF NOT EXISTS ${segmentTable(partitionId, baseOffset)} PARTITION OF ${partitionTable(partitionId)} ` +
       `FOR VALUES FROM (${checkId(baseOffset)}) TO (${checkId(endOffset)})`,
+    [],
+    UNPREPARED,
   );
   await tx.query(
     `INSERT INTO log_segments (partition_id, base_offset, end_offset) VALUES ($1, $2, $3)
@@ -71,19 +78,35 @@ export async function ensureSegments(tx: Queryable, partitionId: number, upTo: n
   return end;
 }
 
-/** Per-process knowledge of how far each partition's segments reach; only ever moves forward. */
+/**
+ * Per-process knowledge of how far each partition's segments reach (only ever moves forward), and of
+ * the last high watermark this process saw. It only decides whether an append can skip checking for
+ * segments; an append that finds one missing falls back to the path that creates it.
+ */
 export class SegmentCoverage {
   private readonly ends = new Map<number, number>();
+  private readonly highWatermarks = new Map<number, number>();
 
   covers(partitionId: number, upTo: number): boolean {
     return (this.ends.get(partitionId) ?? 0) >= upTo;
+  }
+
+  /** Whether appending `n` records right after the last high watermark seen lands in known segments. */
+  likelyCovers(partitionId: number, n: number): boolean {
+    const hw = this.highWatermarks.get(partitionId);
+    return hw !== undefined && this.covers(partitionId, hw + n);
   }
 
   record(partitionId: number, end: number): void {
     if (end > (this.ends.get(partitionId) ?? 0)) this.ends.set(partitionId, end);
   }
 
+  sawHighWatermark(partitionId: number, highWatermark: number): void {
+    if (highWatermark > (this.highWatermarks.get(partitionId) ?? -1)) this.highWatermarks.set(partitionId, highWatermark);
+  }
+
   forget(partitionId: number): void {
     this.ends.delete(partitionId);
+    this.highWatermarks.delete(partitionId);
   }
 }

@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '@/db/client';
 import { describeConfigs, parseConfigs, resolveTopicConfig, type ConfigEntry, type ConfigInput } from '../configs';
 import { BrokerError, sqlState, UNIQUE_VIOLATION } from '../errors';
-import { createSegment, ensurePartitionTable, partitionTable, segmentCapacity } from '../log/segments';
+import { createSegment, ensurePartitionTable, partitionTable, segmentCapacity, UNPREPARED } from '../log/segments';
 import { unknownTopic } from './metadata';
 import { collisionKey, validatePartitionCount, validateTopicName } from './names';
 
@@ -98,7 +98,7 @@ export async function dropPartitionLogs(db: Database, partitionIds: number[]): P
   for (let i = 0; i < partitionIds.length; i += DDL_CHUNK) {
     const chunk = partitionIds.slice(i, i + DDL_CHUNK);
     await db.transaction(async (tx) => {
-      for (const id of chunk) await tx.query(`DROP TABLE IF EXISTS ${partitionTable(id)}`);
+      for (const id of chunk) await tx.query(`DROP TABLE IF EXISTS ${partitionTable(id)}`, [], UNPREPARED);
     });
   }
 }

@@ -1,0 +1,95 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { Pool } from 'undici';
+import { sleep } from './env';
+
+/** The real app (`next start`) as a child process, for measurements through HTTP. */
+export interface RunningApp {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function ensureBuilt(): void {
+  if (fs.existsSync('.next/BUILD_ID') && !process.env.BENCH_REBUILD) return;
+  console.log('building the app (next build)...');
+  const r = spawnSync('npx', ['next', 'build'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('next build failed');
+}
+
+export async function startApp(port: number, env: Record<string, string>): Promise<RunningApp> {
+  const child: ChildProcess = spawn('npx', ['next', 'start', '-p', String(port)], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let log = '';
+  child.stdout?.on('data', (d) => (log += d));
+  child.stderr?.on('data', (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`app exited early:\n${log}`);
+    try {
+      const res = await fetch(`${url}/api/trpc/topics.list`);
+      if (res.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(100);
+    if (i === 299) throw new Error(`app did not start:\n${log}`);
+  }
+  const exited = new Promise((r) => child.once('exit', r));
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig); // the whole group: npx and next-server
+    } catch {
+      /* already gone */
+    }
+  };
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    stop() {
+      stopping ??= (async () => {
+        signal('SIGTERM');
+        await Promise.race([exited, sleep(10_000)]);
+        signal('SIGKILL');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * The load generator shares this machine's cores with the app and Postgres, so it uses undici's
+ * connection pool (about 3x cheaper per request than fetch) to leave the CPU to what is measured.
+ */
+const pools = new Map<string, Pool>();
+const poolFor = (url: string) => {
+  let pool = pools.get(url);
+  if (!pool) pools.set(url, (pool = new Pool(url, { connections: 128 })));
+  return pool;
+};
+
+export async function closePools(): Promise<void> {
+  await Promise.all([...pools.values()].map((p) => p.close()));
+  pools.clear();
+}
+
+async function call(url: string, method: 'GET' | 'POST', path: string, body?: string): Promise<any> {
+  const res = await poolFor(url).request({ path, method, body, headers: body ? { 'content-type': 'application/json' } : {} });
+  const text = await res.body.text();
+  if (res.statusCode >= 400) throw new Error(`${path}: ${res.statusCode} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+export async function trpcPost(url: string, path: string, input: unknown): Promise<any> {
+  return (await call(url, 'POST', `/api/trpc/${path}`, JSON.stringify(input))).result.data;
+}
+
+export async function trpcGet(url: string, path: string, input: unknown): Promise<any> {
+  return (await call(url, 'GET', `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`)).result.data;
+}
+
+export async function httpGet(url: string, path: string): Promise<unknown> {
+  return call(url, 'GET', path);
+}

@@ -1,0 +1,319 @@
+import type { Database } from '@/db/client';
+import { createBroker, type Broker } from '@/server/broker';
+import { COPY_COLUMNS, encodeCopyRows, type PreparedRecord } from '@/server/broker/log/record-codec';
+import { partitionTable } from '@/server/broker/log/segments';
+import { closePools, httpGet, startApp, trpcGet, trpcPost } from '../lib/app';
+import { sampleRecord, sleep, type BenchDatabase } from '../lib/env';
+import { percentile, type Row } from '../lib/report';
+
+/**
+ * Issue 2's benchmark: the broker core against raw Postgres, all in one run on one database server.
+ * Every rate is records per second of 16-byte keys and 100-byte values.
+ */
+const SECTION = 'core';
+
+const prepared = (n: number, from = 0): PreparedRecord[] =>
+  Array.from({ length: n }, (_, i) => ({ ...sampleRecord(from + i), headers: null, timestamp: Date.now() }));
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return (performance.now() - t0) / 1000;
+}
+
+/** (1) The floor: one large binary COPY into a table partitioned exactly like `records`. */
+async function copyFloor(db: Database, n: number): Promise<number> {
+  await db.query(`CREATE TABLE bench_floor (LIKE records INCLUDING DEFAULTS, CONSTRAINT bench_floor_pkey PRIMARY KEY (partition_id, "offset")) PARTITION BY LIST (partition_id)`);
+  await db.query(`CREATE TABLE bench_floor_p1 PARTITION OF bench_floor FOR VALUES IN (1) PARTITION BY RANGE ("offset")`);
+  await db.query(`CREATE TABLE bench_floor_p1_s0 PARTITION OF bench_floor_p1 FOR VALUES FROM (0) TO (100000000)`);
+  const data = encodeCopyRows([{ partitionId: 1, baseOffset: 0, records: prepared(n) }]);
+  const seconds = await timed(() => db.transaction((tx) => tx.copyIn('bench_floor_p1', COPY_COLUMNS, data)));
+  await db.query(`DROP TABLE bench_floor`);
+  return n / seconds;
+}
+
+/** (2) Engine produce: `producers` concurrent producers, each to its own partition, `batch` records per call. */
+async function engineProduce(broker: Broker, topic: string, partitions: number, batch: number, perProducer: number): Promise<number> {
+  await broker.createTopic({ name: topic, partitions });
+  const seconds = await timed(async () => {
+    await Promise.all(
+      Array.from({ length: partitions }, async (_, p) => {
+        for (let sent = 0; sent < perProducer; sent += batch) {
+          const records = Array.from({ length: batch }, (_, i) => ({ ...sampleRecord(sent + i), partition: p }));
+          await broker.produce(topic, records);
+        }
+      }),
+    );
+  });
+  return (partitions * perProducer) / seconds;
+}
+
+const httpRecord = (i: number) => ({ key: `key-${String(i % 100_000).padStart(12, '0')}`, value: `value-${i}-`.padEnd(100, 'a') });
+
+/** (3) HTTP produce through the running app, 1000 records per request, `clients` at once, one partition. */
+const HTTP_CLIENTS = 8;
+async function httpProduce(url: string, topic: string, requests: number): Promise<number> {
+  await trpcPost(url, 'topics.create', { name: topic, partitions: 1 });
+  await trpcPost(url, 'records.produce', { topic, records: [httpRecord(0)] }); // warm up
+  const clients = HTTP_CLIENTS;
+  const seconds = await timed(async () => {
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        for (let r = 0; r < requests / clients; r++) {
+          const records = Array.from({ length: 1000 }, (_, i) => ({ ...httpRecord(i), partition: 0 }));
+          await trpcPost(url, 'records.produce', { topic, records });
+        }
+      }),
+    );
+  });
+  return (requests * 1000) / seconds;
+}
+
+/** (4) 64 concurrent clients, each sending one record per request, for `seconds`. */
+async function httpSingleRecordClients(url: string, topic: string, seconds: number): Promise<number> {
+  await trpcPost(url, 'topics.create', { name: topic, partitions: 1 });
+  let acked = 0;
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: 64 }, async (_, c) => {
+      let i = 0;
+      while (performance.now() < deadline) {
+        await trpcPost(url, 'records.produce', { topic, records: [{ ...httpRecord(c * 1_000_000 + i++), partition: 0 }] });
+        acked++;
+      }
+    }),
+  );
+  return acked / seconds;
+}
+
+/** The ceiling for (4): 64 clients calling a route that does nothing (Next.js' own per-request cost). */
+async function noopRequests(url: string, seconds: number): Promise<number> {
+  let done = 0;
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (performance.now() < deadline) {
+        await httpGet(url, '/api/health/live');
+        done++;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
+/** (4e) The same 64 single-record producers inside one engine (no HTTP): what coalescing itself buys. */
+async function engineSingleRecordClients(broker: Broker, topic: string, seconds: number): Promise<number> {
+  await broker.createTopic({ name: topic, partitions: 1 });
+  let acked = 0;
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: 64 }, async (_, c) => {
+      let i = 0;
+      while (performance.now() < deadline) {
+        await broker.produce(topic, [{ ...sampleRecord(c * 1_000_000 + i++), partition: 0 }]);
+        acked++;
+      }
+    }),
+  );
+  return acked / seconds;
+}
+
+/** (5) Paging one partition 1000 records at a time: the engine's fetch against the same raw SELECT. */
+async function fetchPaging(db: Database, broker: Broker, topic: string, n: number) {
+  await broker.createTopic({ name: topic, partitions: 1 });
+  for (let sent = 0; sent < n; sent += 5000) {
+    await broker.produce(topic, Array.from({ length: 5000 }, (_, i) => ({ ...sampleRecord(sent + i), partition: 0 })));
+  }
+  const { partitionIds } = await broker.topicCache.get(topic);
+  const table = partitionTable(partitionIds[0]);
+  const rawSeconds = await timed(async () => {
+    for (let offset = 0; offset < n; offset += 1000) {
+      // The plain query a Postgres user would write for this, as a prepared statement.
+      const rows = await db.query(
+        `SELECT "offset", "timestamp", key, value, headers FROM ${table}
+          WHERE partition_id = $1 AND "offset" >= $2 AND "offset" < $3 ORDER BY "offset" LIMIT 1000`,
+        [partitionIds[0], offset, offset + 1000],
+      );
+      if (rows.length !== 1000) throw new Error('short page');
+    }
+  });
+  const engineSeconds = await timed(async () => {
+    for (let offset = 0; offset < n; offset += 1000) {
+      const { records } = await broker.fetch({ topic, partition: 0, offset, maxRecords: 1000, maxBytes: 8 << 20 });
+      if (records.length !== 1000) throw new Error('short page');
+    }
+  });
+  return { raw: n / rawSeconds, engine: n / engineSeconds };
+}
+
+async function httpFetchPaging(url: string, topic: string, n: number): Promise<number> {
+  const seconds = await timed(async () => {
+    for (let offset = 0; offset < n; offset += 1000) {
+      const page = await trpcGet(url, 'records.fetch', { topic, partition: 0, offset, maxRecords: 1000, maxBytes: 8 << 20 });
+      if (page.records.length !== 1000) throw new Error('short page');
+    }
+  });
+  return n / seconds;
+}
+
+/**
+ * (6) Produce → long-poll delivery at about `rate` records/s: one engine produces single records without
+ * waiting for each ack (as a Kafka producer with several requests in flight), another engine with its
+ * own pool long-polls. The first second warms up (metadata, segment coverage, JIT) and is not counted.
+ */
+async function deliveryLatency(producer: Broker, consumer: Broker, topic: string, rate: number, seconds: number) {
+  await producer.createTopic({ name: topic, partitions: 1 });
+  const warmup = rate;
+  const total = rate * seconds + warmup;
+  const sentAt = new Float64Array(total);
+  const latencies: number[] = [];
+  const consuming = (async () => {
+    let offset = 0;
+    while (offset < total) {
+      const { records } = await consumer.fetch({ topic, partition: 0, offset, maxRecords: 1000, maxWaitMs: 5000 });
+      const now = performance.now();
+      for (const r of records) {
+        const seq = Number(new TextDecoder().decode(r.value!));
+        if (seq >= warmup) latencies.push(now - sentAt[seq]);
+      }
+      if (records.length) offset = records[records.length - 1].offset + 1;
+    }
+  })();
+  const start = performance.now();
+  const inflight: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    sentAt[i] = performance.now();
+    inflight.push(producer.produce(topic, [{ value: new TextEncoder().encode(String(i)), partition: 0 }]));
+  }
+  await Promise.all(inflight);
+  await consuming;
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), rate: total / ((performance.now() - start) / 1000) };
+}
+
+export async function runCoreBench(bench: BenchDatabase, quick: boolean): Promise<{ rows: Row[]; notes: string[] }> {
+  const scale = quick ? 0.2 : 1;
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const db = await bench.open(12);
+  const broker = createBroker(db);
+  await broker.start();
+  try {
+    console.log('(1) raw COPY floor...');
+    const floorN = Math.round(300_000 * scale);
+    const floor = await copyFloor(db, floorN);
+    rows.push({ section: SECTION, case: `(1) raw binary COPY, ${floorN.toLocaleString()} rows, one transaction`, value: floor, unit: 'rec/s' });
+
+    console.log('(2) engine produce...');
+    const plan: Array<[number, number, number]> = [
+      [1, 1, Math.round(3000 * scale)],
+      [1, 100, Math.round(100_000 * scale)],
+      [1, 1000, Math.round(300_000 * scale)],
+      [4, 1, Math.round(2000 * scale)],
+      [4, 100, Math.round(50_000 * scale)],
+      [4, 1000, Math.round(100_000 * scale)],
+    ];
+    for (const [partitions, batch, perProducer] of plan) {
+      const rate = await engineProduce(broker, `bench-produce-${partitions}p-${batch}`, partitions, batch, perProducer);
+      const ratio = rate / floor;
+      rows.push({
+        section: SECTION,
+        case: `(2) engine produce, ${partitions === 1 ? '1 partition' : `${partitions} partitions (a producer each)`}, batch ${batch}`,
+        value: rate,
+        unit: 'rec/s',
+        ratio,
+        baseline: 'of (1)',
+        ...(batch === 1000 ? { target: '>= 0.5x of (1)', met: ratio >= 0.5 } : {}),
+      });
+    }
+
+    console.log('(4e) coalescing inside the engine...');
+    const engineOn = await engineSingleRecordClients(broker, 'bench-engine-64-on', quick ? 2 : 5);
+    const uncoalesced = createBroker(db, { coalesce: false });
+    const engineOff = await engineSingleRecordClients(uncoalesced, 'bench-engine-64-off', quick ? 2 : 5);
+    await uncoalesced.close();
+    rows.push({ section: SECTION, case: `(4e) 64 single-record producers in-process, coalescing off`, value: engineOff, unit: 'rec/s' });
+    rows.push({
+      section: SECTION,
+      case: `(4e) 64 single-record producers in-process, coalescing on`,
+      value: engineOn,
+      unit: 'rec/s',
+      ratio: engineOn / engineOff,
+      baseline: 'of coalescing off',
+      target: '>= 10x and >= 10k rec/s',
+      met: engineOn / engineOff >= 10 && engineOn >= 10_000,
+    });
+
+    console.log('(5) fetch paging...');
+    const pagingN = Math.round(200_000 * scale);
+    const paging = await fetchPaging(db, broker, 'bench-paging', pagingN);
+    rows.push({ section: SECTION, case: `(5) raw SELECT paging, 1000 per page`, value: paging.raw, unit: 'rec/s' });
+    rows.push({
+      section: SECTION,
+      case: `(5) engine fetch paging, 1000 per page`,
+      value: paging.engine,
+      unit: 'rec/s',
+      ratio: paging.engine / paging.raw,
+      baseline: 'of raw SELECT',
+      target: '>= 0.7x',
+      met: paging.engine / paging.raw >= 0.7,
+    });
+
+    console.log('(6) produce -> long-poll latency...');
+    const otherDb = await bench.open(4);
+    const consumer = createBroker(otherDb);
+    await consumer.start();
+    const lat = await deliveryLatency(broker, consumer, 'bench-latency', 1000, quick ? 3 : 10);
+    await consumer.close();
+    await otherDb.close();
+    rows.push({ section: SECTION, case: `(6) produce -> long-poll delivery p50 (other engine, ${Math.round(lat.rate)} rec/s)`, value: lat.p50, unit: 'ms', target: '<= 3 ms', met: lat.p50 <= 3 });
+    rows.push({ section: SECTION, case: `(6) produce -> long-poll delivery p99`, value: lat.p99, unit: 'ms', target: '<= 15 ms', met: lat.p99 <= 15 });
+  } finally {
+    await broker.close();
+    await db.close();
+  }
+
+  console.log('(3)(4) through the running app...');
+  const app = await startApp(3390, { DATABASE_URL: bench.url });
+  try {
+    const requests = Math.round(200 * scale);
+    const httpRate = await httpProduce(app.url, 'bench-http-1000', requests);
+    rows.push({ section: SECTION, case: `(3) HTTP produce, 1000 records/request, ${HTTP_CLIENTS} clients`, value: httpRate, unit: 'rec/s', ratio: httpRate / floorRate(rows), baseline: 'of (1)', target: '>= 0.3x', met: httpRate / floorRate(rows) >= 0.3 });
+    const noop = await noopRequests(app.url, quick ? 2 : 5);
+    rows.push({ section: SECTION, case: `(4) ceiling: 64 clients on a no-op Next.js route (req/s)`, value: noop, unit: 'req/s' });
+    const onRate = await httpSingleRecordClients(app.url, 'bench-http-64-on', quick ? 2 : 5);
+    const httpPaging = await httpFetchPaging(app.url, 'bench-paging', Math.round(200_000 * scale));
+    rows.push({ section: SECTION, case: `(5) HTTP fetch paging (JSON), 1000 per page`, value: httpPaging, unit: 'rec/s', ratio: httpPaging / rawPagingRate(rows), baseline: 'of raw SELECT' });
+    await app.stop();
+    const off = await startApp(3391, { DATABASE_URL: bench.url, BROOK_COALESCE: '0' });
+    try {
+      const offRate = await httpSingleRecordClients(off.url, 'bench-http-64-off', quick ? 2 : 5);
+      rows.push({ section: SECTION, case: `(4) 64 single-record HTTP producers, coalescing off`, value: offRate, unit: 'rec/s' });
+      rows.push({
+        section: SECTION,
+        case: `(4) 64 single-record HTTP producers, coalescing on`,
+        value: onRate,
+        unit: 'rec/s',
+        ratio: onRate / offRate,
+        baseline: 'of coalescing off',
+        target: '>= 10x and >= 10k rec/s',
+        met: onRate / offRate >= 10 && onRate >= 10_000,
+      });
+      rows.push({ section: SECTION, case: `(4) coalescing on, as a share of the no-op ceiling`, value: onRate / noop, unit: 'x', ratio: onRate / noop, baseline: 'of no-op route' });
+    } finally {
+      await off.stop();
+    }
+  } finally {
+    await app.stop();
+    await closePools();
+  }
+  notes.push('(2) with 4 partitions runs 4 producers at once, one per partition; its ratio compares their sum to the single-stream COPY floor.');
+  notes.push('(6) measures NOTIFY-driven wake-ups: the producing and the fetching engine have separate connection pools, as two Brook processes would.');
+  return { rows, notes };
+}
+
+const floorRate = (rows: Row[]) => rows.find((r) => r.case.startsWith('(1)'))!.value;
+const rawPagingRate = (rows: Row[]) => rows.find((r) => r.case.startsWith('(5) raw'))!.value;
