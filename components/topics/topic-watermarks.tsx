@@ -16,7 +16,7 @@ export function TopicWatermarks({ topics }: { topics: TopicDescription[] }) {
       <tbody>
         {topics.flatMap((t) =>
           t.partitionDetails.map((p) => (
-            <tr key={`${t.name}-${p.partition}`}>
+            <tr key={`${t.name}-${p.partition}`} data-testid={`topics-partition-${t.name}-${p.partition}`}>
               <td>{p.partition === 0 ? t.name : ''}</td>
               <td className="num">{p.partition}</td>
               <td className="num">{p.logStartOffset}</td>
