@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   check,
+  index,
   integer,
   jsonb,
   pgTable,
@@ -90,3 +91,62 @@ export const logSegments = pgTable(
 export type TopicRow = typeof topics.$inferSelect;
 export type TopicPartitionRow = typeof topicPartitions.$inferSelect;
 export type LogSegmentRow = typeof logSegments.$inferSelect;
+
+/**
+ * Consumer groups. The coordinator is a pure state machine over the whole group (members, epochs,
+ * target assignment), so the group is one row holding that state, locked FOR UPDATE by every heartbeat
+ * and commit: any Brook process can act for any group, one at a time.
+ */
+export const consumerGroups = pgTable(
+  'consumer_groups',
+  {
+    groupId: text('group_id').primaryKey(),
+    /** server/broker/groups/types.ts GroupState, as JSON. */
+    state: jsonb('state').notNull(),
+    groupEpoch: integer('group_epoch').notNull().default(0),
+    /** The earliest time (ms) a member's session or rebalance timeout runs out; null without members. */
+    expiresAt: bigint('expires_at', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('consumer_groups_group_id_not_empty', sql`length(${t.groupId}) BETWEEN 1 AND 255`),
+    index('consumer_groups_expiring').on(t.expiresAt),
+  ],
+);
+
+/** Committed offsets, by topic name as in Kafka: the next offset the group will read. */
+export const groupOffsets = pgTable(
+  'group_offsets',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => consumerGroups.groupId, { onDelete: 'cascade' }),
+    topic: text('topic').notNull(),
+    partition: integer('partition').notNull(),
+    committedOffset: bigint('committed_offset', { mode: 'number' }).notNull(),
+    metadata: text('metadata').notNull().default(''),
+    committedAt: bigint('committed_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'group_offsets_pkey', columns: [t.groupId, t.topic, t.partition] }),
+    check('group_offsets_offset_not_negative', sql`${t.committedOffset} >= 0`),
+  ],
+);
+
+/** The last commits per partition with the lag at that moment: the window Burrow-style status reads. */
+export const groupOffsetCommits = pgTable(
+  'group_offset_commits',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => consumerGroups.groupId, { onDelete: 'cascade' }),
+    topic: text('topic').notNull(),
+    partition: integer('partition').notNull(),
+    committedOffset: bigint('committed_offset', { mode: 'number' }).notNull(),
+    highWatermark: bigint('high_watermark', { mode: 'number' }).notNull(),
+    committedAt: bigint('committed_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('group_offset_commits_partition_recent').on(t.groupId, t.topic, t.partition, t.id)],
+);

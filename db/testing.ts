@@ -39,5 +39,8 @@ export async function snapshotState(db: Database): Promise<string> {
     `SELECT c.relname, c.reltuples FROM pg_class c WHERE c.relname LIKE 'records\\_p%' AND c.relkind IN ('r', 'p') ORDER BY 1`,
   );
   const [rows] = await db.query(`SELECT count(*)::int AS n FROM records`);
-  return JSON.stringify({ topics, partitions, segments, tables: tables.map((t) => t.relname), rows });
+  const groups = await db.query(`SELECT group_id, state::text AS state FROM consumer_groups ORDER BY group_id`);
+  const offsets = await db.query(`SELECT group_id, topic, partition, committed_offset FROM group_offsets ORDER BY 1, 2, 3`);
+  const [commits] = await db.query(`SELECT count(*)::int AS n FROM group_offset_commits`);
+  return JSON.stringify({ topics, partitions, segments, tables: tables.map((t) => t.relname), rows, groups, offsets, commits });
 }

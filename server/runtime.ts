@@ -1,6 +1,7 @@
 import { openDatabase, type Database } from '@/db/client';
 import { databaseOptionsFromEnv, MIGRATIONS_FOLDER } from '@/db/env';
-import { createBroker, type Broker } from '@/server/broker';
+import { createBroker, type Broker, type BrokerOptions } from '@/server/broker';
+import type { ServiceOptions } from '@/server/broker/services';
 
 /**
  * One broker engine per process. Next.js loads instrumentation.ts and route handlers as separate module
@@ -26,12 +27,35 @@ export async function getBroker(): Promise<Broker> {
   return (await getRuntime()).broker;
 }
 
+const num = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? Number(v) : undefined);
+
+/**
+ * BROOK_COALESCE=0 turns write coalescing off (benchmarks compare both); BROOK_LAG_SAMPLE_MS and
+ * BROOK_LAG_RETENTION_HOURS set the lag history's resolution and length.
+ */
+export function brokerOptionsFromEnv(env: NodeJS.ProcessEnv): BrokerOptions {
+  const retentionHours = num(env.BROOK_LAG_RETENTION_HOURS);
+  return {
+    coalesce: env.BROOK_COALESCE !== '0',
+    lagSampleIntervalMs: num(env.BROOK_LAG_SAMPLE_MS),
+    lagRetentionMs: retentionHours === undefined ? undefined : retentionHours * 3_600_000,
+  };
+}
+
+/** Background loop periods: BROOK_LOG_MAINTENANCE_MS, BROOK_GROUP_EXPIRY_MS (the lag sampler follows BROOK_LAG_SAMPLE_MS). */
+export function serviceOptionsFromEnv(env: NodeJS.ProcessEnv): ServiceOptions {
+  return {
+    logMaintenanceMs: num(env.BROOK_LOG_MAINTENANCE_MS),
+    groupExpiryMs: num(env.BROOK_GROUP_EXPIRY_MS),
+    lagSampleMs: num(env.BROOK_LAG_SAMPLE_MS),
+  };
+}
+
 async function boot(): Promise<Runtime> {
   const db = await openDatabase(databaseOptionsFromEnv(process.env));
   try {
     await db.migrate(MIGRATIONS_FOLDER);
-    // BROOK_COALESCE=0 turns write coalescing off (benchmarks compare both).
-    const broker = createBroker(db, { coalesce: process.env.BROOK_COALESCE !== '0' });
+    const broker = createBroker(db, brokerOptionsFromEnv(process.env));
     await broker.start();
     console.log(`[brook] broker ready on ${db.description}`);
     return { db, broker, startedAt: Date.now() };

@@ -1,5 +1,5 @@
 import { startServices, type Services } from '@/server/broker/services';
-import { getRuntime, shutdownRuntime } from '@/server/runtime';
+import { getRuntime, serviceOptionsFromEnv, shutdownRuntime } from '@/server/runtime';
 
 const globalForServices = globalThis as typeof globalThis & { __brookServices?: Services };
 
@@ -7,7 +7,7 @@ const globalForServices = globalThis as typeof globalThis & { __brookServices?: 
 export async function startBrook(): Promise<void> {
   const { broker } = await getRuntime();
   if (globalForServices.__brookServices) return;
-  const services = startServices(broker);
+  const services = startServices(broker, serviceOptionsFromEnv(process.env));
   globalForServices.__brookServices = services;
 
   let closing: Promise<void> | null = null;

@@ -1,3 +1,4 @@
+import { groupsRouter } from './routers/groups';
 import { recordsRouter } from './routers/records';
 import { topicsRouter } from './routers/topics';
 import { createCallerFactory, createTRPCRouter } from './trpc';
@@ -5,6 +6,7 @@ import { createCallerFactory, createTRPCRouter } from './trpc';
 export const appRouter = createTRPCRouter({
   topics: topicsRouter,
   records: recordsRouter,
+  groups: groupsRouter,
 });
 
 export type AppRouter = typeof appRouter;

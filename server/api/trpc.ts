@@ -10,6 +10,8 @@ import { INVALID_REQUEST_DATA, kafkaErrorData, toTRPCError, UNKNOWN_SERVER_ERROR
  */
 export interface Context {
   broker: Broker;
+  /** The caller's address as the HTTP edge saw it (shown as a group member's host). */
+  clientHost?: string;
 }
 
 const t = initTRPC.context<Context>().create({

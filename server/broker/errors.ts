@@ -29,6 +29,7 @@ export const KAFKA_ERRORS = {
   POLICY_VIOLATION: { code: 44, retriable: false },
   NON_EMPTY_GROUP: { code: 68, retriable: false },
   GROUP_ID_NOT_FOUND: { code: 69, retriable: false },
+  GROUP_SUBSCRIBED_TO_TOPIC: { code: 86, retriable: false },
   INVALID_RECORD: { code: 87, retriable: false },
   FENCED_MEMBER_EPOCH: { code: 110, retriable: false },
   UNSUPPORTED_ASSIGNOR: { code: 112, retriable: false },

@@ -1,5 +1,6 @@
 import type { Database } from '@/db/client';
 import type { ConfigInput } from './configs';
+import { Groups } from './groups';
 import { fetchRecords, listOffsets, type FetchDeps, type FetchRequest, type OffsetSpec } from './fetch';
 import { appendToLog } from './log/append';
 import { AppendQueue } from './log/append-queue';
@@ -16,6 +17,7 @@ export type { FetchRequest, FetchResult, ListOffsetsResult, OffsetSpec } from '.
 export type { TopicDescription, TopicSummary, PartitionDescription } from './topics/admin';
 export type { StoredRecord } from './log/read';
 export { decodeHeaders, type RecordHeader } from './log/record-codec';
+export type * from './groups';
 
 export interface BrokerOptions {
   /** Merge concurrent appends to one partition into one transaction (default on). */
@@ -26,6 +28,9 @@ export interface BrokerOptions {
   recheckMs?: number;
   /** The clock; tests pass their own. */
   now?: () => number;
+  /** Lag sampling interval (ms, default 10 s) and how long samples are kept (default 24 h). */
+  lagSampleIntervalMs?: number;
+  lagRetentionMs?: number;
 }
 
 /**
@@ -42,6 +47,8 @@ export class Broker {
   private readonly produceDeps: ProduceDeps;
   private readonly fetchDeps: FetchDeps;
   readonly now: () => number;
+  /** Consumer groups: membership, assignment, offsets, lag. */
+  readonly groups: Groups;
   private started = false;
 
   constructor(
@@ -64,6 +71,11 @@ export class Broker {
       now: this.now,
     };
     this.fetchDeps = { db, topics: this.topicCache, wakeup: this.wakeup, now: this.now };
+    this.groups = new Groups(db, {
+      now: this.now,
+      lagSampleIntervalMs: options.lagSampleIntervalMs ?? 10_000,
+      lagRetentionMs: options.lagRetentionMs ?? 24 * 3_600_000,
+    });
   }
 
   /** Starts listening for appends from other processes (long-poll wake-ups). */

@@ -76,6 +76,13 @@ export function expireMembers(state: GroupState, now: number): { state: GroupSta
   return { state: s, fenced };
 }
 
+/** Fences expired members and recomputes the target for the rest (the expiry loop's step). */
+export function fenceExpired(state: GroupState, ctx: CoordinatorContext): { state: GroupState; fenced: string[] } {
+  const out = expireMembers(state, ctx.now);
+  if (out.fenced.length > 0) refreshTarget(out.state, ctx);
+  return out;
+}
+
 export function heartbeat(state: GroupState, req: HeartbeatRequest, ctx: CoordinatorContext): Outcome<HeartbeatResponse> {
   let s = expireMembers(state, ctx.now).state;
   s = s === state ? clone(state) : s;
@@ -132,21 +139,30 @@ function leave(s: GroupState, req: HeartbeatRequest, ctx: CoordinatorContext): O
   return { state: s, result: { memberId: found.memberId, memberEpoch: -1, assignment: [], heartbeatIntervalMs: s.heartbeatIntervalMs } };
 }
 
-function join(s: GroupState, req: HeartbeatRequest, ctx: CoordinatorContext): { member: GroupMember } | { error: BrokerError } {
+/** What makes a join request invalid whatever the group's state (checked before anything is written). */
+export function validateJoin(req: HeartbeatRequest): BrokerError | null {
   const topics = normaliseTopics(req.topics);
-  if (!topics || topics.length === 0) {
-    return { error: new BrokerError('INVALID_REQUEST', 'Joining a group needs the topics to subscribe to.') };
+  if (!topics || topics.length === 0) return new BrokerError('INVALID_REQUEST', 'Joining a group needs the topics to subscribe to.');
+  if ((req.memberId?.trim().length ?? 0) > MAX_MEMBER_ID) return new BrokerError('INVALID_REQUEST', `memberId is longer than ${MAX_MEMBER_ID} characters.`);
+  if (req.rebalanceTimeoutMs != null && !inRange(req.rebalanceTimeoutMs, REBALANCE_TIMEOUT_RANGE)) {
+    return new BrokerError('INVALID_REQUEST', `rebalanceTimeoutMs must be between ${REBALANCE_TIMEOUT_RANGE[0]} and ${REBALANCE_TIMEOUT_RANGE[1]}.`);
   }
+  if (req.sessionTimeoutMs != null && !inRange(req.sessionTimeoutMs, SESSION_TIMEOUT_RANGE)) {
+    return new BrokerError('INVALID_SESSION_TIMEOUT', `sessionTimeoutMs must be between ${SESSION_TIMEOUT_RANGE[0]} and ${SESSION_TIMEOUT_RANGE[1]}.`);
+  }
+  if (req.assignor != null && !ASSIGNORS.includes(req.assignor)) {
+    return new BrokerError('UNSUPPORTED_ASSIGNOR', `Assignor "${req.assignor}" is not one of ${ASSIGNORS.join(', ')}.`);
+  }
+  return null;
+}
+
+function join(s: GroupState, req: HeartbeatRequest, ctx: CoordinatorContext): { member: GroupMember } | { error: BrokerError } {
+  const invalid = validateJoin(req);
+  if (invalid) return { error: invalid };
+  const topics = normaliseTopics(req.topics)!;
   const memberId = req.memberId?.trim() || ctx.newMemberId();
-  if (memberId.length > MAX_MEMBER_ID) return { error: new BrokerError('INVALID_REQUEST', `memberId is longer than ${MAX_MEMBER_ID} characters.`) };
-  if (s.members.length === 0 || !s.members.some((m) => m.memberId !== memberId)) {
-    const settings = applyGroupSettings(s, req);
-    if (settings) return { error: settings };
-  }
+  if (s.members.length === 0 || !s.members.some((m) => m.memberId !== memberId)) applyGroupSettings(s, req);
   const rebalanceTimeoutMs = req.rebalanceTimeoutMs ?? 300_000;
-  if (!inRange(rebalanceTimeoutMs, REBALANCE_TIMEOUT_RANGE)) {
-    return { error: new BrokerError('INVALID_REQUEST', `rebalanceTimeoutMs must be between ${REBALANCE_TIMEOUT_RANGE[0]} and ${REBALANCE_TIMEOUT_RANGE[1]}.`) };
-  }
   // Rejoining with epoch 0 means the member lost its state: whatever it held is released.
   s.members = s.members.filter((m) => m.memberId !== memberId);
   const member: GroupMember = {
@@ -168,20 +184,14 @@ function join(s: GroupState, req: HeartbeatRequest, ctx: CoordinatorContext): { 
   return { member };
 }
 
-function applyGroupSettings(s: GroupState, req: HeartbeatRequest): BrokerError | null {
+/** Group settings come with the first member of an empty group (validated by validateJoin). */
+function applyGroupSettings(s: GroupState, req: HeartbeatRequest): void {
   if (req.sessionTimeoutMs != null) {
-    if (!inRange(req.sessionTimeoutMs, SESSION_TIMEOUT_RANGE)) {
-      return new BrokerError('INVALID_SESSION_TIMEOUT', `sessionTimeoutMs must be between ${SESSION_TIMEOUT_RANGE[0]} and ${SESSION_TIMEOUT_RANGE[1]}.`);
-    }
     s.sessionTimeoutMs = req.sessionTimeoutMs;
     // Kafka's rule of thumb: heartbeat at most a third of the session timeout.
     s.heartbeatIntervalMs = Math.min(5_000, Math.max(100, Math.floor(req.sessionTimeoutMs / 3)));
   }
-  if (req.assignor != null) {
-    if (!ASSIGNORS.includes(req.assignor)) return new BrokerError('UNSUPPORTED_ASSIGNOR', `Assignor "${req.assignor}" is not one of ${ASSIGNORS.join(', ')}.`);
-    s.assignor = req.assignor;
-  }
-  return null;
+  if (req.assignor != null) s.assignor = req.assignor;
 }
 
 function updateMember(m: GroupMember, req: HeartbeatRequest, now: number): { subscriptionChanged: boolean } | { error: BrokerError } {

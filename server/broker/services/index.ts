@@ -5,6 +5,10 @@ import { startLoop, type Loop } from './loop';
 export interface ServiceOptions {
   /** Segment creation ahead of need, sealing, time/size roll, retention, orphan collection (ms). */
   logMaintenanceMs?: number;
+  /** How often expired group members are looked for (ms). Heartbeats and commits also fence. */
+  groupExpiryMs?: number;
+  /** Lag sampling period (ms); defaults to the broker's lag sample interval. */
+  lagSampleMs?: number;
 }
 
 export interface Services {
@@ -16,6 +20,9 @@ export interface Services {
 export function startServices(broker: Broker, options: ServiceOptions = {}): Services {
   const loops: Record<string, Loop> = {
     logMaintenance: startLoop('log maintenance', options.logMaintenanceMs ?? 5000, () => maintainLogs(broker.db, broker.now())),
+    groupExpiry: startLoop('group session expiry', options.groupExpiryMs ?? 1000, () => broker.groups.expireSessions()),
+    lagSampler: startLoop('lag sampling', options.lagSampleMs ?? 10_000, () => broker.groups.sampleLag()),
+    lagRetention: startLoop('lag sample retention', 60_000, () => broker.groups.dropOldLagSamples()),
   };
   return {
     loops,

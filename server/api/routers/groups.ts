@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { createTRPCRouter, publicProcedure } from '../trpc';
+
+const groupId = z.string().max(10_000);
+const topicPartitions = z.array(z.object({ topic: z.string(), partitions: z.array(z.number()) }));
+const resetTarget = z.union([
+  z.literal('earliest'),
+  z.literal('latest'),
+  z.object({ timestamp: z.number() }),
+  z.object({ offset: z.number() }),
+]);
+
+export const groupsRouter = createTRPCRouter({
+  /** KIP-848-style: memberEpoch 0 joins, -1 leaves; the response carries the member's assignment. */
+  heartbeat: publicProcedure
+    .input(
+      z.object({
+        groupId,
+        memberId: z.string().nullish(),
+        memberEpoch: z.number(),
+        clientId: z.string().max(255).nullish(),
+        topics: z.array(z.string()).nullish(),
+        rebalanceTimeoutMs: z.number().nullish(),
+        ownedPartitions: topicPartitions.nullish(),
+        sessionTimeoutMs: z.number().nullish(),
+        assignor: z.enum(['uniform', 'range']).nullish(),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.broker.groups.heartbeat({ ...input, clientHost: ctx.clientHost })),
+
+  commit: publicProcedure
+    .input(
+      z.object({
+        groupId,
+        memberId: z.string().nullish(),
+        memberEpoch: z.number().nullish(),
+        offsets: z.array(z.object({ topic: z.string(), partition: z.number(), offset: z.number(), metadata: z.string().nullish() })),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await ctx.broker.groups.commit(input);
+      return { committed: input.offsets.length };
+    }),
+
+  fetchOffsets: publicProcedure
+    .input(z.object({ groupId, topics: z.array(z.string()).nullish() }))
+    .query(({ ctx, input }) => ctx.broker.groups.fetchOffsets(input.groupId, input.topics)),
+
+  list: publicProcedure.query(({ ctx }) => ctx.broker.groups.list()),
+
+  describe: publicProcedure.input(z.object({ groupId })).query(({ ctx, input }) => ctx.broker.groups.describe(input.groupId)),
+
+  lag: publicProcedure.input(z.object({ groupId })).query(({ ctx, input }) => ctx.broker.groups.lag(input.groupId)),
+
+  /** Samples since `since` (ms since epoch; default the last hour), rates and time to clear. */
+  lagHistory: publicProcedure
+    .input(z.object({ groupId, since: z.number().nullish() }))
+    .query(({ ctx, input }) => ctx.broker.groups.lagHistory(input.groupId, input.since)),
+
+  /** Only while the group has no members; `dryRun` returns the new positions without writing them. */
+  resetOffsets: publicProcedure
+    .input(z.object({ groupId, topic: z.string(), partitions: z.array(z.number()).nullish(), to: resetTarget, dryRun: z.boolean().optional() }))
+    .mutation(({ ctx, input }) => ctx.broker.groups.resetOffsets(input)),
+
+  deleteOffsets: publicProcedure
+    .input(z.object({ groupId, topic: z.string(), partitions: z.array(z.number()).nullish() }))
+    .mutation(async ({ ctx, input }) => ({ deleted: await ctx.broker.groups.deleteOffsets(input) })),
+
+  delete: publicProcedure.input(z.object({ groupId })).mutation(async ({ ctx, input }) => {
+    await ctx.broker.groups.delete(input.groupId);
+    return { groupId: input.groupId, deleted: true };
+  }),
+});

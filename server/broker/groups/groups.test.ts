@@ -1,0 +1,271 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/db/client';
+import { openTestDatabase, postgresUrl, snapshotState, testBackends, uniqueName } from '@/db/testing';
+import { createBroker, isBrokerError, type Broker, type KafkaErrorName } from '@/server/broker';
+import type { HeartbeatResponse, TopicPartitions } from '.';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const flat = (tps: TopicPartitions[]) => tps.flatMap((t) => t.partitions.map((p) => `${t.topic}:${p}`));
+
+async function expectError(p: Promise<unknown>, name: KafkaErrorName) {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(isBrokerError(err) ? err.kafkaName : err).toBe(name);
+}
+
+/** A member that follows the protocol, and a check of "one owner per partition" on every response. */
+class Members {
+  readonly assignment = new Map<string, string[]>();
+  readonly epoch = new Map<string, number>();
+  constructor(private readonly groupId: string) {}
+
+  private record(r: HeartbeatResponse) {
+    if (r.memberEpoch === -1) this.assignment.delete(r.memberId);
+    else this.assignment.set(r.memberId, flat(r.assignment));
+    this.epoch.set(r.memberId, r.memberEpoch);
+    const owners = new Map<string, string>();
+    for (const [m, parts] of this.assignment) {
+      for (const p of parts) {
+        expect(owners.get(p), `${p} has two owners`).toBeUndefined();
+        owners.set(p, m);
+      }
+    }
+    return r;
+  }
+
+  async join(broker: Broker, topics: string[], extra: Record<string, unknown> = {}) {
+    return this.record(await broker.groups.heartbeat({ groupId: this.groupId, memberEpoch: 0, topics, clientId: 'test', ...extra }));
+  }
+
+  async beat(broker: Broker, memberId: string) {
+    const owned = this.assignment.get(memberId) ?? [];
+    const byTopic = new Map<string, number[]>();
+    for (const k of owned) {
+      const i = k.lastIndexOf(':');
+      byTopic.set(k.slice(0, i), [...(byTopic.get(k.slice(0, i)) ?? []), Number(k.slice(i + 1))]);
+    }
+    return this.record(
+      await broker.groups.heartbeat({
+        groupId: this.groupId,
+        memberId,
+        memberEpoch: this.epoch.get(memberId)!,
+        ownedPartitions: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+      }),
+    );
+  }
+
+  forget(memberId: string) {
+    this.assignment.delete(memberId);
+  }
+}
+
+describe.each(testBackends())('consumer groups on %s', (backend) => {
+  let db: Database;
+  let broker: Broker;
+  let clock = Date.now();
+  beforeAll(async () => {
+    db = await openTestDatabase(backend);
+    broker = createBroker(db, { now: () => clock });
+  });
+  afterAll(async () => {
+    await broker?.close();
+    await db?.close();
+  });
+
+  it('3 members on a 6-partition topic end Stable with 2 each; a 4th on a 3-partition topic gets none and describe says so', async () => {
+    const topic = uniqueName('orders');
+    await broker.createTopic({ name: topic, partitions: 6 });
+    const group = uniqueName('g');
+    const ms = new Members(group);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await ms.join(broker, [topic])).memberId);
+    for (let round = 0; round < 3; round++) for (const id of ids) await ms.beat(broker, id);
+    const d = await broker.groups.describe(group);
+    expect(d.state).toBe('Stable');
+    expect(d.members.map((m) => flat(m.assignment).length)).toEqual([2, 2, 2]);
+
+    const small = uniqueName('small');
+    await broker.createTopic({ name: small, partitions: 3 });
+    const group2 = uniqueName('g');
+    const ms2 = new Members(group2);
+    const four: string[] = [];
+    for (let i = 0; i < 4; i++) four.push((await ms2.join(broker, [small])).memberId);
+    for (let round = 0; round < 3; round++) for (const id of four) await ms2.beat(broker, id);
+    const d2 = await broker.groups.describe(group2);
+    expect(d2.state).toBe('Stable');
+    expect(d2.members.map((m) => flat(m.assignment).length).sort()).toEqual([0, 1, 1, 1]);
+    const idle = d2.members.find((m) => m.assignment.length === 0)!;
+    expect(idle.note).toMatch(/4 members for 3 partition/);
+  });
+
+  it('a member whose heartbeats stop loses its partitions after the session timeout (fenced by the expiry loop)', async () => {
+    const topic = uniqueName('t');
+    await broker.createTopic({ name: topic, partitions: 4 });
+    const group = uniqueName('g');
+    const ms = new Members(group);
+    const a = (await ms.join(broker, [topic], { sessionTimeoutMs: 3000 })).memberId;
+    const b = (await ms.join(broker, [topic])).memberId;
+    for (let r = 0; r < 3; r++) for (const id of [a, b]) await ms.beat(broker, id);
+    expect(ms.assignment.get(b)).toHaveLength(2);
+    ms.forget(b); // b crashes
+    clock += 2000;
+    await ms.beat(broker, a);
+    expect(ms.assignment.get(a)).toHaveLength(2);
+    clock += 2000; // b silent for 4 s > 3 s
+    expect(await broker.groups.expireSessions()).toBe(1);
+    await ms.beat(broker, a);
+    expect(ms.assignment.get(a)).toHaveLength(4);
+    await expectError(broker.groups.heartbeat({ groupId: group, memberId: b, memberEpoch: 1 }), 'UNKNOWN_MEMBER_ID');
+  });
+
+  it("commits: the owner's are accepted, a fenced member's rejected; offsets of an active group cannot be reset", async () => {
+    const topic = uniqueName('c');
+    await broker.createTopic({ name: topic, partitions: 2 });
+    await broker.produce(topic, Array.from({ length: 20 }, (_, i) => ({ value: enc(`v${i}`), partition: i % 2 })));
+    const group = uniqueName('g');
+    const ms = new Members(group);
+    const a = (await ms.join(broker, [topic], { sessionTimeoutMs: 3000 })).memberId;
+    const [p0] = ms.assignment.get(a)!;
+    expect(p0).toBe(`${topic}:0`);
+    await broker.groups.commit({ groupId: group, memberId: a, memberEpoch: ms.epoch.get(a)!, offsets: [{ topic, partition: 0, offset: 4 }] });
+    expect(await broker.groups.fetchOffsets(group)).toEqual([{ topic, partitions: [{ partition: 0, offset: 4, metadata: '', committedAt: clock }] }]);
+
+    const before = await snapshotState(db);
+    await expectError(broker.groups.resetOffsets({ groupId: group, topic, to: 'earliest' }), 'NON_EMPTY_GROUP');
+    await expectError(broker.groups.delete(group), 'NON_EMPTY_GROUP');
+    await expectError(broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: 9 }] }), 'UNKNOWN_MEMBER_ID');
+    await expectError(broker.groups.commit({ groupId: group, memberId: a, memberEpoch: 999, offsets: [{ topic, partition: 0, offset: 9 }] }), 'FENCED_MEMBER_EPOCH');
+    expect(await snapshotState(db)).toBe(before);
+
+    clock += 5000; // a is now a zombie
+    await expectError(broker.groups.commit({ groupId: group, memberId: a, memberEpoch: ms.epoch.get(a)!, offsets: [{ topic, partition: 0, offset: 9 }] }), 'UNKNOWN_MEMBER_ID');
+    expect((await broker.groups.fetchOffsets(group))[0].partitions[0].offset).toBe(4);
+
+    // Now empty: a dry run shows the positions, a real reset moves them.
+    const dry = await broker.groups.resetOffsets({ groupId: group, topic, to: 'latest', dryRun: true });
+    expect(dry).toEqual([
+      { topic, partition: 0, previousOffset: 4, newOffset: 10 },
+      { topic, partition: 1, previousOffset: null, newOffset: 10 },
+    ]);
+    expect((await broker.groups.fetchOffsets(group))[0].partitions).toHaveLength(1);
+    await broker.groups.resetOffsets({ groupId: group, topic, to: { offset: 7 } });
+    expect((await broker.groups.fetchOffsets(group))[0].partitions.map((p) => p.offset)).toEqual([7, 7]);
+    await broker.groups.resetOffsets({ groupId: group, topic, partitions: [1], to: { offset: 99 } }); // clamped to the log
+    expect((await broker.groups.fetchOffsets(group))[0].partitions.map((p) => p.offset)).toEqual([7, 10]);
+    expect((await broker.groups.describe(group)).state).toBe('Empty');
+    expect(await broker.groups.deleteOffsets({ groupId: group, topic, partitions: [1] })).toBe(1);
+    await broker.groups.delete(group);
+    await expectError(broker.groups.describe(group), 'GROUP_ID_NOT_FOUND');
+  });
+
+  it('lag: per partition, sum and max; Burrow status; lag over time with rates and time to clear', async () => {
+    const topic = uniqueName('lag');
+    await broker.createTopic({ name: topic, partitions: 2 });
+    await broker.produce(topic, Array.from({ length: 100 }, (_, i) => ({ value: enc(`v${i}`), partition: 0 })));
+    await broker.produce(topic, Array.from({ length: 30 }, (_, i) => ({ value: enc(`w${i}`), partition: 1 })));
+    const group = uniqueName('g');
+    await broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: 40 }, { topic, partition: 1, offset: 30 }] });
+    let lag = await broker.groups.lag(group);
+    expect(lag).toMatchObject({ totalLag: 60, maxLag: 60, maxLagTopic: topic, maxLagPartition: 0, status: 'OK' });
+    expect(lag.partitions.map((p) => [p.partition, p.committedOffset, p.logEndOffset, p.lag])).toEqual([
+      [0, 40, 100, 60],
+      [1, 30, 30, 0],
+    ]);
+
+    // Samples every 10 s while the consumer drains 20 records per 10 s and nothing new arrives.
+    const t0 = clock;
+    for (let i = 0; i < 4; i++) {
+      clock = t0 + i * 10_000;
+      if (i > 0) await broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: 40 + i * 20 }] });
+      expect(await broker.groups.sampleLag()).toBe(2);
+    }
+    expect(await broker.groups.sampleLag()).toBe(0); // the same slot is never sampled twice
+    const history = await broker.groups.lagHistory(group, t0 - 10_000);
+    expect(history.points.map((p) => p.totalLag)).toEqual([60, 40, 20, 0]);
+    const p0 = history.partitions.find((p) => p.partition === 0)!;
+    expect(p0.consumeRate).toBeCloseTo(2, 5); // 60 records in 30 s
+    expect(p0.timeToClearMs).toBe(0); // caught up
+    lag = await broker.groups.lag(group);
+    expect(lag.totalLag).toBe(0);
+
+    // Now the producer outpaces the consumer: lag grows while commits continue -> WARN, once the
+    // caught-up commits have left the 10-commit window.
+    for (let i = 0; i < 10; i++) {
+      clock += 10_000;
+      await broker.produce(topic, Array.from({ length: 30 }, () => ({ value: enc('x'), partition: 0 })));
+      const committed = (await broker.groups.fetchOffsets(group))[0].partitions[0].offset;
+      await broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: committed + 10 }] });
+      await broker.groups.sampleLag();
+    }
+    lag = await broker.groups.lag(group);
+    expect(lag.partitions[0].status).toBe('WARN');
+    expect(lag.status).toBe('WARN');
+    const growing = await broker.groups.lagHistory(group, clock - 35_000);
+    expect(growing.partitions[0].timeToClearMs).toBeNull(); // not draining
+    // Nobody commits for a long while: STOP, and the group is ERR.
+    clock += 10 * 60_000;
+    lag = await broker.groups.lag(group);
+    expect(lag.partitions[0].status).toBe('STOP');
+    expect(lag.status).toBe('ERR');
+    expect((await broker.groups.list()).find((g) => g.groupId === group)).toMatchObject({ state: 'Empty', status: 'ERR', totalLag: lag.totalLag });
+  });
+
+  it('drops whole hour partitions of lag samples past the retention', async () => {
+    const hours = await db.query<{ relname: string }>(
+      `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'lag_samples'::regclass`,
+    );
+    expect(hours.length).toBeGreaterThan(0);
+    const saved = clock;
+    clock += 3 * 24 * 3_600_000;
+    expect(await broker.groups.dropOldLagSamples()).toBeGreaterThanOrEqual(hours.length - 2);
+    clock = saved;
+  });
+
+  it.each([
+    ['describe of an unknown group', (b: Broker) => b.groups.describe('no-such-group-anywhere'), 'GROUP_ID_NOT_FOUND'],
+    ['an empty group id', (b: Broker) => b.groups.heartbeat({ groupId: '  ', memberEpoch: 0, topics: ['t'] }), 'INVALID_GROUP_ID'],
+    ['a negative offset', (b: Broker) => b.groups.commit({ groupId: 'bad-input', offsets: [{ topic: 'x', partition: 0, offset: -5 }] }), 'INVALID_REQUEST'],
+    ['a commit for an unknown topic', (b: Broker) => b.groups.commit({ groupId: 'bad-input', offsets: [{ topic: 'no-such-topic', partition: 0, offset: 1 }] }), 'UNKNOWN_TOPIC_OR_PARTITION'],
+    ['a heartbeat without a member id', (b: Broker) => b.groups.heartbeat({ groupId: 'bad-input', memberEpoch: 3 }), 'UNKNOWN_MEMBER_ID'],
+    ['joining without topics', (b: Broker) => b.groups.heartbeat({ groupId: 'bad-input', memberEpoch: 0, topics: [] }), 'INVALID_REQUEST'],
+  ] as const)('rejects %s clearly and changes nothing', async (_label, call, name) => {
+    const before = await snapshotState(db);
+    await expectError(call(broker), name);
+    expect(await snapshotState(db)).toBe(before);
+  });
+});
+
+describe.skipIf(!postgresUrl())('two Brook engines share one group', () => {
+  it('members heartbeating through either engine, concurrently, never share a partition and converge', async () => {
+    const [dbA, dbB] = [await openTestDatabase('postgres', 4), await openTestDatabase('postgres', 4)];
+    const [A, B] = [createBroker(dbA), createBroker(dbB)];
+    try {
+      const topic = uniqueName('shared');
+      await A.createTopic({ name: topic, partitions: 12 });
+      const group = uniqueName('g');
+      const ms = new Members(group);
+      const engines = [A, B];
+      const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => ms.join(engines[i % 2], [topic]).then((r) => r.memberId)));
+      for (let round = 0; round < 6; round++) {
+        await Promise.all(ids.map((id, i) => ms.beat(engines[(i + round) % 2], id)));
+      }
+      const d = await B.groups.describe(group);
+      expect(d.state).toBe('Stable');
+      expect(d.members.map((m) => flat(m.assignment).length)).toEqual([2, 2, 2, 2, 2, 2]);
+      // One leaves through A; the rest pick its partitions up through B.
+      await ms.beat(A, ids[0]);
+      const left = await A.groups.heartbeat({ groupId: group, memberId: ids[0], memberEpoch: ms.epoch.get(ids[0])! , ownedPartitions: [] });
+      expect(left.memberEpoch).toBeGreaterThan(0);
+      ms.forget(ids[0]);
+      await A.groups.heartbeat({ groupId: group, memberId: ids[0], memberEpoch: -1 });
+      for (let round = 0; round < 3; round++) await Promise.all(ids.slice(1).map((id, i) => ms.beat(engines[i % 2], id)));
+      const after = await A.groups.describe(group);
+      expect(after.state).toBe('Stable');
+      expect(after.members.reduce((n, m) => n + flat(m.assignment).length, 0)).toBe(12);
+    } finally {
+      await A.close();
+      await B.close();
+      await dbA.close();
+      await dbB.close();
+    }
+  });
+});

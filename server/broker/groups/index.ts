@@ -1,0 +1,93 @@
+import type { Database } from '@/db/client';
+import { BrokerError } from '../errors';
+import type { HeartbeatResponse } from './coordinator';
+import { describeGroupState, lagOfGroups, summariseGroup, type GroupDescription, type GroupLag, type GroupSummary } from './lag';
+import { dropOldLagSamples, lagHistory, sampleLag, type LagHistory } from './lag-history';
+import { expireGroupSessions, groupHeartbeat, type HeartbeatInput } from './membership';
+import { commitOffsets, deleteGroup, deleteOffsets, existingGroup, fetchOffsets, resetOffsets, type CommitRequest, type ResetRequest } from './offsets';
+import { readGroups } from './store';
+
+export type { HeartbeatInput } from './membership';
+export type { HeartbeatResponse } from './coordinator';
+export type { CommitRequest, ResetRequest, ResetResult, ResetTarget } from './offsets';
+export type { GroupDescription, GroupLag, GroupSummary, MemberDescription, PartitionLag } from './lag';
+export type { LagHistory, LagPoint, PartitionRate } from './lag-history';
+export type { TopicPartitions, GroupStateName } from './types';
+
+export interface GroupsOptions {
+  now: () => number;
+  /** How often lag is sampled (ms); the lag history's resolution. */
+  lagSampleIntervalMs: number;
+  lagRetentionMs: number;
+}
+
+/** The consumer group coordinator's facade: every call is one Postgres transaction (or read). */
+export class Groups {
+  constructor(
+    private readonly db: Database,
+    private readonly options: GroupsOptions,
+  ) {}
+
+  heartbeat(input: HeartbeatInput): Promise<HeartbeatResponse> {
+    return groupHeartbeat(this.db, input, this.options.now());
+  }
+
+  commit(req: CommitRequest): Promise<void> {
+    return commitOffsets(this.db, req, this.options.now());
+  }
+
+  fetchOffsets(groupId: string, topics?: string[] | null) {
+    return fetchOffsets(this.db, groupId, topics);
+  }
+
+  async list(): Promise<GroupSummary[]> {
+    const groups = await readGroups(this.db);
+    const lag = await lagOfGroups(this.db, groups, this.options.now());
+    return groups.map((g) => summariseGroup(g, lag.get(g.groupId)!));
+  }
+
+  async describe(groupId: string): Promise<GroupDescription> {
+    const g = await existingGroup(this.db, groupId);
+    const lag = await lagOfGroups(this.db, [g], this.options.now());
+    return describeGroupState(g, lag.get(groupId)!);
+  }
+
+  async lag(groupId: string): Promise<GroupLag> {
+    const g = await existingGroup(this.db, groupId);
+    return (await lagOfGroups(this.db, [g], this.options.now())).get(groupId)!;
+  }
+
+  async lagHistory(groupId: string, since?: number | null): Promise<LagHistory> {
+    await existingGroup(this.db, groupId);
+    const now = this.options.now();
+    const from = since ?? now - 3_600_000;
+    if (!Number.isSafeInteger(from) || from < 0) throw new BrokerError('INVALID_REQUEST', `since must be a time in ms since the epoch; got ${since}.`);
+    return lagHistory(this.db, groupId, from, now, this.options.lagSampleIntervalMs);
+  }
+
+  resetOffsets(req: ResetRequest) {
+    return resetOffsets(this.db, req, this.options.now());
+  }
+
+  deleteOffsets(req: { groupId: string; topic: string; partitions?: number[] | null }) {
+    return deleteOffsets(this.db, req, this.options.now());
+  }
+
+  delete(groupId: string): Promise<void> {
+    return deleteGroup(this.db, groupId, this.options.now());
+  }
+
+  // --- background work (services) ----------------------------------------------------------------
+
+  expireSessions(): Promise<number> {
+    return expireGroupSessions(this.db, this.options.now());
+  }
+
+  sampleLag(): Promise<number> {
+    return sampleLag(this.db, this.options.now(), this.options.lagSampleIntervalMs);
+  }
+
+  dropOldLagSamples(): Promise<number> {
+    return dropOldLagSamples(this.db, this.options.now(), this.options.lagRetentionMs);
+  }
+}

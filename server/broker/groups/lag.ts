@@ -1,0 +1,233 @@
+import type { Queryable } from '@/db/client';
+import { groupStatus, partitionStatus, type CommitSample, type GroupStatus, type PartitionStatus } from './burrow';
+import { groupStateName, memberReconciled } from './coordinator';
+import { parseTpKey, toTopicPartitions, tpKey, type GroupState, type GroupStateName, type TopicPartitions } from './types';
+
+/**
+ * Lag now, from committed offsets and watermark rows (never a scan of the log):
+ * lag = highWatermark - committedOffset, per partition; sum and max per group; Burrow-style status.
+ */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** null where the group has not committed for this partition. */
+  committedOffset: number | null;
+  logStartOffset: number;
+  /** The high watermark (Kafka tools call it log-end-offset). */
+  logEndOffset: number;
+  lag: number | null;
+  lastCommitAt: number | null;
+  /** The member that owns the partition now, if any. */
+  memberId: string | null;
+  status: PartitionStatus;
+}
+
+export interface GroupLag {
+  partitions: PartitionLag[];
+  totalLag: number;
+  maxLag: number;
+  maxLagTopic: string | null;
+  maxLagPartition: number | null;
+  status: GroupStatus;
+}
+
+interface OffsetRow {
+  group_id: string;
+  topic: string;
+  partition: number;
+  committed_offset: number;
+  committed_at: number;
+}
+
+interface MarkRow {
+  topic: string;
+  partition: number;
+  log_start_offset: number;
+  high_watermark: number;
+}
+
+interface CommitRow {
+  group_id: string;
+  topic: string;
+  partition: number;
+  committed_offset: number;
+  high_watermark: number;
+  committed_at: number;
+}
+
+/** Lag for several groups at once: three queries whatever the number of groups. */
+export async function lagOfGroups(db: Queryable, groups: readonly GroupState[], now: number): Promise<Map<string, GroupLag>> {
+  const ids = groups.map((g) => g.groupId);
+  const [offsets, commits] = await Promise.all([
+    db.query<OffsetRow>(
+      `SELECT group_id, topic, partition, committed_offset, committed_at FROM group_offsets WHERE group_id = ANY($1::text[])`,
+      [ids],
+    ),
+    db.query<CommitRow>(
+      `SELECT group_id, topic, partition, committed_offset, high_watermark, committed_at
+         FROM group_offset_commits WHERE group_id = ANY($1::text[]) ORDER BY id`,
+      [ids],
+    ),
+  ]);
+  const topics = new Set([...offsets.map((o) => o.topic), ...groups.flatMap((g) => g.members.flatMap((m) => m.subscribedTopics))]);
+  const marks = await db.query<MarkRow>(
+    `SELECT t.name AS topic, tp.partition, tp.log_start_offset, tp.high_watermark
+       FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id WHERE t.name = ANY($1::text[])`,
+    [[...topics]],
+  );
+  const markOf = new Map(marks.map((m) => [tpKey(m.topic, m.partition), m]));
+  const history = new Map<string, CommitSample[]>();
+  for (const c of commits) {
+    const key = `${c.group_id}\n${tpKey(c.topic, c.partition)}`;
+    const list = history.get(key) ?? [];
+    list.push({ offset: c.committed_offset, highWatermark: c.high_watermark, at: c.committed_at });
+    history.set(key, list);
+  }
+
+  const result = new Map<string, GroupLag>();
+  for (const g of groups) {
+    const owner = new Map<string, string>();
+    for (const m of g.members) for (const k of m.owned) owner.set(k, m.memberId);
+    const keys = new Set<string>(owner.keys());
+    const committed = new Map<string, OffsetRow>();
+    for (const o of offsets) {
+      if (o.group_id !== g.groupId) continue;
+      const k = tpKey(o.topic, o.partition);
+      committed.set(k, o);
+      keys.add(k);
+    }
+    const partitions: PartitionLag[] = [];
+    for (const k of keys) {
+      const mark = markOf.get(k);
+      if (!mark) continue; // the topic is gone
+      const c = committed.get(k);
+      const lag = c ? Math.max(0, mark.high_watermark - c.committed_offset) : null;
+      const { topic, partition } = parseTpKey(k);
+      partitions.push({
+        topic,
+        partition,
+        committedOffset: c?.committed_offset ?? null,
+        logStartOffset: mark.log_start_offset,
+        logEndOffset: mark.high_watermark,
+        lag,
+        lastCommitAt: c?.committed_at ?? null,
+        memberId: owner.get(k) ?? null,
+        status: lag === null ? 'OK' : partitionStatus(history.get(`${g.groupId}\n${k}`) ?? [], lag, now),
+      });
+    }
+    partitions.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    result.set(g.groupId, summarise(partitions));
+  }
+  return result;
+}
+
+function summarise(partitions: PartitionLag[]): GroupLag {
+  let totalLag = 0;
+  let max: PartitionLag | null = null;
+  for (const p of partitions) {
+    if (p.lag === null) continue;
+    totalLag += p.lag;
+    if (!max || p.lag > max.lag!) max = p;
+  }
+  return {
+    partitions,
+    totalLag,
+    maxLag: max?.lag ?? 0,
+    maxLagTopic: max?.topic ?? null,
+    maxLagPartition: max?.partition ?? null,
+    status: groupStatus(partitions.map((p) => p.status)),
+  };
+}
+
+export interface MemberDescription {
+  memberId: string;
+  clientId: string;
+  clientHost: string;
+  memberEpoch: number;
+  subscribedTopics: string[];
+  /** What the member owns now. */
+  assignment: TopicPartitions[];
+  /** Revoked from it but not yet released. */
+  pendingRevocation: TopicPartitions[];
+  /** What the assignor wants it to have. */
+  targetAssignment: TopicPartitions[];
+  reconciled: boolean;
+  lastHeartbeat: number;
+  joinedAt: number;
+  /** Why a member holds no partition, when that is the case. */
+  note: string | null;
+}
+
+export interface GroupSummary {
+  groupId: string;
+  state: GroupStateName;
+  protocol: 'consumer';
+  assignor: string;
+  groupEpoch: number;
+  members: number;
+  topics: string[];
+  totalLag: number;
+  maxLag: number;
+  status: GroupStatus;
+}
+
+export interface GroupDescription extends Omit<GroupSummary, 'members'> {
+  assignmentEpoch: number;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  members: MemberDescription[];
+  lag: GroupLag;
+}
+
+export function topicsOf(g: GroupState, lag: GroupLag): string[] {
+  return [...new Set([...g.members.flatMap((m) => m.subscribedTopics), ...lag.partitions.map((p) => p.topic)])].sort();
+}
+
+export function summariseGroup(g: GroupState, lag: GroupLag): GroupSummary {
+  return {
+    groupId: g.groupId,
+    state: groupStateName(g),
+    protocol: 'consumer',
+    assignor: g.assignor,
+    groupEpoch: g.groupEpoch,
+    members: g.members.length,
+    topics: topicsOf(g, lag),
+    totalLag: lag.totalLag,
+    maxLag: lag.maxLag,
+    status: lag.status,
+  };
+}
+
+export function describeGroupState(g: GroupState, lag: GroupLag): GroupDescription {
+  const totalPartitions = Object.values(g.subscriptionMetadata).reduce((n, c) => n + c, 0);
+  return {
+    ...summariseGroup(g, lag),
+    assignmentEpoch: g.assignmentEpoch,
+    sessionTimeoutMs: g.sessionTimeoutMs,
+    heartbeatIntervalMs: g.heartbeatIntervalMs,
+    lag,
+    members: g.members.map((m) => {
+      const target = g.targetAssignment[m.memberId] ?? [];
+      const assigned = new Set(m.assigned);
+      return {
+        memberId: m.memberId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberEpoch: m.memberEpoch,
+        subscribedTopics: m.subscribedTopics,
+        assignment: toTopicPartitions(m.assigned),
+        pendingRevocation: toTopicPartitions(m.owned.filter((k) => !assigned.has(k))),
+        targetAssignment: toTopicPartitions(target),
+        reconciled: memberReconciled(g, m),
+        lastHeartbeat: m.lastHeartbeat,
+        joinedAt: m.joinedAt,
+        note:
+          m.owned.length > 0 || target.length > 0
+            ? null
+            : totalPartitions < g.members.length
+              ? `No partition: the group has ${g.members.length} members for ${totalPartitions} partition(s); this member is on standby.`
+              : 'No partition assigned yet.',
+      };
+    }),
+  };
+}
