@@ -1,0 +1,42 @@
+import { Admin } from './admin';
+import { Consumer, type ConsumerConfig } from './consumer';
+import { BrookHttp, type HttpOptions } from './http';
+import { Producer } from './producer';
+
+/**
+ * Brook's TypeScript client, modelled on kafkajs, over the HTTP API (so it runs wherever fetch does):
+ *
+ *   const brook = new Brook({ url: 'http://localhost:3000', clientId: 'inventory' });
+ *   await brook.producer().send({ topic: 'orders', messages: [{ key: 'o-1', value: '{"sku":"A"}' }] });
+ *   const consumer = brook.consumer({ groupId: 'inventory' });
+ *   await consumer.subscribe({ topics: ['orders'], fromBeginning: true });
+ *   await consumer.run({ eachMessage: async ({ message }) => { ... } });
+ */
+export class Brook {
+  private readonly http: BrookHttp;
+  readonly clientId: string;
+
+  constructor(options: HttpOptions & { clientId?: string }) {
+    this.http = new BrookHttp(options);
+    this.clientId = options.clientId ?? 'brook-client';
+  }
+
+  producer(): Producer {
+    return new Producer(this.http);
+  }
+
+  consumer(config: ConsumerConfig): Consumer {
+    return new Consumer(this.http, { ...config, clientId: config.clientId ?? this.clientId });
+  }
+
+  admin(): Admin {
+    return new Admin(this.http);
+  }
+}
+
+export { Admin } from './admin';
+export { Consumer, type ConsumerConfig, type EachBatchPayload, type EachMessagePayload, type RunConfig } from './consumer';
+export { BrookError, isBrookError } from './http';
+export type { Batch } from './partition-worker';
+export { Producer, type RecordMetadata } from './producer';
+export type { Bytes, Headers, KafkaMessage, Message } from './messages';
