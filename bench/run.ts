@@ -3,6 +3,7 @@ import { ensureBuilt } from './lib/app';
 import { createBenchDatabase } from './lib/env';
 import { appendResults, machine, table, type Row } from './lib/report';
 import { runCoreBench } from './scenarios/core';
+import { runGroupsBench } from './scenarios/groups';
 
 /**
  * `npm run bench`: every scenario against a fresh database on the Postgres server
@@ -20,6 +21,7 @@ async function main() {
   try {
     const suites: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
       core: () => runCoreBench(bench, quick),
+      groups: () => runGroupsBench(bench, quick),
     };
     for (const [name, run] of Object.entries(suites)) {
       if (only.length && !only.includes(name)) continue;

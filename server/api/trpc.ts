@@ -15,6 +15,8 @@ export interface Context {
 }
 
 const t = initTRPC.context<Context>().create({
+  // Subscriptions (records.tail) stream over Server-Sent Events; pings keep proxies from closing them.
+  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     const kafka =

@@ -88,7 +88,7 @@ describe.each(testBackends())('client library over HTTP on %s', (backend) => {
         clientId: name,
         fetch: (input, init) => (net?.on ? Promise.reject(new Error('network down')) : fetch(input, init)),
       });
-      const c = brook.consumer({ groupId, sessionTimeout: 2000, heartbeatInterval: 200, maxWaitTimeInMs: 500, maxRecords: 50 });
+      const c = brook.consumer({ groupId, sessionTimeout: 2000, heartbeatInterval: 200, maxRecords: 50 });
       consumers.push(c);
       c.events.on('commit', (offsets: Array<{ topic: string; partition: number; offset: number }>) => {
         for (const o of offsets) commits.push({ by: name, key: `${o.topic}:${o.partition}`, offset: o.offset });
@@ -159,7 +159,7 @@ describe.each(testBackends())('client library over HTTP on %s', (backend) => {
     await broker.createTopic({ name: topic, partitions: 1 });
     await broker.produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: new TextEncoder().encode(String(i)), partition: 0 })));
     const brook = new Brook({ url: server.url });
-    const c = brook.consumer({ groupId: uniqueName('g'), heartbeatInterval: 200, maxWaitTimeInMs: 300 });
+    const c = brook.consumer({ groupId: uniqueName('g'), heartbeatInterval: 200 });
     consumers.push(c);
     const seen: number[] = [];
     await c.subscribe({ topics: [topic], fromBeginning: true });

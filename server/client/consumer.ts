@@ -13,7 +13,7 @@ export interface ConsumerConfig {
   heartbeatInterval?: number;
   /** How long the member may take to give up revoked partitions (ms). */
   rebalanceTimeout?: number;
-  maxWaitTimeInMs?: number;
+  /** Records per delivered batch at most (the stream sends what is there, up to this). */
   maxRecords?: number;
   maxBytesPerPartition?: number;
   retryBackoffMs?: number;
@@ -318,7 +318,6 @@ export class Consumer {
         { position, committed: committed.get(key) ?? null },
         this.http,
         {
-          maxWaitTimeInMs: this.config.maxWaitTimeInMs ?? 5000,
           maxRecords: this.config.maxRecords ?? 500,
           maxBytesPerPartition: this.config.maxBytesPerPartition ?? 1024 * 1024,
           retryBackoffMs: this.config.retryBackoffMs ?? 1000,

@@ -10,6 +10,7 @@ export type Outputs = inferRouterOutputs<AppRouter>;
 
 type QueryPath = 'topics.list' | 'topics.get' | 'records.fetch' | 'records.listOffsets' | 'groups.fetchOffsets' | 'groups.list' | 'groups.describe' | 'groups.lag' | 'groups.lagHistory';
 type In<P extends string> = P extends `${infer R}.${infer N}` ? (R extends keyof Inputs ? (N extends keyof Inputs[R] ? Inputs[R][N] : never) : never) : never;
+type SubscriptionOut<P extends string> = Out<P> extends AsyncIterable<infer V> ? (V extends { data: infer D } ? D : V) : never;
 type Out<P extends string> = P extends `${infer R}.${infer N}` ? (R extends keyof Outputs ? (N extends keyof Outputs[R] ? Outputs[R][N] : never) : never) : never;
 export type ProcedurePath = { [R in keyof Inputs & string]: `${R}.${keyof Inputs[R] & string}` }[keyof Inputs & string];
 
@@ -53,6 +54,48 @@ export class BrookHttp {
     return this.send(path, { method: 'POST', body: JSON.stringify(input), signal });
   }
 
+  /**
+   * A subscription over Server-Sent Events (tRPC's format): yields each data event's value until the
+   * server ends the stream or `signal` aborts. A `serialized-error` event is thrown as a BrookError.
+   */
+  async *subscribe<P extends 'records.tail'>(path: P, input: In<P>, signal: AbortSignal): AsyncGenerator<SubscriptionOut<P>> {
+    const res = await this.fetchFn(`${this.base}${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+      signal,
+      headers: { accept: 'text/event-stream', ...this.options.headers },
+    });
+    if (!res.ok || !res.body) throw new BrookError(`${path}: HTTP ${res.status}`, 'NETWORK_EXCEPTION', 13, true, res.status);
+    // Events end with a blank line ("\n\n"). Look for it in the bytes as they come, and decode an event
+    // only once it is whole: a large batch arrives in many chunks.
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let pending: Uint8Array[] = [];
+    let lastByte = 0;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        const chunk = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+        let from = 0;
+        let end = lastByte === 10 && chunk[0] === 10 ? 0 : chunk.indexOf('\n\n');
+        while (end >= 0) {
+          pending.push(chunk.subarray(from, end));
+          const text = decoder.decode(pending.length === 1 ? pending[0] : Buffer.concat(pending));
+          pending = [];
+          from = end + (end === 0 && lastByte === 10 && from === 0 ? 1 : 2);
+          const out = parseEvent(text);
+          if (out.kind === 'data') yield out.value;
+          else if (out.kind === 'error') throw toBrookError(out.value, res.status);
+          else if (out.kind === 'return') return;
+          end = chunk.indexOf('\n\n', from);
+        }
+        if (from < chunk.length) pending.push(chunk.subarray(from));
+        lastByte = chunk[chunk.length - 1];
+      }
+    } finally {
+      reader.cancel().catch(() => {});
+    }
+  }
+
   private async send(path: string, init: RequestInit, qs = ''): Promise<any> {
     const res = await this.fetchFn(`${this.base}${path}${qs}`, {
       ...init,
@@ -65,12 +108,28 @@ export class BrookHttp {
     } catch {
       throw new BrookError(`${path}: HTTP ${res.status} ${text.slice(0, 200)}`, 'NETWORK_EXCEPTION', 13, true, res.status);
     }
-    if (body.error) {
-      const kafka = body.error.data?.kafka ?? { name: 'UNKNOWN_SERVER_ERROR', code: -1, retriable: false };
-      throw new BrookError(body.error.message, kafka.name, kafka.code, kafka.retriable, res.status);
-    }
+    if (body.error) throw toBrookError(body.error, res.status);
     return body.result.data;
   }
+}
+
+/** One SSE event (tRPC's events: data, `serialized-error`, `return`, and `connected`/`ping`, ignored). */
+function parseEvent(text: string): { kind: 'data' | 'error' | 'return' | 'other'; value?: any } {
+  let event = 'message';
+  let data = '';
+  for (const line of text.split('\n')) {
+    if (line.startsWith('event: ')) event = line.slice(7);
+    else if (line.startsWith('data: ')) data += line.slice(6);
+  }
+  if (event === 'message') return data ? { kind: 'data', value: JSON.parse(data) } : { kind: 'other' };
+  if (event === 'serialized-error') return { kind: 'error', value: JSON.parse(data) };
+  if (event === 'return') return { kind: 'return' };
+  return { kind: 'other' };
+}
+
+function toBrookError(error: { message: string; data?: { kafka?: { name: string; code: number; retriable: boolean } } }, status: number): BrookError {
+  const kafka = error.data?.kafka ?? { name: 'UNKNOWN_SERVER_ERROR', code: -1, retriable: false };
+  return new BrookError(error.message, kafka.name, kafka.code, kafka.retriable, status);
 }
 
 export const isBrookError = (err: unknown, kafkaName?: string): err is BrookError =>

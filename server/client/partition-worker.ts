@@ -11,8 +11,9 @@ export interface Batch {
   lastOffset(): string;
 }
 
+type Page = { records: Array<Parameters<typeof decodeMessage>[0]>; highWatermark: number };
+
 export interface FetchSettings {
-  maxWaitTimeInMs: number;
   maxRecords: number;
   maxBytesPerPartition: number;
   retryBackoffMs: number;
@@ -90,7 +91,14 @@ export class PartitionWorker {
     this.wake?.();
   }
 
+  /**
+   * Two gears. Behind the log, it pages with plain fetches (the cheapest way through a backlog); once a
+   * page comes back short (caught up), it switches to a live stream (records.tail over Server-Sent
+   * Events: no request per batch, records arrive as they are committed), and back to paging if a
+   * streamed batch comes full. Pausing, seeking or stopping closes the stream; the loop reopens it.
+   */
   private async run(): Promise<void> {
+    let streaming = false;
     while (!this.stopping) {
       if (this.paused) {
         await new Promise<void>((resolve) => (this.wake = resolve));
@@ -98,48 +106,62 @@ export class PartitionWorker {
         continue;
       }
       const signal = this.abort.signal;
-      const from = this.position;
-      let page;
+      const request = {
+        topic: this.topic,
+        partition: this.partition,
+        offset: this.position,
+        maxRecords: this.settings.maxRecords,
+        maxBytes: this.settings.maxBytesPerPartition,
+        encoding: 'base64' as const,
+      };
       try {
-        page = await this.http.query(
-          'records.fetch',
-          {
-            topic: this.topic,
-            partition: this.partition,
-            offset: from,
-            maxRecords: this.settings.maxRecords,
-            maxBytes: this.settings.maxBytesPerPartition,
-            maxWaitMs: this.settings.maxWaitTimeInMs,
-            encoding: 'base64',
-          },
-          signal,
-        );
+        if (!streaming) {
+          const page = await this.http.query('records.fetch', request, signal);
+          if (page.records.length > 0 && !(await this.deliver(page, signal))) continue;
+          streaming = page.records.length < this.settings.maxRecords;
+          continue;
+        }
+        for await (const page of this.http.subscribe('records.tail', request, signal)) {
+          if (!(await this.deliver(page, signal))) break;
+          if (page.records.length >= this.settings.maxRecords) {
+            streaming = false; // falling behind: page through the backlog instead
+            break;
+          }
+        }
       } catch (err) {
         if (signal.aborted) continue; // stopped, paused or seeked: the loop decides
+        streaming = false;
         if (isBrookError(err, 'OFFSET_OUT_OF_RANGE')) {
           await this.resetPosition();
           continue;
         }
         this.onError(err);
         await this.sleep(this.settings.retryBackoffMs);
-        continue;
-      }
-      if (signal.aborted || this.position !== from || page.records.length === 0) continue;
-      const messages = page.records.map(decodeMessage);
-      const batch: Batch = {
-        topic: this.topic,
-        partition: this.partition,
-        highWatermark: String(page.highWatermark),
-        messages,
-        firstOffset: () => messages[0]?.offset ?? null,
-        lastOffset: () => messages[messages.length - 1]?.offset ?? String(page.highWatermark - 1),
-      };
-      const next = await this.runBatch(this, batch);
-      if (next !== null && this.position === from) {
-        this.position = next;
-        this.processed = Math.max(this.processed, next);
       }
     }
+  }
+
+  /** Hands one page to the handler; false if the position moved otherwise or not all of it was handled. */
+  private async deliver(page: Page, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return false;
+    const from = this.position;
+    const messages = page.records.map(decodeMessage);
+    const last = page.records[page.records.length - 1].offset + 1;
+    const batch: Batch = {
+      topic: this.topic,
+      partition: this.partition,
+      highWatermark: String(page.highWatermark),
+      messages,
+      firstOffset: () => messages[0]?.offset ?? null,
+      lastOffset: () => messages[messages.length - 1]?.offset ?? String(page.highWatermark - 1),
+    };
+    const next = await this.runBatch(this, batch);
+    if (this.position !== from || signal.aborted) return false; // seeked or stopped meanwhile
+    if (next !== null) {
+      this.position = next;
+      this.processed = Math.max(this.processed, next);
+    }
+    return next === last;
   }
 
   /** The committed or current position fell outside the log (retention): start over per the reset policy. */

@@ -1,3 +1,4 @@
+import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { encodingSchema, recordToJson, toBytes } from '../encoding';
 import { createTRPCRouter, publicProcedure } from '../trpc';
@@ -49,6 +50,36 @@ export const recordsRouter = createTRPCRouter({
         highWatermark: result.highWatermark,
         logStartOffset: result.logStartOffset,
       };
+    }),
+
+  /**
+   * A live tail over Server-Sent Events: batches of records from `offset` on, as they are committed.
+   * Each event's id is the next offset, so a reconnecting client resumes where it stopped (lastEventId).
+   */
+  tail: publicProcedure
+    .input(
+      z.object({
+        topic: z.string(),
+        partition: z.number(),
+        offset: z.number(),
+        maxRecords: z.number().optional(),
+        maxBytes: z.number().optional(),
+        encoding: encodingSchema,
+        lastEventId: z.string().nullish(),
+      }),
+    )
+    .subscription(async function* ({ ctx, input, signal }) {
+      let offset = input.lastEventId ? Number(input.lastEventId) : input.offset;
+      while (!signal?.aborted) {
+        const page = await ctx.broker.fetch({ ...input, offset, maxWaitMs: 15_000, signal });
+        if (page.records.length === 0) continue;
+        offset = page.records[page.records.length - 1].offset + 1;
+        yield tracked(String(offset), {
+          records: page.records.map((r) => recordToJson(r, input.encoding)),
+          highWatermark: page.highWatermark,
+          logStartOffset: page.logStartOffset,
+        });
+      }
     }),
 
   listOffsets: publicProcedure

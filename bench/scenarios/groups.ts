@@ -1,0 +1,168 @@
+import { createBroker } from '@/server/broker';
+import { Brook, type Consumer } from '@/server/client';
+import { closePools, startApp } from '../lib/app';
+import { sampleRecord, sleep, type BenchDatabase } from '../lib/env';
+import { percentile, type Row } from '../lib/report';
+import { natsConsumeRate, natsLatency, paced, reachable, redisConsumeRate, redisLatency } from './competitors';
+
+/**
+ * Issue 3's benchmark: group consumption through the client library (HTTP, long-poll fetches, commits),
+ * and produce → eachMessage latency, next to NATS JetStream and Redis Streams when they run here.
+ */
+const SECTION = 'groups';
+const MEMBERS = 3;
+
+async function fill(bench: BenchDatabase, topic: string, total: number): Promise<void> {
+  const db = await bench.open(8);
+  const broker = createBroker(db);
+  try {
+    await broker.createTopic({ name: topic, partitions: 6 });
+    const batch = Array.from({ length: 5000 }, (_, i) => sampleRecord(i));
+    const perPartition = total / 6;
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, p) => {
+        for (let sent = 0; sent < perPartition; sent += batch.length) {
+          await broker.produce(topic, batch.slice(0, Math.min(batch.length, perPartition - sent)).map((r) => ({ ...r, partition: p })));
+        }
+      }),
+    );
+  } finally {
+    await broker.close();
+    await db.close();
+  }
+}
+
+async function brookConsumeRate(url: string, topic: string, total: number): Promise<number> {
+  let consumed = 0;
+  const consumers: Consumer[] = [];
+  let started = 0;
+  const done = new Promise<void>((resolve) => {
+    for (let m = 0; m < MEMBERS; m++) {
+      const c = new Brook({ url, clientId: `bench-${m}` }).consumer({ groupId: `bench-${topic}`, maxRecords: 5000, maxBytesPerPartition: 8 << 20 });
+      consumers.push(c);
+      c.events.on('error', (err) => console.warn(`[bench] consumer ${m}: ${String(err)}`));
+      void c.subscribe({ topics: [topic], fromBeginning: true }).then(() =>
+        c.run({
+          eachMessage: async () => {
+            if (consumed === 0) started = performance.now();
+            if (++consumed === total) resolve();
+          },
+        }),
+      );
+    }
+  });
+  await done;
+  const rate = total / ((performance.now() - started) / 1000);
+  await Promise.all(consumers.map((c) => c.disconnect()));
+  return rate;
+}
+
+/**
+ * Produce → eachMessage at about `rate` records/s. The consumer is the client library (HTTP long-poll
+ * through the app). `send` produces record i with its send time in the value; `batch` records go per
+ * produce call (10 = a 10 ms linger, as a Kafka producer would batch at this rate).
+ */
+async function brookLatency(
+  url: string,
+  topic: string,
+  rate: number,
+  seconds: number,
+  batch: number,
+  send: (values: string[]) => Promise<unknown>,
+) {
+  const consumer = new Brook({ url, clientId: 'latency' }).consumer({ groupId: `lat-${topic}-${batch}`, heartbeatInterval: 1000 });
+  const total = rate * (seconds + 1);
+  const latencies: number[] = [];
+  let received = 0;
+  const all = new Promise<void>((resolve) => {
+    void consumer.subscribe({ topics: [topic] }).then(() =>
+      consumer.run({
+        eachMessage: async ({ message }) => {
+          const [seq, sent] = message.value!.toString().split(':').map(Number);
+          if (seq >= rate) latencies.push(performance.timeOrigin + performance.now() - sent);
+          if (++received === total) resolve();
+        },
+      }),
+    );
+  });
+  await sleep(1500); // joined and long-polling at the end of the log
+  const now = () => performance.timeOrigin + performance.now();
+  await paced(rate / batch, total / batch, (i) => send(Array.from({ length: batch }, (_, j) => `${i * batch + j}:${now()}`)));
+  await all;
+  await consumer.disconnect();
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+export async function runGroupsBench(bench: BenchDatabase, quick: boolean): Promise<{ rows: Row[]; notes: string[] }> {
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const total = 6 * Math.ceil((quick ? 100_000 : 1_000_000) / 6); // an equal share per partition
+  const seconds = quick ? 3 : 10;
+  console.log(`filling a 6-partition topic with ${total.toLocaleString()} records...`);
+  await fill(bench, 'bench-group-consume', total);
+  {
+    const admin = await bench.open(2);
+    const b = createBroker(admin);
+    await b.createTopic({ name: 'bench-group-latency', partitions: 1 });
+    await b.close();
+    await admin.close();
+  }
+
+  const app = await startApp(3392, { DATABASE_URL: bench.url });
+  const producerDb = await bench.open(4);
+  const producerEngine = createBroker(producerDb);
+  let brookRate = 0;
+  let engineLat = { p50: NaN, p99: NaN };
+  let httpLat = { p50: NaN, p99: NaN };
+  try {
+    console.log('Brook: group consumption through the client library...');
+    brookRate = await brookConsumeRate(app.url, 'bench-group-consume', total);
+    console.log('Brook: produce -> eachMessage latency...');
+    const enc = new TextEncoder();
+    engineLat = await brookLatency(app.url, 'bench-group-latency', 1000, seconds, 1, (values) =>
+      producerEngine.produce('bench-group-latency', values.map((v) => ({ value: enc.encode(v), partition: 0 }))),
+    );
+    const producer = new Brook({ url: app.url }).producer();
+    httpLat = await brookLatency(app.url, 'bench-group-latency', 1000, seconds, 10, (values) =>
+      producer.send({ topic: 'bench-group-latency', messages: values.map((value) => ({ value, partition: 0 })) }),
+    );
+  } finally {
+    await producerEngine.close();
+    await producerDb.close();
+    await app.stop();
+    await closePools();
+  }
+  rows.push({ section: SECTION, case: `Brook: ${MEMBERS} members consume ${total.toLocaleString()} records (6 partitions, client library over HTTP)`, value: brookRate, unit: 'rec/s' });
+
+  const nats = await reachable(4222);
+  const redis = await reachable(6379);
+  let natsRate: number | null = null;
+  if (nats) {
+    console.log('NATS JetStream: same workload...');
+    natsRate = await natsConsumeRate(total, MEMBERS);
+    rows.push({ section: SECTION, case: `NATS JetStream: durable pull consumer, ${MEMBERS} workers, explicit acks`, value: natsRate, unit: 'rec/s' });
+    rows.push({ section: SECTION, case: 'Brook consume rate vs NATS JetStream', value: brookRate / natsRate, unit: 'x', ratio: brookRate / natsRate, baseline: 'of JetStream', target: '>= 0.5x', met: brookRate / natsRate >= 0.5 });
+  } else notes.push('NATS (127.0.0.1:4222) is not running here: its rows are skipped.');
+  if (redis) {
+    console.log('Redis Streams: same workload...');
+    const redisRate = await redisConsumeRate(total, MEMBERS);
+    rows.push({ section: SECTION, case: `Redis Streams: consumer group of ${MEMBERS}, XACK per batch`, value: redisRate, unit: 'rec/s' });
+    rows.push({ section: SECTION, case: 'Brook consume rate vs Redis Streams', value: brookRate / redisRate, unit: 'x', ratio: brookRate / redisRate, baseline: 'of Redis' });
+  } else notes.push('Redis (127.0.0.1:6379) is not running here: its rows are skipped.');
+
+  rows.push({ section: SECTION, case: 'Brook: produce (engine, 1/call) -> eachMessage (client library) p50, 1,000 rec/s', value: engineLat.p50, unit: 'ms' });
+  rows.push({ section: SECTION, case: 'Brook: produce (engine, 1/call) -> eachMessage (client library) p99', value: engineLat.p99, unit: 'ms', target: '<= 15 ms', met: engineLat.p99 <= 15 });
+  rows.push({ section: SECTION, case: 'Brook: produce (client library, 10/request) -> eachMessage p50 / p99', value: httpLat.p50, unit: `ms / ${httpLat.p99.toFixed(2)} ms` });
+  if (nats) {
+    const l = await natsLatency(1000, seconds);
+    rows.push({ section: SECTION, case: 'NATS JetStream: publish -> consume p50 / p99', value: l.p50, unit: `ms / ${l.p99.toFixed(2)} ms` });
+  }
+  if (redis) {
+    const l = await redisLatency(1000, seconds);
+    rows.push({ section: SECTION, case: 'Redis Streams: XADD -> XREADGROUP p50 / p99', value: l.p50, unit: `ms / ${l.p99.toFixed(2)} ms` });
+  }
+  notes.push(`Group consumption: each Brook member pages through its partitions' backlog with HTTP fetches (up to 5,000 records each, base64 JSON), switching to a Server-Sent Events tail once caught up, and commits every 5 s; eachMessage does nothing but count.`);
+  notes.push('Brook latency: records are produced at 1,000/s, either one per call by a Brook engine on the same database (another Brook process, as an order service would be), or 10 per HTTP request by the client library (a 10 ms linger; 1,000 single-record HTTP requests/s is above what Next.js serves on this machine, see core (4)); a client-library group consumer receives them through the app. Latency counts from the moment each record is made; the first second is warm-up.');
+  return { rows, notes };
+}
