@@ -150,3 +150,14 @@ export const groupOffsetCommits = pgTable(
   },
   (t) => [index('group_offset_commits_partition_recent').on(t.groupId, t.topic, t.partition, t.id)],
 );
+
+/** Brook processes serving this cluster: each upserts its row every few seconds (alive = seen recently). */
+export const brookInstances = pgTable('brook_instances', {
+  instanceId: text('instance_id').primaryKey(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  version: text('version').notNull(),
+  database: text('database').notNull(),
+  startedAt: bigint('started_at', { mode: 'number' }).notNull(),
+  lastSeenAt: bigint('last_seen_at', { mode: 'number' }).notNull(),
+});

@@ -27,6 +27,8 @@ export async function getBroker(): Promise<Broker> {
   return (await getRuntime()).broker;
 }
 
+const BROOK_VERSION = '0.1.0';
+
 const num = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? Number(v) : undefined);
 
 /**
@@ -39,6 +41,7 @@ export function brokerOptionsFromEnv(env: NodeJS.ProcessEnv): BrokerOptions {
     coalesce: env.BROOK_COALESCE !== '0',
     lagSampleIntervalMs: num(env.BROOK_LAG_SAMPLE_MS),
     lagRetentionMs: retentionHours === undefined ? undefined : retentionHours * 3_600_000,
+    version: process.env.npm_package_version ?? BROOK_VERSION,
   };
 }
 

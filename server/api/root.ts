@@ -1,4 +1,6 @@
+import { clustersRouter } from './routers/clusters';
 import { groupsRouter } from './routers/groups';
+import { ratesRouter } from './routers/rates';
 import { recordsRouter } from './routers/records';
 import { topicsRouter } from './routers/topics';
 import { createCallerFactory, createTRPCRouter } from './trpc';
@@ -7,6 +9,8 @@ export const appRouter = createTRPCRouter({
   topics: topicsRouter,
   records: recordsRouter,
   groups: groupsRouter,
+  clusters: clustersRouter,
+  rates: ratesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,12 +1,18 @@
 import type { Database } from '@/db/client';
 import type { ConfigInput } from './configs';
+import { browse, type BrowseRequest } from './browse';
 import { Groups } from './groups';
+import { Stats } from './stats';
 import { fetchRecords, listOffsets, type FetchDeps, type FetchRequest, type OffsetSpec } from './fetch';
 import { appendToLog } from './log/append';
 import { AppendQueue } from './log/append-queue';
 import { SegmentCoverage } from './log/segments';
+import { isBrokerError } from './errors';
+import { brokerMetrics } from './metrics';
+import { recordBytes } from './log/record-codec';
 import { StickyPartitioner } from './partitioner';
 import { produce, type ProduceDeps, type ProduceRecord } from './produce';
+import { tailTopic } from './tail';
 import * as admin from './topics/admin';
 import { TopicMetadataCache } from './topics/metadata';
 import { Wakeup } from './wakeup';
@@ -16,8 +22,12 @@ export type { ProduceRecord, ProduceResult } from './produce';
 export type { FetchRequest, FetchResult, ListOffsetsResult, OffsetSpec } from './fetch';
 export type { TopicDescription, TopicSummary, PartitionDescription } from './topics/admin';
 export type { StoredRecord } from './log/read';
+export type { BrowseRequest, BrowseResult, BrowsedRecord, BrowseStart } from './browse';
+export type { TailedRecord } from './tail';
+export type { SegmentDescription } from './topics/admin';
 export { decodeHeaders, type RecordHeader } from './log/record-codec';
 export type * from './groups';
+export type * from './stats';
 
 export interface BrokerOptions {
   /** Merge concurrent appends to one partition into one transaction (default on). */
@@ -28,9 +38,11 @@ export interface BrokerOptions {
   recheckMs?: number;
   /** The clock; tests pass their own. */
   now?: () => number;
-  /** Lag sampling interval (ms, default 10 s) and how long samples are kept (default 24 h). */
+  /** Lag and throughput sampling interval (ms, default 10 s) and how long samples are kept (default 24 h). */
   lagSampleIntervalMs?: number;
   lagRetentionMs?: number;
+  /** Shown in the instances list. */
+  version?: string;
 }
 
 /**
@@ -49,6 +61,8 @@ export class Broker {
   readonly now: () => number;
   /** Consumer groups: membership, assignment, offsets, lag. */
   readonly groups: Groups;
+  /** Instances, totals, throughput history. */
+  readonly stats: Stats;
   private started = false;
 
   constructor(
@@ -71,10 +85,13 @@ export class Broker {
       now: this.now,
     };
     this.fetchDeps = { db, topics: this.topicCache, wakeup: this.wakeup, now: this.now };
-    this.groups = new Groups(db, {
+    const sampleIntervalMs = options.lagSampleIntervalMs ?? 10_000;
+    this.groups = new Groups(db, { now: this.now, lagSampleIntervalMs: sampleIntervalMs });
+    this.stats = new Stats(db, {
       now: this.now,
-      lagSampleIntervalMs: options.lagSampleIntervalMs ?? 10_000,
-      lagRetentionMs: options.lagRetentionMs ?? 24 * 3_600_000,
+      sampleIntervalMs,
+      retentionMs: options.lagRetentionMs ?? 24 * 3_600_000,
+      version: options.version ?? 'dev',
     });
   }
 
@@ -126,16 +143,58 @@ export class Broker {
 
   // --- records ----------------------------------------------------------------------------------
 
-  produce(topic: string, records: readonly ProduceRecord[]) {
-    return produce(this.produceDeps, topic, records);
+  async produce(topic: string, records: readonly ProduceRecord[]) {
+    const m = brokerMetrics();
+    const end = m.produceLatency.startTimer({ topic });
+    try {
+      const results = await produce(this.produceDeps, topic, records);
+      end();
+      m.produceRequests.inc({ topic, outcome: 'ok' });
+      m.producedRecords.inc({ topic }, records.length);
+      m.producedBytes.inc({ topic }, records.reduce((n, r) => n + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0));
+      return results;
+    } catch (err) {
+      // Unknown names are client text: keep them out of label values (cardinality).
+      m.produceRequests.inc({ topic: isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION') ? '(unknown)' : topic, outcome: 'error' });
+      throw err;
+    }
   }
 
-  fetch(req: FetchRequest) {
-    return fetchRecords(this.fetchDeps, req);
+  async fetch(req: FetchRequest) {
+    const m = brokerMetrics();
+    const end = m.fetchLatency.startTimer({ topic: req.topic });
+    try {
+      const result = await fetchRecords(this.fetchDeps, req);
+      end();
+      m.fetchRequests.inc({ topic: req.topic, outcome: 'ok' });
+      if (result.records.length) {
+        m.fetchedRecords.inc({ topic: req.topic }, result.records.length);
+        m.fetchedBytes.inc({ topic: req.topic }, result.records.reduce((n, r) => n + recordBytes(r), 0));
+      }
+      return result;
+    } catch (err) {
+      m.fetchRequests.inc({ topic: isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION') ? '(unknown)' : req.topic, outcome: 'error' });
+      throw err;
+    }
   }
 
   listOffsets(topic: string, partition: number, spec: OffsetSpec) {
     return listOffsets(this.fetchDeps, topic, partition, spec);
+  }
+
+  /** A page for the message browser (through the offset index; a filter scans a bounded stretch). */
+  browse(req: BrowseRequest) {
+    return browse(this.fetchDeps, req);
+  }
+
+  /** Follows partitions of a topic as records are committed, until `signal` aborts. */
+  tail(topic: string, partitions: number[] | null | undefined, from: Record<number, number> | null | undefined, signal: AbortSignal) {
+    return tailTopic(this.fetchDeps, topic, partitions, from, signal);
+  }
+
+  /** Segments (log child tables) of each partition, with their offset ranges and sizes. */
+  segments(topic: string) {
+    return admin.describeSegments(this.db, topic);
   }
 }
 

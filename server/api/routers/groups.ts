@@ -50,6 +50,9 @@ export const groupsRouter = createTRPCRouter({
 
   describe: publicProcedure.input(z.object({ groupId })).query(({ ctx, input }) => ctx.broker.groups.describe(input.groupId)),
 
+  /** Groups reading a topic, with per-partition lag for that topic (the topic page's Consumers tab). */
+  byTopic: publicProcedure.input(z.object({ topic: z.string() })).query(({ ctx, input }) => ctx.broker.groups.forTopic(input.topic)),
+
   lag: publicProcedure.input(z.object({ groupId })).query(({ ctx, input }) => ctx.broker.groups.lag(input.groupId)),
 
   /** Samples since `since` (ms since epoch; default the last hour), rates and time to clear. */

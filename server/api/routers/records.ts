@@ -82,6 +82,38 @@ export const recordsRouter = createTRPCRouter({
       }
     }),
 
+  /** A page for the message browser: windows of offsets per partition, optional bounded text filter. */
+  browse: publicProcedure
+    .input(
+      z.object({
+        topic: z.string(),
+        partitions: z.array(z.number()).nullish(),
+        start: z.union([z.literal('newest'), z.literal('oldest'), z.object({ offset: z.number() }), z.object({ timestamp: z.number() })]).optional(),
+        window: z.record(z.string(), z.object({ from: z.number(), to: z.number() })).nullish(),
+        direction: z.enum(['forward', 'backward']).optional(),
+        pageSize: z.number().optional(),
+        filter: z.object({ text: z.string().max(1000), field: z.enum(['key', 'value', 'any']).optional() }).nullish(),
+        scanLimit: z.number().optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const page = await ctx.broker.browse({
+        ...input,
+        window: input.window ? Object.fromEntries(Object.entries(input.window).map(([p, w]) => [Number(p), w])) : null,
+      });
+      return { ...page, records: page.records.map((r) => ({ partition: r.partition, ...recordToJson(r, 'base64') })) };
+    }),
+
+  /** The console's live tail: records of several partitions as they are committed (Server-Sent Events). */
+  tailTopic: publicProcedure
+    .input(z.object({ topic: z.string(), partitions: z.array(z.number()).nullish(), from: z.record(z.string(), z.number()).nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const from = input.from ? Object.fromEntries(Object.entries(input.from).map(([p, o]) => [Number(p), o])) : null;
+      for await (const batch of ctx.broker.tail(input.topic, input.partitions, from, signal ?? new AbortController().signal)) {
+        yield { records: batch.records.map((r) => ({ partition: r.partition, ...recordToJson(r, 'base64') })), positions: batch.positions };
+      }
+    }),
+
   listOffsets: publicProcedure
     .input(z.object({ topic: z.string(), partition: z.number(), spec: offsetSpec }))
     .query(({ ctx, input }) => ctx.broker.listOffsets(input.topic, input.partition, input.spec)),

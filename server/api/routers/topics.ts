@@ -9,6 +9,9 @@ export const topicsRouter = createTRPCRouter({
 
   get: publicProcedure.input(z.object({ name })).query(({ ctx, input }) => ctx.broker.describeTopic(input.name)),
 
+  /** Log segments (child tables) of every partition, with offset ranges and sizes. */
+  segments: publicProcedure.input(z.object({ name })).query(({ ctx, input }) => ctx.broker.segments(input.name)),
+
   create: publicProcedure
     .input(z.object({ name, partitions: z.number().default(1), configs: configs.optional() }))
     .mutation(({ ctx, input }) => ctx.broker.createTopic(input)),

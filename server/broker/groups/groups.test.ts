@@ -176,9 +176,9 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     for (let i = 0; i < 4; i++) {
       clock = t0 + i * 10_000;
       if (i > 0) await broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: 40 + i * 20 }] });
-      expect(await broker.groups.sampleLag()).toBe(2);
+      expect(await broker.stats.sample().then((r) => r.lag)).toBeGreaterThanOrEqual(2); // (other files' groups share a server database)
     }
-    expect(await broker.groups.sampleLag()).toBe(0); // the same slot is never sampled twice
+    expect(await broker.stats.sample().then((r) => r.lag)).toBe(0); // the same slot is never sampled twice
     const history = await broker.groups.lagHistory(group, t0 - 10_000);
     expect(history.points.map((p) => p.totalLag)).toEqual([60, 40, 20, 0]);
     const p0 = history.partitions.find((p) => p.partition === 0)!;
@@ -194,7 +194,7 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
       await broker.produce(topic, Array.from({ length: 30 }, () => ({ value: enc('x'), partition: 0 })));
       const committed = (await broker.groups.fetchOffsets(group))[0].partitions[0].offset;
       await broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: committed + 10 }] });
-      await broker.groups.sampleLag();
+      await broker.stats.sample().then((r) => r.lag);
     }
     lag = await broker.groups.lag(group);
     expect(lag.partitions[0].status).toBe('WARN');
@@ -216,7 +216,7 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     expect(hours.length).toBeGreaterThan(0);
     const saved = clock;
     clock += 3 * 24 * 3_600_000;
-    expect(await broker.groups.dropOldLagSamples()).toBeGreaterThanOrEqual(hours.length - 2);
+    expect(await broker.stats.dropOld()).toBeGreaterThanOrEqual(hours.length - 2);
     clock = saved;
   });
 

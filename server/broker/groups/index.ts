@@ -1,8 +1,8 @@
 import type { Database } from '@/db/client';
 import { BrokerError } from '../errors';
 import type { HeartbeatResponse } from './coordinator';
-import { describeGroupState, lagOfGroups, summariseGroup, type GroupDescription, type GroupLag, type GroupSummary } from './lag';
-import { dropOldLagSamples, lagHistory, sampleLag, type LagHistory } from './lag-history';
+import { attachLagSeconds, describeGroupState, lagOfGroups, summariseGroup, type GroupDescription, type GroupLag, type GroupSummary } from './lag';
+import { lagHistory, type LagHistory } from './lag-history';
 import { expireGroupSessions, groupHeartbeat, type HeartbeatInput } from './membership';
 import { commitOffsets, deleteGroup, deleteOffsets, existingGroup, fetchOffsets, resetOffsets, type CommitRequest, type ResetRequest } from './offsets';
 import { readGroups } from './store';
@@ -18,7 +18,6 @@ export interface GroupsOptions {
   now: () => number;
   /** How often lag is sampled (ms); the lag history's resolution. */
   lagSampleIntervalMs: number;
-  lagRetentionMs: number;
 }
 
 /** The consumer group coordinator's facade: every call is one Postgres transaction (or read). */
@@ -46,9 +45,19 @@ export class Groups {
     return groups.map((g) => summariseGroup(g, lag.get(g.groupId)!));
   }
 
+  /** The groups that read `topic` (subscribed or with offsets), with that topic's partitions only. */
+  async forTopic(topic: string): Promise<Array<GroupSummary & { partitions: GroupLag['partitions'] }>> {
+    const groups = await readGroups(this.db);
+    const lag = await lagOfGroups(this.db, groups, this.options.now());
+    return groups
+      .map((g) => ({ ...summariseGroup(g, lag.get(g.groupId)!), partitions: lag.get(g.groupId)!.partitions.filter((p) => p.topic === topic) }))
+      .filter((g) => g.topics.includes(topic));
+  }
+
   async describe(groupId: string): Promise<GroupDescription> {
     const g = await existingGroup(this.db, groupId);
     const lag = await lagOfGroups(this.db, [g], this.options.now());
+    await attachLagSeconds(this.db, lag.values(), this.options.now());
     return describeGroupState(g, lag.get(groupId)!);
   }
 
@@ -77,17 +86,18 @@ export class Groups {
     return deleteGroup(this.db, groupId, this.options.now());
   }
 
+  /** Every group with its lag (time lag included): what the Prometheus endpoint exports. */
+  async snapshot(): Promise<Array<{ group: GroupSummary; lag: GroupLag }>> {
+    const groups = await readGroups(this.db);
+    const now = this.options.now();
+    const lag = await lagOfGroups(this.db, groups, now);
+    await attachLagSeconds(this.db, lag.values(), now);
+    return groups.map((g) => ({ group: summariseGroup(g, lag.get(g.groupId)!), lag: lag.get(g.groupId)! }));
+  }
+
   // --- background work (services) ----------------------------------------------------------------
 
   expireSessions(): Promise<number> {
     return expireGroupSessions(this.db, this.options.now());
-  }
-
-  sampleLag(): Promise<number> {
-    return sampleLag(this.db, this.options.now(), this.options.lagSampleIntervalMs);
-  }
-
-  dropOldLagSamples(): Promise<number> {
-    return dropOldLagSamples(this.db, this.options.now(), this.options.lagRetentionMs);
   }
 }

@@ -1,74 +1,10 @@
-import type { Database, Queryable } from '@/db/client';
-import { UNPREPARED } from '../log/segments';
+import type { Queryable } from '@/db/client';
 import { tpKey } from './types';
 
 /**
- * Lag over time: every group's lag per partition sampled on a fixed interval into `lag_samples`,
- * partitioned by hour; hours older than the retention are dropped as tables, never DELETEd.
+ * Lag over time, read from `lag_samples` (written by stats/sampler.ts on a fixed interval, in hourly
+ * partitions dropped whole after the retention): the series, rates and time to clear.
  */
-export const HOUR_MS = 3_600_000;
-export const DEFAULT_LAG_RETENTION_MS = 24 * HOUR_MS;
-/** Advisory lock key for "one sampler at a time" across processes ("lagsampl"). */
-const SAMPLER_LOCK = 0x6c616773616d70;
-
-const hourOf = (ms: number) => Math.floor(ms / HOUR_MS);
-const hourTable = (hour: number) => {
-  if (!Number.isSafeInteger(hour) || hour < 0) throw new Error(`bad hour ${hour}`);
-  return `lag_samples_h${hour}`;
-};
-
-/** Creates the hour partitions for `now` and the next hour (idempotent). */
-export async function ensureLagPartitions(tx: Queryable, now: number): Promise<void> {
-  for (const hour of [hourOf(now), hourOf(now) + 1]) {
-    await tx.query(
-      `CREATE TABLE IF NOT EXISTS ${hourTable(hour)} PARTITION OF lag_samples FOR VALUES FROM (${hour * HOUR_MS}) TO (${(hour + 1) * HOUR_MS})`,
-      [],
-      UNPREPARED,
-    );
-  }
-}
-
-/**
- * Takes one sample of every committed partition's lag, at most once per `intervalMs` slot across all
- * processes (a transaction-level advisory lock and a check of the slot). Returns the rows written.
- */
-export async function sampleLag(db: Database, now: number, intervalMs: number): Promise<number> {
-  const slot = Math.floor(now / intervalMs) * intervalMs;
-  return db.transaction(async (tx) => {
-    const [lock] = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock($1) AS ok`, [SAMPLER_LOCK]);
-    if (!lock.ok) return 0;
-    await ensureLagPartitions(tx, slot);
-    const [taken] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM lag_samples WHERE sampled_at = $1 LIMIT 1) s`, [slot]);
-    if (taken.n > 0) return 0;
-    const rows = await tx.query(
-      `INSERT INTO lag_samples (sampled_at, group_id, topic, partition, committed_offset, high_watermark, lag)
-       SELECT $1, o.group_id, o.topic, o.partition, o.committed_offset, tp.high_watermark,
-              GREATEST(tp.high_watermark - o.committed_offset, 0)
-         FROM group_offsets o
-         JOIN topics t ON t.name = o.topic
-         JOIN topic_partitions tp ON tp.topic_id = t.id AND tp.partition = o.partition
-       RETURNING 1`,
-      [slot],
-    );
-    return rows.length;
-  });
-}
-
-/** Drops the hour partitions entirely older than the retention. */
-export async function dropOldLagSamples(db: Database, now: number, retentionMs = DEFAULT_LAG_RETENTION_MS): Promise<number> {
-  const children = await db.query<{ relname: string }>(
-    `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'lag_samples'::regclass`,
-  );
-  let dropped = 0;
-  for (const { relname } of children) {
-    const hour = Number(/^lag_samples_h(\d+)$/.exec(relname)?.[1]);
-    if (!Number.isSafeInteger(hour) || (hour + 1) * HOUR_MS > now - retentionMs) continue;
-    await db.query(`DROP TABLE IF EXISTS ${hourTable(hour)}`, [], UNPREPARED);
-    dropped++;
-  }
-  return dropped;
-}
-
 export interface LagPoint {
   at: number;
   totalLag: number;

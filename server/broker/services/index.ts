@@ -21,13 +21,16 @@ export function startServices(broker: Broker, options: ServiceOptions = {}): Ser
   const loops: Record<string, Loop> = {
     logMaintenance: startLoop('log maintenance', options.logMaintenanceMs ?? 5000, () => maintainLogs(broker.db, broker.now())),
     groupExpiry: startLoop('group session expiry', options.groupExpiryMs ?? 1000, () => broker.groups.expireSessions()),
-    lagSampler: startLoop('lag sampling', options.lagSampleMs ?? 10_000, () => broker.groups.sampleLag()),
-    lagRetention: startLoop('lag sample retention', 60_000, () => broker.groups.dropOldLagSamples()),
+    sampler: startLoop('lag and throughput sampling', options.lagSampleMs ?? broker.stats.sampleIntervalMs, () => broker.stats.sample()),
+    sampleRetention: startLoop('sample retention', 60_000, () => broker.stats.dropOld()),
+    instance: startLoop('instance heartbeat', 5_000, () => broker.stats.heartbeat()),
   };
+  void loops.instance.runNow(); // show up in the instances list at once
   return {
     loops,
     async stop() {
       await Promise.all(Object.values(loops).map((l) => l.stop()));
+      await broker.stats.registration.leave().catch(() => {});
     },
   };
 }

@@ -215,3 +215,52 @@ export async function describeTopic(db: Queryable, name: string): Promise<TopicD
 function parseJson(v: Record<string, string> | string): Record<string, string> {
   return typeof v === 'string' ? JSON.parse(v) : v;
 }
+
+export interface SegmentDescription {
+  partition: number;
+  baseOffset: number;
+  /** Exclusive; segments are created ahead, so the last one usually reaches past the high watermark. */
+  endOffset: number;
+  /** Records in it (between the log start and the high watermark). */
+  records: number;
+  /** Size on disk of the child table with its index and TOAST (pg_total_relation_size). */
+  sizeBytes: number;
+  sealed: boolean;
+  maxTimestamp: number | null;
+  table: string;
+}
+
+export async function describeSegments(db: Queryable, name: string): Promise<SegmentDescription[]> {
+  const rows = await db.query<{
+    partition: number;
+    base_offset: number;
+    end_offset: number;
+    log_start_offset: number;
+    high_watermark: number;
+    size: number | null;
+    sealed: boolean;
+    max_timestamp: number | null;
+    table_name: string;
+  }>(
+    `SELECT tp.partition, s.base_offset, s.end_offset, tp.log_start_offset, tp.high_watermark,
+            pg_total_relation_size(to_regclass('records_p' || tp.id || '_s' || s.base_offset)) AS size,
+            s.sealed_at IS NOT NULL AS sealed, s.max_timestamp, 'records_p' || tp.id || '_s' || s.base_offset AS table_name
+       FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id JOIN log_segments s ON s.partition_id = tp.id
+      WHERE t.name = $1 ORDER BY tp.partition, s.base_offset`,
+    [name],
+  );
+  if (rows.length === 0) {
+    const [exists] = await db.query(`SELECT 1 FROM topics WHERE name = $1`, [name]);
+    if (!exists) throw unknownTopic(name);
+  }
+  return rows.map((r) => ({
+    partition: r.partition,
+    baseOffset: r.base_offset,
+    endOffset: r.end_offset,
+    records: Math.max(0, Math.min(r.end_offset, r.high_watermark) - Math.max(r.base_offset, r.log_start_offset)),
+    sizeBytes: r.size ?? 0,
+    sealed: r.sealed,
+    maxTimestamp: r.max_timestamp,
+    table: r.table_name,
+  }));
+}

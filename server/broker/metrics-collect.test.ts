@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/db/client';
+import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
+import { createBroker, type Broker } from '.';
+import { renderMetrics } from './metrics-collect';
+
+/** Parses Prometheus text into name{labels} -> value. */
+function parse(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    // Normalise the label order: name{a="1",b="2"} with labels sorted.
+    const key = line.slice(0, i).replace(/\{(.*)\}$/, (_, body: string) => `{${body.split(/,(?=[a-z_]+=")/).sort().join(',')}}`);
+    out.set(key, Number(line.slice(i + 1)));
+  }
+  return out;
+}
+
+describe.each(testBackends())('Prometheus metrics on %s', (backend) => {
+  let db: Database;
+  let broker: Broker;
+  beforeAll(async () => {
+    db = await openTestDatabase(backend);
+    // A clock of its own, far from other files' sampling slots on a shared server database.
+    const offset = (400 + Math.floor(Math.random() * 400)) * 86_400_000;
+    broker = createBroker(db, { now: () => Date.now() + offset });
+  });
+  afterAll(async () => {
+    await broker?.close();
+    await db?.close();
+  });
+
+  it('exports lag, offsets and watermarks that agree with groups.describe', async () => {
+    const topic = uniqueName('m');
+    await broker.createTopic({ name: topic, partitions: 2 });
+    await broker.produce(topic, Array.from({ length: 30 }, (_, i) => ({ value: new Uint8Array([i]), partition: i % 2 })));
+    const group = uniqueName('g');
+    await broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: 5 }, { topic, partition: 1, offset: 15 }] });
+    await broker.stats.sample();
+    const metrics = parse((await renderMetrics(broker)).body);
+    const d = await broker.groups.describe(group);
+    for (const p of d.lag.partitions) {
+      const labels = `group="${group}",partition="${p.partition}",topic="${topic}"`;
+      expect(metrics.get(`kafka_consumergroup_group_lag{${labels}}`)).toBe(p.lag);
+      expect(metrics.get(`kafka_consumergroup_group_offset{${labels}}`)).toBe(p.committedOffset);
+    }
+    expect(metrics.get(`kafka_consumergroup_group_sum_lag{group="${group}"}`)).toBe(d.lag.totalLag);
+    expect(metrics.get(`kafka_consumergroup_group_max_lag{group="${group}"}`)).toBe(d.lag.maxLag);
+    expect(d.lag.totalLag).toBe(10);
+    expect(metrics.get(`kafka_partition_latest_offset{partition="0",topic="${topic}"}`)).toBe(15);
+    expect(metrics.get(`kafka_partition_earliest_offset{partition="1",topic="${topic}"}`)).toBe(0);
+    expect(metrics.get(`brook_consumergroup_status{group="${group}"}`)).toBe(0);
+    expect(metrics.get(`brook_produced_records_total{topic="${topic}"}`)).toBe(30);
+    expect([...metrics.keys()].some((k) => k.startsWith('brook_produce_latency_seconds_bucket'))).toBe(true);
+  });
+});
