@@ -1,17 +1,24 @@
 import type { Metadata } from 'next';
 import { TRPCReactProvider } from '@/components/trpc/provider';
+import { AppShell } from '@/components/ui/app-shell';
+import { themeBootScript } from '@/components/ui/theme-toggle';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Brook',
+  title: { default: 'Brook', template: '%s · Brook' },
   description: 'A Kafka-style event-streaming broker whose log lives in PostgreSQL.',
 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeBootScript }} />
+      </head>
       <body>
-        <TRPCReactProvider>{children}</TRPCReactProvider>
+        <TRPCReactProvider>
+          <AppShell>{children}</AppShell>
+        </TRPCReactProvider>
       </body>
     </html>
   );

@@ -1,17 +1,19 @@
-import { TopicWatermarks } from '@/components/topics/topic-watermarks';
-import { createCaller } from '@/server/api/root';
-import { getBroker } from '@/server/runtime';
+import { Overview } from '@/components/overview/overview';
+import { Hydrate } from '@/components/trpc/hydrate';
+import { getQueryClient, trpc } from '@/server/api/rsc';
 
 export const dynamic = 'force-dynamic';
 
-export default async function HomePage() {
-  const caller = createCaller({ broker: await getBroker() });
-  const topics = await caller.topics.list();
-  const details = await Promise.all(topics.map((t) => caller.topics.get({ name: t.name })));
+export default async function OverviewPage() {
+  const qc = getQueryClient();
+  await Promise.all([
+    qc.prefetchQuery(trpc.clusters.describe.queryOptions()),
+    qc.prefetchQuery(trpc.rates.history.queryOptions()),
+    qc.prefetchQuery(trpc.groups.list.queryOptions()),
+  ]);
   return (
-    <main style={{ maxWidth: 1100, margin: '0 auto', padding: 24 }}>
-      <h1>Brook</h1>
-      <TopicWatermarks topics={details} />
-    </main>
+    <Hydrate>
+      <Overview />
+    </Hydrate>
   );
 }

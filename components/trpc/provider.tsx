@@ -1,7 +1,7 @@
 'use client';
 
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
 import { makeQueryClient } from '@/server/api/query-client';
@@ -23,7 +23,16 @@ function apiUrl() {
 export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: apiUrl() })] }),
+    createTRPCClient<AppRouter>({
+      links: [
+        splitLink({
+          // Live views (the message tail) stream over Server-Sent Events; the rest batches over HTTP.
+          condition: (op) => op.type === 'subscription',
+          true: httpSubscriptionLink({ url: apiUrl() }),
+          false: httpBatchLink({ url: apiUrl() }),
+        }),
+      ],
+    }),
   );
   return (
     <QueryClientProvider client={queryClient}>

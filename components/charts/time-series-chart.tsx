@@ -1,0 +1,48 @@
+'use client';
+
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatClock } from '@/components/ui/format';
+
+export interface Series {
+  key: string;
+  label: string;
+  color?: string;
+}
+
+const PALETTE = ['var(--accent)', 'var(--ok)', 'var(--warn)', 'var(--err)', '#8b5cf6', '#0ea5e9', '#db2777', '#65a30d', '#f97316', '#14b8a6'];
+
+/** A line chart over time (x = ms since epoch). No animation: screenshots and tests read it as drawn. */
+export function TimeSeriesChart({
+  data,
+  series,
+  height = 240,
+  format = (v: number) => v.toLocaleString('en-US'),
+  testId,
+}: {
+  data: Array<Record<string, number>>;
+  series: Series[];
+  height?: number;
+  format?: (v: number) => string;
+  testId?: string;
+}) {
+  return (
+    <div className="chart" style={{ height }} data-testid={testId} data-points={data.length}>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
+          <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+          <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={formatClock} stroke="var(--muted)" fontSize={12} />
+          <YAxis stroke="var(--muted)" fontSize={12} tickFormatter={format} width={64} />
+          <Tooltip
+            labelFormatter={(v) => formatClock(Number(v))}
+            formatter={(v) => format(Number(v))}
+            contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
+          />
+          {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
+          {series.map((s, i) => (
+            <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color ?? PALETTE[i % PALETTE.length]} dot={false} strokeWidth={2} isAnimationActive={false} connectNulls />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

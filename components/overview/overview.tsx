@@ -1,0 +1,113 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { TimeSeriesChart } from '@/components/charts/time-series-chart';
+import { StatusBadge } from '@/components/groups/status-badge';
+import { useTRPC } from '@/components/trpc/provider';
+import { Card, EmptyState, PageHeader, Stat } from '@/components/ui/bits';
+import { formatAgo, formatBytes, formatDuration, formatNumber, formatRate } from '@/components/ui/format';
+
+export function Overview() {
+  const trpc = useTRPC();
+  const cluster = useQuery(trpc.clusters.describe.queryOptions(undefined, { refetchInterval: 5000 }));
+  const rates = useQuery(trpc.rates.history.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const groups = useQuery(trpc.groups.list.queryOptions(undefined, { refetchInterval: 5000 }));
+  const t = cluster.data?.totals;
+  const alive = cluster.data?.instances.filter((i) => i.alive) ?? [];
+  const topLag = [...(groups.data ?? [])].sort((a, b) => b.totalLag - a.totalLag).slice(0, 5);
+  const points = rates.data ?? [];
+  return (
+    <>
+      <PageHeader title="Overview" subtitle="A Kafka-style broker whose log lives in PostgreSQL." />
+      <div className="stats" data-testid="overview-stats">
+        <Stat label="Brook instances" value={alive.length} hint={`${cluster.data?.instances.length ?? 0} registered`} testId="overview-instances-count" />
+        <Stat label="Topics" value={formatNumber(t?.topics)} testId="overview-topics" />
+        <Stat label="Partitions" value={formatNumber(t?.partitions)} />
+        <Stat label="Records" value={formatNumber(t?.records)} testId="overview-records" />
+        <Stat label="Size" value={formatBytes(t?.bytes)} hint="keys, values, headers" />
+        <Stat label="Consumer groups" value={formatNumber(t?.groups)} />
+      </div>
+      {t && t.topics === 0 && (
+        <EmptyState title="No topics yet" testId="overview-empty">
+          <Link href="/topics?create=1">Create a topic</Link>, then produce to it from its page, with curl, or with the TypeScript client.
+        </EmptyState>
+      )}
+      <div className="grid-2">
+        <Card title="Throughput, last hour" testId="overview-throughput">
+          {points.length < 2 ? (
+            <p className="muted">Rates appear after a couple of samples (every {formatDuration(cluster.data?.sampleIntervalMs ?? 10_000)}).</p>
+          ) : (
+            <TimeSeriesChart
+              data={points.map((p) => ({ at: p.at, produced: p.produceRate, consumed: p.consumeRate }))}
+              series={[
+                { key: 'produced', label: 'Produced (records/s)' },
+                { key: 'consumed', label: 'Consumed (records/s)', color: 'var(--ok)' },
+              ]}
+              format={(v) => formatRate(v)}
+              testId="overview-rates-chart"
+            />
+          )}
+        </Card>
+        <Card title="Highest consumer lag" testId="overview-top-lag">
+          {topLag.length === 0 ? (
+            <p className="muted">No consumer groups yet.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th>Group</th>
+                  <th>Status</th>
+                  <th className="num">Lag</th>
+                  <th>Topics</th>
+                </tr>
+              </thead>
+              <tbody>
+                {topLag.map((g) => (
+                  <tr key={g.groupId}>
+                    <td>
+                      <Link href={`/groups/${encodeURIComponent(g.groupId)}`}>{g.groupId}</Link>
+                    </td>
+                    <td>
+                      <StatusBadge status={g.status} />
+                    </td>
+                    <td className="num">{formatNumber(g.totalLag)}</td>
+                    <td className="muted">{g.topics.join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Card>
+      </div>
+      <Card title="Brook instances" testId="overview-instances">
+        <table>
+          <thead>
+            <tr>
+              <th>Host</th>
+              <th className="num">PID</th>
+              <th>Version</th>
+              <th>Database</th>
+              <th>Uptime</th>
+              <th>Last seen</th>
+              <th>State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(cluster.data?.instances ?? []).map((i) => (
+              <tr key={i.instanceId} data-testid="overview-instance-row">
+                <td>{i.host}</td>
+                <td className="num">{i.pid}</td>
+                <td>{i.version}</td>
+                <td>{i.database}</td>
+                <td>{formatDuration(i.uptimeMs)}</td>
+                <td>{formatAgo(i.lastSeenAt)}</td>
+                <td>{i.alive ? <span className="ok-text">alive</span> : <span className="muted">gone</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,64 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { GroupStateBadge, StatusBadge } from '@/components/groups/status-badge';
+import { useTRPC } from '@/components/trpc/provider';
+import { Card, EmptyState } from '@/components/ui/bits';
+import { formatNumber } from '@/components/ui/format';
+
+/** The groups reading this topic, each with its per-partition lag on it. */
+export function ConsumersTab({ topic }: { topic: string }) {
+  const trpc = useTRPC();
+  const groups = useQuery(trpc.groups.byTopic.queryOptions({ topic }, { refetchInterval: 3000 }));
+  if (groups.data && groups.data.length === 0) {
+    return (
+      <EmptyState title="No consumer group reads this topic yet" testId="consumers-empty">
+        Start a consumer with the TypeScript client (<code>brook.consumer({'{'} groupId {'}'})</code>) or commit offsets with <code>groups.commit</code>.
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="stack">
+      {(groups.data ?? []).map((g) => (
+        <Card
+          key={g.groupId}
+          testId={`consumers-group-${g.groupId}`}
+          title={
+            <>
+              <Link href={`/groups/${encodeURIComponent(g.groupId)}`}>{g.groupId}</Link> <GroupStateBadge state={g.state} /> <StatusBadge status={g.status} />
+            </>
+          }
+          actions={<span className="muted">lag on this topic: {formatNumber(g.lagByTopic[topic] ?? 0)}</span>}
+        >
+          <table className="compact">
+            <thead>
+              <tr>
+                <th className="num">Partition</th>
+                <th className="num">Committed</th>
+                <th className="num">High watermark</th>
+                <th className="num">Lag</th>
+                <th>Owner</th>
+                <th>Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {g.partitions.map((p) => (
+                <tr key={p.partition}>
+                  <td className="num">{p.partition}</td>
+                  <td className="num">{formatNumber(p.committedOffset)}</td>
+                  <td className="num">{formatNumber(p.logEndOffset)}</td>
+                  <td className="num">{formatNumber(p.lag)}</td>
+                  <td className="mono">{p.memberId?.slice(0, 8) ?? '–'}</td>
+                  <td>
+                    <StatusBadge status={p.status} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+      ))}
+    </div>
+  );
+}

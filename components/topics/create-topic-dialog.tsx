@@ -1,0 +1,81 @@
+'use client';
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { useTRPC } from '@/components/trpc/provider';
+import { ErrorBox } from '@/components/ui/bits';
+import { Dialog } from '@/components/ui/dialog';
+
+const COMMON_CONFIGS = ['cleanup.policy', 'retention.ms', 'retention.bytes', 'segment.records', 'max.message.bytes', 'message.timestamp.type'];
+
+/** Name, partitions and configs; the broker's own validation messages are shown as they come. */
+export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const router = useRouter();
+  const [name, setName] = useState('');
+  const [partitions, setPartitions] = useState('3');
+  const [configs, setConfigs] = useState<Array<{ name: string; value: string }>>([]);
+  const create = useMutation(
+    trpc.topics.create.mutationOptions({
+      onSuccess: async (t) => {
+        await qc.invalidateQueries({ queryKey: trpc.topics.pathKey() });
+        onClose();
+        router.push(`/topics/${encodeURIComponent(t.name)}`);
+      },
+    }),
+  );
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    create.mutate({
+      name: name.trim(),
+      partitions: Number(partitions),
+      configs: Object.fromEntries(configs.filter((c) => c.name && c.value !== '').map((c) => [c.name, c.value])),
+    });
+  };
+  return (
+    <Dialog open={open} onClose={onClose} title="Create topic" testId="topics-create-dialog">
+      <form onSubmit={submit} className="form">
+        <label>
+          Name
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="orders" autoFocus data-testid="topics-create-name" required />
+          <small className="muted">Letters, digits, ".", "_" and "-", up to 249 characters.</small>
+        </label>
+        <label>
+          Partitions
+          <input type="number" min={1} max={1000} value={partitions} onChange={(e) => setPartitions(e.target.value)} data-testid="topics-create-partitions" />
+        </label>
+        <fieldset>
+          <legend>Configs</legend>
+          {configs.map((c, i) => (
+            <div className="row" key={i}>
+              <select aria-label="Config name" value={c.name} onChange={(e) => setConfigs(configs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}>
+                <option value="">choose…</option>
+                {COMMON_CONFIGS.map((n) => (
+                  <option key={n}>{n}</option>
+                ))}
+              </select>
+              <input aria-label="Config value" value={c.value} onChange={(e) => setConfigs(configs.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
+              <button type="button" className="btn ghost" onClick={() => setConfigs(configs.filter((_, j) => j !== i))} aria-label="Remove config">
+                ✕
+              </button>
+            </div>
+          ))}
+          <button type="button" className="btn ghost" onClick={() => setConfigs([...configs, { name: '', value: '' }])}>
+            + Add config
+          </button>
+        </fieldset>
+        <ErrorBox error={create.error} />
+        <div className="form-actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={create.isPending} data-testid="topics-create-submit">
+            {create.isPending ? 'Creating…' : 'Create topic'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

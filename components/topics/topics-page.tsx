@@ -1,0 +1,102 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
+import { useState } from 'react';
+import { Sparkline } from '@/components/charts/sparkline';
+import { useTRPC } from '@/components/trpc/provider';
+import { EmptyState, PageHeader } from '@/components/ui/bits';
+import { formatBytes, formatNumber, formatRate, formatRetention } from '@/components/ui/format';
+import { SortableTable, type Column } from '@/components/ui/sortable-table';
+import { CreateTopicDialog } from './create-topic-dialog';
+
+interface Row {
+  name: string;
+  partitions: number;
+  records: number;
+  bytes: number;
+  retention: string;
+  rates: number[];
+  groups: Array<{ groupId: string; lag: number }>;
+}
+
+export function TopicsPage() {
+  const trpc = useTRPC();
+  const params = useSearchParams();
+  const [creating, setCreating] = useState(params.get('create') === '1');
+  const [search, setSearch] = useState('');
+  const topics = useQuery(trpc.topics.list.queryOptions(undefined, { refetchInterval: 5000 }));
+  const rates = useQuery(trpc.rates.topics.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const groups = useQuery(trpc.groups.list.queryOptions(undefined, { refetchInterval: 5000 }));
+
+  const rows: Row[] = (topics.data ?? [])
+    .filter((t) => t.name.toLowerCase().includes(search.trim().toLowerCase()))
+    .map((t) => ({
+      name: t.name,
+      partitions: t.partitions,
+      records: t.records,
+      bytes: t.bytes,
+      retention: t.configs['retention.ms'] ?? '604800000',
+      rates: (rates.data?.[t.name] ?? []).map((p) => p.rate),
+      groups: (groups.data ?? []).filter((g) => g.topics.includes(t.name)).map((g) => ({ groupId: g.groupId, lag: g.lagByTopic[t.name] ?? 0 })),
+    }));
+
+  const columns: Column<Row>[] = [
+    { key: 'name', header: 'Name', sort: (r) => r.name, render: (r) => <Link href={`/topics/${encodeURIComponent(r.name)}`}>{r.name}</Link> },
+    { key: 'partitions', header: 'Partitions', numeric: true, sort: (r) => r.partitions, render: (r) => r.partitions },
+    { key: 'records', header: 'Records', numeric: true, sort: (r) => r.records, render: (r) => formatNumber(r.records) },
+    { key: 'size', header: 'Size', numeric: true, sort: (r) => r.bytes, render: (r) => formatBytes(r.bytes) },
+    {
+      key: 'rate',
+      header: 'Produce rate',
+      sort: (r) => r.rates[r.rates.length - 1] ?? 0,
+      render: (r) => (
+        <div className="rate-cell">
+          <Sparkline values={r.rates} testId={`topics-sparkline-${r.name}`} />
+          <span className="muted">{r.rates.length ? formatRate(r.rates[r.rates.length - 1]) : ''}</span>
+        </div>
+      ),
+    },
+    { key: 'retention', header: 'Retention', sort: (r) => Number(r.retention) < 0 ? Infinity : Number(r.retention), render: (r) => formatRetention(r.retention) },
+    {
+      key: 'groups',
+      header: 'Consumed by (lag)',
+      render: (r) =>
+        r.groups.length === 0 ? (
+          <span className="muted">–</span>
+        ) : (
+          r.groups.map((g) => (
+            <Link key={g.groupId} href={`/groups/${encodeURIComponent(g.groupId)}`} className="chip">
+              {g.groupId} <span className="muted">({formatNumber(g.lag)})</span>
+            </Link>
+          ))
+        ),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="Topics"
+        subtitle={topics.data ? `${topics.data.length} topic${topics.data.length === 1 ? '' : 's'}` : undefined}
+        actions={
+          <button type="button" className="btn primary" onClick={() => setCreating(true)} data-testid="topics-create-open">
+            Create topic
+          </button>
+        }
+      />
+      <div className="toolbar">
+        <input type="search" placeholder="Search topics…" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search topics" data-testid="topics-search" />
+      </div>
+      {topics.data && topics.data.length === 0 ? (
+        <EmptyState title="No topics yet" testId="topics-empty">
+          Create one with the button above (or <code>topics.create</code> over HTTP), then produce records to it from its page.
+        </EmptyState>
+      ) : (
+        <SortableTable rows={rows} columns={columns} rowKey={(r) => r.name} initialSort={{ key: 'name' }} testId="topics-table" rowTestId={(r) => `topics-row-${r.name}`} />
+      )}
+      <CreateTopicDialog open={creating} onClose={() => setCreating(false)} />
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+
+/** A modal on the native <dialog>: focus moves in, Escape closes, the page behind is inert. */
+export function Dialog({ open, onClose, title, children, testId }: { open: boolean; onClose: () => void; title: string; children: React.ReactNode; testId?: string }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className="dialog" onClose={onClose} aria-labelledby={testId ? `${testId}-title` : undefined} data-testid={testId}>
+      {open && (
+        <>
+          <div className="dialog-head">
+            <h2 id={testId ? `${testId}-title` : undefined}>{title}</h2>
+            <button type="button" className="btn ghost" onClick={onClose} aria-label="Close">
+              ✕
+            </button>
+          </div>
+          <div className="dialog-body">{children}</div>
+        </>
+      )}
+    </dialog>
+  );
+}

@@ -1,0 +1,64 @@
+'use client';
+
+import { useMemo, useState } from 'react';
+
+export interface Column<T> {
+  key: string;
+  header: string;
+  /** Value used for sorting (omit to make the column unsortable). */
+  sort?: (row: T) => number | string;
+  render: (row: T) => React.ReactNode;
+  numeric?: boolean;
+}
+
+/** A table whose headers sort it (click or Enter); keyboard reachable. */
+export function SortableTable<T>({ rows, columns, rowKey, initialSort, testId, rowTestId }: { rows: T[]; columns: Column<T>[]; rowKey: (row: T) => string; initialSort?: { key: string; desc?: boolean }; testId?: string; rowTestId?: (row: T) => string }) {
+  const [sort, setSort] = useState(initialSort ?? null);
+  const sorted = useMemo(() => {
+    const col = columns.find((c) => c.key === sort?.key);
+    if (!col?.sort) return rows;
+    const get = col.sort;
+    return [...rows].sort((a, b) => {
+      const x = get(a);
+      const y = get(b);
+      const cmp = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+      return sort!.desc ? -cmp : cmp;
+    });
+  }, [rows, columns, sort]);
+  return (
+    <div className="table-wrap">
+      <table data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map((c) => {
+              const active = sort?.key === c.key;
+              return (
+                <th key={c.key} className={c.numeric ? 'num' : undefined} aria-sort={active ? (sort!.desc ? 'descending' : 'ascending') : undefined}>
+                  {c.sort ? (
+                    <button type="button" className="th-sort" onClick={() => setSort({ key: c.key, desc: active ? !sort!.desc : false })}>
+                      {c.header}
+                      <span aria-hidden>{active ? (sort!.desc ? ' ▾' : ' ▴') : ''}</span>
+                    </button>
+                  ) : (
+                    c.header
+                  )}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((row) => (
+            <tr key={rowKey(row)} data-testid={rowTestId?.(row)}>
+              {columns.map((c) => (
+                <td key={c.key} className={c.numeric ? 'num' : undefined}>
+                  {c.render(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
