@@ -15,7 +15,8 @@ const port = process.env.E2E_PORT ?? '3100';
 const base = process.env.E2E_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 
 async function main() {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, BROOK_SERVICE_SPEED: 'fast' };
+  // Fast background loops, so lag charts and session expiry show within a test's time.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, BROOK_LAG_SAMPLE_MS: '1000', BROOK_GROUP_EXPIRY_MS: '500', BROOK_LOG_MAINTENANCE_MS: '2000' };
   let cleanup: () => Promise<void>;
   if (base) {
     const name = `brook_e2e_${randomBytes(4).toString('hex')}`;

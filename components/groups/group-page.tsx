@@ -51,7 +51,8 @@ export function GroupPage({ groupId }: { groupId: string }) {
       {d && (
         <Card title="Members and their partitions">
           <AssignmentDiagram group={d} />
-          <table className="compact" data-testid="group-members">
+          <div className="table-wrap">
+            <table className="compact" data-testid="group-members">
             <thead>
               <tr>
                 <th>Member</th>
@@ -80,6 +81,7 @@ export function GroupPage({ groupId }: { groupId: string }) {
               ))}
             </tbody>
           </table>
+</div>
         </Card>
       )}
       <Card title="Lag over time" testId="group-lag-card">
@@ -97,7 +99,7 @@ export function GroupPage({ groupId }: { groupId: string }) {
       {d && (
         <Card title="Partitions">
           <div className="table-wrap">
-            <table data-testid="group-lag-table">
+              <table data-testid="group-lag-table">
               <thead>
                 <tr>
                   <th>Topic</th>

@@ -53,7 +53,8 @@ export function Overview() {
           {topLag.length === 0 ? (
             <p className="muted">No consumer groups yet.</p>
           ) : (
-            <table>
+            <div className="table-wrap">
+              <table>
               <thead>
                 <tr>
                   <th>Group</th>
@@ -77,11 +78,13 @@ export function Overview() {
                 ))}
               </tbody>
             </table>
+</div>
           )}
         </Card>
       </div>
       <Card title="Brook instances" testId="overview-instances">
-        <table>
+        <div className="table-wrap">
+          <table>
           <thead>
             <tr>
               <th>Host</th>
@@ -107,6 +110,7 @@ export function Overview() {
             ))}
           </tbody>
         </table>
+</div>
       </Card>
     </>
   );

@@ -31,7 +31,8 @@ export function ConsumersTab({ topic }: { topic: string }) {
           }
           actions={<span className="muted">lag on this topic: {formatNumber(g.lagByTopic[topic] ?? 0)}</span>}
         >
-          <table className="compact">
+          <div className="table-wrap">
+            <table className="compact">
             <thead>
               <tr>
                 <th className="num">Partition</th>
@@ -57,6 +58,7 @@ export function ConsumersTab({ topic }: { topic: string }) {
               ))}
             </tbody>
           </table>
+</div>
         </Card>
       ))}
     </div>

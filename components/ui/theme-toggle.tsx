@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 
 type Theme = 'system' | 'light' | 'dark';
 const NEXT: Record<Theme, Theme> = { system: 'dark', dark: 'light', light: 'system' };
@@ -9,7 +9,13 @@ const LABEL: Record<Theme, string> = { system: 'Theme: system', dark: 'Theme: da
 /** Follows the system setting until the user picks light or dark (kept in localStorage). */
 export function ThemeToggle() {
   const [theme, setTheme] = useState<Theme>('system');
-  useEffect(() => setTheme((localStorage.getItem('brook-theme') as Theme) || 'system'), []);
+  useLayoutEffect(() => {
+    // React 19 hydration resets <html>'s attributes to what it rendered: put the saved choice back
+    // before the first paint (the boot script already applied it to the server HTML).
+    const saved = (localStorage.getItem('brook-theme') as Theme) || 'system';
+    if (saved !== 'system') document.documentElement.setAttribute('data-theme', saved);
+    setTheme(saved);
+  }, []);
   const cycle = () => {
     const next = NEXT[theme];
     setTheme(next);

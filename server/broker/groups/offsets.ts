@@ -154,8 +154,8 @@ export interface ResetResult {
 }
 
 /**
- * Kafka's `kafka-consumer-groups --reset-offsets`: only while the group has no members. A dry run
- * returns the new positions without writing them. An exact offset outside the log is moved to the
+ * Kafka's `kafka-consumer-groups --reset-offsets`: applied only while the group has no members. A dry
+ * run returns the new positions without writing them (and, unlike Kafka's tool, also for an active group). An exact offset outside the log is moved to the
  * nearest valid one, as Kafka's tool does.
  */
 export async function resetOffsets(db: Database, req: ResetRequest, now: number): Promise<ResetResult[]> {
@@ -173,7 +173,8 @@ export async function resetOffsets(db: Database, req: ResetRequest, now: number)
 
   return withLockedGroup<ResetResult[]>(db, req.groupId, { create: !req.dryRun, now }, async (tx, state) => {
     const live = state ? fenceExpired(state, { now, partitionCounts: await partitionCounts(tx, [req.topic]), newMemberId: () => '' }).state : null;
-    if (live && live.members.length > 0) {
+    // A dry run only reads: it may preview while the group is active; applying waits until it is empty.
+    if (live && live.members.length > 0 && !req.dryRun) {
       return {
         state: live,
         error: new BrokerError(
