@@ -54,6 +54,8 @@ export const topicPartitions = pgTable(
     highWatermark: bigint('high_watermark', { mode: 'number' }).notNull().default(0),
     /** Payload bytes (key + value + headers) currently in the log; kept in the append transaction. */
     bytes: bigint('bytes', { mode: 'number' }).notNull().default(0),
+    /** Records between the log start and the high watermark that compaction removed (records = hw - start - this). */
+    removedRecords: bigint('removed_records', { mode: 'number' }).notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -80,7 +82,11 @@ export const logSegments = pgTable(
     maxTimestamp: bigint('max_timestamp', { mode: 'number' }),
     /** Payload bytes in the segment, once sealed. */
     bytes: bigint('bytes', { mode: 'number' }),
+    /** Rows in the segment, once sealed (fewer than its offsets after compaction). */
+    recordCount: bigint('record_count', { mode: 'number' }),
     sealedAt: timestamp('sealed_at', { withTimezone: true }),
+    /** Last time compaction went over this segment (compacted topics). */
+    compactedAt: bigint('compacted_at', { mode: 'number' }),
   },
   (t) => [
     primaryKey({ name: 'log_segments_pkey', columns: [t.partitionId, t.baseOffset] }),

@@ -72,6 +72,9 @@ async function produceWith(deps: ProduceDeps, meta: TopicMetadata, records: read
       headers: encodeHeaders(r.headers ?? []),
       timestamp: config.timestampType === 'LogAppendTime' ? now : checkTimestamp(r.timestamp, now, i),
     };
+    if (prepared.key === null && config.cleanupPolicy.compact) {
+      throw new BrokerError('INVALID_RECORD', `Record ${i} has no key: topic "${meta.name}" is compacted (cleanup.policy=compact), so every record needs one.`);
+    }
     const size = recordBytes(prepared);
     if (size > config.maxMessageBytes) {
       throw new BrokerError(

@@ -112,6 +112,35 @@ describe.each(testBackends())('log maintenance on %s', (backend) => {
     expect(next.offset).toBe(6);
   });
 
+  it('compaction keeps the latest record per key in sealed segments, then drops expired tombstones', async () => {
+    const topic = uniqueName('compact');
+    await broker.createTopic({ name: topic, partitions: 1, configs: { 'cleanup.policy': 'compact', 'segment.records': 10, 'delete.retention.ms': 60_000 } });
+    const rejected = await broker.produce(topic, [{ value: enc('no key') }]).catch((e) => e);
+    expect(isBrokerError(rejected, 'INVALID_RECORD')).toBe(true);
+    const now = Date.now();
+    // 25 records: keys k0..k4 five times over (offset i has key k(i%5), value v<i>); k1's last write is a tombstone.
+    await broker.produce(
+      topic,
+      Array.from({ length: 25 }, (_, i) => ({ key: enc(`k${i % 5}`), value: i === 21 ? null : enc(`v${i}`), timestamp: now - 120_000 })),
+    );
+    const report = await maintainLogs(db, now, [topic]);
+    // Sealed: [0,10) and [10,20); the active segment [20,30) is never compacted.
+    expect(report.recordsCompacted).toBe(20);
+    const { records } = await broker.fetch({ topic, partition: 0, offset: 0, maxRecords: 100 });
+    expect(records.map((r) => r.offset)).toEqual([20, 21, 22, 23, 24]);
+    expect(records.find((r) => r.offset === 21)!.value).toBeNull(); // the tombstone, still in the active segment
+    const t = await broker.describeTopic(topic);
+    expect(t.partitionDetails[0]).toMatchObject({ highWatermark: 25, records: 5 });
+    // Later writes seal the segment holding the tombstone; once older than delete.retention.ms it goes too.
+    await broker.produce(topic, Array.from({ length: 10 }, (_, i) => ({ key: enc(`k${i % 5}`), value: enc(`w${i}`), timestamp: now })));
+    await maintainLogs(db, now + 120_000, [topic]);
+    const after = await broker.fetch({ topic, partition: 0, offset: 0, maxRecords: 100 });
+    expect(after.records.map((r) => r.offset)).toEqual([30, 31, 32, 33, 34]);
+    expect((await broker.describeTopic(topic)).partitionDetails[0].records).toBe(5);
+    // Fetching from a compacted-away offset continues at the next record.
+    expect((await broker.fetch({ topic, partition: 0, offset: 3, maxRecords: 1 })).records[0].offset).toBe(30);
+  });
+
   it('collects log tables left behind by a topic whose rows are gone', async () => {
     await db.query(`CREATE TABLE records_p987654 PARTITION OF records FOR VALUES IN (987654) PARTITION BY RANGE ("offset")`);
     await db.query(`CREATE TABLE records_p987654_s0 PARTITION OF records_p987654 FOR VALUES FROM (0) TO (10)`);

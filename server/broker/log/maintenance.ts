@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '@/db/client';
 import { resolveTopicConfig, type TopicConfig } from '../configs';
 import { LOCK_NOT_AVAILABLE, sqlState } from '../errors';
+import { compactPartition } from './compaction';
 import { createSegment, partitionTable, ROW_OVERHEAD_BYTES, segmentCapacity, segmentTable, UNPREPARED } from './segments';
 
 /**
@@ -31,6 +32,7 @@ export interface MaintenanceReport {
   segmentsSealed: number;
   segmentsRolled: number;
   segmentsDropped: number;
+  recordsCompacted: number;
   orphanTablesDropped: number;
 }
 
@@ -38,7 +40,7 @@ const LOCK_TIMEOUT = `SET LOCAL lock_timeout = '2s'`;
 
 /** `topics` limits the pass to some topics (tests share a database); by default every partition is visited. */
 export async function maintainLogs(db: Database, now: number, topics?: readonly string[]): Promise<MaintenanceReport> {
-  const report: MaintenanceReport = { segmentsCreated: 0, segmentsSealed: 0, segmentsRolled: 0, segmentsDropped: 0, orphanTablesDropped: 0 };
+  const report: MaintenanceReport = { segmentsCreated: 0, segmentsSealed: 0, segmentsRolled: 0, segmentsDropped: 0, recordsCompacted: 0, orphanTablesDropped: 0 };
   const partitions = await db.query<PartitionState>(
     `SELECT tp.id, tp.high_watermark, tp.log_start_offset, tp.bytes, t.configs,
             seg.max_end, seg.unsealed_behind, active.base_offset AS active_base, active.end_offset AS active_end,
@@ -74,6 +76,7 @@ export async function maintainLogs(db: Database, now: number, topics?: readonly 
       }
       report.segmentsSealed += sealed;
       report.segmentsRolled += rolled;
+      if (config.cleanupPolicy.compact) report.recordsCompacted += await compactPartition(db, p.id, config, now);
     });
   }
   if (!topics) report.orphanTablesDropped = await dropOrphanTables(db);
@@ -139,12 +142,12 @@ async function sealSegments(db: Database, partitionId: number): Promise<number> 
   return pending.length;
 }
 
-async function sealSegment(db: Queryable, partitionId: number, baseOffset: number): Promise<void> {
+export async function sealSegment(db: Queryable, partitionId: number, baseOffset: number): Promise<void> {
   // A sealed segment never changes again (but for compaction): give the planner its statistics once.
   await db.query(`ANALYZE ${segmentTable(partitionId, baseOffset)}`, [], UNPREPARED);
   await db.query(
-    `UPDATE log_segments SET sealed_at = now(), max_timestamp = stats.max_ts, bytes = stats.bytes
-       FROM (SELECT max("timestamp") AS max_ts,
+    `UPDATE log_segments SET sealed_at = COALESCE(sealed_at, now()), max_timestamp = stats.max_ts, bytes = stats.bytes, record_count = stats.n
+       FROM (SELECT max("timestamp") AS max_ts, count(*)::bigint AS n,
                     COALESCE(sum(COALESCE(octet_length(key), 0) + COALESCE(octet_length(value), 0)
                                  + COALESCE(octet_length(headers), 0)), 0)::bigint AS bytes
                FROM ${segmentTable(partitionId, baseOffset)}) stats
@@ -211,8 +214,8 @@ async function rollActiveSegment(db: Database, partitionId: number, config: Topi
  */
 async function applyRetention(db: Database, partitionId: number, config: TopicConfig, now: number): Promise<number> {
   if (config.retentionMs < 0 && config.retentionBytes < 0) return 0;
-  const sealed = await db.query<{ base_offset: number; end_offset: number; max_timestamp: number | null; bytes: number; total: number }>(
-    `SELECT s.base_offset, s.end_offset, s.max_timestamp, s.bytes, tp.bytes AS total
+  const sealed = await db.query<{ base_offset: number; end_offset: number; max_timestamp: number | null; bytes: number; record_count: number | null; total: number }>(
+    `SELECT s.base_offset, s.end_offset, s.max_timestamp, s.bytes, s.record_count, tp.bytes AS total
        FROM log_segments s JOIN topic_partitions tp ON tp.id = s.partition_id
       WHERE s.partition_id = $1 AND s.sealed_at IS NOT NULL AND s.end_offset <= tp.high_watermark
       ORDER BY s.base_offset`,
@@ -225,24 +228,26 @@ async function applyRetention(db: Database, partitionId: number, config: TopicCo
     const expired = config.retentionMs >= 0 && (s.max_timestamp === null || s.max_timestamp < now - config.retentionMs);
     const oversize = excess >= 0 && excess - s.bytes >= 0;
     if (!expired && !oversize) break;
-    await dropSegment(db, partitionId, s.base_offset, s.end_offset, s.bytes);
+    await dropSegment(db, partitionId, s, s.record_count === null ? 0 : s.end_offset - s.base_offset - s.record_count);
     excess -= s.bytes;
     dropped++;
   }
   return dropped;
 }
 
-async function dropSegment(db: Database, partitionId: number, baseOffset: number, endOffset: number, bytes: number): Promise<void> {
+/** `compactedAway`: offsets of the segment that compaction had already removed (no longer in the log's count). */
+async function dropSegment(db: Database, partitionId: number, seg: { base_offset: number; end_offset: number; bytes: number }, compactedAway: number): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(LOCK_TIMEOUT);
     await tx.query(
       `UPDATE topic_partitions
-          SET log_start_offset = GREATEST(log_start_offset, $2), bytes = GREATEST(bytes - $3, 0)
+          SET log_start_offset = GREATEST(log_start_offset, $2), bytes = GREATEST(bytes - $3, 0),
+              removed_records = GREATEST(removed_records - $4, 0)
         WHERE id = $1`,
-      [partitionId, endOffset, bytes],
+      [partitionId, seg.end_offset, seg.bytes, Math.max(0, compactedAway)],
     );
-    await tx.query(`DELETE FROM log_segments WHERE partition_id = $1 AND base_offset = $2`, [partitionId, baseOffset]);
-    await tx.query(`DROP TABLE IF EXISTS ${segmentTable(partitionId, baseOffset)}`, [], UNPREPARED);
+    await tx.query(`DELETE FROM log_segments WHERE partition_id = $1 AND base_offset = $2`, [partitionId, seg.base_offset]);
+    await tx.query(`DROP TABLE IF EXISTS ${segmentTable(partitionId, seg.base_offset)}`, [], UNPREPARED);
   });
 }
 

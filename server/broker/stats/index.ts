@@ -42,7 +42,7 @@ export class Stats {
     const [row] = await this.db.query<ClusterTotals>(
       `SELECT (SELECT count(*) FROM topics)::int AS topics,
               (SELECT count(*) FROM topic_partitions)::int AS partitions,
-              (SELECT COALESCE(sum(high_watermark - log_start_offset), 0) FROM topic_partitions)::bigint AS records,
+              (SELECT COALESCE(sum(high_watermark - log_start_offset - removed_records), 0) FROM topic_partitions)::bigint AS records,
               (SELECT COALESCE(sum(bytes), 0) FROM topic_partitions)::bigint AS bytes,
               (SELECT count(*) FROM consumer_groups)::int AS groups`,
     );

@@ -30,7 +30,7 @@ export async function takeSamples(db: Database, now: number, intervalMs: number)
     );
     const topics = await tx.query(
       `INSERT INTO topic_samples (sampled_at, topic, high_watermark_sum, records, bytes)
-       SELECT $1, t.name, COALESCE(sum(tp.high_watermark), 0), COALESCE(sum(tp.high_watermark - tp.log_start_offset), 0), COALESCE(sum(tp.bytes), 0)
+       SELECT $1, t.name, COALESCE(sum(tp.high_watermark), 0), COALESCE(sum(tp.high_watermark - tp.log_start_offset - tp.removed_records), 0), COALESCE(sum(tp.bytes), 0)
          FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id GROUP BY t.name
        RETURNING 1`,
       [slot],

@@ -8,7 +8,7 @@ import { collisionKey, validatePartitionCount, validateTopicName } from './names
 export interface TopicSummary {
   name: string;
   partitions: number;
-  /** Records in the log: the sum over partitions of highWatermark - logStartOffset. */
+  /** Records in the log: per partition highWatermark - logStartOffset, less what compaction removed. */
   records: number;
   /** Payload bytes (keys, values, headers) in the log. */
   bytes: number;
@@ -170,7 +170,7 @@ interface TopicSummaryRow {
 
 const SUMMARY_SELECT = `
   SELECT t.name, t.partition_count, t.configs, t.created_at,
-         COALESCE(sum(tp.high_watermark - tp.log_start_offset), 0)::bigint AS records,
+         COALESCE(sum(tp.high_watermark - tp.log_start_offset - tp.removed_records), 0)::bigint AS records,
          COALESCE(sum(tp.bytes), 0)::bigint AS bytes
     FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id`;
 
@@ -192,8 +192,8 @@ export async function listTopics(db: Queryable): Promise<TopicSummary[]> {
 export async function describeTopic(db: Queryable, name: string): Promise<TopicDescription> {
   const [row] = await db.query<TopicSummaryRow>(`${SUMMARY_SELECT} WHERE t.name = $1 GROUP BY t.id`, [name]);
   if (!row) throw unknownTopic(name);
-  const partitions = await db.query<{ partition: number; log_start_offset: number; high_watermark: number; bytes: number }>(
-    `SELECT tp.partition, tp.log_start_offset, tp.high_watermark, tp.bytes
+  const partitions = await db.query<{ partition: number; log_start_offset: number; high_watermark: number; bytes: number; removed_records: number }>(
+    `SELECT tp.partition, tp.log_start_offset, tp.high_watermark, tp.bytes, tp.removed_records
        FROM topic_partitions tp JOIN topics t ON t.id = tp.topic_id
       WHERE t.name = $1 ORDER BY tp.partition`,
     [name],
@@ -205,7 +205,7 @@ export async function describeTopic(db: Queryable, name: string): Promise<TopicD
       partition: p.partition,
       logStartOffset: p.log_start_offset,
       highWatermark: p.high_watermark,
-      records: p.high_watermark - p.log_start_offset,
+      records: p.high_watermark - p.log_start_offset - p.removed_records,
       bytes: p.bytes,
     })),
     configEntries: describeConfigs(summary.configs),
@@ -238,13 +238,14 @@ export async function describeSegments(db: Queryable, name: string): Promise<Seg
     log_start_offset: number;
     high_watermark: number;
     size: number | null;
+    record_count: number | null;
     sealed: boolean;
     max_timestamp: number | null;
     table_name: string;
   }>(
     `SELECT tp.partition, s.base_offset, s.end_offset, tp.log_start_offset, tp.high_watermark,
             pg_total_relation_size(to_regclass('records_p' || tp.id || '_s' || s.base_offset)) AS size,
-            s.sealed_at IS NOT NULL AS sealed, s.max_timestamp, 'records_p' || tp.id || '_s' || s.base_offset AS table_name
+            s.record_count, s.sealed_at IS NOT NULL AS sealed, s.max_timestamp, 'records_p' || tp.id || '_s' || s.base_offset AS table_name
        FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id JOIN log_segments s ON s.partition_id = tp.id
       WHERE t.name = $1 ORDER BY tp.partition, s.base_offset`,
     [name],
@@ -257,7 +258,7 @@ export async function describeSegments(db: Queryable, name: string): Promise<Seg
     partition: r.partition,
     baseOffset: r.base_offset,
     endOffset: r.end_offset,
-    records: Math.max(0, Math.min(r.end_offset, r.high_watermark) - Math.max(r.base_offset, r.log_start_offset)),
+    records: r.sealed && r.record_count !== null ? r.record_count : Math.max(0, Math.min(r.end_offset, r.high_watermark) - Math.max(r.base_offset, r.log_start_offset)),
     sizeBytes: r.size ?? 0,
     sealed: r.sealed,
     maxTimestamp: r.max_timestamp,
