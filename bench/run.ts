@@ -3,6 +3,7 @@ import { ensureBuilt } from './lib/app';
 import { createBenchDatabase } from './lib/env';
 import { appendResults, machine, table, type Row } from './lib/report';
 import { runCoreBench } from './scenarios/core';
+import { runConsoleBench } from './scenarios/console';
 import { runGroupsBench } from './scenarios/groups';
 
 /**
@@ -22,6 +23,7 @@ async function main() {
     const suites: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
       core: () => runCoreBench(bench, quick),
       groups: () => runGroupsBench(bench, quick),
+      console: () => runConsoleBench(bench, quick),
     };
     for (const [name, run] of Object.entries(suites)) {
       if (only.length && !only.includes(name)) continue;

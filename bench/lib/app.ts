@@ -93,3 +93,11 @@ export async function trpcGet(url: string, path: string, input: unknown): Promis
 export async function httpGet(url: string, path: string): Promise<unknown> {
   return call(url, 'GET', path);
 }
+
+/** A whole page (HTML), read to the end; throws on an error status. */
+export async function httpGetPage(url: string, path: string): Promise<string> {
+  const res = await poolFor(url).request({ path, method: 'GET' });
+  const text = await res.body.text();
+  if (res.statusCode >= 400) throw new Error(`${path}: ${res.statusCode}`);
+  return text;
+}
