@@ -1,16 +1,6 @@
 import { expect, test, uniqueTopic } from '../fixtures';
+import { parsePrometheusText as parse } from '../../server/broker/metrics-text';
 
-/** name{labels} -> value, labels sorted so the order prom-client prints them in does not matter. */
-function parse(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const i = line.lastIndexOf(' ');
-    const key = line.slice(0, i).replace(/\{(.*)\}$/, (_, body: string) => `{${body.split(/,(?=[a-z_]+=")/).sort().join(',')}}`);
-    out.set(key, Number(line.slice(i + 1)));
-  }
-  return out;
-}
 
 test('/api/metrics exports the lag that groups.describe reports', async ({ request, api }) => {
   const topic = uniqueTopic('metrics');

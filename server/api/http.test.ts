@@ -1,9 +1,10 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
-import { openTestDatabase, snapshotState, testBackends, uniqueName } from '@/db/testing';
-import { createBroker, type Broker } from '@/server/broker';
+import { snapshotState, testBackends, uniqueName } from '@/db/testing';
+import type { Broker } from '@/server/broker';
 import { appRouter } from './root';
+import { testBroker } from '@/server/broker/testing';
 
 /** The HTTP contract as curl sees it: GET for queries, POST for mutations, plain JSON, Kafka names in errors. */
 describe.each(testBackends())('HTTP API on %s', (backend) => {
@@ -21,15 +22,7 @@ describe.each(testBackends())('HTTP API on %s', (backend) => {
     return { status: res.status, body: (await res.json()) as any };
   };
 
-  beforeAll(async () => {
-    db = await openTestDatabase(backend);
-    broker = createBroker(db);
-    await broker.start();
-  });
-  afterAll(async () => {
-    await broker?.close();
-    await db?.close();
-  });
+  testBroker(backend, (env) => ({ db, broker } = env), { start: true });
 
   it('creates, produces (utf8 and base64), fetches and lists offsets', async () => {
     const topic = uniqueName('http');

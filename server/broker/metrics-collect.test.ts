@@ -3,19 +3,8 @@ import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { createBroker, type Broker } from '.';
 import { renderMetrics } from './metrics-collect';
+import { parsePrometheusText as parse } from './metrics-text';
 
-/** Parses Prometheus text into name{labels} -> value. */
-function parse(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const i = line.lastIndexOf(' ');
-    // Normalise the label order: name{a="1",b="2"} with labels sorted.
-    const key = line.slice(0, i).replace(/\{(.*)\}$/, (_, body: string) => `{${body.split(/,(?=[a-z_]+=")/).sort().join(',')}}`);
-    out.set(key, Number(line.slice(i + 1)));
-  }
-  return out;
-}
 
 describe.each(testBackends())('Prometheus metrics on %s', (backend) => {
   let db: Database;

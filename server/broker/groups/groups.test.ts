@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, postgresUrl, snapshotState, testBackends, uniqueName } from '@/db/testing';
-import { createBroker, isBrokerError, type Broker, type KafkaErrorName } from '@/server/broker';
+import { createBroker, type Broker } from '@/server/broker';
 import type { HeartbeatResponse, TopicPartitions } from '.';
+import { expectKafkaError } from '@/server/broker/testing';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const flat = (tps: TopicPartitions[]) => tps.flatMap((t) => t.partitions.map((p) => `${t.topic}:${p}`));
 
-async function expectError(p: Promise<unknown>, name: KafkaErrorName) {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(isBrokerError(err) ? err.kafkaName : err).toBe(name);
-}
 
 /** A member that follows the protocol, and a check of "one owner per partition" on every response. */
 class Members {
@@ -114,7 +111,7 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     expect(await broker.groups.expireSessions()).toBe(1);
     await ms.beat(broker, a);
     expect(ms.assignment.get(a)).toHaveLength(4);
-    await expectError(broker.groups.heartbeat({ groupId: group, memberId: b, memberEpoch: 1 }), 'UNKNOWN_MEMBER_ID');
+    await expectKafkaError(broker.groups.heartbeat({ groupId: group, memberId: b, memberEpoch: 1 }), 'UNKNOWN_MEMBER_ID');
   });
 
   it("commits: the owner's are accepted, a fenced member's rejected; offsets of an active group cannot be reset", async () => {
@@ -130,14 +127,14 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     expect(await broker.groups.fetchOffsets(group)).toEqual([{ topic, partitions: [{ partition: 0, offset: 4, metadata: '', committedAt: clock }] }]);
 
     const before = await snapshotState(db);
-    await expectError(broker.groups.resetOffsets({ groupId: group, topic, to: 'earliest' }), 'NON_EMPTY_GROUP');
-    await expectError(broker.groups.delete(group), 'NON_EMPTY_GROUP');
-    await expectError(broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: 9 }] }), 'UNKNOWN_MEMBER_ID');
-    await expectError(broker.groups.commit({ groupId: group, memberId: a, memberEpoch: 999, offsets: [{ topic, partition: 0, offset: 9 }] }), 'FENCED_MEMBER_EPOCH');
+    await expectKafkaError(broker.groups.resetOffsets({ groupId: group, topic, to: 'earliest' }), 'NON_EMPTY_GROUP');
+    await expectKafkaError(broker.groups.delete(group), 'NON_EMPTY_GROUP');
+    await expectKafkaError(broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: 9 }] }), 'UNKNOWN_MEMBER_ID');
+    await expectKafkaError(broker.groups.commit({ groupId: group, memberId: a, memberEpoch: 999, offsets: [{ topic, partition: 0, offset: 9 }] }), 'FENCED_MEMBER_EPOCH');
     expect(await snapshotState(db)).toBe(before);
 
     clock += 5000; // a is now a zombie
-    await expectError(broker.groups.commit({ groupId: group, memberId: a, memberEpoch: ms.epoch.get(a)!, offsets: [{ topic, partition: 0, offset: 9 }] }), 'UNKNOWN_MEMBER_ID');
+    await expectKafkaError(broker.groups.commit({ groupId: group, memberId: a, memberEpoch: ms.epoch.get(a)!, offsets: [{ topic, partition: 0, offset: 9 }] }), 'UNKNOWN_MEMBER_ID');
     expect((await broker.groups.fetchOffsets(group))[0].partitions[0].offset).toBe(4);
 
     // Now empty: a dry run shows the positions, a real reset moves them.
@@ -154,7 +151,7 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     expect((await broker.groups.describe(group)).state).toBe('Empty');
     expect(await broker.groups.deleteOffsets({ groupId: group, topic, partitions: [1] })).toBe(1);
     await broker.groups.delete(group);
-    await expectError(broker.groups.describe(group), 'GROUP_ID_NOT_FOUND');
+    await expectKafkaError(broker.groups.describe(group), 'GROUP_ID_NOT_FOUND');
   });
 
   it('lag: per partition, sum and max; Burrow status; lag over time with rates and time to clear', async () => {
@@ -229,7 +226,7 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     ['joining without topics', (b: Broker) => b.groups.heartbeat({ groupId: 'bad-input', memberEpoch: 0, topics: [] }), 'INVALID_REQUEST'],
   ] as const)('rejects %s clearly and changes nothing', async (_label, call, name) => {
     const before = await snapshotState(db);
-    await expectError(call(broker), name);
+    await expectKafkaError(call(broker), name);
     expect(await snapshotState(db)).toBe(before);
   });
 });

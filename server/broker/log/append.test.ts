@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, postgresUrl, snapshotState, testBackends, uniqueName } from '@/db/testing';
 import { createBroker, decodeHeaders, isBrokerError, type Broker } from '@/server/broker';
+import { testBroker } from '@/server/broker/testing';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
@@ -9,15 +10,7 @@ const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().dec
 describe.each(testBackends())('the log on %s', (backend) => {
   let db: Database;
   let broker: Broker;
-  beforeAll(async () => {
-    db = await openTestDatabase(backend);
-    broker = createBroker(db);
-    await broker.start();
-  });
-  afterAll(async () => {
-    await broker?.close();
-    await db?.close();
-  });
+  testBroker(backend, (env) => ({ db, broker } = env), { start: true });
 
   it('round-trips keys, values, null values, binary bytes, ordered duplicate headers and timestamps', async () => {
     const name = uniqueName('bytes');

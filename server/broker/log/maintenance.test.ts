@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
-import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
-import { createBroker, isBrokerError, type Broker } from '@/server/broker';
+import { testBackends, uniqueName } from '@/db/testing';
+import { isBrokerError, type Broker } from '@/server/broker';
 import { dropOrphanTables, maintainLogs } from './maintenance';
+import { testBroker } from '@/server/broker/testing';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const HOUR = 3_600_000;
@@ -10,14 +11,7 @@ const HOUR = 3_600_000;
 describe.each(testBackends())('log maintenance on %s', (backend) => {
   let db: Database;
   let broker: Broker;
-  beforeAll(async () => {
-    db = await openTestDatabase(backend);
-    broker = createBroker(db);
-  });
-  afterAll(async () => {
-    await broker?.close();
-    await db?.close();
-  });
+  testBroker(backend, (env) => ({ db, broker } = env));
 
   const segmentsOf = async (topic: string, partition = 0) =>
     db.query<{ base_offset: number; end_offset: number; max_timestamp: number | null; bytes: number | null }>(

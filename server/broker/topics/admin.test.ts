@@ -1,32 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
-import { openTestDatabase, snapshotState, testBackends, uniqueName } from '@/db/testing';
-import { createBroker, isBrokerError, type Broker, type KafkaErrorName } from '@/server/broker';
+import { snapshotState, testBackends, uniqueName } from '@/db/testing';
+import type { Broker } from '@/server/broker';
+import { expectKafkaError, testBroker } from '@/server/broker/testing';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-async function expectKafkaError(p: Promise<unknown>, name: KafkaErrorName) {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err, `expected ${name}`).not.toBeNull();
-  if (!isBrokerError(err)) throw err;
-  expect(err.kafkaName).toBe(name);
-  return err;
-}
 
 describe.each(testBackends())('topic admin on %s', (backend) => {
   let db: Database;
   let broker: Broker;
-  beforeAll(async () => {
-    db = await openTestDatabase(backend);
-    broker = createBroker(db);
-  });
-  afterAll(async () => {
-    await broker?.close();
-    await db?.close();
-  });
+  testBroker(backend, (env) => ({ db, broker } = env));
 
   it('creates a topic with watermark rows, log tables and Kafka default configs', async () => {
     const name = uniqueName('orders');

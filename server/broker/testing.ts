@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { Database } from '@/db/client';
+import { openTestDatabase, type Backend } from '@/db/testing';
+import { isBrokerError, type KafkaErrorName } from './errors';
+import { createBroker, type Broker, type BrokerOptions } from './index';
+
+/**
+ * Test support: a broker on a fresh test database for the enclosing describe block. `use` receives it
+ * before the tests run (assign it to the block's variables); it is closed after them.
+ */
+export function testBroker(backend: Backend, use: (env: { db: Database; broker: Broker }) => void, options: BrokerOptions & { start?: boolean } = {}): void {
+  let env: { db: Database; broker: Broker } | null = null;
+  beforeAll(async () => {
+    const db = await openTestDatabase(backend);
+    const broker = createBroker(db, options);
+    if (options.start) await broker.start();
+    env = { db, broker };
+    use(env);
+  });
+  afterAll(async () => {
+    await env?.broker.close();
+    await env?.db.close();
+  });
+}
+
+/** Awaits `p` and checks it failed with Kafka error `name`; returns the error. */
+export async function expectKafkaError(p: Promise<unknown>, name: KafkaErrorName) {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err, `expected ${name}`).not.toBeNull();
+  if (!isBrokerError(err)) throw err;
+  expect(err.kafkaName).toBe(name);
+  return err;
+}
