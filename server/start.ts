@@ -24,7 +24,11 @@ export async function startBrook(): Promise<void> {
     process.exit = ((code?: number) => {
       void closing!.finally(() => exit(code));
     }) as typeof process.exit;
-    void closing.finally(() => setTimeout(() => exit(0), 5000).unref());
+    // Whatever happens (a database that no longer answers), the process ends within 10 s.
+    setTimeout(() => {
+      console.error('[brook] shutdown took more than 10 s: exiting anyway');
+      exit(1);
+    }, 10_000).unref();
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

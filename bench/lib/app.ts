@@ -16,7 +16,21 @@ export function ensureBuilt(): void {
   if (r.status !== 0) throw new Error('next build failed');
 }
 
+async function portInUse(port: number): Promise<boolean> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
 export async function startApp(port: number, env: Record<string, string>): Promise<RunningApp> {
+  // Never measure a stray server left from an earlier run.
+  if (await portInUse(port)) throw new Error(`port ${port} is already in use: stop what listens there first`);
   const child: ChildProcess = spawn('npx', ['next', 'start', '-p', String(port)], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
