@@ -100,6 +100,11 @@ export async function trpcPost(url: string, path: string, input: unknown): Promi
   return (await call(url, 'POST', `/api/trpc/${path}`, JSON.stringify(input))).result.data;
 }
 
+/** POST of an already serialized input: load generators build their bodies before the clock starts. */
+export async function trpcPostBody(url: string, path: string, body: string): Promise<any> {
+  return (await call(url, 'POST', `/api/trpc/${path}`, body)).result.data;
+}
+
 export async function trpcGet(url: string, path: string, input: unknown): Promise<any> {
   return (await call(url, 'GET', `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`)).result.data;
 }

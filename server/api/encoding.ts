@@ -9,12 +9,12 @@ export const encodingSchema = z.enum(['utf8', 'base64']).default('utf8');
 export type Encoding = z.infer<typeof encodingSchema>;
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
 export function toBytes(text: string | null | undefined, encoding: Encoding, what: string): Uint8Array | null {
   if (text === null || text === undefined) return null;
-  if (encoding === 'utf8') return utf8.encode(text);
+  // Buffer.from, not TextEncoder: ~10x cheaper per short string on Node 20 (bench: 1000-record produce).
+  if (encoding === 'utf8') return Buffer.from(text, 'utf8');
   if (!BASE64.test(text)) throw new BrokerError('INVALID_REQUEST', `${what} is not valid base64.`);
   return Buffer.from(text, 'base64');
 }

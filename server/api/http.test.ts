@@ -31,7 +31,7 @@ describe.each(testBackends())('HTTP API on %s', (backend) => {
       topic,
       records: [
         { key: 'k1', value: '{"n":1}', headers: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }], partition: 1, timestamp: 1_700_000_000_000 },
-        { value: 'plain', partition: 1, headers: { trace: 'abc' } },
+        { value: 'plain · café · 日本 · 😀', partition: 1, headers: { 'tràce-ü': 'ab€' } },
       ],
     });
     expect(produced.status).toBe(200);
@@ -60,7 +60,9 @@ describe.each(testBackends())('HTTP API on %s', (backend) => {
         { key: 'a', value: '2' },
       ],
     });
-    expect(data.records[1].headers).toEqual([{ key: 'trace', value: 'abc' }]);
+    // Multi-byte UTF-8 (2, 3 and 4 bytes per character) survives the round trip in values and headers.
+    expect(data.records[1].value).toBe('plain · café · 日本 · 😀');
+    expect(data.records[1].headers).toEqual([{ key: 'tràce-ü', value: 'ab€' }]);
     const b64 = await call('GET', 'records.fetch', { topic, partition: 1, offset: 2, encoding: 'base64' });
     expect(b64.body.result.data.records[0]).toMatchObject({ key: 'AP8=', value: 'AQID' });
 

@@ -56,13 +56,12 @@ function readVarint(buf: Uint8Array, pos: number): [value: number, next: number]
   return [(v >>> 1) ^ -(v & 1), pos];
 }
 
-const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
 /** Headers keep their order and may repeat keys, as in Kafka. */
 export function encodeHeaders(headers: readonly RecordHeader[]): Uint8Array | null {
   if (headers.length === 0) return null;
-  const keys = headers.map((h) => utf8.encode(h.key));
+  const keys = headers.map((h) => Buffer.from(h.key, 'utf8'));
   let size = varintSize(headers.length);
   headers.forEach((h, i) => {
     size += varintSize(keys[i].length) + keys[i].length;
