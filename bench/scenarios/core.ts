@@ -93,31 +93,14 @@ async function httpProduce(url: string, topic: string, requests: number): Promis
   return (requests * 1000) / seconds;
 }
 
-/** (4) 64 concurrent clients, each sending one record per request, for `seconds`. */
-async function httpSingleRecordClients(url: string, topic: string, seconds: number): Promise<number> {
-  await trpcPost(url, 'topics.create', { name: topic, partitions: 1 });
-  let acked = 0;
-  const deadline = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: 64 }, async (_, c) => {
-      let i = 0;
-      while (performance.now() < deadline) {
-        await trpcPost(url, 'records.produce', { topic, records: [{ ...httpRecord(c * 1_000_000 + i++), partition: 0 }] });
-        acked++;
-      }
-    }),
-  );
-  return acked / seconds;
-}
-
-/** The ceiling for (4): 64 clients calling a route that does nothing (Next.js' own per-request cost). */
-async function noopRequests(url: string, seconds: number): Promise<number> {
+/** 64 clients, each calling `send(client, i)` again as soon as its last call returned, for `seconds`: calls per second. */
+async function sixtyFourClients(seconds: number, send: (client: number, i: number) => Promise<unknown>): Promise<number> {
   let done = 0;
   const deadline = performance.now() + seconds * 1000;
   await Promise.all(
-    Array.from({ length: 64 }, async () => {
-      while (performance.now() < deadline) {
-        await httpGet(url, '/api/health/live');
+    Array.from({ length: 64 }, async (_, c) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        await send(c, i);
         done++;
       }
     }),
@@ -125,21 +108,19 @@ async function noopRequests(url: string, seconds: number): Promise<number> {
   return done / seconds;
 }
 
+/** (4) 64 concurrent clients, each sending one record per request, for `seconds`. */
+async function httpSingleRecordClients(url: string, topic: string, seconds: number): Promise<number> {
+  await trpcPost(url, 'topics.create', { name: topic, partitions: 1 });
+  return sixtyFourClients(seconds, (c, i) => trpcPost(url, 'records.produce', { topic, records: [{ ...httpRecord(c * 1_000_000 + i), partition: 0 }] }));
+}
+
+/** The ceiling for (4): 64 clients calling a route that does nothing (Next.js' own per-request cost). */
+const noopRequests = (url: string, seconds: number) => sixtyFourClients(seconds, () => httpGet(url, '/api/health/live'));
+
 /** (4e) The same 64 single-record producers inside one engine (no HTTP): what coalescing itself buys. */
 async function engineSingleRecordClients(broker: Broker, topic: string, seconds: number): Promise<number> {
   await broker.createTopic({ name: topic, partitions: 1 });
-  let acked = 0;
-  const deadline = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: 64 }, async (_, c) => {
-      let i = 0;
-      while (performance.now() < deadline) {
-        await broker.produce(topic, [{ ...sampleRecord(c * 1_000_000 + i++), partition: 0 }]);
-        acked++;
-      }
-    }),
-  );
-  return acked / seconds;
+  return sixtyFourClients(seconds, (c, i) => broker.produce(topic, [{ ...sampleRecord(c * 1_000_000 + i), partition: 0 }]));
 }
 
 /** (5) Paging one partition 1000 records at a time: the engine's fetch against the same raw SELECT. */

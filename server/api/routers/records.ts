@@ -13,6 +13,16 @@ const produceRecord = z.object({
   timestamp: z.number().optional(),
 });
 
+/** Where a read of one partition starts and how much it takes (fetch and tail). */
+const partitionRead = z.object({
+  topic: z.string(),
+  partition: z.number(),
+  offset: z.number(),
+  maxRecords: z.number().optional(),
+  maxBytes: z.number().optional(),
+  encoding: encodingSchema,
+});
+
 const offsetSpec = z.union([z.literal('earliest'), z.literal('latest'), z.object({ timestamp: z.number() })]);
 
 export const recordsRouter = createTRPCRouter({
@@ -33,15 +43,7 @@ export const recordsRouter = createTRPCRouter({
 
   fetch: publicProcedure
     .input(
-      z.object({
-        topic: z.string(),
-        partition: z.number(),
-        offset: z.number(),
-        maxRecords: z.number().optional(),
-        maxBytes: z.number().optional(),
-        maxWaitMs: z.number().optional(),
-        encoding: encodingSchema,
-      }),
+      partitionRead.extend({ maxWaitMs: z.number().optional() }),
     )
     .query(async ({ ctx, input, signal }) => {
       const result = await ctx.broker.fetch({ ...input, signal });
@@ -58,15 +60,7 @@ export const recordsRouter = createTRPCRouter({
    */
   tail: publicProcedure
     .input(
-      z.object({
-        topic: z.string(),
-        partition: z.number(),
-        offset: z.number(),
-        maxRecords: z.number().optional(),
-        maxBytes: z.number().optional(),
-        encoding: encodingSchema,
-        lastEventId: z.string().nullish(),
-      }),
+      partitionRead.extend({ lastEventId: z.string().nullish() }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
       let offset = input.lastEventId ? Number(input.lastEventId) : input.offset;
