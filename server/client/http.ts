@@ -59,10 +59,13 @@ export class BrookHttp {
    * server ends the stream or `signal` aborts. A `serialized-error` event is thrown as a BrookError.
    */
   async *subscribe<P extends 'records.tail'>(path: P, input: In<P>, signal: AbortSignal): AsyncGenerator<SubscriptionOut<P>> {
-    const res = await this.fetchFn(`${this.base}${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+    const res = await abortable(
+      this.fetchFn(`${this.base}${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+        signal,
+        headers: { accept: 'text/event-stream', ...this.options.headers },
+      }),
       signal,
-      headers: { accept: 'text/event-stream', ...this.options.headers },
-    });
+    );
     if (!res.ok || !res.body) throw new BrookError(`${path}: HTTP ${res.status}`, 'NETWORK_EXCEPTION', 13, true, res.status);
     // Events end with a blank line ("\n\n"). Look for it in the bytes as they come, and decode an event
     // only once it is whole: a large batch arrives in many chunks.
@@ -72,7 +75,7 @@ export class BrookHttp {
     let lastByte = 0;
     try {
       for (;;) {
-        const { value, done } = await reader.read();
+        const { value, done } = await abortable(reader.read(), signal);
         if (done) return;
         const chunk = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
         let from = 0;
@@ -97,11 +100,15 @@ export class BrookHttp {
   }
 
   private async send(path: string, init: RequestInit, qs = ''): Promise<any> {
-    const res = await this.fetchFn(`${this.base}${path}${qs}`, {
-      ...init,
-      headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...this.options.headers },
-    });
-    const text = await res.text();
+    const signal = init.signal ?? undefined;
+    const res = await abortable(
+      this.fetchFn(`${this.base}${path}${qs}`, {
+        ...init,
+        headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...this.options.headers },
+      }),
+      signal,
+    );
+    const text = await abortable(res.text(), signal, () => res.body?.cancel().catch(() => {}));
     let body: any;
     try {
       body = JSON.parse(text);
@@ -111,6 +118,34 @@ export class BrookHttp {
     if (body.error) throw toBrookError(body.error, res.status);
     return body.result.data;
   }
+}
+
+/**
+ * Settles with `p`, or rejects as soon as `signal` aborts, whichever comes first. Node's fetch (undici 6)
+ * can leave a body read pending for good after an abort under load (nodejs/undici#4089): a consumer
+ * letting go of a revoked partition must not wait on it. `onAbort` releases what `p` holds.
+ */
+export function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      p.catch(() => {}); // settles later, or never: either way nobody waits for it
+      onAbort?.();
+      reject(signal.reason ?? new Error('aborted'));
+    };
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', abort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', abort);
+        reject(e);
+      },
+    );
+  });
 }
 
 /** One SSE event (tRPC's events: data, `serialized-error`, `return`, and `connected`/`ping`, ignored). */
