@@ -1,17 +1,17 @@
-import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '@/db/client';
 import { createBroker } from '@/server/broker';
+import { childData } from './child';
 
 /**
- * The fetching side of the delivery-latency scenario, in its own thread with its own engine and pool
- * (as another Brook process would be), so its work does not share an event loop with the producer.
- * Reports, per record, the absolute time it was delivered.
+ * The fetching side of the delivery-latency scenario, as another Brook process: its own engine and
+ * pool, so its work does not share an event loop with the producer. Reports, per record, the absolute
+ * time it was delivered.
  */
-const { url, topic, total } = workerData as { url: string; topic: string; total: number };
+const { url, topic, total } = childData<{ url: string; topic: string; total: number }>();
 const db = await openDatabase({ url, poolSize: 4 });
 const consumer = createBroker(db);
 await consumer.start();
-parentPort!.postMessage({ ready: true });
+process.send!({ ready: true });
 const decoder = new TextDecoder();
 const delivered = new Float64Array(total);
 let offset = 0;
@@ -23,4 +23,4 @@ while (offset < total) {
 }
 await consumer.close();
 await db.close();
-parentPort!.postMessage({ delivered }, [delivered.buffer]);
+process.send!({ delivered }, () => process.exit(0));

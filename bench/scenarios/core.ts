@@ -1,8 +1,8 @@
 import type { Database } from '@/db/client';
-import { Worker } from 'node:worker_threads';
 import { createBroker, type Broker } from '@/server/broker';
 import { COPY_COLUMNS, encodeCopyRows, type PreparedRecord } from '@/server/broker/log/record-codec';
 import { partitionTable } from '@/server/broker/log/segments';
+import { startChild } from '../lib/child';
 import { closePools, httpGet, startApp, trpcGet, trpcPost, trpcPostBody } from '../lib/app';
 import { sampleRecord, sleep, type BenchDatabase } from '../lib/env';
 import { percentile, type Row } from '../lib/report';
@@ -164,36 +164,34 @@ async function httpFetchPaging(url: string, topic: string, n: number): Promise<n
 /**
  * (6) Produce → long-poll delivery at about `rate` records/s: this engine produces single records
  * without waiting for each ack (as a Kafka producer with several requests in flight); a second engine
- * in a worker thread, with its own pool, long-polls. The first second warms up and is not counted.
+ * in a process of its own, as another Brook process, long-polls. The first second warms up and is not counted.
  */
 async function deliveryLatency(bench: BenchDatabase, producer: Broker, topic: string, rate: number, seconds: number) {
   await producer.createTopic({ name: topic, partitions: 1 });
   const warmup = rate;
   const total = rate * seconds + warmup;
-  const worker = new Worker(new URL('../lib/ts-worker.mjs', import.meta.url), {
-    workerData: { url: bench.url, topic, total, __module: new URL('../lib/latency-consumer.ts', import.meta.url).href },
-  });
-  const messages: any[] = [];
-  const next = () => new Promise<any>((resolve, reject) => {
-    if (messages.length) return resolve(messages.shift());
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  await next(); // ready
-  const sentAt = new Float64Array(total);
-  const start = performance.now();
-  const inflight: Promise<unknown>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
-    sentAt[i] = performance.timeOrigin + performance.now();
-    inflight.push(producer.produce(topic, [{ value: new TextEncoder().encode(String(i)), partition: 0 }]));
+  const consumer = startChild(new URL('../lib/latency-consumer.ts', import.meta.url), { url: bench.url, topic, total });
+  let sentAt: Float64Array;
+  let delivered: Float64Array;
+  let elapsed: number;
+  try {
+    await consumer.next(); // ready
+    sentAt = new Float64Array(total);
+    const start = performance.now();
+    const inflight: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      sentAt[i] = performance.timeOrigin + performance.now();
+      inflight.push(producer.produce(topic, [{ value: new TextEncoder().encode(String(i)), partition: 0 }]));
+    }
+    await Promise.all(inflight);
+    elapsed = (performance.now() - start) / 1000;
+    ({ delivered } = await consumer.next<{ delivered: Float64Array }>());
+  } finally {
+    await consumer.stop();
   }
-  await Promise.all(inflight);
-  const elapsed = (performance.now() - start) / 1000;
-  const { delivered } = (await next()) as { delivered: Float64Array };
-  await worker.terminate();
   const latencies: number[] = [];
   for (let i = warmup; i < total; i++) latencies.push(delivered[i] - sentAt[i]);
   latencies.sort((a, b) => a - b);

@@ -1,6 +1,7 @@
 import { createBroker } from '@/server/broker';
 import { Brook, type Consumer } from '@/server/client';
 import { closePools, startApp } from '../lib/app';
+import { startChild } from '../lib/child';
 import { sampleRecord, sleep, type BenchDatabase } from '../lib/env';
 import { percentile, type Row } from '../lib/report';
 import { natsConsumeRate, natsLatency, paced, reachable, redisConsumeRate, redisLatency } from './competitors';
@@ -58,9 +59,9 @@ async function brookConsumeRate(url: string, topic: string, total: number): Prom
 }
 
 /**
- * Produce → eachMessage at about `rate` records/s. The consumer is the client library (HTTP long-poll
- * through the app). `send` produces record i with its send time in the value; `batch` records go per
- * produce call (10 = a 10 ms linger, as a Kafka producer would batch at this rate).
+ * Produce → eachMessage at about `rate` records/s. The consumer is the client library (HTTP through the
+ * app) in a process of its own. `send` produces record i with its send time in the value; `batch`
+ * records go per produce call (10 = a 10 ms linger, as a Kafka producer would batch at this rate).
  */
 async function brookLatency(
   url: string,
@@ -70,28 +71,18 @@ async function brookLatency(
   batch: number,
   send: (values: string[]) => Promise<unknown>,
 ) {
-  const consumer = new Brook({ url, clientId: 'latency' }).consumer({ groupId: `lat-${topic}-${batch}`, heartbeatInterval: 1000 });
   const total = rate * (seconds + 1);
-  const latencies: number[] = [];
-  let received = 0;
-  const all = new Promise<void>((resolve) => {
-    void consumer.subscribe({ topics: [topic] }).then(() =>
-      consumer.run({
-        eachMessage: async ({ message }) => {
-          const [seq, sent] = message.value!.toString().split(':').map(Number);
-          if (seq >= rate) latencies.push(performance.timeOrigin + performance.now() - sent);
-          if (++received === total) resolve();
-        },
-      }),
-    );
-  });
-  await sleep(1500); // joined and long-polling at the end of the log
-  const now = () => performance.timeOrigin + performance.now();
-  await paced(rate / batch, total / batch, (i) => send(Array.from({ length: batch }, (_, j) => `${i * batch + j}:${now()}`)));
-  await all;
-  await consumer.disconnect();
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  const consumer = startChild(new URL('../lib/group-latency-consumer.ts', import.meta.url), { url, topic, groupId: `lat-${topic}-${batch}`, total, warmup: rate });
+  try {
+    await consumer.next(); // ready
+    await sleep(1500); // joined and following the end of the log
+    const now = () => performance.timeOrigin + performance.now();
+    await paced(rate / batch, total / batch, (i) => send(Array.from({ length: batch }, (_, j) => `${i * batch + j}:${now()}`)));
+    const latencies = [...(await consumer.next<{ latencies: Float64Array }>()).latencies].sort((a, b) => a - b);
+    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  } finally {
+    await consumer.stop();
+  }
 }
 
 export async function runGroupsBench(bench: BenchDatabase, quick: boolean): Promise<{ rows: Row[]; notes: string[] }> {
@@ -163,6 +154,6 @@ export async function runGroupsBench(bench: BenchDatabase, quick: boolean): Prom
     rows.push({ section: SECTION, case: 'Redis Streams: XADD -> XREADGROUP p50 / p99', value: l.p50, unit: `ms / ${l.p99.toFixed(2)} ms` });
   }
   notes.push(`Group consumption: each Brook member pages through its partitions' backlog with HTTP fetches (up to 5,000 records each, base64 JSON), switching to a Server-Sent Events tail once caught up, and commits every 5 s; eachMessage does nothing but count.`);
-  notes.push('Brook latency: records are produced at 1,000/s, either one per call by a Brook engine on the same database (another Brook process, as an order service would be), or 10 per HTTP request by the client library (a 10 ms linger; 1,000 single-record HTTP requests/s is above what Next.js serves on this machine, see core (4)); a client-library group consumer receives them through the app. Latency counts from the moment each record is made; the first second is warm-up.');
+  notes.push('Brook latency: records are produced at 1,000/s, either one per call by a Brook engine on the same database (another Brook process, as an order service would be), or 10 per HTTP request by the client library (a 10 ms linger; 1,000 single-record HTTP requests/s is above what Next.js serves on this machine, see core (4)); a client-library group consumer, in a process of its own (as a separate service would be), receives them through the app. Latency counts from the moment each record is made; the first second is warm-up.');
   return { rows, notes };
 }
