@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { Pool } from 'undici';
@@ -16,21 +17,25 @@ export function ensureBuilt(): void {
   if (r.status !== 0) throw new Error('next build failed');
 }
 
-async function portInUse(port: number): Promise<boolean> {
-  const net = await import('node:net');
+/** Whether something accepts TCP connections on 127.0.0.1:`port` (answers within 500 ms). */
+export async function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     s.once('connect', () => {
-      s.destroy();
+      s.end();
       resolve(true);
     });
     s.once('error', () => resolve(false));
+    s.setTimeout(500, () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 
 export async function startApp(port: number, env: Record<string, string>): Promise<RunningApp> {
   // Never measure a stray server left from an earlier run.
-  if (await portInUse(port)) throw new Error(`port ${port} is already in use: stop what listens there first`);
+  if (await listening(port)) throw new Error(`port ${port} is already in use: stop what listens there first`);
   const child: ChildProcess = spawn('npx', ['next', 'start', '-p', String(port)], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

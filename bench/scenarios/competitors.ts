@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { AckPolicy, connect, DeliverPolicy, StorageType } from 'nats';
 import Redis from 'ioredis';
 import { percentile } from '../lib/report';
@@ -9,20 +8,6 @@ import { sleep } from '../lib/env';
  * run: NATS JetStream (a durable pull consumer shared by 3 workers, explicit acks) and Redis Streams
  * (a consumer group of 3, XACK per batch). Skipped with a note when the server is not there.
  */
-export async function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.end();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-    s.setTimeout(500, () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
-}
 
 const payload = (i: number) => Buffer.from(`value-${i}-`.padEnd(100, 'a'));
 

@@ -1,10 +1,10 @@
 import { createBroker } from '@/server/broker';
 import { Brook, type Consumer } from '@/server/client';
-import { closePools, startApp } from '../lib/app';
+import { closePools, listening, startApp } from '../lib/app';
 import { startChild } from '../lib/child';
 import { sampleRecord, sleep, type BenchDatabase } from '../lib/env';
 import { percentile, type Row } from '../lib/report';
-import { natsConsumeRate, natsLatency, paced, reachable, redisConsumeRate, redisLatency } from './competitors';
+import { natsConsumeRate, natsLatency, paced, redisConsumeRate, redisLatency } from './competitors';
 
 /**
  * Issue 3's benchmark: group consumption through the client library (HTTP, long-poll fetches, commits),
@@ -126,8 +126,8 @@ export async function runGroupsBench(bench: BenchDatabase, quick: boolean): Prom
   }
   rows.push({ section: SECTION, case: `Brook: ${MEMBERS} members consume ${total.toLocaleString()} records (6 partitions, client library over HTTP)`, value: brookRate, unit: 'rec/s' });
 
-  const nats = await reachable(4222);
-  const redis = await reachable(6379);
+  const nats = await listening(4222);
+  const redis = await listening(6379);
   let natsRate: number | null = null;
   if (nats) {
     console.log('NATS JetStream: same workload...');
