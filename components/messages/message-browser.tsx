@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTRPC } from '@/components/trpc/provider';
 import { EmptyState, ErrorBox } from '@/components/ui/bits';
 import { formatNumber } from '@/components/ui/format';
+import { PartitionSelect } from '@/components/ui/partition-select';
 import { firstBrowseInput, PAGE_SIZE, startOf, type BrowseParams, type StartKind } from './browse-input';
 import { LiveTail } from './live-tail';
 import { MessageTable } from './message-table';
@@ -62,14 +63,7 @@ export function MessageBrowser({ topic, partitions, initial }: { topic: string; 
       <form className="toolbar wrap" onSubmit={apply} aria-label="Message browser controls">
         <label>
           Partition{' '}
-          <select value={form.partition} onChange={(e) => setForm({ ...form, partition: e.target.value })} data-testid="messages-partition">
-            <option value="all">All</option>
-            {Array.from({ length: partitions }, (_, p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
+          <PartitionSelect count={partitions} value={form.partition} onChange={(partition) => setForm({ ...form, partition })} first={{ value: 'all', label: 'All' }} testId="messages-partition" />
         </label>
         <label>
           Start{' '}

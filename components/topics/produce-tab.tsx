@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
+import { PartitionSelect } from '@/components/ui/partition-select';
 
 /** Send one record: key, value (JSON checked when chosen), headers, partition or automatic. */
 export function ProduceTab({ topic, partitions }: { topic: string; partitions: number }) {
@@ -53,14 +54,7 @@ export function ProduceTab({ topic, partitions }: { topic: string; partitions: n
         </label>
         <label>
           Partition
-          <select value={partition} onChange={(e) => setPartition(e.target.value)} data-testid="produce-partition">
-            <option value="auto">automatic</option>
-            {Array.from({ length: partitions }, (_, p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
+          <PartitionSelect count={partitions} value={partition} onChange={setPartition} first={{ value: 'auto', label: 'automatic' }} testId="produce-partition" />
         </label>
       </div>
       <label>
