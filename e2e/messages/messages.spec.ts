@@ -32,25 +32,27 @@ test('page through 5,000 records by offset', async ({ page, api }) => {
   }
   const topic = new TopicPage(page, name);
   await topic.goto();
-  // Newest first page: the last 50.
-  expect(await topic.shownOffsets()).toEqual(Array.from({ length: 50 }, (_, i) => 4950 + i));
+  // Newest first page: the last 50, newest at the top.
+  const desc = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + n - 1 - i);
+  expect(await topic.shownOffsets()).toEqual(desc(4950, 50));
+  await expect(page.getByTestId('messages-order')).toHaveText('Newest first');
   await expect(page.getByTestId('messages-newer')).toBeDisabled();
   await topic.browse({ partition: 0, start: 'oldest' });
   await expect(topic.messageRow(0, 0)).toBeVisible();
-  expect(await topic.shownOffsets()).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  expect(await topic.shownOffsets()).toEqual(desc(0, 50));
   await topic.browse({ start: 'offset', offset: 4000 });
   await expect(topic.messageRow(0, 4000)).toBeVisible();
   await page.getByTestId('messages-newer').click();
   await expect(topic.messageRow(0, 4050)).toBeVisible();
-  expect(await topic.shownOffsets()).toEqual(Array.from({ length: 50 }, (_, i) => 4050 + i));
+  expect(await topic.shownOffsets()).toEqual(desc(4050, 50));
   await page.getByTestId('messages-older').click();
   await expect(topic.messageRow(0, 4000)).toBeVisible();
   await page.getByTestId('messages-older').click();
   await expect(topic.messageRow(0, 3950)).toBeVisible();
-  expect(await topic.shownOffsets()).toEqual(Array.from({ length: 50 }, (_, i) => 3950 + i));
+  expect(await topic.shownOffsets()).toEqual(desc(3950, 50));
   await topic.browse({ start: 'offset', offset: 4990 });
   await expect(topic.messageRow(0, 4999)).toBeVisible();
-  expect(await topic.shownOffsets()).toEqual(Array.from({ length: 10 }, (_, i) => 4990 + i));
+  expect(await topic.shownOffsets()).toEqual(desc(4990, 10));
   await expect(page.getByTestId('messages-newer')).toBeDisabled();
 });
 

@@ -135,6 +135,43 @@ describe.each(testBackends())('log maintenance on %s', (backend) => {
     expect((await broker.fetch({ topic, partition: 0, offset: 3, maxRecords: 1 })).records[0].offset).toBe(30);
   });
 
+  it('segment.records lowered on a live topic rolls the active segment at the next pass, and compaction follows', async () => {
+    const topic = uniqueName('roll-records');
+    await broker.createTopic({ name: topic, partitions: 1, configs: { 'cleanup.policy': 'compact' } });
+    const now = Date.now();
+    // 150 records over 5 keys, all in one large active segment (the defaults).
+    await broker.produce(topic, Array.from({ length: 150 }, (_, i) => ({ key: enc(`k${i % 5}`), value: enc(`v${i}`), timestamp: now - 60_000 })));
+    expect((await maintainLogs(db, now, [topic])).segmentsRolled).toBe(0);
+    const [{ end_offset: end }] = await segmentsOf(topic);
+    expect(end).toBeGreaterThan(100_000);
+    await broker.alterTopicConfigs(topic, { 'segment.records': 100 });
+    const report = await maintainLogs(db, now, [topic]);
+    expect(report.segmentsRolled).toBe(1);
+    // The rolled segment ends at the high watermark; the next one has the new size (the rest of the old range follows it).
+    expect((await segmentsOf(topic)).map((s) => [s.base_offset, s.end_offset])).toEqual([
+      [0, 150],
+      [150, 250],
+      [250, end],
+    ]);
+    expect(report.recordsCompacted).toBe(145);
+    const { records } = await broker.fetch({ topic, partition: 0, offset: 0, maxRecords: 1000 });
+    expect(records.map((r) => r.offset)).toEqual([145, 146, 147, 148, 149]);
+    // Appends continue across the new boundaries.
+    const results = await broker.produce(topic, Array.from({ length: 120 }, (_, i) => ({ key: enc(`n${i}`), value: enc(`n${i}`), timestamp: now })));
+    expect(results.at(-1)!.offset).toBe(269);
+    expect((await broker.fetch({ topic, partition: 0, offset: 248, maxRecords: 4 })).records.map((r) => r.offset)).toEqual([248, 249, 250, 251]);
+  });
+
+  it('segment.bytes lowered on a live topic rolls the active segment at the next pass', async () => {
+    const topic = uniqueName('roll-bytes');
+    await broker.createTopic({ name: topic, partitions: 1 });
+    await broker.produce(topic, Array.from({ length: 50 }, (_, i) => ({ value: enc(`value-${String(i).padStart(40, '0')}`) })));
+    expect((await maintainLogs(db, Date.now(), [topic])).segmentsRolled).toBe(0);
+    await broker.alterTopicConfigs(topic, { 'segment.bytes': 1024 });
+    expect((await maintainLogs(db, Date.now(), [topic])).segmentsRolled).toBe(1);
+    expect((await segmentsOf(topic))[0]).toMatchObject({ base_offset: 0, end_offset: 50 });
+  });
+
   it('collects log tables left behind by a topic whose rows are gone', async () => {
     await db.query(`CREATE TABLE records_p987654 PARTITION OF records FOR VALUES IN (987654) PARTITION BY RANGE ("offset")`);
     await db.query(`CREATE TABLE records_p987654_s0 PARTITION OF records_p987654 FOR VALUES FROM (0) TO (10)`);

@@ -69,7 +69,7 @@ export async function maintainLogs(db: Database, now: number, topics?: readonly 
     await guard(async () => {
       report.segmentsCreated += await createAhead(db, p, config);
       const sealed = p.unsealed_behind ? await sealSegments(db, p.id) : 0;
-      const rolled = shouldRoll(p, config, now) ? await rollActiveSegment(db, p.id, config, now) : 0;
+      const rolled = shouldRoll(p, config, now) ? await rollActiveSegment(db, p.id, config, now, segmentCapacity(config, avgPayload(p))) : 0;
       // Segments sealed or rolled just now are not in the summary row yet: let retention look again.
       if (config.cleanupPolicy.delete && (sealed + rolled > 0 || retentionDue(p, config, now))) {
         report.segmentsDropped += await applyRetention(db, p.id, config, now);
@@ -88,8 +88,9 @@ function shouldRoll(p: PartitionState, config: TopicConfig, now: number): boolea
   if (p.active_base === null || p.active_base === p.high_watermark) return false; // active segment still empty
   const records = p.high_watermark - p.active_base;
   const estimatedSize = (p.active_bytes ?? 0) + records * ROW_OVERHEAD_BYTES;
-  // A segment can only hold records appended after it was created.
-  return estimatedSize >= config.segmentBytes || now - (p.active_created_ms ?? now) >= config.segmentMs;
+  // A segment can only hold records appended after it was created. segment.records is checked here as
+  // well as at creation: lowered on a live topic, it must also close the segment already open.
+  return records >= config.segmentRecords || estimatedSize >= config.segmentBytes || now - (p.active_created_ms ?? now) >= config.segmentMs;
 }
 
 function retentionDue(p: PartitionState, config: TopicConfig, now: number): boolean {
@@ -158,14 +159,16 @@ export async function sealSegment(db: Queryable, partitionId: number, baseOffset
 }
 
 /**
- * segment.ms / segment.bytes: closes the active segment early at the high watermark. Range bounds are
- * fixed at creation, so the segment is re-attached with a tighter upper bound (a CHECK constraint proves
- * the bound, sparing Postgres a second scan) and the rest of its old range becomes a new segment, so the
- * offsets covered never shrink. Runs with the watermark row locked: no append can land in between.
+ * segment.ms / segment.bytes / segment.records: closes the active segment early at the high watermark.
+ * Range bounds are fixed at creation, so the segment is re-attached with a tighter upper bound (a CHECK
+ * constraint proves the bound, sparing Postgres a second scan) and the rest of its old range becomes new
+ * segments: the next one of `capacity` offsets (today's config), then the remainder, so the offsets
+ * covered never shrink (other processes may rely on them). Runs with the watermark row locked: no append
+ * can land in between.
  */
-async function rollActiveSegment(db: Database, partitionId: number, config: TopicConfig, now: number): Promise<number> {
-  const [active] = await db.query<{ base_offset: number; end_offset: number; size: number | null }>(
-    `SELECT s.base_offset, s.end_offset,
+async function rollActiveSegment(db: Database, partitionId: number, config: TopicConfig, now: number, capacity: number): Promise<number> {
+  const [active] = await db.query<{ base_offset: number; end_offset: number; high_watermark: number; size: number | null }>(
+    `SELECT s.base_offset, s.end_offset, tp.high_watermark,
             pg_total_relation_size(to_regclass('records_p' || s.partition_id || '_s' || s.base_offset)) AS size
        FROM log_segments s JOIN topic_partitions tp ON tp.id = s.partition_id
       WHERE s.partition_id = $1 AND s.base_offset < tp.high_watermark AND s.end_offset > tp.high_watermark`,
@@ -180,7 +183,8 @@ async function rollActiveSegment(db: Database, partitionId: number, config: Topi
   );
   const tooOld = first !== undefined && now - first.timestamp >= config.segmentMs;
   const tooBig = (active.size ?? 0) >= config.segmentBytes;
-  if (!tooOld && !tooBig) return 0;
+  const tooMany = active.high_watermark - active.base_offset >= config.segmentRecords;
+  if (!tooOld && !tooBig && !tooMany) return 0;
 
   return db.transaction(async (tx) => {
     await tx.query(LOCK_TIMEOUT);
@@ -201,7 +205,9 @@ async function rollActiveSegment(db: Database, partitionId: number, config: Topi
       active.base_offset,
       h,
     ]);
-    await createSegment(tx, partitionId, h, active.end_offset);
+    const next = Math.min(active.end_offset, h + Math.max(1, capacity));
+    await createSegment(tx, partitionId, h, next);
+    if (next < active.end_offset) await createSegment(tx, partitionId, next, active.end_offset);
     await sealSegment(tx, partitionId, active.base_offset);
     return 1;
   });
