@@ -34,8 +34,8 @@ export function TimeSeriesChart({
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
           <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-          <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={formatClock} stroke="var(--muted)" fontSize={12}>
-            <Label value="UTC" position="insideBottomRight" offset={-2} fill="var(--muted)" fontSize={11} />
+          <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={formatClock} stroke="var(--muted)" fontSize={12} height={40}>
+            <Label value="UTC" position="insideBottomRight" offset={0} fill="var(--muted)" fontSize={11} />
           </XAxis>
           <YAxis stroke="var(--muted)" fontSize={12} tickFormatter={format} width={64} />
           <Tooltip
@@ -51,7 +51,7 @@ export function TimeSeriesChart({
               dataKey={s.key}
               name={s.label}
               stroke={s.color ?? PALETTE[i % PALETTE.length]}
-              dot={{ r: 2.5, strokeWidth: 0, fill: s.color ?? PALETTE[i % PALETTE.length] }}
+              dot={{ r: data.length > 120 ? 1.5 : 2.5, strokeWidth: 0, fill: s.color ?? PALETTE[i % PALETTE.length] }}
               activeDot={{ r: 4 }}
               strokeWidth={1.5}
               isAnimationActive={false}
