@@ -54,7 +54,7 @@ export function Overview() {
             <p className="muted">No consumer groups yet.</p>
           ) : (
             <div className="table-wrap">
-              <table>
+              <table className="cards-narrow">
               <thead>
                 <tr>
                   <th>Group</th>
@@ -66,14 +66,18 @@ export function Overview() {
               <tbody>
                 {topLag.map((g) => (
                   <tr key={g.groupId}>
-                    <td>
+                    <td className="card-title">
                       <Link href={`/groups/${encodeURIComponent(g.groupId)}`}>{g.groupId}</Link>
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <StatusBadge status={g.status} />
                     </td>
-                    <td className="num">{formatNumber(g.totalLag)}</td>
-                    <td className="muted">{g.topics.join(', ')}</td>
+                    <td className="num" data-label="Lag">
+                      {formatNumber(g.totalLag)}
+                    </td>
+                    <td className="muted" data-label="Topics">
+                      {g.topics.join(', ')}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -84,7 +88,7 @@ export function Overview() {
       </div>
       <Card title="Brook instances" testId="overview-instances">
         <div className="table-wrap">
-          <table>
+          <table className="cards-narrow">
           <thead>
             <tr>
               <th>Host</th>
@@ -99,13 +103,15 @@ export function Overview() {
           <tbody>
             {(cluster.data?.instances ?? []).map((i) => (
               <tr key={i.instanceId} data-testid="overview-instance-row">
-                <td>{i.host}</td>
-                <td className="num">{i.pid}</td>
-                <td>{i.version}</td>
-                <td>{i.database}</td>
-                <td>{formatDuration(i.uptimeMs)}</td>
-                <td>{formatAgo(i.lastSeenAt)}</td>
-                <td>{i.alive ? <span className="ok-text">alive</span> : <span className="muted">gone</span>}</td>
+                <td className="card-title">{i.host}</td>
+                <td className="num" data-label="PID">
+                  {i.pid}
+                </td>
+                <td data-label="Version">{i.version}</td>
+                <td data-label="Database">{i.database}</td>
+                <td data-label="Uptime">{formatDuration(i.uptimeMs)}</td>
+                <td data-label="Last seen">{formatAgo(i.lastSeenAt)}</td>
+                <td data-label="State">{i.alive ? <span className="ok-text">alive</span> : <span className="muted">gone</span>}</td>
               </tr>
             ))}
           </tbody>

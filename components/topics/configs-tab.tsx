@@ -22,7 +22,7 @@ export function ConfigsTab({ topic }: { topic: string }) {
   return (
     <div className="table-wrap">
       <ErrorBox error={alter.error} />
-      <table data-testid="configs-table">
+      <table data-testid="configs-table" className="cards-narrow configs">
         <thead>
           <tr>
             <th>Config</th>
@@ -35,8 +35,8 @@ export function ConfigsTab({ topic }: { topic: string }) {
         <tbody>
           {(t.data?.configEntries ?? []).map((c) => (
             <tr key={c.name} data-testid={`configs-row-${c.name}`}>
-              <td className="mono">{c.name}</td>
-              <td>
+              <td className="mono config-name">{c.name}</td>
+              <td data-label="Value">
                 {editing?.name === c.name ? (
                   <form
                     className="row"
@@ -57,9 +57,11 @@ export function ConfigsTab({ topic }: { topic: string }) {
                   <span className={`mono ${c.isDefault ? 'muted' : 'strong'}`}>{c.value}</span>
                 )}
               </td>
-              <td className="mono muted">{c.default}</td>
-              <td className="muted small">{c.doc}</td>
-              <td className="nowrap">
+              <td className="mono muted" data-label="Default">
+                {c.default}
+              </td>
+              <td className="muted small config-doc">{c.doc}</td>
+              <td className="nowrap config-actions">
                 <button type="button" className="btn ghost" onClick={() => setEditing({ name: c.name, value: c.value })} data-testid={`configs-edit-${c.name}`}>
                   Edit
                 </button>

@@ -32,7 +32,7 @@ export function ConsumersTab({ topic }: { topic: string }) {
           actions={<span className="muted">lag on this topic: {formatNumber(g.lagByTopic[topic] ?? 0)}</span>}
         >
           <div className="table-wrap">
-            <table className="compact">
+            <table className="compact cards-narrow">
             <thead>
               <tr>
                 <th className="num">Partition</th>
@@ -46,12 +46,22 @@ export function ConsumersTab({ topic }: { topic: string }) {
             <tbody>
               {g.partitions.map((p) => (
                 <tr key={p.partition}>
-                  <td className="num">{p.partition}</td>
-                  <td className="num">{formatNumber(p.committedOffset)}</td>
-                  <td className="num">{formatNumber(p.logEndOffset)}</td>
-                  <td className="num">{formatNumber(p.lag)}</td>
-                  <td className="mono">{p.memberId?.slice(0, 8) ?? '–'}</td>
-                  <td>
+                  <td className="num" data-label="Partition">
+                    {p.partition}
+                  </td>
+                  <td className="num" data-label="Committed">
+                    {formatNumber(p.committedOffset)}
+                  </td>
+                  <td className="num" data-label="High watermark">
+                    {formatNumber(p.logEndOffset)}
+                  </td>
+                  <td className="num" data-label="Lag">
+                    {formatNumber(p.lag)}
+                  </td>
+                  <td className="mono" data-label="Owner">
+                    {p.memberId?.slice(0, 8) ?? '–'}
+                  </td>
+                  <td data-label="Status">
                     <StatusBadge status={p.status} />
                   </td>
                 </tr>

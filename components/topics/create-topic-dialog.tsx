@@ -8,6 +8,15 @@ import { ErrorBox } from '@/components/ui/bits';
 import { Dialog } from '@/components/ui/dialog';
 
 const COMMON_CONFIGS = ['cleanup.policy', 'retention.ms', 'retention.bytes', 'segment.records', 'max.message.bytes', 'message.timestamp.type'];
+const MAX_PARTITIONS = 1000;
+
+/** The partition count as typed: an empty field was sent as 0 (Number('')), so say what is wrong first. */
+export function partitionsError(text: string): string | null {
+  if (text.trim() === '') return 'Partitions is required.';
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTITIONS) return `Partitions must be a whole number from 1 to ${MAX_PARTITIONS.toLocaleString('en-US')}.`;
+  return null;
+}
 
 /** Name, partitions and configs; the broker's own validation messages are shown as they come. */
 export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -26,8 +35,15 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
       },
     }),
   );
+  const partitionsProblem = partitionsError(partitions);
+  // An answer is about the input it was given: once the input changes, the old error no longer applies.
+  const edited = <T,>(set: (v: T) => void) => (v: T) => {
+    if (create.error) create.reset();
+    set(v);
+  };
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
+    if (partitionsProblem) return;
     create.mutate({
       name: name.trim(),
       partitions: Number(partitions),
@@ -39,25 +55,41 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
       <form onSubmit={submit} className="form">
         <label>
           Name
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="orders" autoFocus data-testid="topics-create-name" required />
+          <input value={name} onChange={(e) => edited(setName)(e.target.value)} placeholder="orders" autoFocus data-testid="topics-create-name" required />
           <small className="muted">Letters, digits, ".", "_" and "-", up to 249 characters.</small>
         </label>
         <label>
           Partitions
-          <input type="number" min={1} max={1000} value={partitions} onChange={(e) => setPartitions(e.target.value)} data-testid="topics-create-partitions" />
+          <input
+            type="number"
+            min={1}
+            max={MAX_PARTITIONS}
+            step={1}
+            value={partitions}
+            onChange={(e) => edited(setPartitions)(e.target.value)}
+            required
+            aria-invalid={!!partitionsProblem}
+            aria-describedby={partitionsProblem ? 'topics-create-partitions-error' : undefined}
+            data-testid="topics-create-partitions"
+          />
+          {partitionsProblem && (
+            <small className="err-text" id="topics-create-partitions-error" data-testid="topics-create-partitions-error">
+              {partitionsProblem}
+            </small>
+          )}
         </label>
         <fieldset>
           <legend>Configs</legend>
           {configs.map((c, i) => (
             <div className="row" key={i}>
-              <select aria-label="Config name" value={c.name} onChange={(e) => setConfigs(configs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}>
+              <select aria-label="Config name" value={c.name} onChange={(e) => edited(setConfigs)(configs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}>
                 <option value="">choose…</option>
                 {COMMON_CONFIGS.map((n) => (
                   <option key={n}>{n}</option>
                 ))}
               </select>
-              <input aria-label="Config value" value={c.value} onChange={(e) => setConfigs(configs.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
-              <button type="button" className="btn ghost" onClick={() => setConfigs(configs.filter((_, j) => j !== i))} aria-label="Remove config">
+              <input aria-label="Config value" value={c.value} onChange={(e) => edited(setConfigs)(configs.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
+              <button type="button" className="btn ghost" onClick={() => edited(setConfigs)(configs.filter((_, j) => j !== i))} aria-label="Remove config">
                 ✕
               </button>
             </div>
@@ -71,7 +103,7 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn primary" disabled={create.isPending} data-testid="topics-create-submit">
+          <button type="submit" className="btn primary" disabled={create.isPending || !!partitionsProblem} data-testid="topics-create-submit">
             {create.isPending ? 'Creating…' : 'Create topic'}
           </button>
         </div>

@@ -16,7 +16,9 @@ export function DeleteTopicDialog({ name, open, onClose }: { name: string; open:
   const del = useMutation(
     trpc.topics.delete.mutationOptions({
       onSuccess: async () => {
-        await qc.invalidateQueries({ queryKey: trpc.topics.pathKey() });
+        // Mark topic data stale without refetching it here: refetching this page's own topic would
+        // only answer UNKNOWN_TOPIC_OR_PARTITION. The topics list refetches as it mounts.
+        await qc.invalidateQueries({ queryKey: trpc.topics.pathKey(), refetchType: 'none' });
         onClose();
         router.push('/topics');
       },

@@ -3,7 +3,14 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useTRPC } from '@/components/trpc/provider';
-import { formatBytes, formatNumber, formatTime } from '@/components/ui/format';
+import { formatBytes, formatNumber, formatOffsetRange, formatTime } from '@/components/ui/format';
+
+/** Sealed (with its newest time), active (holds the high watermark), full (sealed at the next maintenance pass) or ahead. */
+function segmentState(s: { sealed: boolean; maxTimestamp: number | null; baseOffset: number; endOffset: number }, highWatermark: number): string {
+  if (s.sealed) return ` · sealed${s.maxTimestamp ? `, newest ${formatTime(s.maxTimestamp)}` : ''}`;
+  if (s.endOffset <= highWatermark) return ' · full, sealing';
+  return s.baseOffset <= highWatermark ? ' · active' : ' · ahead';
+}
 
 /** Per partition: watermarks, records, size, its segments (child tables), and who owns it in each group. */
 export function PartitionsTab({ topic }: { topic: string }) {
@@ -13,7 +20,7 @@ export function PartitionsTab({ topic }: { topic: string }) {
   const groups = useQuery(trpc.groups.byTopic.queryOptions({ topic }, { refetchInterval: 5000 }));
   return (
     <div className="table-wrap">
-      <table data-testid="partitions-table">
+      <table data-testid="partitions-table" className="cards-narrow">
         <thead>
           <tr>
             <th className="num">Partition</th>
@@ -31,27 +38,35 @@ export function PartitionsTab({ topic }: { topic: string }) {
             const owners = (groups.data ?? []).flatMap((g) => g.partitions.filter((x) => x.partition === p.partition && x.memberId).map((x) => ({ groupId: g.groupId, memberId: x.memberId! })));
             return (
               <tr key={p.partition} data-testid={`partitions-row-${p.partition}`}>
-                <td className="num">{p.partition}</td>
-                <td className="num">{formatNumber(p.logStartOffset)}</td>
-                <td className="num">{formatNumber(p.highWatermark)}</td>
-                <td className="num">{formatNumber(p.records)}</td>
-                <td className="num">{formatBytes(p.bytes)}</td>
-                <td>
+                <td className="num" data-label="Partition">
+                  {p.partition}
+                </td>
+                <td className="num" data-label="Log start">
+                  {formatNumber(p.logStartOffset)}
+                </td>
+                <td className="num" data-label="High watermark">
+                  {formatNumber(p.highWatermark)}
+                </td>
+                <td className="num" data-label="Records">
+                  {formatNumber(p.records)}
+                </td>
+                <td className="num" data-label="Payload">
+                  {formatBytes(p.bytes)}
+                </td>
+                <td data-label="Segments">
                   <ul className="segments">
                     {segs.map((s) => (
                       <li key={s.baseOffset} title={s.table}>
-                        <code>
-                          [{formatNumber(s.baseOffset)}, {formatNumber(s.endOffset)})
-                        </code>{' '}
+                        <code>{formatOffsetRange(s.baseOffset, s.endOffset)}</code>{' '}
                         <span className="muted">
                           {formatNumber(s.records)} rec · {formatBytes(s.sizeBytes)}
-                          {s.sealed ? ` · sealed${s.maxTimestamp ? `, newest ${formatTime(s.maxTimestamp)}` : ''}` : s.baseOffset <= p.highWatermark && p.highWatermark < s.endOffset ? ' · active' : ' · ahead'}
+                          {segmentState(s, p.highWatermark)}
                         </span>
                       </li>
                     ))}
                   </ul>
                 </td>
-                <td>
+                <td data-label="Owners">
                   {owners.length === 0 ? (
                     <span className="muted">–</span>
                   ) : (

@@ -1,3 +1,6 @@
+import { createElement, type ReactElement } from 'react';
+import { Ago } from './ago';
+
 /** Display helpers shared by the console's tables and charts. */
 export const formatNumber = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n.toLocaleString('en-US'));
 
@@ -31,16 +34,37 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.round(h / 24)} d`;
 }
 
+/** Every time the console shows is UTC, and says so (the team's decision: one zone, labelled). */
 export function formatTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '–';
-  const d = new Date(ms);
-  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 23)}Z`;
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)} UTC`;
 }
 
+/** Hours, minutes and seconds in UTC, for chart ticks (the axis says "UTC" once). */
 export const formatClock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
-export function formatAgo(ms: number, now = Date.now()): string {
-  return `${formatDuration(Math.max(0, now - ms))} ago`;
+/** "3 s ago" from a clock given by the caller: pure, so server and browser render the same text. */
+export function agoText(ms: number, now: number): string {
+  return now - ms < 1000 ? 'just now' : `${formatDuration(now - ms)} ago`;
+}
+
+/**
+ * A relative time as an element that renders after mount (the browser's clock differs from the
+ * server's, so text computed from Date.now() during render broke hydration: React error #418).
+ */
+export function formatAgo(ms: number): ReactElement {
+  return createElement(Ago, { at: ms });
+}
+
+/**
+ * A log segment's offsets: base is inclusive, end exclusive. "[0, 990,536)" read as three numbers, so
+ * say the last offset it can hold, with a dash that thousands separators cannot be mistaken for.
+ */
+export function formatOffsetRange(baseOffset: number, endOffset: number): string {
+  if (endOffset <= baseOffset) return `no offsets (from ${formatNumber(baseOffset)})`;
+  if (endOffset - baseOffset === 1) return `offset ${formatNumber(baseOffset)}`;
+  return `offsets ${formatNumber(baseOffset)} – ${formatNumber(endOffset - 1)}`;
 }
 
 /** Kafka's retention.ms as a reader would say it. */

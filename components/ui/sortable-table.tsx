@@ -11,7 +11,7 @@ export interface Column<T> {
   numeric?: boolean;
 }
 
-/** A table whose headers sort it (click or Enter); keyboard reachable. */
+/** A table whose headers sort it (click or Enter); keyboard reachable. On a phone each row is a card. */
 export function SortableTable<T>({ rows, columns, rowKey, initialSort, testId, rowTestId }: { rows: T[]; columns: Column<T>[]; rowKey: (row: T) => string; initialSort?: { key: string; desc?: boolean }; testId?: string; rowTestId?: (row: T) => string }) {
   const [sort, setSort] = useState(initialSort ?? null);
   const sorted = useMemo(() => {
@@ -27,7 +27,7 @@ export function SortableTable<T>({ rows, columns, rowKey, initialSort, testId, r
   }, [rows, columns, sort]);
   return (
     <div className="table-wrap">
-      <table data-testid={testId}>
+      <table data-testid={testId} className="cards-narrow sortable">
         <thead>
           <tr>
             {columns.map((c) => {
@@ -51,7 +51,7 @@ export function SortableTable<T>({ rows, columns, rowKey, initialSort, testId, r
           {sorted.map((row) => (
             <tr key={rowKey(row)} data-testid={rowTestId?.(row)}>
               {columns.map((c) => (
-                <td key={c.key} className={c.numeric ? 'num' : undefined}>
+                <td key={c.key} className={c.numeric ? 'num' : undefined} data-label={c.header}>
                   {c.render(row)}
                 </td>
               ))}

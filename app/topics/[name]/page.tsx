@@ -3,25 +3,25 @@ import { firstBrowseInput, parseBrowseParams } from '@/components/messages/brows
 import { TopicPage } from '@/components/topics/topic-page';
 import { TOPIC_TABS, type TopicTab } from '@/components/topics/tabs';
 import { Hydrate } from '@/components/trpc/hydrate';
-import { getQueryClient, trpc } from '@/server/api/rsc';
+import { decodeParam, fetchOrNotFound, getQueryClient, trpc } from '@/server/api/rsc';
 
 export const dynamic = 'force-dynamic';
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: decodeURIComponent((await params).name) };
+  return { title: decodeParam((await params).name) };
 }
 
 export default async function Page({ params, searchParams }: Props) {
-  const name = decodeURIComponent((await params).name);
+  const name = decodeParam((await params).name);
   const sp = await searchParams;
   const tab = (TOPIC_TABS as readonly string[]).includes(String(sp.tab)) ? (sp.tab as TopicTab) : 'messages';
   const browse = parseBrowseParams(sp);
   const qc = getQueryClient();
-  // Prefetch what the open tab shows, so the page arrives with its data (errors render client-side).
+  // The topic must exist (else 404); the open tab's data comes along, so the page arrives with it.
   await Promise.all([
-    qc.prefetchQuery(trpc.topics.get.queryOptions({ name })),
+    fetchOrNotFound(trpc.topics.get.queryOptions({ name })),
     tab === 'messages' ? qc.prefetchQuery(trpc.records.browse.queryOptions(firstBrowseInput(name, browse))) : null,
   ]);
   return (
