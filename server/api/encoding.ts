@@ -10,11 +10,18 @@ export type Encoding = z.infer<typeof encodingSchema>;
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8Decoder = new TextDecoder();
+const isWellFormed = (s: string) => (s as string & { isWellFormed(): boolean }).isWellFormed();
 
 export function toBytes(text: string | null | undefined, encoding: Encoding, what: string): Uint8Array | null {
   if (text === null || text === undefined) return null;
   // Buffer.from, not TextEncoder: ~10x cheaper per short string on Node 20 (bench: 1000-record produce).
-  if (encoding === 'utf8') return Buffer.from(text, 'utf8');
+  if (encoding === 'utf8') {
+    // Buffer.from would turn a lone surrogate into U+FFFD: different bytes than were sent.
+    if (!isWellFormed(text)) {
+      throw new BrokerError('INVALID_REQUEST', `${what} is not well-formed Unicode (a lone UTF-16 surrogate): send binary data with encoding "base64".`);
+    }
+    return Buffer.from(text, 'utf8');
+  }
   if (!BASE64.test(text)) throw new BrokerError('INVALID_REQUEST', `${what} is not valid base64.`);
   return Buffer.from(text, 'base64');
 }
