@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BrokerError, decodeHeaders, type StoredRecord } from '@/server/broker';
+import { isWellFormed } from '@/server/broker/text';
 
 /**
  * Keys, values and header values travel as UTF-8 strings by default, or as base64 with
@@ -10,7 +11,6 @@ export type Encoding = z.infer<typeof encodingSchema>;
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8Decoder = new TextDecoder();
-const isWellFormed = (s: string) => (s as string & { isWellFormed(): boolean }).isWellFormed();
 
 export function toBytes(text: string | null | undefined, encoding: Encoding, what: string): Uint8Array | null {
   if (text === null || text === undefined) return null;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { BrokerError, type KafkaErrorName } from '@/server/broker';
+import { BrokerError } from '@/server/broker';
+import { MAX_GROUP_ID, validateGroupId } from '@/server/broker/groups/store';
+import { isWellFormed, textProblem } from '@/server/broker/text';
 import { isLegalTopicName, MAX_PARTITIONS, MAX_TOPIC_NAME_LENGTH, validateTopicName } from '@/server/broker/topics/names';
 
 /**
@@ -10,23 +12,11 @@ import { isLegalTopicName, MAX_PARTITIONS, MAX_TOPIC_NAME_LENGTH, validateTopicN
 
 /** Largest ms-since-epoch value a JavaScript Date (and a Postgres timestamptz) can hold. */
 export const MAX_TIMESTAMP_MS = 8.64e15;
-export const MAX_ID_LENGTH = 255;
+export const MAX_ID_LENGTH = MAX_GROUP_ID;
 /** Topics one group member may subscribe to (or ask offsets for) in one request. */
 export const MAX_TOPICS_PER_REQUEST = 1000;
 /** Offsets in one commit: a member owning every partition of many topics stays far below it. */
 export const MAX_COMMIT_OFFSETS = 10_000;
-
-const isWellFormed = (s: string) => (s as string & { isWellFormed(): boolean }).isWellFormed();
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
-/** Why `s` cannot be stored as Postgres text, or null. */
-export function textProblem(s: string, { controls = false } = {}): string | null {
-  if (s.includes('\u0000')) return 'contains a NUL character';
-  if (!isWellFormed(s)) return 'contains an unpaired UTF-16 surrogate (not valid Unicode)';
-  if (!controls && CONTROL.test(s)) return 'contains a control character';
-  return null;
-}
 
 /**
  * Refuses with a Kafka error of our choosing rather than a generic INVALID_REQUEST: tRPC keeps what
@@ -38,6 +28,15 @@ function kafkaCheck<T extends z.ZodType>(schema: T, check: (v: z.output<T>) => B
     if (err) throw err;
     return v;
   });
+}
+
+function engineCheck(validate: () => void): BrokerError | null {
+  try {
+    validate();
+    return null;
+  } catch (err) {
+    return err as BrokerError;
+  }
 }
 
 /** Free text (commit metadata, header keys, filters): no NUL or lone surrogates. */
@@ -58,13 +57,8 @@ export const identifier = (max = MAX_ID_LENGTH) =>
     if (problem) ctx.addIssue({ code: 'custom', message: `Identifier ${problem}.` });
   });
 
-const idError = (what: string, name: KafkaErrorName) => (s: string) => {
-  const problem = s.length > MAX_ID_LENGTH ? `is longer than ${MAX_ID_LENGTH} characters` : textProblem(s);
-  return problem ? new BrokerError(name, `${what} ${JSON.stringify(s.slice(0, 64))} ${problem}.`) : null;
-};
-
-/** Kafka answers INVALID_GROUP_ID for a group id it cannot accept. */
-export const groupId = kafkaCheck(z.string().max(100_000), idError('Group id', 'INVALID_GROUP_ID'));
+/** Rules are the engine's (INVALID_GROUP_ID); checked here too so nothing else in the request runs. */
+export const groupId = kafkaCheck(z.string().max(100_000), (s) => engineCheck(() => validateGroupId(s)));
 
 /** A topic to look up: an illegal name cannot exist, so it is unknown (no query runs). */
 export const topicRef = kafkaCheck(z.string().max(100_000), (name) =>
@@ -77,14 +71,7 @@ export const topicRef = kafkaCheck(z.string().max(100_000), (name) =>
 );
 
 /** A topic name to create: the engine's rules, with Kafka's INVALID_TOPIC_EXCEPTION. */
-export const newTopicName = kafkaCheck(z.string().max(100_000), (name) => {
-  try {
-    validateTopicName(name);
-    return null;
-  } catch (err) {
-    return err as BrokerError;
-  }
-});
+export const newTopicName = kafkaCheck(z.string().max(100_000), (name) => engineCheck(() => validateTopicName(name)));
 
 /** Offsets, counts and the like: safe integers (the engine checks the exact range and names the error). */
 export const int = () => z.int();
