@@ -23,11 +23,11 @@ export function maxBodyBytes(env: Record<string, string | undefined> = process.e
   return n;
 }
 
-const tooLarge = (limit: number, what: string): EdgeRefusal => ({
+const tooLarge = (limit: number, declared: string | null): EdgeRefusal => ({
   status: 413,
   trpcCode: 'PAYLOAD_TOO_LARGE',
   kafka: EDGE_ERRORS.RECORD_LIST_TOO_LARGE,
-  message: `Request body ${what}; the limit is ${limit} bytes (set by BROOK_MAX_BODY_BYTES). Split the records over several produce requests.`,
+  message: `Request body ${declared === null ? 'is' : `is ${declared} bytes (Content-Length),`} more than the limit of ${limit} bytes (BROOK_MAX_BODY_BYTES); it was not read${declared === null ? ' further' : ''}. Split the records over several produce requests.`,
 });
 
 export function checkUrl(url: string): EdgeRefusal | null {
@@ -51,7 +51,7 @@ export async function readBody(req: Request, limit: number): Promise<{ text: str
   const declared = req.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) {
     await req.body?.cancel().catch(() => {});
-    return { refusal: tooLarge(limit, `is ${declared} bytes (Content-Length)`) };
+    return { refusal: tooLarge(limit, declared) };
   }
   if (!req.body) return { text: '' };
   const reader = req.body.getReader();
@@ -63,7 +63,7 @@ export async function readBody(req: Request, limit: number): Promise<{ text: str
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => {});
-      return { refusal: tooLarge(limit, `passed ${limit} bytes`) };
+      return { refusal: tooLarge(limit, null) };
     }
     chunks.push(value);
   }
