@@ -45,12 +45,14 @@ const allowed = (rules: HostRules, name: string | null) => rules.any || (name !=
 
 /** A request whose Host is not one of ours: 421 (the name reached a server that does not serve it). */
 export function checkHost(rules: HostRules, host: string | null): EdgeRefusal | null {
-  if (allowed(rules, hostName(host))) return null;
+  const name = hostName(host);
+  if (allowed(rules, name)) return null;
+  const shown = name ?? (host ?? '').slice(0, 100);
   return {
     status: 421,
     trpcCode: 'FORBIDDEN',
     kafka: EDGE_ERRORS.CLUSTER_AUTHORIZATION_FAILED,
-    message: `Brook does not serve the host ${JSON.stringify((host ?? '').slice(0, 100))}. Add it to BROOK_ALLOWED_HOSTS (comma-separated) to allow it.`,
+    message: `Brook does not serve the host ${JSON.stringify(shown)}. Add it to BROOK_ALLOWED_HOSTS (comma-separated; any port) to allow it.`,
   };
 }
 
