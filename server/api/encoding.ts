@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BrokerError, decodeHeaders, type StoredRecord } from '@/server/broker';
+import { isWellFormed } from '@/server/broker/text';
 
 /**
  * Keys, values and header values travel as UTF-8 strings by default, or as base64 with
@@ -14,7 +15,13 @@ const utf8Decoder = new TextDecoder();
 export function toBytes(text: string | null | undefined, encoding: Encoding, what: string): Uint8Array | null {
   if (text === null || text === undefined) return null;
   // Buffer.from, not TextEncoder: ~10x cheaper per short string on Node 20 (bench: 1000-record produce).
-  if (encoding === 'utf8') return Buffer.from(text, 'utf8');
+  if (encoding === 'utf8') {
+    // Buffer.from would turn a lone surrogate into U+FFFD: different bytes than were sent.
+    if (!isWellFormed(text)) {
+      throw new BrokerError('INVALID_REQUEST', `${what} is not well-formed Unicode (a lone UTF-16 surrogate): send binary data with encoding "base64".`);
+    }
+    return Buffer.from(text, 'utf8');
+  }
   if (!BASE64.test(text)) throw new BrokerError('INVALID_REQUEST', `${what} is not valid base64.`);
   return Buffer.from(text, 'base64');
 }

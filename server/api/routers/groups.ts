@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { groupId, identifier, int, MAX_COMMIT_OFFSETS, MAX_TOPICS_PER_REQUEST, newTopicName, partition, partitionList, text, timestampMs, topicList, topicRef } from '../inputs';
 import { createTRPCRouter, publicProcedure } from '../trpc';
 
-const groupId = z.string().max(10_000);
-const topicPartitions = z.array(z.object({ topic: z.string(), partitions: z.array(z.number()) }));
+const topicPartitions = z.array(z.object({ topic: newTopicName, partitions: partitionList() })).max(MAX_TOPICS_PER_REQUEST);
 const resetTarget = z.union([
   z.literal('earliest'),
   z.literal('latest'),
@@ -16,13 +16,13 @@ export const groupsRouter = createTRPCRouter({
     .input(
       z.object({
         groupId,
-        memberId: z.string().nullish(),
-        memberEpoch: z.number(),
-        clientId: z.string().max(255).nullish(),
-        topics: z.array(z.string()).nullish(),
-        rebalanceTimeoutMs: z.number().nullish(),
+        memberId: identifier().nullish(),
+        memberEpoch: int(),
+        clientId: identifier().nullish(),
+        topics: topicList().nullish(),
+        rebalanceTimeoutMs: int().nullish(),
         ownedPartitions: topicPartitions.nullish(),
-        sessionTimeoutMs: z.number().nullish(),
+        sessionTimeoutMs: int().nullish(),
         assignor: z.enum(['uniform', 'range']).nullish(),
       }),
     )
@@ -32,9 +32,12 @@ export const groupsRouter = createTRPCRouter({
     .input(
       z.object({
         groupId,
-        memberId: z.string().nullish(),
-        memberEpoch: z.number().nullish(),
-        offsets: z.array(z.object({ topic: z.string(), partition: z.number(), offset: z.number(), metadata: z.string().nullish() })),
+        memberId: identifier().nullish(),
+        memberEpoch: int().nullish(),
+        // Metadata longer than 4096 characters is the engine's OFFSET_METADATA_TOO_LARGE; this bound is the body's.
+        offsets: z
+          .array(z.object({ topic: topicRef, partition: partition(), offset: int(), metadata: text(65_536).nullish() }))
+          .max(MAX_COMMIT_OFFSETS),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -43,7 +46,7 @@ export const groupsRouter = createTRPCRouter({
     }),
 
   fetchOffsets: publicProcedure
-    .input(z.object({ groupId, topics: z.array(z.string()).nullish() }))
+    .input(z.object({ groupId, topics: topicList().nullish() }))
     .query(({ ctx, input }) => ctx.broker.groups.fetchOffsets(input.groupId, input.topics)),
 
   list: publicProcedure.query(({ ctx }) => ctx.broker.groups.list()),
@@ -51,13 +54,13 @@ export const groupsRouter = createTRPCRouter({
   describe: publicProcedure.input(z.object({ groupId })).query(({ ctx, input }) => ctx.broker.groups.describe(input.groupId)),
 
   /** Groups reading a topic, with per-partition lag for that topic (the topic page's Consumers tab). */
-  byTopic: publicProcedure.input(z.object({ topic: z.string() })).query(({ ctx, input }) => ctx.broker.groups.forTopic(input.topic)),
+  byTopic: publicProcedure.input(z.object({ topic: topicRef })).query(({ ctx, input }) => ctx.broker.groups.forTopic(input.topic)),
 
   lag: publicProcedure.input(z.object({ groupId })).query(({ ctx, input }) => ctx.broker.groups.lag(input.groupId)),
 
   /** Samples since `since` (ms since epoch; default the last hour), rates and time to clear. */
   lagHistory: publicProcedure
-    .input(z.object({ groupId, since: z.number().nullish() }))
+    .input(z.object({ groupId, since: timestampMs().nullish() }))
     .query(({ ctx, input }) => ctx.broker.groups.lagHistory(input.groupId, input.since)),
 
   /** Only while the group has no members; `dryRun` returns the new positions without writing them. */
@@ -66,7 +69,7 @@ export const groupsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => ctx.broker.groups.resetOffsets(input)),
 
   deleteOffsets: publicProcedure
-    .input(z.object({ groupId, topic: z.string(), partitions: z.array(z.number()).nullish() }))
+    .input(z.object({ groupId, topic: topicRef, partitions: partitionList().nullish() }))
     .mutation(async ({ ctx, input }) => ({ deleted: await ctx.broker.groups.deleteOffsets(input) })),
 
   delete: publicProcedure.input(z.object({ groupId })).mutation(async ({ ctx, input }) => {

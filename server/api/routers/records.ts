@@ -1,33 +1,40 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
+import { MAX_RECORDS_PER_REQUEST } from '@/server/broker/produce';
 import { encodingSchema, recordToJson, toBytes } from '../encoding';
+import { byPartition, int, partitionList, timestampMs, topicRef, wellFormed } from '../inputs';
 import { createTRPCRouter, publicProcedure } from '../trpc';
 
-const header = z.object({ key: z.string(), value: z.string().nullable() });
+/**
+ * Keys, values and header values are sized by max.message.bytes and the body limit, not here; text
+ * ones are checked for well-formed Unicode when turned into bytes (toBytes). Header keys are text.
+ */
+const headerKey = wellFormed(1_000_000);
+const header = z.object({ key: headerKey, value: z.string().nullable() });
 const produceRecord = z.object({
   key: z.string().nullish(),
   value: z.string().nullable(),
   /** An ordered list (duplicate keys allowed, as in Kafka) or, for convenience, an object. */
-  headers: z.union([z.array(header), z.record(z.string(), z.string().nullable())]).optional(),
-  partition: z.number().optional(),
-  timestamp: z.number().optional(),
+  headers: z.union([z.array(header), z.record(headerKey, z.string().nullable())]).optional(),
+  partition: int().optional(),
+  timestamp: timestampMs().optional(),
 });
 
 /** Where a read of one partition starts and how much it takes (fetch and tail). */
 const partitionRead = z.object({
-  topic: z.string(),
-  partition: z.number(),
-  offset: z.number(),
-  maxRecords: z.number().optional(),
-  maxBytes: z.number().optional(),
+  topic: topicRef,
+  partition: int(),
+  offset: int(),
+  maxRecords: int().optional(),
+  maxBytes: int().optional(),
   encoding: encodingSchema,
 });
 
-const offsetSpec = z.union([z.literal('earliest'), z.literal('latest'), z.object({ timestamp: z.number() })]);
+const offsetSpec = z.union([z.literal('earliest'), z.literal('latest'), z.object({ timestamp: int() })]);
 
 export const recordsRouter = createTRPCRouter({
   produce: publicProcedure
-    .input(z.object({ topic: z.string(), records: z.array(produceRecord), encoding: encodingSchema }))
+    .input(z.object({ topic: topicRef, records: z.array(produceRecord).max(MAX_RECORDS_PER_REQUEST), encoding: encodingSchema }))
     .mutation(async ({ ctx, input }) => {
       const records = input.records.map((r, i) => ({
         key: toBytes(r.key, input.encoding, `records[${i}].key`),
@@ -43,7 +50,7 @@ export const recordsRouter = createTRPCRouter({
 
   fetch: publicProcedure
     .input(
-      partitionRead.extend({ maxWaitMs: z.number().optional() }),
+      partitionRead.extend({ maxWaitMs: int().optional() }),
     )
     .query(async ({ ctx, input, signal }) => {
       const result = await ctx.broker.fetch({ ...input, signal });
@@ -60,7 +67,7 @@ export const recordsRouter = createTRPCRouter({
    */
   tail: publicProcedure
     .input(
-      partitionRead.extend({ lastEventId: z.string().nullish() }),
+      partitionRead.extend({ lastEventId: z.string().regex(/^\d{1,16}$/, 'lastEventId is an offset').nullish() }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
       let offset = input.lastEventId ? Number(input.lastEventId) : input.offset;
@@ -80,14 +87,14 @@ export const recordsRouter = createTRPCRouter({
   browse: publicProcedure
     .input(
       z.object({
-        topic: z.string(),
-        partitions: z.array(z.number()).nullish(),
-        start: z.union([z.literal('newest'), z.literal('oldest'), z.object({ offset: z.number() }), z.object({ timestamp: z.number() })]).optional(),
-        window: z.record(z.string(), z.object({ from: z.number(), to: z.number() })).nullish(),
+        topic: topicRef,
+        partitions: partitionList().nullish(),
+        start: z.union([z.literal('newest'), z.literal('oldest'), z.object({ offset: int() }), z.object({ timestamp: int() })]).optional(),
+        window: byPartition(z.object({ from: int(), to: int() })).nullish(),
         direction: z.enum(['forward', 'backward']).optional(),
-        pageSize: z.number().optional(),
+        pageSize: int().optional(),
         filter: z.object({ text: z.string().max(1000), field: z.enum(['key', 'value', 'any']).optional() }).nullish(),
-        scanLimit: z.number().optional(),
+        scanLimit: int().optional(),
       }),
     )
     .query(async ({ ctx, input }) => {
@@ -100,7 +107,7 @@ export const recordsRouter = createTRPCRouter({
 
   /** The console's live tail: records of several partitions as they are committed (Server-Sent Events). */
   tailTopic: publicProcedure
-    .input(z.object({ topic: z.string(), partitions: z.array(z.number()).nullish(), from: z.record(z.string(), z.number()).nullish() }))
+    .input(z.object({ topic: topicRef, partitions: partitionList().nullish(), from: byPartition(int()).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       const from = input.from ? Object.fromEntries(Object.entries(input.from).map(([p, o]) => [Number(p), o])) : null;
       for await (const batch of ctx.broker.tail(input.topic, input.partitions, from, signal ?? new AbortController().signal)) {
@@ -109,6 +116,6 @@ export const recordsRouter = createTRPCRouter({
     }),
 
   listOffsets: publicProcedure
-    .input(z.object({ topic: z.string(), partition: z.number(), spec: offsetSpec }))
+    .input(z.object({ topic: topicRef, partition: int(), spec: offsetSpec }))
     .query(({ ctx, input }) => ctx.broker.listOffsets(input.topic, input.partition, input.spec)),
 });

@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { int, newTopicName, text, topicRef } from '../inputs';
 import { createTRPCRouter, publicProcedure } from '../trpc';
 
-const name = z.string().max(10_000);
-const configs = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+const name = topicRef;
+/** Config names are checked by the engine (INVALID_CONFIG); these bounds keep the map itself small. */
+const configs = z
+  .record(text(255), z.union([text(1000), z.number(), z.boolean(), z.null()]))
+  .refine((c) => Object.keys(c).length <= 100, { message: 'at most 100 configs' });
 
 export const topicsRouter = createTRPCRouter({
   list: publicProcedure.query(({ ctx }) => ctx.broker.listTopics()),
@@ -13,7 +17,7 @@ export const topicsRouter = createTRPCRouter({
   segments: publicProcedure.input(z.object({ name })).query(({ ctx, input }) => ctx.broker.segments(input.name)),
 
   create: publicProcedure
-    .input(z.object({ name, partitions: z.number().default(1), configs: configs.optional() }))
+    .input(z.object({ name: newTopicName, partitions: int().default(1), configs: configs.optional() }))
     .mutation(({ ctx, input }) => ctx.broker.createTopic(input)),
 
   delete: publicProcedure.input(z.object({ name })).mutation(async ({ ctx, input }) => {
@@ -27,6 +31,6 @@ export const topicsRouter = createTRPCRouter({
 
   /** `count` is the new total number of partitions (Kafka's CreatePartitions); it can only go up. */
   addPartitions: publicProcedure
-    .input(z.object({ name, count: z.number() }))
+    .input(z.object({ name, count: int() }))
     .mutation(({ ctx, input }) => ctx.broker.addPartitions(input.name, input.count)),
 });

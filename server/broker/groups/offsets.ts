@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '@/db/client';
 import { BrokerError } from '../errors';
 import { offsetForTimestamp } from '../log/read';
+import { textProblem } from '../text';
 import { checkCommit, fenceExpired, groupStateName } from './coordinator';
 import { BURROW_WINDOW } from './burrow';
 import { partitionCounts, readGroup, validateGroupId, withLockedGroup } from './store';
@@ -53,6 +54,8 @@ function validateCommitShape(req: CommitRequest): void {
     if ((o.metadata ?? '').length > MAX_OFFSET_METADATA) {
       throw new BrokerError('OFFSET_METADATA_TOO_LARGE', `Commit metadata for ${o.topic}-${o.partition} is longer than ${MAX_OFFSET_METADATA} characters.`);
     }
+    const problem = textProblem(o.metadata ?? '', { controls: true });
+    if (problem) throw new BrokerError('INVALID_REQUEST', `Commit metadata for ${o.topic}-${o.partition} ${problem}.`);
     const key = tpKey(o.topic, o.partition);
     if (seen.has(key)) throw new BrokerError('INVALID_REQUEST', `${o.topic}-${o.partition} appears twice in one commit.`);
     seen.add(key);

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '@/db/client';
 import { BrokerError } from '../errors';
+import { textProblem } from '../text';
 import { newGroup, type GroupState } from './types';
 
 /**
@@ -12,6 +13,8 @@ export const MAX_GROUP_ID = 255;
 export function validateGroupId(groupId: string): void {
   if (groupId.trim().length === 0) throw new BrokerError('INVALID_GROUP_ID', 'The group id is empty.');
   if (groupId.length > MAX_GROUP_ID) throw new BrokerError('INVALID_GROUP_ID', `The group id is longer than ${MAX_GROUP_ID} characters.`);
+  const problem = textProblem(groupId);
+  if (problem) throw new BrokerError('INVALID_GROUP_ID', `The group id ${problem}.`);
 }
 
 const parse = (v: unknown): GroupState => (typeof v === 'string' ? JSON.parse(v) : (v as GroupState));

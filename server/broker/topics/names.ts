@@ -4,6 +4,9 @@ import { BrokerError } from '../errors';
 export const MAX_TOPIC_NAME_LENGTH = 249;
 const LEGAL = /^[a-zA-Z0-9._-]+$/;
 
+/** A name that passes validateTopicName: anything else cannot name an existing topic. */
+export const isLegalTopicName = (name: string) => name.length <= MAX_TOPIC_NAME_LENGTH && name !== '.' && name !== '..' && LEGAL.test(name);
+
 export function validateTopicName(name: string): void {
   if (name.length === 0) throw new BrokerError('INVALID_TOPIC_EXCEPTION', 'Topic name is empty.');
   if (name === '.' || name === '..') {

@@ -1,0 +1,83 @@
+import { MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES } from '@/server/broker/produce';
+import { EDGE_ERRORS, type EdgeRefusal } from './respond';
+
+/**
+ * The largest request body the API reads, derived from the largest valid produce request: 64 MiB of
+ * record bytes (MAX_REQUEST_BYTES) sent as base64 (4/3 larger: 89,478,488 bytes) plus JSON framing of
+ * up to 128 bytes for each of 100,000 records (12,800,000): 102,278,488 bytes (97.5 MiB).
+ * BROOK_MAX_BODY_BYTES overrides it.
+ */
+export const DEFAULT_MAX_BODY_BYTES = Math.ceil(MAX_REQUEST_BYTES / 3) * 4 + MAX_RECORDS_PER_REQUEST * 128;
+
+/**
+ * Longest request URL (queries travel in it as ?input=<json>). Node already refuses request lines and
+ * headers over 16 KiB (431); this states the API's own limit where Node's is raised.
+ */
+export const MAX_URL_BYTES = 16 * 1024;
+
+export function maxBodyBytes(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.BROOK_MAX_BODY_BYTES?.trim();
+  if (!raw) return DEFAULT_MAX_BODY_BYTES;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1024) throw new Error(`BROOK_MAX_BODY_BYTES must be an integer of at least 1024; got ${JSON.stringify(raw)}.`);
+  return n;
+}
+
+const tooLarge = (limit: number, declared: string | null): EdgeRefusal => ({
+  status: 413,
+  trpcCode: 'PAYLOAD_TOO_LARGE',
+  kafka: EDGE_ERRORS.RECORD_LIST_TOO_LARGE,
+  message: `Request body ${declared === null ? 'is' : `is ${declared} bytes (Content-Length),`} more than the limit of ${limit} bytes (BROOK_MAX_BODY_BYTES); it was not read${declared === null ? ' further' : ''}. Split the records over several produce requests.`,
+});
+
+export function checkUrl(url: string): EdgeRefusal | null {
+  if (url.length <= MAX_URL_BYTES) return null;
+  return {
+    status: 414,
+    trpcCode: 'BAD_REQUEST',
+    kafka: EDGE_ERRORS.INVALID_REQUEST,
+    message: `Request URL is ${url.length} characters long; the limit is ${MAX_URL_BYTES}. Send large inputs as a POST body.`,
+  };
+}
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a request body as text, refusing it as soon as its Content-Length or the bytes read so far pass
+ * `limit` (the rest is never pulled), and refusing bytes that are not UTF-8 instead of letting a
+ * decoder replace them with U+FFFD, which would store different bytes than were sent.
+ */
+export async function readBody(req: Request, limit: number): Promise<{ text: string } | { refusal: EdgeRefusal }> {
+  const declared = req.headers.get('content-length');
+  if (declared !== null && Number(declared) > limit) {
+    await req.body?.cancel().catch(() => {});
+    return { refusal: tooLarge(limit, declared) };
+  }
+  if (!req.body) return { text: '' };
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return { refusal: tooLarge(limit, null) };
+    }
+    chunks.push(value);
+  }
+  const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  try {
+    return { text: fatalUtf8.decode(bytes) };
+  } catch {
+    return {
+      refusal: {
+        status: 400,
+        trpcCode: 'BAD_REQUEST',
+        kafka: EDGE_ERRORS.INVALID_REQUEST,
+        message: 'Request body is not valid UTF-8. Send binary keys, values and header values with "encoding": "base64".',
+      },
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { appRouter } from '../root';
+import type { Context } from '../trpc';
+import { guardApiRequest } from './guard';
+
+/** The first hop in X-Forwarded-For when behind a proxy or load balancer. */
+function clientHost(req: Request): string {
+  return req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || '';
+}
+
+/**
+ * The tRPC API as the Next.js route serves it: Host, Origin, URL and body limits first (nothing
+ * oversized or foreign is read or parsed), then the router. Tests call it with their own broker.
+ */
+export async function handleApiRequest(original: Request, broker: () => Promise<Context['broker']>): Promise<Response> {
+  const guarded = await guardApiRequest(original);
+  if ('response' in guarded) return guarded.response;
+  const req = guarded.request;
+  return fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req,
+    router: appRouter,
+    createContext: async () => ({ broker: await broker(), clientHost: clientHost(req) }),
+    onError({ error, path }) {
+      // Client mistakes are answered, not logged; only unexpected failures reach the server log.
+      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[brook] tRPC ${path ?? '?'} failed:`, error.cause ?? error);
+    },
+  });
+}
