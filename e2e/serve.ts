@@ -38,7 +38,7 @@ async function main() {
     console.log(`[e2e] embedded PGlite in ${dir}`);
   }
 
-  const child = spawn(process.execPath, [createRequire(import.meta.url).resolve('next/dist/bin/next'), 'start', '-p', port], { env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [createRequire(import.meta.url).resolve('next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', port], { env, stdio: 'inherit' });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

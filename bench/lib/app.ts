@@ -36,7 +36,7 @@ export async function listening(port: number): Promise<boolean> {
 export async function startApp(port: number, env: Record<string, string>): Promise<RunningApp> {
   // Never measure a stray server left from an earlier run.
   if (await listening(port)) throw new Error(`port ${port} is already in use: stop what listens there first`);
-  const child: ChildProcess = spawn('npx', ['next', 'start', '-p', String(port)], {
+  const child: ChildProcess = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(port)], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
