@@ -223,7 +223,7 @@ function updateMember(m: GroupMember, req: HeartbeatRequest, now: number): { sub
 function refreshTarget(s: GroupState, ctx: CoordinatorContext): void {
   const subscribed = [...new Set(s.members.flatMap((m) => m.subscribedTopics))].sort();
   const metadata = Object.fromEntries(subscribed.filter((t) => ctx.partitionCounts[t] !== undefined).map((t) => [t, ctx.partitionCounts[t]]));
-  if (JSON.stringify(metadata) !== JSON.stringify(s.subscriptionMetadata)) {
+  if (!sameCounts(metadata, s.subscriptionMetadata)) {
     s.subscriptionMetadata = metadata;
     s.groupEpoch++;
   }
@@ -291,6 +291,16 @@ export function groupStateName(s: GroupState): GroupStateName {
 export function memberReconciled(s: GroupState, m: GroupMember): boolean {
   const target = [...(s.targetAssignment[m.memberId] ?? [])].sort(compareKeys);
   return m.memberEpoch === s.assignmentEpoch && sameKeys(m.assigned, target) && sameKeys(m.owned, target);
+}
+
+/**
+ * Compared as a map, never as JSON text: the state lives in a jsonb column, which hands object keys back
+ * ordered by length then bytes, not as written ("orders" before "clickstream"). Comparing text made
+ * every heartbeat of a multi-topic group look like a metadata change and bump the group epoch.
+ */
+export function sameCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && b[k] === a[k]);
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

@@ -55,6 +55,39 @@ class Members {
   }
 }
 
+const MULTI_TOPICS = [['clickstream', 4], ['orders', 3], ['ab', 2]] as const;
+
+/**
+ * Members subscribed to several topics (by base name; jsonb orders object keys by length, then bytes,
+ * so "clickstream-…" sorts after "orders-…" there but not in JS) heartbeat through the given engines
+ * until Stable, then five more rounds: the group epoch and every member epoch must stay put.
+ */
+async function expectMultiTopicGroupSettles(engines: Broker[], subscriptions: string[][]) {
+  const suffix = uniqueName('').slice(1);
+  const name = (t: string) => `${t}-${suffix}`;
+  for (const [t, n] of MULTI_TOPICS) await engines[0].createTopic({ name: name(t), partitions: n });
+  const group = uniqueName('g');
+  const ms = new Members(group);
+  const engine = (i: number) => engines[i % engines.length];
+  const ids: string[] = [];
+  for (const [i, topics] of subscriptions.entries()) ids.push((await ms.join(engine(i), topics.map(name))).memberId);
+  const round = (r: number) => Promise.all(ids.map((id, i) => ms.beat(engine(i + r), id)));
+  let r = 0;
+  while ((await engine(r).groups.describe(group)).state !== 'Stable' && r < 10) await round(r++);
+  const settled = await engine(r).groups.describe(group);
+  expect(settled.state).toBe('Stable');
+  for (let more = 0; more < 5; more++) {
+    await round(r++);
+    const d = await engine(more).groups.describe(group);
+    expect(d.state).toBe('Stable');
+    expect(d.groupEpoch, `group epoch ${more + 1} round(s) after Stable`).toBe(settled.groupEpoch);
+    expect(d.members.map((m) => m.memberEpoch)).toEqual(settled.members.map((m) => m.memberEpoch));
+  }
+  const subscribed = new Set(subscriptions.flat());
+  const total = MULTI_TOPICS.filter(([t]) => subscribed.has(t)).reduce((n, [, c]) => n + c, 0);
+  expect(settled.members.reduce((n, m) => n + flat(m.assignment).length, 0)).toBe(total);
+}
+
 describe.each(testBackends())('consumer groups on %s', (backend) => {
   let db: Database;
   let broker: Broker;
@@ -92,6 +125,10 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     expect(d2.members.map((m) => flat(m.assignment).length).sort()).toEqual([0, 1, 1, 1]);
     const idle = d2.members.find((m) => m.assignment.length === 0)!;
     expect(idle.note).toMatch(/4 members for 3 partition/);
+  });
+
+  it('2 members subscribed to two topics (names in either order) settle, and the epoch stops rising', async () => {
+    await expectMultiTopicGroupSettles([broker], [['clickstream', 'orders'], ['orders', 'clickstream']]);
   });
 
   it('a member whose heartbeats stop loses its partitions after the session timeout (fenced by the expiry loop)', async () => {
@@ -258,6 +295,23 @@ describe.skipIf(!postgresUrl())('two Brook engines share one group', () => {
       const after = await A.groups.describe(group);
       expect(after.state).toBe('Stable');
       expect(after.members.reduce((n, m) => n + flat(m.assignment).length, 0)).toBe(12);
+    } finally {
+      await A.close();
+      await B.close();
+      await dbA.close();
+      await dbB.close();
+    }
+  });
+
+  it.each([
+    ['2 members, both topics, names in either order', [['clickstream', 'orders'], ['orders', 'clickstream']]],
+    ['1 member, both topics', [['orders', 'clickstream']]],
+    ['3 members with different subscriptions', [['orders', 'clickstream', 'ab'], ['clickstream'], ['ab', 'orders']]],
+  ])('a multi-topic group through both engines settles and its epoch stops rising: %s', async (_label, subscriptions) => {
+    const [dbA, dbB] = [await openTestDatabase('postgres', 4), await openTestDatabase('postgres', 4)];
+    const [A, B] = [createBroker(dbA), createBroker(dbB)];
+    try {
+      await expectMultiTopicGroupSettles([A, B], subscriptions);
     } finally {
       await A.close();
       await B.close();
