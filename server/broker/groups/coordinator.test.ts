@@ -201,6 +201,27 @@ describe('group coordinator (pure, time passed in)', () => {
     ]);
   });
 
+  it('remembers since when the group is empty: its last member leaving or being fenced, not before', () => {
+    const h = new Harness({ t: 2 }, { sessionTimeoutMs: 10_000 });
+    expect(h.state.emptySince).toBe(h.now); // a new group starts empty
+    const a = h.join(['t']).memberId;
+    const b = h.join(['t']).memberId;
+    expect(h.state.emptySince).toBeNull();
+    h.now += 1_000;
+    h.send({ memberId: a, memberEpoch: -1 });
+    expect(h.state.emptySince).toBeNull(); // b is still there
+    h.now += 1_000;
+    const left = h.now;
+    h.send({ memberId: b, memberEpoch: -1 });
+    expect(h.state.emptySince).toBe(left);
+    const c = h.join(['t']).memberId;
+    expect(h.state.emptySince).toBeNull();
+    h.now += 11_000; // c goes silent and is fenced by the expiry loop
+    const out = expireMembers(h.state, h.now);
+    expect(out.fenced).toEqual([c]);
+    expect(out.state.emptySince).toBe(h.now);
+  });
+
   it('range assignor gives contiguous ranges per topic', () => {
     const h = new Harness({ t: 5 });
     const a = h.join(['t'], { assignor: 'range', memberId: 'a' }).memberId;

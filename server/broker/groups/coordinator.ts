@@ -73,7 +73,14 @@ export function expireMembers(state: GroupState, now: number): { state: GroupSta
   const s = clone(state);
   s.members = s.members.filter((m) => !fenced.includes(m.memberId));
   s.groupEpoch++;
+  noteEmpty(s, now);
   return { state: s, fenced };
+}
+
+/** Keeps `emptySince`: set when the last member goes, cleared when one joins. */
+function noteEmpty(s: GroupState, now: number): void {
+  if (s.members.length > 0) s.emptySince = null;
+  else s.emptySince ??= now;
 }
 
 /** Fences expired members and recomputes the target for the rest (the expiry loop's step). */
@@ -103,6 +110,7 @@ export function heartbeat(state: GroupState, req: HeartbeatRequest, ctx: Coordin
       // A zombie: drop it, so its partitions go to live members.
       s.members = s.members.filter((m) => m !== found);
       s.groupEpoch++;
+      noteEmpty(s, ctx.now);
       refreshTarget(s, ctx);
       return {
         state: s,
@@ -135,6 +143,7 @@ function leave(s: GroupState, req: HeartbeatRequest, ctx: CoordinatorContext): O
   }
   s.members = s.members.filter((m) => m !== found);
   s.groupEpoch++;
+  noteEmpty(s, ctx.now);
   refreshTarget(s, ctx);
   return { state: s, result: { memberId: found.memberId, memberEpoch: -1, assignment: [], heartbeatIntervalMs: s.heartbeatIntervalMs } };
 }
@@ -181,6 +190,7 @@ function join(s: GroupState, req: HeartbeatRequest, ctx: CoordinatorContext): { 
   };
   s.members.push(member);
   s.groupEpoch++;
+  noteEmpty(s, ctx.now);
   return { member };
 }
 

@@ -243,6 +243,51 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     expect((await broker.groups.list()).find((g) => g.groupId === group)).toMatchObject({ state: 'Empty', status: 'ERR', totalLag: lag.totalLag });
   });
 
+  it('a group whose members left consumes at 0/s and never clears; its time lag is measured, not extrapolated', async () => {
+    const topic = uniqueName('stop');
+    await broker.createTopic({ name: topic, partitions: 2 });
+    const burstAt = clock; // a backlog written before any sample was taken
+    await broker.produce(topic, Array.from({ length: 1000 }, (_, i) => ({ value: enc(`b${i}`), partition: 0 })));
+    await broker.produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: enc(`c${i}`), partition: 1 })));
+    const group = uniqueName('g');
+    const ms = new Members(group);
+    const a = (await ms.join(broker, [topic])).memberId;
+    // Every 10 s: 50 new records on partition 0, the member commits 100 further on (10/s against 5/s).
+    for (let i = 1; i <= 6; i++) {
+      clock += 10_000;
+      await broker.produce(topic, Array.from({ length: 50 }, () => ({ value: enc('x'), partition: 0 })));
+      await ms.beat(broker, a);
+      const offsets = [{ topic, partition: 0, offset: i * 100 }, { topic, partition: 1, offset: 10 }];
+      await broker.groups.commit({ groupId: group, memberId: a, memberEpoch: ms.epoch.get(a)!, offsets });
+      await broker.stats.sample();
+    }
+    const running = await broker.groups.lagHistory(group, clock - 60_000);
+    expect(running.partitions[0].consumeRate).toBeCloseTo(10, 5);
+    expect(running.partitions[0]).toMatchObject({ lag: 700, timeToClearMs: 140_000 });
+    expect(running.partitions[1]).toMatchObject({ lag: 0, timeToClearMs: 0 });
+
+    clock += 2_000;
+    await broker.groups.heartbeat({ groupId: group, memberId: a, memberEpoch: -1 });
+    const stopped = await broker.groups.lagHistory(group, clock - 60_000);
+    expect(stopped.consumeRate).toBe(0);
+    expect(stopped.timeToClearMs).toBeNull();
+    expect(running.partitions.map((p) => p.progress)).toEqual(['clearing', 'caught-up']);
+    expect(stopped.partitions.map((p) => [p.partition, p.consumeRate, p.progress, p.timeToClearMs])).toEqual([
+      [0, 0, 'stopped', null],
+      [1, 0, 'caught-up', 0],
+    ]);
+    expect(stopped).toMatchObject({ consumeRate: 0, progress: 'stopped', timeToClearMs: null });
+
+    // Offset 600 was written in the backlog: its time lag is its age, and grows with the clock.
+    let d = await broker.groups.describe(group);
+    expect(d.lag.partitions[0].lagSeconds).toBeCloseTo((clock - burstAt) / 1000, 3);
+    expect(d.lag.partitions[1].lagSeconds).toBe(0);
+    clock += 60_000;
+    d = await broker.groups.describe(group);
+    expect(d.lag.partitions[0].lagSeconds).toBeCloseTo((clock - burstAt) / 1000, 3);
+    expect((await broker.groups.lagHistory(group, clock - 60_000)).partitions[0]).toMatchObject({ consumeRate: 0, progress: 'stopped' });
+  });
+
   it('drops whole hour partitions of lag samples past the retention', async () => {
     const hours = await db.query<{ relname: string }>(
       `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'lag_samples'::regclass`,
