@@ -191,6 +191,43 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     await expectKafkaError(broker.groups.describe(group), 'GROUP_ID_NOT_FOUND');
   });
 
+  it('reset to explicit offsets (what a dry run showed) applies exactly them; bad ones change nothing', async () => {
+    const topic = uniqueName('exact');
+    await broker.createTopic({ name: topic, partitions: 3 });
+    await broker.produce(topic, Array.from({ length: 30 }, (_, i) => ({ value: enc(`v${i}`), partition: i % 3 })));
+    const group = uniqueName('g');
+    const preview = await broker.groups.resetOffsets({ groupId: group, topic, to: 'latest', dryRun: true });
+    expect(preview.map((r) => r.newOffset)).toEqual([10, 10, 10]);
+    // More records arrive between the preview and Apply: "latest" would now mean 15; the preview said 10.
+    await broker.produce(topic, Array.from({ length: 15 }, (_, i) => ({ value: enc(`w${i}`), partition: i % 3 })));
+    const offsets = preview.map((r) => ({ partition: r.partition, offset: r.newOffset }));
+    expect(await broker.groups.resetOffsets({ groupId: group, topic, to: { offsets } })).toEqual(preview);
+    expect((await broker.groups.fetchOffsets(group))[0].partitions.map((p) => p.offset)).toEqual([10, 10, 10]);
+    const some = await broker.groups.resetOffsets({ groupId: group, topic, to: { offsets: [{ partition: 2, offset: 3 }] }, dryRun: true });
+    expect(some).toEqual([{ topic, partition: 2, previousOffset: 10, newOffset: 3 }]);
+
+    const before = await snapshotState(db);
+    const bad = [
+      [{ offsets: [{ partition: 0, offset: 16 }] }, 'OFFSET_OUT_OF_RANGE'],
+      [{ offsets: [{ partition: 7, offset: 1 }] }, 'UNKNOWN_TOPIC_OR_PARTITION'],
+      [{ offsets: [{ partition: 0, offset: 1 }, { partition: 0, offset: 2 }] }, 'INVALID_REQUEST'],
+      [{ offsets: [{ partition: 0, offset: -1 }] }, 'INVALID_REQUEST'],
+      [{ offsets: [{ partition: 0, offset: 1.5 }] }, 'INVALID_REQUEST'],
+      [{ offsets: [] }, 'INVALID_REQUEST'],
+      [{ timestamp: Number.NaN }, 'INVALID_TIMESTAMP'],
+      [{ timestamp: -1 }, 'INVALID_TIMESTAMP'],
+    ] as const;
+    for (const [to, name] of bad) await expectKafkaError(broker.groups.resetOffsets({ groupId: group, topic, to }), name);
+    await expectKafkaError(broker.groups.resetOffsets({ groupId: group, topic, partitions: [1], to: { offsets: [{ partition: 0, offset: 1 }] } }), 'INVALID_REQUEST');
+    // Still only while the group is empty.
+    const ms = new Members(group);
+    await ms.join(broker, [topic]);
+    await expectKafkaError(broker.groups.resetOffsets({ groupId: group, topic, to: { offsets } }), 'NON_EMPTY_GROUP');
+    const after = JSON.parse(await snapshotState(db));
+    after.groups = JSON.parse(before).groups; // the join changed the group row, nothing else may change
+    expect(JSON.stringify(after)).toBe(before);
+  });
+
   it('lag: per partition, sum and max; Burrow status; lag over time with rates and time to clear', async () => {
     const topic = uniqueName('lag');
     await broker.createTopic({ name: topic, partitions: 2 });
