@@ -6,9 +6,11 @@ import { useState } from 'react';
 import { TimeSeriesChart } from '@/components/charts/time-series-chart';
 import { useTRPC } from '@/components/trpc/provider';
 import { Card, ErrorBox, PageHeader, Stat } from '@/components/ui/bits';
-import { formatAgo, formatDuration, formatNumber, formatRate } from '@/components/ui/format';
+import { formatDuration, formatNumber, formatRate } from '@/components/ui/format';
 import { AssignmentDiagram } from './assignment-diagram';
+import { clearsIn, stoppedHint } from './lag-progress';
 import { ResetOffsetsDialog } from './reset-offsets-dialog';
+import { Since } from './since';
 import { GroupStateBadge, StatusBadge } from './status-badge';
 
 export function GroupPage({ groupId }: { groupId: string }) {
@@ -44,8 +46,17 @@ export function GroupPage({ groupId }: { groupId: string }) {
           <Stat label="Total lag" value={<span data-testid="group-total-lag">{formatNumber(d.lag.totalLag)}</span>} />
           <Stat label="Max lag" value={formatNumber(d.lag.maxLag)} hint={d.lag.maxLagTopic ? `${d.lag.maxLagTopic} / ${d.lag.maxLagPartition}` : undefined} />
           <Stat label="Members" value={d.members.length} />
-          <Stat label="Consume rate" value={formatRate(h?.consumeRate)} hint={`produce ${formatRate(h?.produceRate)}`} />
-          <Stat label="Time to clear lag" value={d.lag.totalLag === 0 ? 'caught up' : h ? (h.timeToClearMs === null ? 'not shrinking' : formatDuration(h.timeToClearMs)) : '–'} testId="group-time-to-clear" />
+          <Stat
+            label="Consume rate"
+            value={<span data-testid="group-consume-rate">{formatRate(h?.consumeRate)}</span>}
+            hint={`${h?.progress === 'stopped' ? 'stopped · ' : ''}produce ${formatRate(h?.produceRate)}`}
+          />
+          <Stat
+            label="Time to clear lag"
+            value={clearsIn(d.lag.totalLag, h)}
+            hint={d.lag.totalLag > 0 ? stoppedHint(h?.partitions ?? []) : undefined}
+            testId="group-time-to-clear"
+          />
         </div>
       )}
       {d && (
@@ -64,6 +75,13 @@ export function GroupPage({ groupId }: { groupId: string }) {
               </tr>
             </thead>
             <tbody>
+              {d.members.length === 0 && (
+                <tr>
+                  <td colSpan={6} className="muted" data-testid="group-no-members">
+                    No members: nobody is consuming for this group now.
+                  </td>
+                </tr>
+              )}
               {d.members.map((m) => (
                 <tr key={m.memberId}>
                   <td className="mono" title={m.memberId}>
@@ -76,7 +94,9 @@ export function GroupPage({ groupId }: { groupId: string }) {
                     {m.assignment.map((t) => `${t.topic}: ${t.partitions.join(', ')}`).join('; ') || <span className="muted">{m.note ?? 'nothing yet'}</span>}
                     {m.pendingRevocation.length > 0 && <span className="warn-text"> (releasing {m.pendingRevocation.map((t) => t.partitions.join(', ')).join('; ')})</span>}
                   </td>
-                  <td>{formatAgo(m.lastHeartbeat)}</td>
+                  <td>
+                    <Since at={m.lastHeartbeat} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -127,8 +147,8 @@ export function GroupPage({ groupId }: { groupId: string }) {
                       <td className="num">{formatNumber(p.logEndOffset)}</td>
                       <td className="num strong">{formatNumber(p.lag)}</td>
                       <td>{p.lag === 0 ? '–' : p.lagSeconds === null || p.lagSeconds === undefined ? '–' : formatDuration(p.lagSeconds * 1000)}</td>
-                      <td>{formatRate(rate?.consumeRate)}</td>
-                      <td>{p.lag === 0 ? 'caught up' : rate ? (rate.timeToClearMs === null ? 'not shrinking' : formatDuration(rate.timeToClearMs)) : '–'}</td>
+                      <td data-testid={`group-partition-rate-${p.topic}-${p.partition}`}>{formatRate(rate?.consumeRate)}</td>
+                      <td data-testid={`group-partition-clears-${p.topic}-${p.partition}`}>{clearsIn(p.lag, rate)}</td>
                       <td className="mono">{p.memberId?.slice(0, 8) ?? '–'}</td>
                       <td>
                         <StatusBadge status={p.status} />

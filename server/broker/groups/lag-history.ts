@@ -40,7 +40,7 @@ export interface LagHistory {
   produceRate: number | null;
   /** The slowest partition's time to clear (the group is caught up when its last partition is). */
   timeToClearMs: number | null;
-  /** The worst of its lagging partitions' progress (`caught-up` when none lags). */
+  /** See groupProgress. */
   progress: LagProgress;
   intervalMs: number;
 }
@@ -135,11 +135,21 @@ export function partitionRate(samples: readonly RateSample[], p: PartitionNow, c
   return { ...base, timeToClearMs: Math.round((p.lag / drain) * 1000), progress: 'clearing' };
 }
 
-const WORST: readonly LagProgress[] = ['stopped', 'not-shrinking', 'unknown', 'clearing', 'caught-up'];
+/**
+ * The group's progress: caught up when no partition lags; stopped when every lagging one is; otherwise
+ * never clearing if any lagging partition is stopped or not shrinking; then unknown; else clearing.
+ */
+export function groupProgress(partitions: readonly PartitionRate[]): LagProgress {
+  const lagging = partitions.filter((p) => p.progress !== 'caught-up');
+  if (lagging.length === 0) return 'caught-up';
+  if (lagging.every((p) => p.progress === 'stopped')) return 'stopped';
+  if (lagging.some((p) => p.progress === 'stopped' || p.progress === 'not-shrinking')) return 'not-shrinking';
+  return lagging.some((p) => p.progress === 'unknown') ? 'unknown' : 'clearing';
+}
 
 export function summariseRates(partitions: PartitionRate[]): Omit<LagHistory, 'points' | 'intervalMs'> {
   const sum = (xs: Array<number | null>) => (xs.some((x) => x !== null) ? xs.reduce<number>((n, x) => n + (x ?? 0), 0) : null);
-  const progress = partitions.reduce<LagProgress>((worst, p) => (WORST.indexOf(p.progress) < WORST.indexOf(worst) ? p.progress : worst), 'caught-up');
+  const progress = groupProgress(partitions);
   const timeToClearMs = progress === 'caught-up' ? 0 : progress === 'clearing' ? Math.max(0, ...partitions.map((p) => p.timeToClearMs ?? 0)) : null;
   return {
     partitions: [...partitions].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1)),
