@@ -1,13 +1,15 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import Link from 'next/link';
 import { useState } from 'react';
 import { TimeSeriesChart } from '@/components/charts/time-series-chart';
 import { useTRPC } from '@/components/trpc/provider';
 import { Card, ErrorBox, PageHeader, Stat } from '@/components/ui/bits';
-import { formatAgo, formatDuration, formatNumber, formatRate } from '@/components/ui/format';
+import { formatDuration, formatNumber, formatRate } from '@/components/ui/format';
 import { AssignmentDiagram } from './assignment-diagram';
+import { clearsIn, stoppedHint } from './lag-progress';
+import { MembersTable } from './members-table';
+import { PartitionLagTable } from './partition-lag-table';
 import { ResetOffsetsDialog } from './reset-offsets-dialog';
 import { GroupStateBadge, StatusBadge } from './status-badge';
 
@@ -44,44 +46,23 @@ export function GroupPage({ groupId }: { groupId: string }) {
           <Stat label="Total lag" value={<span data-testid="group-total-lag">{formatNumber(d.lag.totalLag)}</span>} />
           <Stat label="Max lag" value={formatNumber(d.lag.maxLag)} hint={d.lag.maxLagTopic ? `${d.lag.maxLagTopic} / ${d.lag.maxLagPartition}` : undefined} />
           <Stat label="Members" value={d.members.length} />
-          <Stat label="Consume rate" value={formatRate(h?.consumeRate)} hint={`produce ${formatRate(h?.produceRate)}`} />
-          <Stat label="Time to clear lag" value={d.lag.totalLag === 0 ? 'caught up' : h ? (h.timeToClearMs === null ? 'not shrinking' : formatDuration(h.timeToClearMs)) : '–'} testId="group-time-to-clear" />
+          <Stat
+            label="Consume rate"
+            value={<span data-testid="group-consume-rate">{formatRate(h?.consumeRate)}</span>}
+            hint={`${h?.progress === 'stopped' ? 'stopped · ' : ''}produce ${formatRate(h?.produceRate)}`}
+          />
+          <Stat
+            label="Time to clear lag"
+            value={clearsIn(d.lag.totalLag, h)}
+            hint={d.lag.totalLag > 0 ? stoppedHint(h?.partitions ?? []) : undefined}
+            testId="group-time-to-clear"
+          />
         </div>
       )}
       {d && (
         <Card title="Members and their partitions">
           <AssignmentDiagram group={d} />
-          <div className="table-wrap">
-            <table className="compact" data-testid="group-members">
-            <thead>
-              <tr>
-                <th>Member</th>
-                <th>Client</th>
-                <th>Host</th>
-                <th className="num">Epoch</th>
-                <th>Owns</th>
-                <th>Last heartbeat</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.members.map((m) => (
-                <tr key={m.memberId}>
-                  <td className="mono" title={m.memberId}>
-                    {m.memberId.slice(0, 8)}
-                  </td>
-                  <td>{m.clientId}</td>
-                  <td>{m.clientHost || '–'}</td>
-                  <td className="num">{m.memberEpoch}</td>
-                  <td>
-                    {m.assignment.map((t) => `${t.topic}: ${t.partitions.join(', ')}`).join('; ') || <span className="muted">{m.note ?? 'nothing yet'}</span>}
-                    {m.pendingRevocation.length > 0 && <span className="warn-text"> (releasing {m.pendingRevocation.map((t) => t.partitions.join(', ')).join('; ')})</span>}
-                  </td>
-                  <td>{formatAgo(m.lastHeartbeat)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-</div>
+          <MembersTable members={d.members} />
         </Card>
       )}
       <Card title="Lag over time" testId="group-lag-card">
@@ -98,47 +79,7 @@ export function GroupPage({ groupId }: { groupId: string }) {
       </Card>
       {d && (
         <Card title="Partitions">
-          <div className="table-wrap">
-              <table data-testid="group-lag-table">
-              <thead>
-                <tr>
-                  <th>Topic</th>
-                  <th className="num">Partition</th>
-                  <th className="num">Committed</th>
-                  <th className="num">High watermark</th>
-                  <th className="num">Lag</th>
-                  <th>Time lag</th>
-                  <th>Rate</th>
-                  <th>Clears in</th>
-                  <th>Owner</th>
-                  <th>Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.lag.partitions.map((p) => {
-                  const rate = h?.partitions.find((r) => r.topic === p.topic && r.partition === p.partition);
-                  return (
-                    <tr key={`${p.topic}-${p.partition}`} data-testid={`group-partition-${p.topic}-${p.partition}`}>
-                      <td>
-                        <Link href={`/topics/${encodeURIComponent(p.topic)}?partition=${p.partition}${p.committedOffset !== null ? `&offset=${p.committedOffset}` : ''}`}>{p.topic}</Link>
-                      </td>
-                      <td className="num">{p.partition}</td>
-                      <td className="num">{formatNumber(p.committedOffset)}</td>
-                      <td className="num">{formatNumber(p.logEndOffset)}</td>
-                      <td className="num strong">{formatNumber(p.lag)}</td>
-                      <td>{p.lag === 0 ? '–' : p.lagSeconds === null || p.lagSeconds === undefined ? '–' : formatDuration(p.lagSeconds * 1000)}</td>
-                      <td>{formatRate(rate?.consumeRate)}</td>
-                      <td>{p.lag === 0 ? 'caught up' : rate ? (rate.timeToClearMs === null ? 'not shrinking' : formatDuration(rate.timeToClearMs)) : '–'}</td>
-                      <td className="mono">{p.memberId?.slice(0, 8) ?? '–'}</td>
-                      <td>
-                        <StatusBadge status={p.status} />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <PartitionLagTable lag={d.lag} history={h} />
         </Card>
       )}
       {d && <ResetOffsetsDialog groupId={groupId} topics={d.topics} open={resetting} onClose={() => setResetting(false)} />}

@@ -6,8 +6,11 @@ const topicPartitions = z.array(z.object({ topic: newTopicName, partitions: part
 const resetTarget = z.union([
   z.literal('earliest'),
   z.literal('latest'),
-  z.object({ timestamp: z.number() }),
-  z.object({ offset: z.number() }),
+  /** ms since the epoch (UTC); never a default such as 0 for a missing time. */
+  z.object({ timestamp: z.number().int().min(0).max(8.64e15) }),
+  z.object({ offset: z.number().int() }),
+  /** Exactly these positions (what a dry run showed). */
+  z.object({ offsets: z.array(z.object({ partition: z.number().int().min(0), offset: z.number().int().min(0) })).min(1).max(10_000) }),
 ]);
 
 export const groupsRouter = createTRPCRouter({
@@ -65,7 +68,7 @@ export const groupsRouter = createTRPCRouter({
 
   /** Only while the group has no members; `dryRun` returns the new positions without writing them. */
   resetOffsets: publicProcedure
-    .input(z.object({ groupId, topic: z.string(), partitions: z.array(z.number()).nullish(), to: resetTarget, dryRun: z.boolean().optional() }))
+    .input(z.object({ groupId, topic: z.string(), partitions: z.array(z.number().int().min(0)).max(10_000).nullish(), to: resetTarget, dryRun: z.boolean().optional() }))
     .mutation(({ ctx, input }) => ctx.broker.groups.resetOffsets(input)),
 
   deleteOffsets: publicProcedure

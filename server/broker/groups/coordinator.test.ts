@@ -25,7 +25,8 @@ class Harness {
 
   send(req: HeartbeatRequest): HeartbeatResponse {
     const out = heartbeat(this.state, req, { now: this.now, partitionCounts: this.partitionCounts, newMemberId: () => `m${++this.ids}` });
-    this.state = out.state;
+    // The store keeps the state in a jsonb column: every heartbeat starts from what jsonb gave back.
+    this.state = jsonbRoundTrip(out.state);
     if (out.error) throw out.error;
     const r = out.result!;
     if (r.memberEpoch === -1) this.processing.delete(r.memberId);
@@ -59,6 +60,21 @@ class Harness {
       }
     }
   }
+}
+
+/**
+ * What a Postgres jsonb column returns for a JSON value: object keys ordered by length, then bytewise
+ * (jsonb does not keep the order they were written in); arrays keep theirs.
+ */
+function jsonbRoundTrip<T>(value: T): T {
+  const order = (a: string, b: string) => Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b));
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(o).sort(order).map((k) => [k, walk(o[k])]));
+  };
+  return walk(JSON.parse(JSON.stringify(value))) as T;
 }
 
 const flat = (tps: TopicPartitions[]) => tps.flatMap((t) => t.partitions.map((p) => `${t.topic}:${p}`));
@@ -185,6 +201,27 @@ describe('group coordinator (pure, time passed in)', () => {
     ]);
   });
 
+  it('remembers since when the group is empty: its last member leaving or being fenced, not before', () => {
+    const h = new Harness({ t: 2 }, { sessionTimeoutMs: 10_000 });
+    expect(h.state.emptySince).toBe(h.now); // a new group starts empty
+    const a = h.join(['t']).memberId;
+    const b = h.join(['t']).memberId;
+    expect(h.state.emptySince).toBeNull();
+    h.now += 1_000;
+    h.send({ memberId: a, memberEpoch: -1 });
+    expect(h.state.emptySince).toBeNull(); // b is still there
+    h.now += 1_000;
+    const left = h.now;
+    h.send({ memberId: b, memberEpoch: -1 });
+    expect(h.state.emptySince).toBe(left);
+    const c = h.join(['t']).memberId;
+    expect(h.state.emptySince).toBeNull();
+    h.now += 11_000; // c goes silent and is fenced by the expiry loop
+    const out = expireMembers(h.state, h.now);
+    expect(out.fenced).toEqual([c]);
+    expect(out.state.emptySince).toBe(h.now);
+  });
+
   it('range assignor gives contiguous ranges per topic', () => {
     const h = new Harness({ t: 5 });
     const a = h.join(['t'], { assignor: 'range', memberId: 'a' }).memberId;
@@ -234,6 +271,83 @@ describe('group coordinator (pure, time passed in)', () => {
     const h = new Harness({ t: 1 });
     h.join(['t']);
     expect(expireMembers(h.state, h.now).state).toBe(h.state);
+  });
+
+  describe('multi-topic subscriptions settle: the epoch stops rising once reconciled', () => {
+    // Name lengths and alphabetical order disagree (jsonb sorts keys by length first): "clickstream" > "orders".
+    const counts = { clickstream: 4, orders: 3, 'sensor-frames': 2, ab: 1 };
+    const permutations = (xs: string[]): string[][] => (xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p])));
+    const rotate = (xs: string[], n: number) => xs.map((_, i) => xs[(i + n) % xs.length]);
+
+    /** Heartbeats until Stable, then several more rounds: nothing may move any more. */
+    function expectSettles(h: Harness, members: string[], subscribed: string[]) {
+      let rounds = 0;
+      while (groupStateName(h.state) !== 'Stable' && rounds++ < 10) h.settle(members, 1);
+      expect(groupStateName(h.state)).toBe('Stable');
+      const epoch = h.state.groupEpoch;
+      const epochs = members.map((m) => h.epochs.get(m));
+      const owned = members.map((m) => h.processing.get(m));
+      for (let i = 0; i < 5; i++) {
+        h.now += 1_000;
+        h.settle(members, 1);
+        expect(h.state.groupEpoch, `group epoch after ${i + 1} more round(s)`).toBe(epoch);
+        expect(groupStateName(h.state)).toBe('Stable');
+      }
+      expect(members.map((m) => h.epochs.get(m))).toEqual(epochs);
+      expect(members.map((m) => h.processing.get(m))).toEqual(owned);
+      const total = subscribed.reduce((n, t) => n + counts[t as keyof typeof counts], 0);
+      expect(owned.flat()).toHaveLength(total);
+    }
+
+    const sets = [['clickstream', 'orders'], ['orders', 'sensor-frames'], ['ab', 'clickstream', 'orders'], ['clickstream', 'orders', 'sensor-frames']];
+    const cases = sets.flatMap((set) => permutations(set).flatMap((order) => [1, 2, 3].map((n) => [order.join(','), n] as const)));
+    it.each(cases)('topics [%s] joined by %i member(s), each naming them in another order', (names, n) => {
+      const order = names.split(',');
+      const h = new Harness(counts);
+      const members = Array.from({ length: n }, (_, i) => h.join(rotate(order, i)).memberId);
+      expectSettles(h, members, order);
+    });
+
+    it.each([
+      [[['orders', 'clickstream'], ['clickstream'], ['sensor-frames', 'orders']]],
+      [[['orders'], ['clickstream', 'ab']]],
+      [[['sensor-frames', 'clickstream', 'orders'], ['orders', 'ab'], ['clickstream']]],
+    ])('members with different subscriptions %j', (subscriptions) => {
+      const h = new Harness(counts);
+      const members = subscriptions.map((topics) => h.join(topics).memberId);
+      expectSettles(h, members, [...new Set(subscriptions.flat())]);
+      for (const [i, m] of members.entries()) {
+        for (const k of h.processing.get(m)!) expect(subscriptions[i]).toContain(k.slice(0, k.lastIndexOf(':')));
+      }
+    });
+
+    it('a member that changes its subscription to the same topics in another order causes no rebalance', () => {
+      const h = new Harness(counts);
+      const a = h.join(['orders', 'clickstream']).memberId;
+      const b = h.join(['clickstream', 'orders']).memberId;
+      expectSettles(h, [a, b], ['clickstream', 'orders']);
+      const epoch = h.state.groupEpoch;
+      h.beat(a, { topics: ['clickstream', 'orders'] });
+      h.beat(b, { topics: ['orders', 'clickstream', 'orders'] });
+      expect(h.state.groupEpoch).toBe(epoch);
+    });
+
+    it('a partition added to one of the topics bumps the epoch once, then it settles again', () => {
+      const h = new Harness(counts);
+      const a = h.join(['orders', 'clickstream']).memberId;
+      const b = h.join(['clickstream', 'orders']).memberId;
+      expectSettles(h, [a, b], ['clickstream', 'orders']);
+      const epoch = h.state.groupEpoch;
+      h.setPartitions({ ...counts, orders: 5 });
+      h.beat(a);
+      expect(h.state.groupEpoch).toBe(epoch + 1);
+      let rounds = 0;
+      while (groupStateName(h.state) !== 'Stable' && rounds++ < 10) h.settle([a, b], 1);
+      const settled = h.state.groupEpoch;
+      h.settle([a, b], 4);
+      expect(h.state.groupEpoch).toBe(settled);
+      expect([a, b].flatMap((m) => h.processing.get(m)!)).toHaveLength(9);
+    });
   });
 
   it('stays consistent under a random schedule of joins, leaves, silences and heartbeats', () => {

@@ -73,7 +73,14 @@ export function expireMembers(state: GroupState, now: number): { state: GroupSta
   const s = clone(state);
   s.members = s.members.filter((m) => !fenced.includes(m.memberId));
   s.groupEpoch++;
+  noteEmpty(s, now);
   return { state: s, fenced };
+}
+
+/** Keeps `emptySince`: set when the last member goes, cleared when one joins. */
+function noteEmpty(s: GroupState, now: number): void {
+  if (s.members.length > 0) s.emptySince = null;
+  else s.emptySince ??= now;
 }
 
 /** Fences expired members and recomputes the target for the rest (the expiry loop's step). */
@@ -103,6 +110,7 @@ export function heartbeat(state: GroupState, req: HeartbeatRequest, ctx: Coordin
       // A zombie: drop it, so its partitions go to live members.
       s.members = s.members.filter((m) => m !== found);
       s.groupEpoch++;
+      noteEmpty(s, ctx.now);
       refreshTarget(s, ctx);
       return {
         state: s,
@@ -135,6 +143,7 @@ function leave(s: GroupState, req: HeartbeatRequest, ctx: CoordinatorContext): O
   }
   s.members = s.members.filter((m) => m !== found);
   s.groupEpoch++;
+  noteEmpty(s, ctx.now);
   refreshTarget(s, ctx);
   return { state: s, result: { memberId: found.memberId, memberEpoch: -1, assignment: [], heartbeatIntervalMs: s.heartbeatIntervalMs } };
 }
@@ -181,6 +190,7 @@ function join(s: GroupState, req: HeartbeatRequest, ctx: CoordinatorContext): { 
   };
   s.members.push(member);
   s.groupEpoch++;
+  noteEmpty(s, ctx.now);
   return { member };
 }
 
@@ -223,7 +233,7 @@ function updateMember(m: GroupMember, req: HeartbeatRequest, now: number): { sub
 function refreshTarget(s: GroupState, ctx: CoordinatorContext): void {
   const subscribed = [...new Set(s.members.flatMap((m) => m.subscribedTopics))].sort();
   const metadata = Object.fromEntries(subscribed.filter((t) => ctx.partitionCounts[t] !== undefined).map((t) => [t, ctx.partitionCounts[t]]));
-  if (JSON.stringify(metadata) !== JSON.stringify(s.subscriptionMetadata)) {
+  if (!sameCounts(metadata, s.subscriptionMetadata)) {
     s.subscriptionMetadata = metadata;
     s.groupEpoch++;
   }
@@ -291,6 +301,16 @@ export function groupStateName(s: GroupState): GroupStateName {
 export function memberReconciled(s: GroupState, m: GroupMember): boolean {
   const target = [...(s.targetAssignment[m.memberId] ?? [])].sort(compareKeys);
   return m.memberEpoch === s.assignmentEpoch && sameKeys(m.assigned, target) && sameKeys(m.owned, target);
+}
+
+/**
+ * Compared as a map, never as JSON text: the state lives in a jsonb column, which hands object keys back
+ * ordered by length then bytes, not as written ("orders" before "clickstream"). Comparing text made
+ * every heartbeat of a multi-topic group look like a metadata change and bump the group epoch.
+ */
+export function sameCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && b[k] === a[k]);
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

@@ -55,6 +55,39 @@ class Members {
   }
 }
 
+const MULTI_TOPICS = [['clickstream', 4], ['orders', 3], ['ab', 2]] as const;
+
+/**
+ * Members subscribed to several topics (by base name; jsonb orders object keys by length, then bytes,
+ * so "clickstream-…" sorts after "orders-…" there but not in JS) heartbeat through the given engines
+ * until Stable, then five more rounds: the group epoch and every member epoch must stay put.
+ */
+async function expectMultiTopicGroupSettles(engines: Broker[], subscriptions: string[][]) {
+  const suffix = uniqueName('').slice(1);
+  const name = (t: string) => `${t}-${suffix}`;
+  for (const [t, n] of MULTI_TOPICS) await engines[0].createTopic({ name: name(t), partitions: n });
+  const group = uniqueName('g');
+  const ms = new Members(group);
+  const engine = (i: number) => engines[i % engines.length];
+  const ids: string[] = [];
+  for (const [i, topics] of subscriptions.entries()) ids.push((await ms.join(engine(i), topics.map(name))).memberId);
+  const round = (r: number) => Promise.all(ids.map((id, i) => ms.beat(engine(i + r), id)));
+  let r = 0;
+  while ((await engine(r).groups.describe(group)).state !== 'Stable' && r < 10) await round(r++);
+  const settled = await engine(r).groups.describe(group);
+  expect(settled.state).toBe('Stable');
+  for (let more = 0; more < 5; more++) {
+    await round(r++);
+    const d = await engine(more).groups.describe(group);
+    expect(d.state).toBe('Stable');
+    expect(d.groupEpoch, `group epoch ${more + 1} round(s) after Stable`).toBe(settled.groupEpoch);
+    expect(d.members.map((m) => m.memberEpoch)).toEqual(settled.members.map((m) => m.memberEpoch));
+  }
+  const subscribed = new Set(subscriptions.flat());
+  const total = MULTI_TOPICS.filter(([t]) => subscribed.has(t)).reduce((n, [, c]) => n + c, 0);
+  expect(settled.members.reduce((n, m) => n + flat(m.assignment).length, 0)).toBe(total);
+}
+
 describe.each(testBackends())('consumer groups on %s', (backend) => {
   let db: Database;
   let broker: Broker;
@@ -92,6 +125,10 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     expect(d2.members.map((m) => flat(m.assignment).length).sort()).toEqual([0, 1, 1, 1]);
     const idle = d2.members.find((m) => m.assignment.length === 0)!;
     expect(idle.note).toMatch(/4 members for 3 partition/);
+  });
+
+  it('2 members subscribed to two topics (names in either order) settle, and the epoch stops rising', async () => {
+    await expectMultiTopicGroupSettles([broker], [['clickstream', 'orders'], ['orders', 'clickstream']]);
   });
 
   it('a member whose heartbeats stop loses its partitions after the session timeout (fenced by the expiry loop)', async () => {
@@ -154,6 +191,43 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     await expectKafkaError(broker.groups.describe(group), 'GROUP_ID_NOT_FOUND');
   });
 
+  it('reset to explicit offsets (what a dry run showed) applies exactly them; bad ones change nothing', async () => {
+    const topic = uniqueName('exact');
+    await broker.createTopic({ name: topic, partitions: 3 });
+    await broker.produce(topic, Array.from({ length: 30 }, (_, i) => ({ value: enc(`v${i}`), partition: i % 3 })));
+    const group = uniqueName('g');
+    const preview = await broker.groups.resetOffsets({ groupId: group, topic, to: 'latest', dryRun: true });
+    expect(preview.map((r) => r.newOffset)).toEqual([10, 10, 10]);
+    // More records arrive between the preview and Apply: "latest" would now mean 15; the preview said 10.
+    await broker.produce(topic, Array.from({ length: 15 }, (_, i) => ({ value: enc(`w${i}`), partition: i % 3 })));
+    const offsets = preview.map((r) => ({ partition: r.partition, offset: r.newOffset }));
+    expect(await broker.groups.resetOffsets({ groupId: group, topic, to: { offsets } })).toEqual(preview);
+    expect((await broker.groups.fetchOffsets(group))[0].partitions.map((p) => p.offset)).toEqual([10, 10, 10]);
+    const some = await broker.groups.resetOffsets({ groupId: group, topic, to: { offsets: [{ partition: 2, offset: 3 }] }, dryRun: true });
+    expect(some).toEqual([{ topic, partition: 2, previousOffset: 10, newOffset: 3 }]);
+
+    const before = await snapshotState(db);
+    const bad = [
+      [{ offsets: [{ partition: 0, offset: 16 }] }, 'OFFSET_OUT_OF_RANGE'],
+      [{ offsets: [{ partition: 7, offset: 1 }] }, 'UNKNOWN_TOPIC_OR_PARTITION'],
+      [{ offsets: [{ partition: 0, offset: 1 }, { partition: 0, offset: 2 }] }, 'INVALID_REQUEST'],
+      [{ offsets: [{ partition: 0, offset: -1 }] }, 'INVALID_REQUEST'],
+      [{ offsets: [{ partition: 0, offset: 1.5 }] }, 'INVALID_REQUEST'],
+      [{ offsets: [] }, 'INVALID_REQUEST'],
+      [{ timestamp: Number.NaN }, 'INVALID_TIMESTAMP'],
+      [{ timestamp: -1 }, 'INVALID_TIMESTAMP'],
+    ] as const;
+    for (const [to, name] of bad) await expectKafkaError(broker.groups.resetOffsets({ groupId: group, topic, to }), name);
+    await expectKafkaError(broker.groups.resetOffsets({ groupId: group, topic, partitions: [1], to: { offsets: [{ partition: 0, offset: 1 }] } }), 'INVALID_REQUEST');
+    // Still only while the group is empty.
+    const ms = new Members(group);
+    await ms.join(broker, [topic]);
+    await expectKafkaError(broker.groups.resetOffsets({ groupId: group, topic, to: { offsets } }), 'NON_EMPTY_GROUP');
+    const after = JSON.parse(await snapshotState(db));
+    after.groups = JSON.parse(before).groups; // the join changed the group row, nothing else may change
+    expect(JSON.stringify(after)).toBe(before);
+  });
+
   it('lag: per partition, sum and max; Burrow status; lag over time with rates and time to clear', async () => {
     const topic = uniqueName('lag');
     await broker.createTopic({ name: topic, partitions: 2 });
@@ -204,6 +278,51 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     expect(lag.partitions[0].status).toBe('STOP');
     expect(lag.status).toBe('ERR');
     expect((await broker.groups.list()).find((g) => g.groupId === group)).toMatchObject({ state: 'Empty', status: 'ERR', totalLag: lag.totalLag });
+  });
+
+  it('a group whose members left consumes at 0/s and never clears; its time lag is measured, not extrapolated', async () => {
+    const topic = uniqueName('stop');
+    await broker.createTopic({ name: topic, partitions: 2 });
+    const burstAt = clock; // a backlog written before any sample was taken
+    await broker.produce(topic, Array.from({ length: 1000 }, (_, i) => ({ value: enc(`b${i}`), partition: 0 })));
+    await broker.produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: enc(`c${i}`), partition: 1 })));
+    const group = uniqueName('g');
+    const ms = new Members(group);
+    const a = (await ms.join(broker, [topic])).memberId;
+    // Every 10 s: 50 new records on partition 0, the member commits 100 further on (10/s against 5/s).
+    for (let i = 1; i <= 6; i++) {
+      clock += 10_000;
+      await broker.produce(topic, Array.from({ length: 50 }, () => ({ value: enc('x'), partition: 0 })));
+      await ms.beat(broker, a);
+      const offsets = [{ topic, partition: 0, offset: i * 100 }, { topic, partition: 1, offset: 10 }];
+      await broker.groups.commit({ groupId: group, memberId: a, memberEpoch: ms.epoch.get(a)!, offsets });
+      await broker.stats.sample();
+    }
+    const running = await broker.groups.lagHistory(group, clock - 60_000);
+    expect(running.partitions[0].consumeRate).toBeCloseTo(10, 5);
+    expect(running.partitions[0]).toMatchObject({ lag: 700, timeToClearMs: 140_000 });
+    expect(running.partitions[1]).toMatchObject({ lag: 0, timeToClearMs: 0 });
+
+    clock += 2_000;
+    await broker.groups.heartbeat({ groupId: group, memberId: a, memberEpoch: -1 });
+    const stopped = await broker.groups.lagHistory(group, clock - 60_000);
+    expect(stopped.consumeRate).toBe(0);
+    expect(stopped.timeToClearMs).toBeNull();
+    expect(running.partitions.map((p) => p.progress)).toEqual(['clearing', 'caught-up']);
+    expect(stopped.partitions.map((p) => [p.partition, p.consumeRate, p.progress, p.timeToClearMs])).toEqual([
+      [0, 0, 'stopped', null],
+      [1, 0, 'caught-up', 0],
+    ]);
+    expect(stopped).toMatchObject({ consumeRate: 0, progress: 'stopped', timeToClearMs: null });
+
+    // Offset 600 was written in the backlog: its time lag is its age, and grows with the clock.
+    let d = await broker.groups.describe(group);
+    expect(d.lag.partitions[0].lagSeconds).toBeCloseTo((clock - burstAt) / 1000, 3);
+    expect(d.lag.partitions[1].lagSeconds).toBe(0);
+    clock += 60_000;
+    d = await broker.groups.describe(group);
+    expect(d.lag.partitions[0].lagSeconds).toBeCloseTo((clock - burstAt) / 1000, 3);
+    expect((await broker.groups.lagHistory(group, clock - 60_000)).partitions[0]).toMatchObject({ consumeRate: 0, progress: 'stopped' });
   });
 
   it('drops whole hour partitions of lag samples past the retention', async () => {
@@ -258,6 +377,23 @@ describe.skipIf(!postgresUrl())('two Brook engines share one group', () => {
       const after = await A.groups.describe(group);
       expect(after.state).toBe('Stable');
       expect(after.members.reduce((n, m) => n + flat(m.assignment).length, 0)).toBe(12);
+    } finally {
+      await A.close();
+      await B.close();
+      await dbA.close();
+      await dbB.close();
+    }
+  });
+
+  it.each([
+    ['2 members, both topics, names in either order', [['clickstream', 'orders'], ['orders', 'clickstream']]],
+    ['1 member, both topics', [['orders', 'clickstream']]],
+    ['3 members with different subscriptions', [['orders', 'clickstream', 'ab'], ['clickstream'], ['ab', 'orders']]],
+  ])('a multi-topic group through both engines settles and its epoch stops rising: %s', async (_label, subscriptions) => {
+    const [dbA, dbB] = [await openTestDatabase('postgres', 4), await openTestDatabase('postgres', 4)];
+    const [A, B] = [createBroker(dbA), createBroker(dbB)];
+    try {
+      await expectMultiTopicGroupSettles([A, B], subscriptions);
     } finally {
       await A.close();
       await B.close();

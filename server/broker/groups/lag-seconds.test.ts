@@ -18,13 +18,27 @@ describe('estimated time lag', () => {
     expect(estimateLagSeconds(points, 550, 600, now)).toBeCloseTo(5, 6);
   });
 
-  it('extrapolates at the average rate when the offset is older than every sample', () => {
+  it('never extrapolates an offset older than every sample: the next record says how old it is', () => {
     const recent = points.slice(3); // 300 at t-30s ... 500 at t-10s
-    expect(estimateLagSeconds(recent, 100, 600, now)).toBeCloseTo(50, 6); // 10 records/s
+    // The record at offset 100 was written 12 min ago (a burst before sampling began), not 50 s ago as
+    // the average rate of the samples would say.
+    expect(estimateLagSeconds(recent, 100, 600, now, now - 12 * 60_000)).toBeCloseTo(720, 6);
+    // At least as old as the first sample, whatever the record's timestamp says.
+    expect(estimateLagSeconds(recent, 100, 600, now, now - 5_000)).toBeCloseTo(30, 6);
+    expect(estimateLagSeconds(recent, 100, 600, now)).toBeCloseTo(30, 6);
   });
 
-  it('cannot tell without samples or growth', () => {
+  it('a stopped group: its time lag grows with the clock, one second per second', () => {
+    const recent = points.slice(3);
+    const at = (t: number) => estimateLagSeconds([...recent, { at: now, highWatermark: 600 }], 250, 700, t, now - 400_000);
+    expect(at(now + 60_000)! - at(now)!).toBeCloseTo(60, 6);
+    const old = (t: number) => estimateLagSeconds(recent, 100, 600, t, now - 720_000);
+    expect(old(now + 60_000)! - old(now)!).toBeCloseTo(60, 6);
+  });
+
+  it('cannot tell without samples or a record', () => {
     expect(estimateLagSeconds([], 10, 20, now)).toBeNull();
-    expect(estimateLagSeconds([{ at: now - 1000, highWatermark: 20 }], 10, 20, now)).toBeNull();
+    expect(estimateLagSeconds([], 10, 20, now, now - 3_000)).toBeCloseTo(3, 6);
+    expect(estimateLagSeconds([{ at: now - 1000, highWatermark: 20 }], 10, 20, now)).toBeCloseTo(1, 6);
   });
 });

@@ -1,7 +1,6 @@
 import type { Queryable } from '@/db/client';
 import { groupStatus, partitionStatus, type CommitSample, type GroupStatus, type PartitionStatus } from './burrow';
 import { groupStateName, memberReconciled } from './coordinator';
-import { estimateLagSeconds, type WatermarkPoint } from './lag-seconds';
 import { parseTpKey, toTopicPartitions, tpKey, type GroupState, type GroupStateName, type TopicPartitions } from './types';
 
 /**
@@ -21,7 +20,7 @@ export interface PartitionLag {
   /** The member that owns the partition now, if any. */
   memberId: string | null;
   status: PartitionStatus;
-  /** Estimated time lag in seconds (see lag-seconds.ts); only filled by describe and metrics. */
+  /** Time lag in seconds (see lag-seconds.ts, time-lag.ts); only filled by describe and metrics. */
   lagSeconds?: number | null;
 }
 
@@ -239,27 +238,4 @@ export function describeGroupState(g: GroupState, lag: GroupLag): GroupDescripti
       };
     }),
   };
-}
-
-/** Window of high-watermark samples used to estimate time lag (older offsets are extrapolated). */
-const LAG_SECONDS_WINDOW_MS = 30 * 60_000;
-
-/** Fills `lagSeconds` of every partition from the recent high-watermark samples. */
-export async function attachLagSeconds(db: Queryable, lags: Iterable<GroupLag>, now: number): Promise<void> {
-  const rows = await db.query<{ topic: string; partition: number; sampled_at: number; high_watermark: number }>(
-    `SELECT DISTINCT topic, partition, sampled_at, high_watermark FROM lag_samples WHERE sampled_at >= $1 ORDER BY sampled_at`,
-    [now - LAG_SECONDS_WINDOW_MS],
-  );
-  const series = new Map<string, WatermarkPoint[]>();
-  for (const r of rows) {
-    const k = tpKey(r.topic, r.partition);
-    const list = series.get(k) ?? [];
-    if (list[list.length - 1]?.at !== r.sampled_at) list.push({ at: r.sampled_at, highWatermark: r.high_watermark });
-    series.set(k, list);
-  }
-  for (const lag of lags) {
-    for (const p of lag.partitions) {
-      p.lagSeconds = p.committedOffset === null ? null : estimateLagSeconds(series.get(tpKey(p.topic, p.partition)) ?? [], p.committedOffset, p.logEndOffset, now);
-    }
-  }
 }

@@ -138,7 +138,11 @@ export async function fetchOffsets(db: Queryable, groupId: string, topics?: read
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }
 
-export type ResetTarget = 'earliest' | 'latest' | { timestamp: number } | { offset: number };
+/**
+ * Where to move the offsets: Kafka's --to-earliest, --to-latest, --to-datetime (ms since the epoch, UTC),
+ * --to-offset (clamped to the log), or explicit per-partition offsets (what a dry run showed, applied as is).
+ */
+export type ResetTarget = 'earliest' | 'latest' | { timestamp: number } | { offset: number } | { offsets: ReadonlyArray<{ partition: number; offset: number }> };
 
 export interface ResetRequest {
   groupId: string;
@@ -166,13 +170,21 @@ export async function resetOffsets(db: Database, req: ResetRequest, now: number)
   const marks = await marksOf(db, [req.topic]);
   const all = [...marks.values()].sort((a, b) => a.partition - b.partition);
   if (all.length === 0) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${req.topic}" does not exist.`);
-  const chosen = req.partitions?.length ? req.partitions.map((p) => marks.get(tpKey(req.topic, p)) ?? p) : all;
+  const explicit = typeof req.to === 'object' && 'offsets' in req.to ? explicitOffsets(req.to.offsets, req.partitions) : null;
+  const wanted = explicit ? [...explicit.keys()] : req.partitions;
+  const chosen = wanted?.length ? wanted.map((p) => marks.get(tpKey(req.topic, p)) ?? p) : all;
   const missing = chosen.find((m) => typeof m === 'number');
   if (missing !== undefined) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${req.topic}" has no partition ${missing}.`);
   const targets = chosen as PartitionMarks[];
 
   const positions: Array<{ marks: PartitionMarks; offset: number }> = [];
-  for (const m of targets) positions.push({ marks: m, offset: await resolveTarget(db, m, req.to) });
+  for (const m of targets) {
+    const exact = explicit?.get(m.partition);
+    if (exact !== undefined && exact > m.high_watermark) {
+      throw new BrokerError('OFFSET_OUT_OF_RANGE', `Offset ${exact} for ${req.topic}-${m.partition} is beyond its high watermark ${m.high_watermark}.`);
+    }
+    positions.push({ marks: m, offset: exact ?? (await resolveTarget(db, m, req.to as SingleTarget)) });
+  }
 
   return withLockedGroup<ResetResult[]>(db, req.groupId, { create: !req.dryRun, now }, async (tx, state) => {
     const live = state ? fenceExpired(state, { now, partitionCounts: await partitionCounts(tx, [req.topic]), newMemberId: () => '' }).state : null;
@@ -203,7 +215,23 @@ export async function resetOffsets(db: Database, req: ResetRequest, now: number)
   });
 }
 
-async function resolveTarget(db: Queryable, m: PartitionMarks, to: ResetTarget): Promise<number> {
+type SingleTarget = Exclude<ResetTarget, { offsets: unknown }>;
+
+/** Explicit offsets by partition: each partition once, each offset a non-negative integer. */
+function explicitOffsets(offsets: ReadonlyArray<{ partition: number; offset: number }>, partitions: readonly number[] | null | undefined): Map<number, number> {
+  if (partitions?.length) throw new BrokerError('INVALID_REQUEST', 'With explicit offsets, the partitions are the ones they name: leave `partitions` out.');
+  if (offsets.length === 0) throw new BrokerError('INVALID_REQUEST', 'Explicit offsets need at least one partition.');
+  const out = new Map<number, number>();
+  for (const { partition, offset } of offsets) {
+    if (!Number.isSafeInteger(partition) || partition < 0) throw new BrokerError('INVALID_REQUEST', `Partition ${partition} is not a valid partition number.`);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new BrokerError('INVALID_REQUEST', `Offset ${offset} for partition ${partition} is not a valid offset (a non-negative integer).`);
+    if (out.has(partition)) throw new BrokerError('INVALID_REQUEST', `Partition ${partition} appears twice.`);
+    out.set(partition, offset);
+  }
+  return out;
+}
+
+async function resolveTarget(db: Queryable, m: PartitionMarks, to: SingleTarget): Promise<number> {
   if (to === 'earliest') return m.log_start_offset;
   if (to === 'latest') return m.high_watermark;
   if ('offset' in to) {

@@ -73,6 +73,11 @@ export interface GroupState {
   targetAssignment: Record<string, TopicPartitionKey[]>;
   members: GroupMember[];
   createdAt: number;
+  /**
+   * Since when the group has had no members (null while it has some; absent in states saved before it
+   * existed). A commit after it comes from a standalone consumer; none means nobody consumes.
+   */
+  emptySince?: number | null;
 }
 
 export type GroupStateName = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable' | 'Dead';
@@ -96,5 +101,6 @@ export function newGroup(groupId: string, now: number): GroupState {
     targetAssignment: {},
     members: [],
     createdAt: now,
+    emptySince: now,
   };
 }
