@@ -1,5 +1,5 @@
 import type { GroupDescription } from '@/server/broker';
-import { Since } from './since';
+import { Ago } from '@/components/ui/ago';
 import styles from './stacked-table.module.css';
 
 /** The group's members: client, host, epoch, what each owns (or why nothing), last heartbeat. */
@@ -42,7 +42,7 @@ export function MembersTable({ members }: { members: GroupDescription['members']
                 </span>
               </td>
               <td data-label="Last heartbeat">
-                <Since at={m.lastHeartbeat} />
+                <Ago at={m.lastHeartbeat} />
               </td>
             </tr>
           ))}

@@ -47,13 +47,3 @@ export class GroupPage {
     return dialog;
   }
 }
-
-/** Fails the test on any uncaught page error or console error (a hydration mismatch is both). */
-export function failOnPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  return errors;
-}
