@@ -7,7 +7,7 @@ import { copySql, type Database, type Queryable } from './client';
  * Embedded PGlite. It has one connection (so locks never contend), never fsyncs (not crash-durable),
  * and does not lock its data directory itself: a lock file next to it refuses a second process.
  */
-export async function openPglite(dataDir: string): Promise<Database> {
+export async function openPglite(dataDir: string): Promise<Omit<Database, 'activity'>> {
   const inMemory = dataDir === 'memory://' || dataDir.startsWith('memory://');
   const release = inMemory ? () => {} : acquireDirectoryLock(dataDir);
   let pg: PGlite;
