@@ -100,11 +100,13 @@ export function asBrokerError(err: unknown): BrokerError | null {
 export function errorMessage(err: unknown): string {
   if (typeof err === 'string') return err;
   if (err && typeof err === 'object') {
-    const { message, code, cause } = err as { message?: unknown; code?: unknown; cause?: unknown };
+    const { message, code, cause, name, errno } = err as { message?: unknown; code?: unknown; cause?: unknown; name?: unknown; errno?: unknown };
     if (typeof message === 'string' && message) {
       const withCode = typeof code === 'string' && !message.includes(code) ? `${code} ${message}` : message;
       return cause !== undefined && cause !== err ? `${withCode} (cause: ${errorMessage(cause)})` : withCode;
     }
+    // Emscripten's file system errors (PGlite) carry only a name and an errno.
+    if (typeof name === 'string' && typeof errno === 'number') return `${name} (errno ${errno})`;
     try {
       const json = JSON.stringify(err);
       if (json && json !== '{}') return json;
