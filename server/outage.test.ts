@@ -112,10 +112,12 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
     const traffic = [producer(1), producer(2), producer(3), fetcher(), member()];
 
     /** Until a produce succeeds again: the engine recovered by itself. */
-    const recovered = async () => {
+    const recovered = async (phase: string) => {
       const before = lastOk;
-      for (let i = 0; i < 200 && lastOk === before; i++) await sleep(100);
+      const since = performance.now();
+      for (let i = 0; i < 400 && lastOk === before; i += 1) await sleep(50);
       expect(lastOk, 'a produce succeeded after the database came back').toBeGreaterThan(before);
+      console.log(`[outage] ${phase}: first acknowledged produce ${Math.round(performance.now() - since)} ms after the server was back`);
     };
     const probes: { phase: string; ready: Answer; live?: number }[] = [];
     const probeReady = async (phase: string, withLive = false) => {
@@ -128,7 +130,7 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
     await cluster.stop('fast');
     await sleep(2000);
     await cluster.start();
-    await recovered();
+    await recovered('2 s stop');
 
     // 2. A 10 s crash stop (immediate: recovery from WAL), with readiness and liveness probed meanwhile.
     await cluster.stop('immediate');
@@ -138,12 +140,12 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
     await probeReady('down 4.5 s', true);
     await sleep(5500);
     await cluster.start();
-    await recovered();
+    await recovered('10 s crash stop');
     await probeReady('back', true);
 
     // 3. A restart under traffic.
     await cluster.restart('fast');
-    await recovered();
+    await recovered('restart');
     await sleep(300);
     running = false;
     await Promise.all(traffic);
@@ -178,6 +180,7 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
       for (const a of acked.filter((x) => x.partition === partition)) expect(log[a.offset]?.value).toBe(a.value);
     }
     expect(acked.length).toBeGreaterThan(30);
+    console.log(`[outage] ${acked.length} produces acknowledged, ${errors.length} calls answered with errors meanwhile`);
 
     // No pool slot was lost: POOL calls that each hold a connection run on POOL distinct backends. (A slot
     // may be between reconnects at the first try; a lost slot never serves again, so a few tries suffice.)
