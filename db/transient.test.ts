@@ -27,6 +27,11 @@ describe('transient database errors', () => {
     expect(transientKind(err(code))).toBeNull();
   });
 
+  it('a Unix socket that is gone (server down) is unavailable; a missing file elsewhere is not', () => {
+    expect(transientKind(Object.assign(err('ENOENT'), { syscall: 'connect' }))).toBe('unavailable');
+    expect(transientKind(Object.assign(err('ENOENT'), { syscall: 'open' }))).toBeNull();
+  });
+
   it('looks through causes, and ignores values that are not errors', () => {
     expect(transientKind(new Error('wrapped', { cause: err('ECONNRESET') }))).toBe('unavailable');
     expect(transientKind(null)).toBeNull();

@@ -19,6 +19,8 @@ export function transientKind(err: unknown): TransientKind | null {
     const code = (e as { code?: unknown }).code;
     if (typeof code !== 'string') continue;
     if (SOCKET_CODES.has(code) || DRIVER_CODES.has(code)) return 'unavailable';
+    // A Unix socket path (DATABASE_URL with host=/var/run/postgresql) is gone while its server is down.
+    if (code === 'ENOENT' && (e as { syscall?: unknown }).syscall === 'connect') return 'unavailable';
     // SQLSTATE classes: 08 connection exception, 53 insufficient resources (too many connections, disk full),
     // 57P01-57P03 admin/crash shutdown and "cannot connect now" (starting up or recovering).
     if (code.startsWith('08') || code.startsWith('53') || code === '57P01' || code === '57P02' || code === '57P03') return 'unavailable';
