@@ -168,7 +168,7 @@ export class BrookHttp {
 /** Worth another attempt: a network failure, or an answer that says "not now" (502/503/504, or retriable). */
 function isTransient(err: unknown): boolean {
   if (err instanceof BrookError) return [502, 503, 504].includes(err.httpStatus) && err.retriable;
-  return err instanceof TypeError; // fetch: "fetch failed" (refused, reset, DNS)
+  return err instanceof TypeError && err.cause !== undefined; // fetch's "fetch failed" (refused, reset, DNS), not a bad URL
 }
 
 /** The request never left: the connection to Brook was refused, so nothing can have been applied. */
