@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { Sql, TransactionSql } from 'postgres';
+import { ActivityTracker, type DatabaseActivity } from './activity';
 
 /**
  * The one adapter that hides the two drivers (postgres.js for a Postgres server, PGlite embedded).
@@ -35,6 +36,8 @@ export interface Database extends Queryable {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Applies pending drizzle-kit migrations; safe when several processes start at once. */
   migrate(migrationsFolder: string): Promise<void>;
+  /** When the database last answered and what waits for it (for liveness). */
+  activity(): DatabaseActivity;
   close(): Promise<void>;
 }
 
@@ -72,12 +75,91 @@ export function describeUrl(url: string): string {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  if (options.url) return tracked(await openPostgres(options.url, options.poolSize ?? 10));
   const { openPglite } = await import('./pglite');
-  return openPglite(options.dataDir ?? './.data/pglite');
+  return tracked(await openPglite(options.dataDir ?? './.data/pglite'));
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+/** Every call through the adapter, on either driver, feeds the activity that liveness reads. */
+function tracked(db: Omit<Database, 'activity'>): Database {
+  const activity = new ActivityTracker();
+  return {
+    driver: db.driver,
+    description: db.description,
+    query: (text, params, options) => activity.track(() => db.query(text, params, options)),
+    copyIn: (table, columns, data) => activity.track(() => db.copyIn(table, columns, data)),
+    transaction: (fn) => activity.track(() => db.transaction(fn)),
+    listen: (channel, onPayload) => activity.track(() => db.listen(channel, onPayload)),
+    migrate: (folder) => activity.track(() => db.migrate(folder)),
+    activity: () => activity.snapshot(),
+    close: () => db.close(),
+  };
+}
+
+/** Seconds to wait for a connection before a call fails (retriably) instead of hanging while the server is down. */
+const CONNECT_TIMEOUT_S = 5;
+
+/**
+ * postgres.js waits `backoff(n)` seconds before the n-th reconnect of a slot (3^n/100 s, up to 20 s, by
+ * default). A call that finds every slot closed waits for that delay, so after a 10 s outage calls would
+ * keep waiting up to 20 s; cap it at 1 s, with jitter so slots do not reconnect in lockstep.
+ */
+const reconnectBackoff = (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2);
+
+/**
+ * postgres.js never sets TCP_NODELAY; without it a small COPY waits 40-90 ms for its last packet. A
+ * `socket` factory is its only hook, and that factory must never reject: postgres.js drops a slot whose
+ * factory rejects (the slot never returns to the pool's "closed" list, so every failed connect while the
+ * server was down cost one slot for good, until no call could run). So a failed connect resolves too,
+ * with a socket that fails once postgres.js listens to it: its 'error' + 'close' return the slot to the
+ * pool like any lost connection, and the driver's own reconnect (with `backoff`) takes over.
+ */
+export function noDelaySocket(opts: { host: string[]; port: number[]; path?: string }): Promise<net.Socket> {
+  const where = { host: opts.host[0], port: opts.port[0] };
+  return new Promise((resolve) => {
+    let socket: net.Socket;
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      socket?.destroy();
+      resolve(failingSocket(err, where));
+    };
+    // postgres.js starts its connect_timeout only once the factory resolves: bound the connect here.
+    const timer = setTimeout(() => fail(Object.assign(new Error('connect timed out'), { code: 'CONNECT_TIMEOUT' })), CONNECT_TIMEOUT_S * 1000);
+    try {
+      socket = opts.path ? net.connect({ path: opts.path }) : net.connect({ port: where.port, host: where.host, noDelay: true });
+    } catch (err) {
+      return fail(err as Error);
+    }
+    socket.setNoDelay(true);
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.off('error', fail);
+      resolve(Object.assign(socket, where));
+    });
+  });
+}
+
+/**
+ * A socket that fails with `err` once postgres.js has used it. postgres.js calls its `connected()` on
+ * whatever the factory resolves with, and batches the start-up message into a write on the next turn; a
+ * socket that closed before that write would leave the batch pending in the slot, and every later
+ * connect of that slot would stall until its timeout. So accept that write, then fail.
+ */
+function failingSocket(err: Error, where: { host: string; port: number }): net.Socket {
+  const socket = Object.assign(new net.Socket(), where);
+  let failing = false;
+  const fail = () => {
+    if (failing) return;
+    failing = true;
+    setImmediate(() => socket.destroy(err));
+  };
+  socket.write = (() => (fail(), true)) as typeof socket.write;
+  setTimeout(fail, 1_000).unref(); // in case nothing is written
+  return socket;
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Omit<Database, 'activity'>> {
   const { default: postgres } = await import('postgres');
   const sql = postgres(url, {
     max: poolSize,
@@ -87,15 +169,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       // int8 as a JS number: offsets and timestamps in ms stay well inside 2^53.
       int8: { to: 20, from: [20], serialize: (x: unknown) => String(x), parse: (x: string) => Number(x) },
     },
-    // postgres.js never sets TCP_NODELAY; without it a small COPY waits 40-90 ms for its last packet.
-    socket: (opts: { host: string[]; port: number[]; path?: string }) =>
-      new Promise<net.Socket>((resolve, reject) => {
-        const s = opts.path ? net.connect(opts.path) : net.connect(opts.port[0], opts.host[0]);
-        s.setNoDelay(true);
-        Object.assign(s, { host: opts.host[0], port: opts.port[0] });
-        s.once('connect', () => resolve(s));
-        s.once('error', reject);
-      }),
+    connect_timeout: CONNECT_TIMEOUT_S,
+    backoff: reconnectBackoff,
+    socket: noDelaySocket,
   } as Parameters<typeof postgres>[1]);
 
   const wrap = (conn: Sql | TransactionSql): Queryable => ({
@@ -131,7 +207,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     },
     async migrate(migrationsFolder) {
       // One dedicated connection holding a session advisory lock, so concurrent start-ups apply migrations once.
-      const one = postgres(url, { max: 1, onnotice: () => {} });
+      const one = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
       try {
         await one.unsafe('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         const { drizzle } = await import('drizzle-orm/postgres-js');

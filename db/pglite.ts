@@ -1,19 +1,19 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { copySql, type Database, type Queryable } from './client';
+import { lockDataDirectory } from './directory-lock';
 
 /**
  * Embedded PGlite. It has one connection (so locks never contend), never fsyncs (not crash-durable),
- * and does not lock its data directory itself: a lock file next to it refuses a second process.
+ * and does not lock its data directory itself: a lock next to it (db/directory-lock.ts) refuses a second process.
  */
-export async function openPglite(dataDir: string): Promise<Database> {
+export async function openPglite(dataDir: string): Promise<Omit<Database, 'activity'>> {
   const inMemory = dataDir === 'memory://' || dataDir.startsWith('memory://');
-  const release = inMemory ? () => {} : acquireDirectoryLock(dataDir);
+  const lock = inMemory ? null : await lockDataDirectory(dataDir);
+  const release = () => lock?.release();
   let pg: PGlite;
   try {
-    if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-    pg = new PGlite(inMemory ? undefined : dataDir);
+    // The real path: a symlinked BROOK_DATA_DIR made PGlite fail with an ErrnoError (not an Error).
+    pg = new PGlite(lock ? lock.dir : undefined);
     await pg.waitReady;
   } catch (err) {
     release();
@@ -34,7 +34,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
 
   return {
     driver: 'pglite',
-    description: inMemory ? 'PGlite (in memory)' : `PGlite at ${path.resolve(dataDir)}`,
+    description: lock ? `PGlite at ${lock.dir}` : 'PGlite (in memory)',
     query: root.query,
     copyIn: root.copyIn,
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
@@ -55,48 +55,4 @@ export async function openPglite(dataDir: string): Promise<Database> {
       }
     },
   };
-}
-
-/** A lock file beside the data directory holding the owner's pid; a live owner means refusal. */
-function acquireDirectoryLock(dataDir: string): () => void {
-  const lockPath = `${path.resolve(dataDir)}.lock`;
-  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-      const release = () => {
-        try {
-          if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
-        } catch {
-          /* already gone */
-        }
-      };
-      process.once('exit', release);
-      return release;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number(fs.readFileSync(lockPath, 'utf8'));
-      if (owner === process.pid) {
-        throw new Error(`The embedded database at ${path.resolve(dataDir)} is already open in this process.`);
-      }
-      if (owner && isAlive(owner)) {
-        throw new Error(
-          `The embedded database at ${path.resolve(dataDir)} is already in use by process ${owner}. ` +
-            `PGlite allows one process per data folder: stop that process, set BROOK_DATA_DIR to another folder, ` +
-            `or set DATABASE_URL to share a Postgres server between several Brook processes.`,
-        );
-      }
-      fs.rmSync(lockPath, { force: true }); // stale lock from a process that is gone
-    }
-  }
-  throw new Error(`could not lock ${lockPath}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -13,14 +13,22 @@ interface Runtime {
   startedAt: number;
 }
 
-const globalForBrook = globalThis as typeof globalThis & { __brook?: Promise<Runtime> };
+const globalForBrook = globalThis as typeof globalThis & { __brook?: Promise<Runtime>; __brookReady?: Runtime };
 
 export function getRuntime(): Promise<Runtime> {
-  globalForBrook.__brook ??= boot().catch((err) => {
-    globalForBrook.__brook = undefined; // let a later request try again
-    throw err;
-  });
+  globalForBrook.__brook ??= boot().then(
+    (runtime) => (globalForBrook.__brookReady = runtime),
+    (err) => {
+      globalForBrook.__brook = undefined; // let a later request try again
+      throw err;
+    },
+  );
   return globalForBrook.__brook;
+}
+
+/** The runtime if it has booted, without waiting (liveness must answer even when nothing else can). */
+export function peekRuntime(): Runtime | undefined {
+  return globalForBrook.__brookReady;
 }
 
 export async function getBroker(): Promise<Broker> {
@@ -72,6 +80,7 @@ async function boot(): Promise<Runtime> {
 export async function shutdownRuntime(): Promise<void> {
   const pending = globalForBrook.__brook;
   globalForBrook.__brook = undefined;
+  globalForBrook.__brookReady = undefined;
   if (!pending) return;
   const { db, broker } = await pending.catch(() => ({ db: null, broker: null }));
   await broker?.close();

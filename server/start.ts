@@ -1,3 +1,4 @@
+import { errorMessage } from '@/server/broker/errors';
 import { startServices, type Services } from '@/server/broker/services';
 import { getRuntime, serviceOptionsFromEnv, shutdownRuntime } from '@/server/runtime';
 
@@ -39,7 +40,7 @@ export async function startBrookOrExit(): Promise<void> {
   try {
     await startBrook();
   } catch (err) {
-    console.error(`[brook] cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`[brook] cannot start: ${errorMessage(err)}`);
     process.exit(1);
   }
 }

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-import { isBrokerError, KAFKA_ERRORS, type BrokerError, type KafkaErrorName } from '@/server/broker';
+import { KAFKA_ERRORS, type BrokerError, type KafkaErrorName } from '@/server/broker';
+import { asBrokerError } from '@/server/broker/errors';
 
 /** Kafka error name → the tRPC (and so HTTP) code a client sees; the Kafka name travels in error data. */
 const TRPC_CODE: Partial<Record<KafkaErrorName, TRPC_ERROR_CODE_KEY>> = {
@@ -16,13 +17,17 @@ const TRPC_CODE: Partial<Record<KafkaErrorName, TRPC_ERROR_CODE_KEY>> = {
   ILLEGAL_GENERATION: 'PRECONDITION_FAILED',
   MESSAGE_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   RECORD_LIST_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  REQUEST_TIMED_OUT: 'TIMEOUT',
+  // The server gave up, not the client: 503 (HTTP 408 would blame the client for a slow request).
+  REQUEST_TIMED_OUT: 'SERVICE_UNAVAILABLE',
+  KAFKA_STORAGE_ERROR: 'SERVICE_UNAVAILABLE',
   COORDINATOR_NOT_AVAILABLE: 'SERVICE_UNAVAILABLE',
   UNKNOWN_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 };
 
+export const trpcCode = (err: BrokerError): TRPC_ERROR_CODE_KEY => TRPC_CODE[err.kafkaName] ?? 'BAD_REQUEST';
+
 export function toTRPCError(err: BrokerError): TRPCError {
-  return new TRPCError({ code: TRPC_CODE[err.kafkaName] ?? 'BAD_REQUEST', message: err.message, cause: err });
+  return new TRPCError({ code: trpcCode(err), message: err.message, cause: err });
 }
 
 export interface KafkaErrorData {
@@ -31,9 +36,10 @@ export interface KafkaErrorData {
   retriable: boolean;
 }
 
+/** Kafka's name, code and retriability for an error's cause (transient database failures included). */
 export function kafkaErrorData(cause: unknown): KafkaErrorData | null {
-  if (isBrokerError(cause)) return { name: cause.kafkaName, code: cause.kafkaCode, retriable: cause.retriable };
-  return null;
+  const err = asBrokerError(cause);
+  return err ? { name: err.kafkaName, code: err.kafkaCode, retriable: err.retriable } : null;
 }
 
 export const INVALID_REQUEST_DATA: KafkaErrorData = { name: 'INVALID_REQUEST', code: KAFKA_ERRORS.INVALID_REQUEST.code, retriable: false };

@@ -1,8 +1,9 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError, z } from 'zod';
 import type { Broker } from '@/server/broker';
-import { isBrokerError } from '@/server/broker';
-import { INVALID_REQUEST_DATA, kafkaErrorData, toTRPCError, UNKNOWN_SERVER_ERROR_DATA } from './errors';
+import { asBrokerError, isBrokerError } from '@/server/broker/errors';
+import { INVALID_REQUEST_DATA, kafkaErrorData, toTRPCError, trpcCode, UNKNOWN_SERVER_ERROR_DATA } from './errors';
 
 /**
  * tRPC setup: context, error formatter, procedures. Plain JSON (no transformer), so curl and any HTTP
@@ -22,16 +23,26 @@ const t = initTRPC.context<Context>().create({
     const kafka =
       kafkaErrorData(error.cause) ??
       (zodError || error.code === 'BAD_REQUEST' ? INVALID_REQUEST_DATA : error.code === 'INTERNAL_SERVER_ERROR' ? UNKNOWN_SERVER_ERROR_DATA : null);
+    // A transient database failure that did not pass the middleware (an SSE stream already under way,
+    // context creation): same name, message and code as a procedure's, and never the driver's text.
+    const transient = !isBrokerError(error.cause) ? asBrokerError(error.cause) : null;
+    if (transient) {
+      const code = trpcCode(transient);
+      return { ...shape, message: transient.message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { ...shape.data, code, httpStatus: 503, stack: undefined, kafka, zodError } };
+    }
     return { ...shape, data: { ...shape.data, stack: undefined, kafka, zodError } };
   },
 });
 
-/** Broker errors keep their Kafka name and code and get the matching HTTP status. */
+/**
+ * Broker errors keep their Kafka name and code and get the matching HTTP status. Transient database
+ * failures (connection lost, server restarting, serialization failure, timeout) become retriable Kafka
+ * errors here, once for every procedure: 503 with a message that names no host.
+ */
 const kafkaErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && isBrokerError(result.error.cause)) {
-    throw toTRPCError(result.error.cause);
-  }
+  const err = result.ok ? null : asBrokerError(result.error.cause);
+  if (err) throw toTRPCError(err);
   return result;
 });
 

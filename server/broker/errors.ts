@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+import { transientKind } from '@/db/transient';
 /**
  * Kafka's error table (the subset Brook can raise), with the protocol's numeric codes, and the one
  * error type the engine throws. The tRPC edge maps these to HTTP codes and keeps the Kafka name.
@@ -26,6 +28,7 @@ export const KAFKA_ERRORS = {
   INVALID_REPLICATION_FACTOR: { code: 38, retriable: false },
   INVALID_CONFIG: { code: 40, retriable: false },
   INVALID_REQUEST: { code: 42, retriable: false },
+  KAFKA_STORAGE_ERROR: { code: 56, retriable: true },
   POLICY_VIOLATION: { code: 44, retriable: false },
   NON_EMPTY_GROUP: { code: 68, retriable: false },
   GROUP_ID_NOT_FOUND: { code: 69, retriable: false },
@@ -64,6 +67,55 @@ export function isBrokerError(err: unknown, kafkaName?: KafkaErrorName): err is 
     typeof err === 'object' && err !== null && (err as { [BRAND]?: boolean })[BRAND] === true &&
     (kafkaName === undefined || (err as BrokerError).kafkaName === kafkaName)
   );
+}
+
+/**
+ * A transient database failure as the Kafka error a client can act on (retry), or null. Kafka answers
+ * KAFKA_STORAGE_ERROR (56, retriable) when a broker cannot use its log storage, which is what an
+ * unreachable, restarting or contended database is to Brook; REQUEST_TIMED_OUT (7) when it gave up waiting.
+ * The message names neither host nor port (the driver's text does): the cause keeps it for the server log.
+ */
+export function transientBrokerError(err: unknown): BrokerError | null {
+  switch (transientKind(err)) {
+    case 'unavailable':
+      return new BrokerError('KAFKA_STORAGE_ERROR', 'The log\'s database is unreachable or restarting; retry shortly.', { cause: err });
+    case 'conflict':
+      return new BrokerError('KAFKA_STORAGE_ERROR', 'The database aborted this request because of a concurrent one (serialization failure or deadlock); retry.', { cause: err });
+    case 'timeout':
+      return new BrokerError('REQUEST_TIMED_OUT', 'The database did not complete this request in time; retry.', { cause: err });
+    default:
+      return null;
+  }
+}
+
+/** The Kafka error for anything thrown: a BrokerError as is, a transient database failure mapped, else null. */
+export function asBrokerError(err: unknown): BrokerError | null {
+  return isBrokerError(err) ? err : transientBrokerError(err);
+}
+
+/**
+ * A readable message for any thrown value: Error-likes from another realm or an Emscripten module (PGlite)
+ * are not `instanceof Error`, and String() of a plain object is "[object Object]".
+ */
+export function errorMessage(err: unknown): string {
+  if (typeof err === 'string') return err;
+  if (err && typeof err === 'object') {
+    const { message, code, cause, name, errno } = err as { message?: unknown; code?: unknown; cause?: unknown; name?: unknown; errno?: unknown };
+    if (typeof message === 'string' && message) {
+      const withCode = typeof code === 'string' && !message.includes(code) ? `${code} ${message}` : message;
+      return cause !== undefined && cause !== err ? `${withCode} (cause: ${errorMessage(cause)})` : withCode;
+    }
+    // Emscripten's file system errors (PGlite) carry only a name and an errno.
+    if (typeof name === 'string' && typeof errno === 'number') return `${name} (errno ${errno})`;
+    try {
+      const json = JSON.stringify(err);
+      if (json && json !== '{}') return json;
+    } catch {
+      /* circular: fall through */
+    }
+    return Object.prototype.toString.call(err) === '[object Object]' ? inspect(err, { depth: 2, breakLength: Infinity }) : String(err);
+  }
+  return String(err);
 }
 
 /** Postgres SQLSTATE of a driver error, if any (both drivers expose `code`). */

@@ -34,7 +34,34 @@ export interface HttpOptions {
   fetch?: typeof fetch;
   /** Extra headers on every request (e.g. authorization). */
   headers?: Record<string, string>;
+  /** Retries of transient failures (false: none). */
+  retry?: RetryOptions | false;
 }
+
+/**
+ * Transient failures (the network, HTTP 502/503/504, Kafka errors marked retriable such as
+ * KAFKA_STORAGE_ERROR while Brook's database restarts) are retried with capped exponential backoff and
+ * full jitter, within a number of attempts and a time budget.
+ */
+export interface RetryOptions {
+  /** Attempts in all, the first included (default 6). */
+  attempts?: number;
+  /** Backoff before retry n is random in [0, min(maxBackoffMs, initialBackoffMs * 2^n)) (defaults 100 and 2000 ms). */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** No retry starts once this long has passed since the first attempt (default 30 s). */
+  maxElapsedMs?: number;
+}
+
+const RETRY_DEFAULTS: Required<RetryOptions> = { attempts: 6, initialBackoffMs: 100, maxBackoffMs: 2_000, maxElapsedMs: 30_000 };
+
+/**
+ * Mutations that may be sent again when the first attempt's outcome is unknown. A produce is at least
+ * once, as a Kafka producer without idempotence: a retry after a lost answer can store the records twice,
+ * never lose them. A commit of the same offsets is idempotent. Others (create, delete, join, reset) are
+ * retried only when they certainly never reached Brook (connection refused).
+ */
+const REPEATABLE_MUTATIONS = new Set(['records.produce', 'groups.commit']);
 
 export class BrookHttp {
   private readonly base: string;
@@ -99,7 +126,25 @@ export class BrookHttp {
     }
   }
 
+  /** One call with retries of transient failures (see RetryOptions). */
   private async send(path: string, init: RequestInit, qs = ''): Promise<any> {
+    const retry = this.options.retry === false ? { ...RETRY_DEFAULTS, attempts: 1 } : { ...RETRY_DEFAULTS, ...this.options.retry };
+    const repeatable = init.method === 'GET' || REPEATABLE_MUTATIONS.has(path);
+    const signal = init.signal ?? undefined;
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sendOnce(path, init, qs);
+      } catch (err) {
+        const retriable = signal?.aborted !== true && (repeatable ? isTransient(err) : neverSent(err));
+        if (!retriable || attempt >= retry.attempts || Date.now() - started >= retry.maxElapsedMs) throw err;
+        const cap = Math.min(retry.maxBackoffMs, retry.initialBackoffMs * 2 ** (attempt - 1));
+        await delay(Math.random() * cap, signal);
+      }
+    }
+  }
+
+  private async sendOnce(path: string, init: RequestInit, qs: string): Promise<any> {
     const signal = init.signal ?? undefined;
     const res = await abortable(
       this.fetchFn(`${this.base}${path}${qs}`, {
@@ -118,6 +163,21 @@ export class BrookHttp {
     if (body.error) throw toBrookError(body.error, res.status);
     return body.result.data;
   }
+}
+
+/** Worth another attempt: a network failure, or an answer that says "not now" (502/503/504, or retriable). */
+function isTransient(err: unknown): boolean {
+  if (err instanceof BrookError) return [502, 503, 504].includes(err.httpStatus) && err.retriable;
+  return err instanceof TypeError && err.cause !== undefined; // fetch's "fetch failed" (refused, reset, DNS), not a bad URL
+}
+
+/** The request never left: the connection to Brook was refused, so nothing can have been applied. */
+function neverSent(err: unknown): boolean {
+  return err instanceof TypeError && (err.cause as { code?: string } | undefined)?.code === 'ECONNREFUSED';
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return abortable(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal);
 }
 
 /**

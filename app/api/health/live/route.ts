@@ -1,6 +1,20 @@
+import { DEFAULT_LIVENESS_TIMEOUT_MS, liveness } from '@/db/activity';
+import { peekRuntime } from '@/server/runtime';
+
 export const dynamic = 'force-dynamic';
 
-/** Liveness: the process serves HTTP (touches nothing else; use /api/health for readiness). */
+/**
+ * Liveness: 503 once the database has not answered for BROOK_LIVENESS_TIMEOUT_MS (default 60 s) while
+ * calls wait for it or fail to reach it, so an orchestrator restarts a process that can no longer serve.
+ * Never touches the database itself, so it answers at once; use /api/health for readiness.
+ */
 export function GET() {
-  return Response.json({ status: 'ok' }, { headers: { 'cache-control': 'no-store' } });
+  const runtime = peekRuntime();
+  if (!runtime) return Response.json({ status: 'starting' }, { headers: { 'cache-control': 'no-store' } });
+  const timeoutMs = Number(process.env.BROOK_LIVENESS_TIMEOUT_MS) || DEFAULT_LIVENESS_TIMEOUT_MS;
+  const verdict = liveness(runtime.db.activity(), Date.now(), timeoutMs);
+  return Response.json(
+    { status: verdict.live ? 'ok' : 'stalled', reason: verdict.reason },
+    { status: verdict.live ? 200 : 503, headers: { 'cache-control': 'no-store' } },
+  );
 }

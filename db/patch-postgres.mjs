@@ -1,0 +1,78 @@
+// Applies three small fixes to postgres.js 3.4.x's connection.js after `npm install` (package.json
+// postinstall). Both break the driver's recovery from a database outage, and neither is fixed upstream
+// (porsager/postgres#1154, #1208; PRs #1168, #1209 open):
+//  1. closed() and terminate() cancel the batched-write immediate without forgetting it: a connection
+//     whose socket died with a write pending never flushes again (every reconnect of that pool slot
+//     times out, for good).
+//  2. nextWrite() dereferences a socket that closed() has nulled (a transaction's ROLLBACK issued on
+//     its lost connection): an uncaught TypeError from an immediate, which ends the process. Now the
+//     write fails its queries with CONNECTION_CLOSED instead.
+//  3. The array-types query after start-up rejects unhandled when the connection drops right then.
+// Idempotent; replaces each file (write + rename) so that hard-linked copies elsewhere stay untouched.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const MARKER = '/* brook patch */';
+const require = createRequire(import.meta.url);
+
+function packageRoot() {
+  try {
+    return path.resolve(path.dirname(require.resolve('postgres')), '..', '..'); // <root>/cjs/src/index.js
+  } catch {
+    return null;
+  }
+}
+
+const FIXES = [
+  {
+    find: '    clearImmediate(nextWriteTimer)\n',
+    replace: `    clearImmediate(nextWriteTimer)\n    nextWriteTimer = chunk = null ${MARKER}\n`,
+    count: 2,
+  },
+  {
+    find: '  function nextWrite(fn) {\n    const x = socket.write(chunk, fn)\n',
+    replace: `  function nextWrite(fn) {\n    if (!socket) { ${MARKER}\n      chunk = nextWriteTimer = null\n      error(Errors.connection('CONNECTION_CLOSED', options))\n      return false\n    }\n    const x = socket.write(chunk, fn)\n`,
+    count: 1,
+  },
+  {
+    // 3. The array-types query sent after start-up is awaited by nobody: when the connection drops right
+    //    then (a server shutting down), its rejection is unhandled, which ends a Node process.
+    find: '        return fetchArrayTypes()\n',
+    replace: `        return fetchArrayTypes().catch(error) ${MARKER}\n`,
+    count: 1,
+  },
+];
+
+/** The patched source, or null when the file no longer has the expected shape (another version). */
+export function patchSource(source) {
+  let out = source;
+  for (const fix of FIXES) {
+    if (out.includes(fix.replace)) continue;
+    if (out.split(fix.find).length !== fix.count + 1) return null;
+    out = out.split(fix.find).join(fix.replace);
+  }
+  return { source: out, changed: out !== source };
+}
+
+function main() {
+  const root = packageRoot();
+  if (!root) return console.warn('[brook] postgres.js not installed: nothing to patch');
+  const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+  for (const rel of ['src/connection.js', 'cjs/src/connection.js', 'cf/src/connection.js']) {
+    const file = path.join(root, rel);
+    if (!fs.existsSync(file)) continue;
+    const result = patchSource(fs.readFileSync(file, 'utf8'));
+    if (!result) {
+      console.warn(`[brook] postgres.js ${version}: ${rel} has changed; outage fixes not applied (see db/patch-postgres.mjs)`);
+      continue;
+    }
+    if (!result.changed) continue;
+    const tmp = `${file}.brook-${process.pid}`;
+    fs.writeFileSync(tmp, result.source);
+    fs.renameSync(tmp, file);
+    console.log(`[brook] patched postgres.js ${version} ${rel} (outage recovery fixes)`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();
