@@ -60,6 +60,9 @@ describe.each(testBackends())('input validation on %s', (backend) => {
     ['POST', 'groups.heartbeat', heartbeat({ topics: ['x'.repeat(250)] }), 400, 'INVALID_TOPIC_EXCEPTION'],
     ['POST', 'groups.heartbeat', heartbeat({ ownedPartitions: [{ topic: 'a\u0000', partitions: [0] }] }), 400, 'INVALID_TOPIC_EXCEPTION'],
     ['POST', 'groups.commit', { groupId: 'g1', offsets: [{ topic: T, partition: 0, offset: 0, metadata: 'm\u0000' }] }, 400, 'INVALID_REQUEST'],
+    ['POST', 'groups.resetOffsets', { groupId: 'g1', topic: `${T}\u0000`, to: 'earliest' }, 404, 'UNKNOWN_TOPIC_OR_PARTITION'],
+    ['POST', 'groups.resetOffsets', { groupId: 'g1', topic: T, partitions: Array.from({ length: 200_000 }, (_, i) => i), to: 'earliest' }, 400, 'INVALID_REQUEST'],
+    ['POST', 'groups.resetOffsets', { groupId: 'g1', topic: T, to: { timestamp: 1e300 } }, 400, 'INVALID_REQUEST'],
     ['POST', 'groups.commit', { groupId: 'g1', offsets: [{ topic: T, partition: 0, offset: 0, metadata: 'm\udc00' }] }, 400, 'INVALID_REQUEST'],
     ['POST', 'groups.deleteOffsets', { groupId: 'g1', topic: `${T}\u0000` }, 404, 'UNKNOWN_TOPIC_OR_PARTITION'],
     // Sizes: subscriptions, lists, maps.

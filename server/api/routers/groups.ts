@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PARTITIONS } from '@/server/broker/topics/names';
 import { groupId, identifier, int, MAX_COMMIT_OFFSETS, MAX_TOPICS_PER_REQUEST, newTopicName, partition, partitionList, text, timestampMs, topicList, topicRef } from '../inputs';
 import { createTRPCRouter, publicProcedure } from '../trpc';
 
@@ -7,10 +8,10 @@ const resetTarget = z.union([
   z.literal('earliest'),
   z.literal('latest'),
   /** ms since the epoch (UTC); never a default such as 0 for a missing time. */
-  z.object({ timestamp: z.number().int().min(0).max(8.64e15) }),
-  z.object({ offset: z.number().int() }),
+  z.object({ timestamp: timestampMs() }),
+  z.object({ offset: int() }),
   /** Exactly these positions (what a dry run showed). */
-  z.object({ offsets: z.array(z.object({ partition: z.number().int().min(0), offset: z.number().int().min(0) })).min(1).max(10_000) }),
+  z.object({ offsets: z.array(z.object({ partition: partition(), offset: int().min(0) })).min(1).max(MAX_PARTITIONS) }),
 ]);
 
 export const groupsRouter = createTRPCRouter({
@@ -68,7 +69,7 @@ export const groupsRouter = createTRPCRouter({
 
   /** Only while the group has no members; `dryRun` returns the new positions without writing them. */
   resetOffsets: publicProcedure
-    .input(z.object({ groupId, topic: z.string(), partitions: z.array(z.number().int().min(0)).max(10_000).nullish(), to: resetTarget, dryRun: z.boolean().optional() }))
+    .input(z.object({ groupId, topic: topicRef, partitions: partitionList().nullish(), to: resetTarget, dryRun: z.boolean().optional() }))
     .mutation(({ ctx, input }) => ctx.broker.groups.resetOffsets(input)),
 
   deleteOffsets: publicProcedure
