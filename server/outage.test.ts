@@ -1,10 +1,9 @@
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as live } from '@/app/api/health/live/route';
 import { GET as ready } from '@/app/api/health/route';
 import { createPrivateCluster, postgresBinDir, type PrivateCluster } from '@/db/private-cluster';
 import { uniqueName } from '@/db/testing';
-import { appRouter } from '@/server/api/root';
+import { callApi } from '@/server/api/test-server';
 import type { Broker } from '@/server/broker';
 import { startServices, type Services } from '@/server/broker/services';
 import { getRuntime, shutdownRuntime } from '@/server/runtime';
@@ -32,17 +31,7 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
   let services: Services;
   const saved = { ...process.env };
 
-  const call = async (method: 'GET' | 'POST', path: string, input: unknown): Promise<Answer> => {
-    const url = new URL(`http://brook.test/api/trpc/${path}`);
-    if (method === 'GET') url.searchParams.set('input', JSON.stringify(input));
-    const res = await fetchRequestHandler({
-      endpoint: '/api/trpc',
-      req: new Request(url, method === 'POST' ? { method, body: JSON.stringify(input), headers: { 'content-type': 'application/json' } } : {}),
-      router: appRouter,
-      createContext: () => ({ broker }),
-    });
-    return { path, status: res.status, body: await res.json() };
-  };
+  const call = async (method: 'GET' | 'POST', path: string, input: unknown): Promise<Answer> => ({ path, ...(await callApi(broker, method, path, input)) });
 
   beforeAll(async () => {
     cluster = await createPrivateCluster(binDir!);

@@ -1,26 +1,15 @@
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { snapshotState, testBackends, uniqueName } from '@/db/testing';
 import type { Broker } from '@/server/broker';
-import { appRouter } from './root';
+import { callApi } from './test-server';
 import { testBroker } from '@/server/broker/testing';
 
 /** The HTTP contract as curl sees it: GET for queries, POST for mutations, plain JSON, Kafka names in errors. */
 describe.each(testBackends())('HTTP API on %s', (backend) => {
   let db: Database;
   let broker: Broker;
-  const call = async (method: 'GET' | 'POST', path: string, input: unknown) => {
-    const url = new URL(`http://brook.test/api/trpc/${path}`);
-    if (method === 'GET') url.searchParams.set('input', JSON.stringify(input));
-    const res = await fetchRequestHandler({
-      endpoint: '/api/trpc',
-      req: new Request(url, method === 'POST' ? { method, body: JSON.stringify(input), headers: { 'content-type': 'application/json' } } : {}),
-      router: appRouter,
-      createContext: () => ({ broker }),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const call = (method: 'GET' | 'POST', path: string, input: unknown) => callApi(broker, method, path, input);
 
   testBroker(backend, (env) => ({ db, broker } = env), { start: true });
 

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Broker } from '@/server/broker';
+import { handleApiRequest } from './edge/handler';
 import { appRouter } from './root';
 
 /**
@@ -25,4 +26,22 @@ export async function startTestServer(broker: Broker): Promise<{ url: string; cl
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Test support: one tRPC call through the whole HTTP edge (body limit, Host/Origin rules, router), as
+ * curl would make it: GET with `?input=` for queries, POST with a JSON body for mutations.
+ */
+export async function callApi(
+  broker: Broker,
+  method: 'GET' | 'POST',
+  path: string,
+  input: unknown,
+): Promise<{ status: number; body: any }> {
+  const url = new URL(`http://localhost:3000/api/trpc/${path}`);
+  const headers = { host: 'localhost:3000', 'content-type': 'application/json' };
+  if (method === 'GET' && input !== undefined) url.searchParams.set('input', JSON.stringify(input));
+  const req = method === 'GET' ? new Request(url, { headers }) : new Request(url, { method, headers, body: JSON.stringify(input) });
+  const res = await handleApiRequest(req, async () => broker);
+  return { status: res.status, body: await res.json() };
 }

@@ -4,6 +4,7 @@ import { snapshotState, testBackends } from '@/db/testing';
 import type { Broker } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
 import { handleApiRequest } from './edge/handler';
+import { callApi } from './test-server';
 
 /**
  * Hostile input through the whole HTTP edge (guard + router): each is a 4xx with a Kafka name, never
@@ -19,15 +20,7 @@ describe.each(testBackends())('input validation on %s', (backend) => {
     const res = await handleApiRequest(req, async () => broker);
     return { status: res.status, body: (await res.json()) as any };
   };
-  const call = (method: 'GET' | 'POST', path: string, input: unknown) => {
-    const url = new URL(`http://localhost:3000/api/trpc/${path}`);
-    const headers = { host: 'localhost:3000', 'content-type': 'application/json' };
-    if (method === 'GET') {
-      url.searchParams.set('input', JSON.stringify(input));
-      return send(new Request(url, { headers }));
-    }
-    return send(new Request(url, { method, headers, body: JSON.stringify(input) }));
-  };
+  const call = (method: 'GET' | 'POST', path: string, input: unknown) => callApi(broker, method, path, input);
 
   const T = 'valid-t';
   const heartbeat = (over: object) => ({ groupId: 'g1', memberEpoch: 0, topics: [T], ...over });

@@ -1,25 +1,16 @@
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { snapshotState, testBackends, uniqueName } from '@/db/testing';
 import type { Broker } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
-import { appRouter } from '../root';
+import { callApi } from '../test-server';
 
 /** groups.resetOffsets over HTTP: a missing or broken time or offset is refused, never read as "earliest". */
 describe.each(testBackends())('groups.resetOffsets over HTTP on %s', (backend) => {
   let db: Database;
   let broker: Broker;
   testBroker(backend, (env) => ({ db, broker } = env));
-  const post = async (input: unknown) => {
-    const res = await fetchRequestHandler({
-      endpoint: '/api/trpc',
-      req: new Request('http://brook.test/api/trpc/groups.resetOffsets', { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json' } }),
-      router: appRouter,
-      createContext: () => ({ broker }),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const post = (input: unknown) => callApi(broker, 'POST', 'groups.resetOffsets', input);
 
   it('refuses an empty, invalid or fractional time or offset, and bad partitions, changing nothing', async () => {
     const topic = uniqueName('reset');
