@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { ensureBuilt } from './lib/app';
 import { createBenchDatabase } from './lib/env';
-import { appendResults, machine, table, type Row } from './lib/report';
-import { runCoreBench } from './scenarios/core';
+import { appendResults, machine, type Row, table } from './lib/report';
 import { runConsoleBench } from './scenarios/console';
+import { runCoreBench } from './scenarios/core';
 import { runGroupsBench } from './scenarios/groups';
 
 /**
@@ -38,7 +38,8 @@ async function main() {
   const machineLine = machine(bench.version);
   console.log(`\n${machineLine}\n`);
   console.log(table(rows));
-  if (!quick) appendResults(path.join('bench', 'RESULTS.md'), `npm run bench${only.length ? ` ${only.join(' ')}` : ''}`, machineLine, rows, notes);
+  if (!quick)
+    appendResults(path.join('bench', 'RESULTS.md'), `npm run bench${only.length ? ` ${only.join(' ')}` : ''}`, machineLine, rows, notes);
 }
 
 main().catch((err) => {

@@ -1,7 +1,14 @@
 import { chromium } from '@playwright/test';
+
 const base = process.env.BASE ?? 'http://127.0.0.1:3300';
-const pages = (process.env.PAGES ?? '/,/topics,/topics/orders,/topics/orders?tab=partitions,/topics/orders?tab=consumers,/topics/orders?tab=configs,/topics/orders?tab=produce,/topics/orders/0/3,/groups,/groups/inventory').split(',');
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+const pages = (
+  process.env.PAGES ??
+  '/,/topics,/topics/orders,/topics/orders?tab=partitions,/topics/orders?tab=consumers,/topics/orders?tab=configs,/topics/orders?tab=produce,/topics/orders/0/3,/groups,/groups/inventory'
+).split(',');
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
 for (const scheme of (process.env.SCHEMES ?? 'light,dark').split(',') as Array<'light' | 'dark'>) {
   const ctx = await browser.newContext({ viewport: { width: Number(process.env.W ?? 1280), height: 900 }, colorScheme: scheme });
   const page = await ctx.newPage();

@@ -43,7 +43,12 @@ export class ActivityTracker {
   snapshot(): DatabaseActivity {
     let oldest: number | null = null;
     for (const t of this.started.values()) if (oldest === null || t < oldest) oldest = t;
-    return { lastAnswerAt: this.lastAnswerAt, lastUnreachableAt: this.lastUnreachableAt, inFlight: this.started.size, oldestInFlightSince: oldest };
+    return {
+      lastAnswerAt: this.lastAnswerAt,
+      lastUnreachableAt: this.lastUnreachableAt,
+      inFlight: this.started.size,
+      oldestInFlightSince: oldest,
+    };
   }
 }
 

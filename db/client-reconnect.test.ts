@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from './client';
+import { type Database, openDatabase } from './client';
 import { freePort } from './private-cluster';
 import { postgresUrl } from './testing';
 import { transientKind } from './transient';
@@ -36,7 +36,13 @@ class Hop {
 const GUARD_MS = 10_000;
 /** Fails the test instead of hanging it: a wedged pool never answers. */
 const answered = <T>(p: Promise<T>) =>
-  Promise.race([p.then((v) => ({ v }), (e: unknown) => ({ e })), new Promise<{ wedged: true }>((r) => setTimeout(() => r({ wedged: true }), GUARD_MS))]);
+  Promise.race([
+    p.then(
+      (v) => ({ v }),
+      (e: unknown) => ({ e }),
+    ),
+    new Promise<{ wedged: true }>((r) => setTimeout(() => r({ wedged: true }), GUARD_MS)),
+  ]);
 
 describe.skipIf(!postgresUrl())('Postgres pool across failed connects', () => {
   let db: Database | undefined;

@@ -124,7 +124,10 @@ export function noDelaySocket(opts: { host: string[]; port: number[]; path?: str
       resolve(failingSocket(err, where));
     };
     // postgres.js starts its connect_timeout only once the factory resolves: bound the connect here.
-    const timer = setTimeout(() => fail(Object.assign(new Error('connect timed out'), { code: 'CONNECT_TIMEOUT' })), CONNECT_TIMEOUT_S * 1000);
+    const timer = setTimeout(
+      () => fail(Object.assign(new Error('connect timed out'), { code: 'CONNECT_TIMEOUT' })),
+      CONNECT_TIMEOUT_S * 1000,
+    );
     try {
       socket = opts.path ? net.connect({ path: opts.path }) : net.connect({ port: where.port, host: where.host, noDelay: true });
     } catch (err) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { openDatabase, type Database } from './client';
+import { type Database, openDatabase } from './client';
 import { MIGRATIONS_FOLDER } from './env';
 
 /** Test support: real databases only. PGlite always; the Postgres server when TEST_DATABASE_URL is set. */

@@ -1,4 +1,4 @@
-import { test as base, expect, type APIRequestContext, type BrowserContext, type ConsoleMessage, type Page } from '@playwright/test';
+import { type APIRequestContext, type BrowserContext, test as base, type ConsoleMessage, expect, type Page } from '@playwright/test';
 
 /** Seeding through the public tRPC HTTP API only (what curl would do). */
 export class BrookApi {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -16,7 +16,13 @@ const base = process.env.E2E_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 
 async function main() {
   // Fast background loops, so lag charts and session expiry show within a test's time.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, BROOK_LAG_SAMPLE_MS: '1000', BROOK_GROUP_EXPIRY_MS: '500', BROOK_LOG_MAINTENANCE_MS: '2000' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: port,
+    BROOK_LAG_SAMPLE_MS: '1000',
+    BROOK_GROUP_EXPIRY_MS: '500',
+    BROOK_LOG_MAINTENANCE_MS: '2000',
+  };
   let cleanup: () => Promise<void>;
   if (base) {
     const name = `brook_e2e_${randomBytes(4).toString('hex')}`;
@@ -38,7 +44,11 @@ async function main() {
     console.log(`[e2e] embedded PGlite in ${dir}`);
   }
 
-  const child = spawn(process.execPath, [createRequire(import.meta.url).resolve('next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', port], { env, stdio: 'inherit' });
+  const child = spawn(
+    process.execPath,
+    [createRequire(import.meta.url).resolve('next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', port],
+    { env, stdio: 'inherit' },
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

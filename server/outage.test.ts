@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as live } from '@/app/api/health/live/route';
 import { GET as ready } from '@/app/api/health/route';
-import { createPrivateCluster, postgresBinDir, type PrivateCluster } from '@/db/private-cluster';
+import { createPrivateCluster, type PrivateCluster, postgresBinDir } from '@/db/private-cluster';
 import { uniqueName } from '@/db/testing';
 import { callApi } from '@/server/api/test-server';
 import type { Broker } from '@/server/broker';
-import { startServices, type Services } from '@/server/broker/services';
+import { type Services, startServices } from '@/server/broker/services';
 import { getRuntime, shutdownRuntime } from '@/server/runtime';
 
 /**
@@ -14,7 +14,8 @@ import { getRuntime, shutdownRuntime } from '@/server/runtime';
  * itself, lose nothing it acknowledged, keep every pool slot, and answer 503 (retriable, no host) meanwhile.
  */
 const binDir = postgresBinDir();
-if (!binDir) console.warn('[brook] outage test skipped: no Postgres server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or PG_BIN');
+if (!binDir)
+  console.warn('[brook] outage test skipped: no Postgres server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or PG_BIN');
 
 const POOL = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,7 +32,10 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
   let services: Services;
   const saved = { ...process.env };
 
-  const call = async (method: 'GET' | 'POST', path: string, input: unknown): Promise<Answer> => ({ path, ...(await callApi(broker, method, path, input)) });
+  const call = async (method: 'GET' | 'POST', path: string, input: unknown): Promise<Answer> => ({
+    path,
+    ...(await callApi(broker, method, path, input)),
+  });
 
   beforeAll(async () => {
     cluster = await createPrivateCluster(binDir!);
@@ -111,7 +115,11 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
     const probes: { phase: string; ready: Answer; live?: number }[] = [];
     const probeReady = async (phase: string, withLive = false) => {
       const res = await ready();
-      probes.push({ phase, ready: { path: 'health', status: res.status, body: await res.json() }, live: withLive ? (await live()).status : undefined });
+      probes.push({
+        phase,
+        ready: { path: 'health', status: res.status, body: await res.json() },
+        live: withLive ? (await live()).status : undefined,
+      });
     };
 
     await sleep(500);
@@ -176,7 +184,9 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
     const { db } = await getRuntime();
     let distinct = 0;
     for (let attempt = 0; attempt < 5 && distinct < POOL; attempt++) {
-      const all = Promise.all(Array.from({ length: POOL }, () => db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.3)')));
+      const all = Promise.all(
+        Array.from({ length: POOL }, () => db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.3)')),
+      );
       const rows = await Promise.race([all, sleep(15_000).then(() => null)]);
       expect(rows, 'pool wedged').not.toBeNull();
       distinct = new Set(rows!.map((r) => r[0].pid)).size;

@@ -1,6 +1,6 @@
-import { openDatabase, type Database } from '@/db/client';
+import { type Database, openDatabase } from '@/db/client';
 import { databaseOptionsFromEnv, MIGRATIONS_FOLDER } from '@/db/env';
-import { createBroker, type Broker, type BrokerOptions } from '@/server/broker';
+import { type Broker, type BrokerOptions, createBroker } from '@/server/broker';
 import type { ServiceOptions } from '@/server/broker/services';
 
 /**

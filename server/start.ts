@@ -1,5 +1,5 @@
 import { errorMessage } from '@/server/broker/errors';
-import { startServices, type Services } from '@/server/broker/services';
+import { type Services, startServices } from '@/server/broker/services';
 import { getRuntime, serviceOptionsFromEnv, shutdownRuntime } from '@/server/runtime';
 
 const globalForServices = globalThis as typeof globalThis & { __brookServices?: Services };

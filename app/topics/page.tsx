@@ -9,7 +9,11 @@ export const metadata: Metadata = { title: 'Topics' };
 
 export default async function Page() {
   const qc = getQueryClient();
-  await Promise.all([qc.prefetchQuery(trpc.topics.list.queryOptions()), qc.prefetchQuery(trpc.groups.list.queryOptions()), qc.prefetchQuery(trpc.rates.topics.queryOptions())]);
+  await Promise.all([
+    qc.prefetchQuery(trpc.topics.list.queryOptions()),
+    qc.prefetchQuery(trpc.groups.list.queryOptions()),
+    qc.prefetchQuery(trpc.rates.topics.queryOptions()),
+  ]);
   return (
     <Hydrate>
       <Suspense>

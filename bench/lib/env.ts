@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openDatabase, type Database } from '@/db/client';
+import { type Database, openDatabase } from '@/db/client';
 import { MIGRATIONS_FOLDER } from '@/db/env';
 
 /** A fresh database on the Postgres server for this bench run; dropped at the end. */

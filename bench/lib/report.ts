@@ -52,8 +52,11 @@ export function table(rows: Row[]): string {
 
 export function appendResults(file: string, title: string, machineLine: string, rows: Row[], notes: string[]): void {
   const when = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-  const block = [`## ${title}: ${when}`, '', `Machine: ${machineLine}`, '', table(rows), '', ...notes.map((n) => `- ${n}`), '', ''].join('\n');
-  const header = '# Benchmark results\n\nAppended by `npm run bench`; newest last. Every ratio compares two measurements from the same run on the same machine.\n\n';
+  const block = [`## ${title}: ${when}`, '', `Machine: ${machineLine}`, '', table(rows), '', ...notes.map((n) => `- ${n}`), '', ''].join(
+    '\n',
+  );
+  const header =
+    '# Benchmark results\n\nAppended by `npm run bench`; newest last. Every ratio compares two measurements from the same run on the same machine.\n\n';
   if (!fs.existsSync(file)) fs.writeFileSync(file, header);
   fs.appendFileSync(file, block);
   console.log(`\nappended to ${path.relative(process.cwd(), file)}`);

@@ -1,7 +1,7 @@
-import { AckPolicy, connect, DeliverPolicy, StorageType } from 'nats';
 import Redis from 'ioredis';
-import { percentile } from '../lib/report';
+import { AckPolicy, connect, DeliverPolicy, StorageType } from 'nats';
 import { sleep } from '../lib/env';
+import { percentile } from '../lib/report';
 
 /**
  * The same group-consumption workload on other brokers running on this machine, measured in the same
@@ -29,7 +29,12 @@ export async function natsConsumeRate(total: number, workers: number): Promise<n
       if (info.state.messages >= total) break;
       await sleep(100);
     }
-    await jsm.consumers.add(stream, { durable_name: 'bench', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 100_000 });
+    await jsm.consumers.add(stream, {
+      durable_name: 'bench',
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      max_ack_pending: 100_000,
+    });
     const consumer = await js.consumers.get(stream, 'bench');
     let consumed = 0;
     const started = performance.now();
@@ -69,7 +74,9 @@ export async function redisConsumeRate(total: number, workers: number): Promise<
         const client = redis.duplicate();
         try {
           while (consumed < total) {
-            const res = (await client.xreadgroup('GROUP', 'bench', `c${w}`, 'COUNT', 2000, 'BLOCK', 1000, 'STREAMS', key, '>')) as Array<[string, Array<[string, string[]]>]> | null;
+            const res = (await client.xreadgroup('GROUP', 'bench', `c${w}`, 'COUNT', 2000, 'BLOCK', 1000, 'STREAMS', key, '>')) as Array<
+              [string, Array<[string, string[]]>]
+            > | null;
             const entries = res?.[0]?.[1] ?? [];
             if (entries.length === 0) continue;
             consumed += entries.length;
@@ -131,7 +138,9 @@ export async function redisLatency(rate: number, seconds: number) {
     const consuming = (async () => {
       let n = 0;
       while (n < total) {
-        const res = (await reader.xreadgroup('GROUP', 'lat', 'c', 'COUNT', 1000, 'BLOCK', 1000, 'STREAMS', key, '>')) as Array<[string, Array<[string, string[]]>]> | null;
+        const res = (await reader.xreadgroup('GROUP', 'lat', 'c', 'COUNT', 1000, 'BLOCK', 1000, 'STREAMS', key, '>')) as Array<
+          [string, Array<[string, string[]]>]
+        > | null;
         const now = performance.timeOrigin + performance.now();
         for (const [, fields] of res?.[0]?.[1] ?? []) {
           const [seq, sent] = fields[1].split(':').map(Number);

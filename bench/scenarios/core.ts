@@ -1,10 +1,10 @@
 import type { Database } from '@/db/client';
-import { createBroker, type Broker } from '@/server/broker';
+import { type Broker, createBroker } from '@/server/broker';
 import { COPY_COLUMNS, encodeCopyRows, type PreparedRecord } from '@/server/broker/log/record-codec';
 import { partitionTable } from '@/server/broker/log/segments';
-import { startChild } from '../lib/child';
 import { closePools, httpGet, startApp, trpcGet, trpcPost, trpcPostBody } from '../lib/app';
-import { sampleRecord, sleep, type BenchDatabase } from '../lib/env';
+import { startChild } from '../lib/child';
+import { type BenchDatabase, sampleRecord, sleep } from '../lib/env';
 import { percentile, type Row } from '../lib/report';
 
 /**
@@ -28,7 +28,9 @@ async function timed(fn: () => Promise<void>): Promise<number> {
  * when every 1000-record request must be committed before it is acknowledged.
  */
 async function copyFloor(db: Database, n: number): Promise<{ oneCopy: number; perBatch: number }> {
-  await db.query(`CREATE TABLE bench_floor (LIKE records INCLUDING DEFAULTS, CONSTRAINT bench_floor_pkey PRIMARY KEY (partition_id, "offset")) PARTITION BY LIST (partition_id)`);
+  await db.query(
+    `CREATE TABLE bench_floor (LIKE records INCLUDING DEFAULTS, CONSTRAINT bench_floor_pkey PRIMARY KEY (partition_id, "offset")) PARTITION BY LIST (partition_id)`,
+  );
   await db.query(`CREATE TABLE bench_floor_p1 PARTITION OF bench_floor FOR VALUES IN (1) PARTITION BY RANGE ("offset")`);
   await db.query(`CREATE TABLE bench_floor_p1_s0 PARTITION OF bench_floor_p1 FOR VALUES FROM (0) TO (100000000)`);
   await db.query(`CREATE TABLE bench_floor_watermark (id int PRIMARY KEY, high_watermark bigint NOT NULL)`);
@@ -36,7 +38,9 @@ async function copyFloor(db: Database, n: number): Promise<{ oneCopy: number; pe
   const data = encodeCopyRows([{ partitionId: 1, baseOffset: 0, records: prepared(n) }]);
   const oneCopy = n / (await timed(() => db.transaction((tx) => tx.copyIn('bench_floor_p1', COPY_COLUMNS, data))));
   await db.query(`TRUNCATE bench_floor`);
-  const batches = Array.from({ length: n / 1000 }, (_, b) => encodeCopyRows([{ partitionId: 1, baseOffset: b * 1000, records: prepared(1000, b * 1000) }]));
+  const batches = Array.from({ length: n / 1000 }, (_, b) =>
+    encodeCopyRows([{ partitionId: 1, baseOffset: b * 1000, records: prepared(1000, b * 1000) }]),
+  );
   const perBatch =
     n /
     (await timed(async () => {
@@ -111,7 +115,9 @@ async function sixtyFourClients(seconds: number, send: (client: number, i: numbe
 /** (4) 64 concurrent clients, each sending one record per request, for `seconds`. */
 async function httpSingleRecordClients(url: string, topic: string, seconds: number): Promise<number> {
   await trpcPost(url, 'topics.create', { name: topic, partitions: 1 });
-  return sixtyFourClients(seconds, (c, i) => trpcPost(url, 'records.produce', { topic, records: [{ ...httpRecord(c * 1_000_000 + i), partition: 0 }] }));
+  return sixtyFourClients(seconds, (c, i) =>
+    trpcPost(url, 'records.produce', { topic, records: [{ ...httpRecord(c * 1_000_000 + i), partition: 0 }] }),
+  );
 }
 
 /** The ceiling for (4): 64 clients calling a route that does nothing (Next.js' own per-request cost). */
@@ -127,7 +133,10 @@ async function engineSingleRecordClients(broker: Broker, topic: string, seconds:
 async function fetchPaging(db: Database, broker: Broker, topic: string, n: number) {
   await broker.createTopic({ name: topic, partitions: 1 });
   for (let sent = 0; sent < n; sent += 5000) {
-    await broker.produce(topic, Array.from({ length: 5000 }, (_, i) => ({ ...sampleRecord(sent + i), partition: 0 })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 5000 }, (_, i) => ({ ...sampleRecord(sent + i), partition: 0 })),
+    );
   }
   const { partitionIds } = await broker.topicCache.get(topic);
   const table = partitionTable(partitionIds[0]);
@@ -209,8 +218,20 @@ export async function runCoreBench(bench: BenchDatabase, quick: boolean): Promis
     console.log('(1) raw COPY floor...');
     const floorN = Math.round(300_000 * scale);
     const { oneCopy: floor, perBatch: batchFloor } = await copyFloor(db, floorN);
-    rows.push({ section: SECTION, case: `(1) raw binary COPY, ${floorN.toLocaleString()} rows, one transaction`, value: floor, unit: 'rec/s' });
-    rows.push({ section: SECTION, case: `(1b) raw binary COPY, 1000 rows per transaction + watermark UPDATE`, value: batchFloor, unit: 'rec/s', ratio: batchFloor / floor, baseline: 'of (1)' });
+    rows.push({
+      section: SECTION,
+      case: `(1) raw binary COPY, ${floorN.toLocaleString()} rows, one transaction`,
+      value: floor,
+      unit: 'rec/s',
+    });
+    rows.push({
+      section: SECTION,
+      case: `(1b) raw binary COPY, 1000 rows per transaction + watermark UPDATE`,
+      value: batchFloor,
+      unit: 'rec/s',
+      ratio: batchFloor / floor,
+      baseline: 'of (1)',
+    });
 
     console.log('(2) engine produce...');
     const plan: Array<[number, number, number]> = [
@@ -234,7 +255,14 @@ export async function runCoreBench(bench: BenchDatabase, quick: boolean): Promis
         ...(batch === 1000 ? { target: '>= 0.5x of (1)', met: ratio >= 0.5 } : {}),
       });
       if (batch === 1000 && partitions === 1) {
-        rows.push({ section: SECTION, case: `(2) engine produce, 1 partition, batch 1000, against (1b)`, value: rate, unit: 'rec/s', ratio: rate / batchFloor, baseline: 'of (1b)' });
+        rows.push({
+          section: SECTION,
+          case: `(2) engine produce, 1 partition, batch 1000, against (1b)`,
+          value: rate,
+          unit: 'rec/s',
+          ratio: rate / batchFloor,
+          baseline: 'of (1b)',
+        });
       }
     }
 
@@ -272,8 +300,22 @@ export async function runCoreBench(bench: BenchDatabase, quick: boolean): Promis
 
     console.log('(6) produce -> long-poll latency...');
     const lat = await deliveryLatency(bench, broker, 'bench-latency', 1000, quick ? 3 : 10);
-    rows.push({ section: SECTION, case: `(6) produce -> long-poll delivery p50 (other engine, ${Math.round(lat.rate)} rec/s)`, value: lat.p50, unit: 'ms', target: '<= 3 ms', met: lat.p50 <= 3 });
-    rows.push({ section: SECTION, case: `(6) produce -> long-poll delivery p99`, value: lat.p99, unit: 'ms', target: '<= 15 ms', met: lat.p99 <= 15 });
+    rows.push({
+      section: SECTION,
+      case: `(6) produce -> long-poll delivery p50 (other engine, ${Math.round(lat.rate)} rec/s)`,
+      value: lat.p50,
+      unit: 'ms',
+      target: '<= 3 ms',
+      met: lat.p50 <= 3,
+    });
+    rows.push({
+      section: SECTION,
+      case: `(6) produce -> long-poll delivery p99`,
+      value: lat.p99,
+      unit: 'ms',
+      target: '<= 15 ms',
+      met: lat.p99 <= 15,
+    });
   } finally {
     await broker.close();
     await db.close();
@@ -284,12 +326,28 @@ export async function runCoreBench(bench: BenchDatabase, quick: boolean): Promis
   try {
     const requests = Math.round(200 * scale);
     const httpRate = await httpProduce(app.url, 'bench-http-1000', requests);
-    rows.push({ section: SECTION, case: `(3) HTTP produce, 1000 records/request, ${HTTP_CLIENTS} clients`, value: httpRate, unit: 'rec/s', ratio: httpRate / floorRate(rows), baseline: 'of (1)', target: '>= 0.3x', met: httpRate / floorRate(rows) >= 0.3 });
+    rows.push({
+      section: SECTION,
+      case: `(3) HTTP produce, 1000 records/request, ${HTTP_CLIENTS} clients`,
+      value: httpRate,
+      unit: 'rec/s',
+      ratio: httpRate / floorRate(rows),
+      baseline: 'of (1)',
+      target: '>= 0.3x',
+      met: httpRate / floorRate(rows) >= 0.3,
+    });
     const noop = await noopRequests(app.url, quick ? 2 : 5);
     rows.push({ section: SECTION, case: `(4) ceiling: 64 clients on a no-op Next.js route (req/s)`, value: noop, unit: 'req/s' });
     const onRate = await httpSingleRecordClients(app.url, 'bench-http-64-on', quick ? 2 : 5);
     const httpPaging = await httpFetchPaging(app.url, 'bench-paging', Math.round(200_000 * scale));
-    rows.push({ section: SECTION, case: `(5) HTTP fetch paging (JSON), 1000 per page`, value: httpPaging, unit: 'rec/s', ratio: httpPaging / rawPagingRate(rows), baseline: 'of raw SELECT' });
+    rows.push({
+      section: SECTION,
+      case: `(5) HTTP fetch paging (JSON), 1000 per page`,
+      value: httpPaging,
+      unit: 'rec/s',
+      ratio: httpPaging / rawPagingRate(rows),
+      baseline: 'of raw SELECT',
+    });
     await app.stop();
     const off = await startApp(3391, { DATABASE_URL: bench.url, BROOK_COALESCE: '0' });
     try {
@@ -305,7 +363,14 @@ export async function runCoreBench(bench: BenchDatabase, quick: boolean): Promis
         target: '>= 10x and >= 10k rec/s',
         met: onRate / offRate >= 10 && onRate >= 10_000,
       });
-      rows.push({ section: SECTION, case: `(4) coalescing on, as a share of the no-op ceiling`, value: onRate / noop, unit: 'x', ratio: onRate / noop, baseline: 'of no-op route' });
+      rows.push({
+        section: SECTION,
+        case: `(4) coalescing on, as a share of the no-op ceiling`,
+        value: onRate / noop,
+        unit: 'x',
+        ratio: onRate / noop,
+        baseline: 'of no-op route',
+      });
     } finally {
       await off.stop();
     }
@@ -313,9 +378,15 @@ export async function runCoreBench(bench: BenchDatabase, quick: boolean): Promis
     await app.stop();
     await closePools();
   }
-  notes.push('(1b) is the floor for acknowledged 1000-record requests: each must commit (and flush WAL) before its ack, which one large COPY never pays per batch.');
-  notes.push('(2) with 4 partitions runs 4 producers at once, one per partition; its ratio compares their sum to the single-stream COPY floor.');
-  notes.push('(6) measures NOTIFY-driven wake-ups: the producing and the fetching engine have separate connection pools, as two Brook processes would.');
+  notes.push(
+    '(1b) is the floor for acknowledged 1000-record requests: each must commit (and flush WAL) before its ack, which one large COPY never pays per batch.',
+  );
+  notes.push(
+    '(2) with 4 partitions runs 4 producers at once, one per partition; its ratio compares their sum to the single-stream COPY floor.',
+  );
+  notes.push(
+    '(6) measures NOTIFY-driven wake-ups: the producing and the fetching engine have separate connection pools, as two Brook processes would.',
+  );
   return { rows, notes };
 }
 

@@ -2,7 +2,7 @@ import { createBroker } from '@/server/broker';
 import { Brook, type Consumer } from '@/server/client';
 import { closePools, listening, startApp } from '../lib/app';
 import { startChild } from '../lib/child';
-import { sampleRecord, sleep, type BenchDatabase } from '../lib/env';
+import { type BenchDatabase, sampleRecord, sleep } from '../lib/env';
 import { percentile, type Row } from '../lib/report';
 import { natsConsumeRate, natsLatency, paced, redisConsumeRate, redisLatency } from './competitors';
 
@@ -23,7 +23,10 @@ async function fill(bench: BenchDatabase, topic: string, total: number): Promise
     await Promise.all(
       Array.from({ length: 6 }, async (_, p) => {
         for (let sent = 0; sent < perPartition; sent += batch.length) {
-          await broker.produce(topic, batch.slice(0, Math.min(batch.length, perPartition - sent)).map((r) => ({ ...r, partition: p })));
+          await broker.produce(
+            topic,
+            batch.slice(0, Math.min(batch.length, perPartition - sent)).map((r) => ({ ...r, partition: p })),
+          );
         }
       }),
     );
@@ -39,7 +42,11 @@ async function brookConsumeRate(url: string, topic: string, total: number): Prom
   let started = 0;
   const done = new Promise<void>((resolve) => {
     for (let m = 0; m < MEMBERS; m++) {
-      const c = new Brook({ url, clientId: `bench-${m}` }).consumer({ groupId: `bench-${topic}`, maxRecords: 5000, maxBytesPerPartition: 8 << 20 });
+      const c = new Brook({ url, clientId: `bench-${m}` }).consumer({
+        groupId: `bench-${topic}`,
+        maxRecords: 5000,
+        maxBytesPerPartition: 8 << 20,
+      });
       consumers.push(c);
       c.events.on('error', (err) => console.warn(`[bench] consumer ${m}: ${String(err)}`));
       void c.subscribe({ topics: [topic], fromBeginning: true }).then(() =>
@@ -72,7 +79,13 @@ async function brookLatency(
   send: (values: string[]) => Promise<unknown>,
 ) {
   const total = rate * (seconds + 1);
-  const consumer = startChild(new URL('../lib/group-latency-consumer.ts', import.meta.url), { url, topic, groupId: `lat-${topic}-${batch}`, total, warmup: rate });
+  const consumer = startChild(new URL('../lib/group-latency-consumer.ts', import.meta.url), {
+    url,
+    topic,
+    groupId: `lat-${topic}-${batch}`,
+    total,
+    warmup: rate,
+  });
   try {
     await consumer.next(); // ready
     await sleep(1500); // joined and following the end of the log
@@ -112,7 +125,10 @@ export async function runGroupsBench(bench: BenchDatabase, quick: boolean): Prom
     console.log('Brook: produce -> eachMessage latency...');
     const enc = new TextEncoder();
     engineLat = await brookLatency(app.url, 'bench-group-latency', 1000, seconds, 1, (values) =>
-      producerEngine.produce('bench-group-latency', values.map((v) => ({ value: enc.encode(v), partition: 0 }))),
+      producerEngine.produce(
+        'bench-group-latency',
+        values.map((v) => ({ value: enc.encode(v), partition: 0 })),
+      ),
     );
     const producer = new Brook({ url: app.url }).producer();
     httpLat = await brookLatency(app.url, 'bench-group-latency', 1000, seconds, 10, (values) =>
@@ -124,7 +140,12 @@ export async function runGroupsBench(bench: BenchDatabase, quick: boolean): Prom
     await app.stop();
     await closePools();
   }
-  rows.push({ section: SECTION, case: `Brook: ${MEMBERS} members consume ${total.toLocaleString()} records (6 partitions, client library over HTTP)`, value: brookRate, unit: 'rec/s' });
+  rows.push({
+    section: SECTION,
+    case: `Brook: ${MEMBERS} members consume ${total.toLocaleString()} records (6 partitions, client library over HTTP)`,
+    value: brookRate,
+    unit: 'rec/s',
+  });
 
   const nats = await listening(4222);
   const redis = await listening(6379);
@@ -132,28 +153,75 @@ export async function runGroupsBench(bench: BenchDatabase, quick: boolean): Prom
   if (nats) {
     console.log('NATS JetStream: same workload...');
     natsRate = await natsConsumeRate(total, MEMBERS);
-    rows.push({ section: SECTION, case: `NATS JetStream: durable pull consumer, ${MEMBERS} workers, explicit acks`, value: natsRate, unit: 'rec/s' });
-    rows.push({ section: SECTION, case: 'Brook consume rate vs NATS JetStream', value: brookRate / natsRate, unit: 'x', ratio: brookRate / natsRate, baseline: 'of JetStream', target: '>= 0.5x', met: brookRate / natsRate >= 0.5 });
+    rows.push({
+      section: SECTION,
+      case: `NATS JetStream: durable pull consumer, ${MEMBERS} workers, explicit acks`,
+      value: natsRate,
+      unit: 'rec/s',
+    });
+    rows.push({
+      section: SECTION,
+      case: 'Brook consume rate vs NATS JetStream',
+      value: brookRate / natsRate,
+      unit: 'x',
+      ratio: brookRate / natsRate,
+      baseline: 'of JetStream',
+      target: '>= 0.5x',
+      met: brookRate / natsRate >= 0.5,
+    });
   } else notes.push('NATS (127.0.0.1:4222) is not running here: its rows are skipped.');
   if (redis) {
     console.log('Redis Streams: same workload...');
     const redisRate = await redisConsumeRate(total, MEMBERS);
     rows.push({ section: SECTION, case: `Redis Streams: consumer group of ${MEMBERS}, XACK per batch`, value: redisRate, unit: 'rec/s' });
-    rows.push({ section: SECTION, case: 'Brook consume rate vs Redis Streams', value: brookRate / redisRate, unit: 'x', ratio: brookRate / redisRate, baseline: 'of Redis' });
+    rows.push({
+      section: SECTION,
+      case: 'Brook consume rate vs Redis Streams',
+      value: brookRate / redisRate,
+      unit: 'x',
+      ratio: brookRate / redisRate,
+      baseline: 'of Redis',
+    });
   } else notes.push('Redis (127.0.0.1:6379) is not running here: its rows are skipped.');
 
-  rows.push({ section: SECTION, case: 'Brook: produce (engine, 1/call) -> eachMessage (client library) p50, 1,000 rec/s', value: engineLat.p50, unit: 'ms' });
-  rows.push({ section: SECTION, case: 'Brook: produce (engine, 1/call) -> eachMessage (client library) p99', value: engineLat.p99, unit: 'ms', target: '<= 15 ms', met: engineLat.p99 <= 15 });
-  rows.push({ section: SECTION, case: 'Brook: produce (client library, 10/request) -> eachMessage p50 / p99', value: httpLat.p50, unit: `ms / ${httpLat.p99.toFixed(2)} ms` });
+  rows.push({
+    section: SECTION,
+    case: 'Brook: produce (engine, 1/call) -> eachMessage (client library) p50, 1,000 rec/s',
+    value: engineLat.p50,
+    unit: 'ms',
+  });
+  rows.push({
+    section: SECTION,
+    case: 'Brook: produce (engine, 1/call) -> eachMessage (client library) p99',
+    value: engineLat.p99,
+    unit: 'ms',
+    target: '<= 15 ms',
+    met: engineLat.p99 <= 15,
+  });
+  rows.push({
+    section: SECTION,
+    case: 'Brook: produce (client library, 10/request) -> eachMessage p50 / p99',
+    value: httpLat.p50,
+    unit: `ms / ${httpLat.p99.toFixed(2)} ms`,
+  });
   if (nats) {
     const l = await natsLatency(1000, seconds);
-    rows.push({ section: SECTION, case: 'NATS JetStream: publish -> consume p50 / p99', value: l.p50, unit: `ms / ${l.p99.toFixed(2)} ms` });
+    rows.push({
+      section: SECTION,
+      case: 'NATS JetStream: publish -> consume p50 / p99',
+      value: l.p50,
+      unit: `ms / ${l.p99.toFixed(2)} ms`,
+    });
   }
   if (redis) {
     const l = await redisLatency(1000, seconds);
     rows.push({ section: SECTION, case: 'Redis Streams: XADD -> XREADGROUP p50 / p99', value: l.p50, unit: `ms / ${l.p99.toFixed(2)} ms` });
   }
-  notes.push(`Group consumption: each Brook member pages through its partitions' backlog with HTTP fetches (up to 5,000 records each, base64 JSON), switching to a Server-Sent Events tail once caught up, and commits every 5 s; eachMessage does nothing but count.`);
-  notes.push('Brook latency: records are produced at 1,000/s, either one per call by a Brook engine on the same database (another Brook process, as an order service would be), or 10 per HTTP request by the client library (a 10 ms linger; 1,000 single-record HTTP requests/s is above what Next.js serves on this machine, see core (4)); a client-library group consumer, in a process of its own (as a separate service would be), receives them through the app. Latency counts from the moment each record is made; the first second is warm-up.');
+  notes.push(
+    `Group consumption: each Brook member pages through its partitions' backlog with HTTP fetches (up to 5,000 records each, base64 JSON), switching to a Server-Sent Events tail once caught up, and commits every 5 s; eachMessage does nothing but count.`,
+  );
+  notes.push(
+    'Brook latency: records are produced at 1,000/s, either one per call by a Brook engine on the same database (another Brook process, as an order service would be), or 10 per HTTP request by the client library (a 10 ms linger; 1,000 single-record HTTP requests/s is above what Next.js serves on this machine, see core (4)); a client-library group consumer, in a process of its own (as a separate service would be), receives them through the app. Latency counts from the moment each record is made; the first second is warm-up.',
+  );
   return { rows, notes };
 }

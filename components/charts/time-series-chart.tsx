@@ -9,7 +9,18 @@ export interface Series {
   color?: string;
 }
 
-const PALETTE = ['var(--accent)', 'var(--ok)', 'var(--warn)', 'var(--err)', '#8b5cf6', '#0ea5e9', '#db2777', '#65a30d', '#f97316', '#14b8a6'];
+const PALETTE = [
+  'var(--accent)',
+  'var(--ok)',
+  'var(--warn)',
+  'var(--err)',
+  '#8b5cf6',
+  '#0ea5e9',
+  '#db2777',
+  '#65a30d',
+  '#f97316',
+  '#14b8a6',
+];
 
 /**
  * A line chart over time (x = ms since epoch, shown in UTC). The data are samples (every 10 s by
@@ -34,7 +45,16 @@ export function TimeSeriesChart({
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
           <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-          <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={formatClock} stroke="var(--muted)" fontSize={12} height={40}>
+          <XAxis
+            dataKey="at"
+            type="number"
+            domain={['dataMin', 'dataMax']}
+            scale="time"
+            tickFormatter={formatClock}
+            stroke="var(--muted)"
+            fontSize={12}
+            height={40}
+          >
             <Label value="UTC" position="insideBottomRight" offset={0} fill="var(--muted)" fontSize={11} />
           </XAxis>
           <YAxis stroke="var(--muted)" fontSize={12} tickFormatter={format} width={64} />

@@ -11,11 +11,14 @@ export function AssignmentDiagram({ group }: { group: GroupDescription }) {
   const owner = new Map<string, { memberId: string; pending: boolean }>();
   for (const m of group.members) {
     for (const t of m.assignment) for (const p of t.partitions) owner.set(`${t.topic}:${p}`, { memberId: m.memberId, pending: false });
-    for (const t of m.pendingRevocation) for (const p of t.partitions) owner.set(`${t.topic}:${p}`, { memberId: m.memberId, pending: true });
+    for (const t of m.pendingRevocation)
+      for (const p of t.partitions) owner.set(`${t.topic}:${p}`, { memberId: m.memberId, pending: true });
   }
   const topics = new Map<string, number>();
   for (const p of group.lag.partitions) topics.set(p.topic, Math.max(topics.get(p.topic) ?? 0, p.partition + 1));
-  for (const m of group.members) for (const t of [...m.assignment, ...m.targetAssignment]) topics.set(t.topic, Math.max(topics.get(t.topic) ?? 0, ...t.partitions.map((p) => p + 1)));
+  for (const m of group.members)
+    for (const t of [...m.assignment, ...m.targetAssignment])
+      topics.set(t.topic, Math.max(topics.get(t.topic) ?? 0, ...t.partitions.map((p) => p + 1)));
   return (
     <div className="assignment" data-testid="group-assignment">
       <ul className="legend">

@@ -30,8 +30,8 @@ export function GroupPage({ groupId }: { groupId: string }) {
         subtitle={
           d && (
             <>
-              <GroupStateBadge state={d.state} testId="group-state" /> <StatusBadge status={d.status} testId="group-status" /> · epoch {d.groupEpoch} · {d.assignor} assignor · session timeout{' '}
-              {formatDuration(d.sessionTimeoutMs)}
+              <GroupStateBadge state={d.state} testId="group-state" /> <StatusBadge status={d.status} testId="group-status" /> · epoch{' '}
+              {d.groupEpoch} · {d.assignor} assignor · session timeout {formatDuration(d.sessionTimeoutMs)}
             </>
           )
         }
@@ -44,7 +44,11 @@ export function GroupPage({ groupId }: { groupId: string }) {
       {d && (
         <div className="stats">
           <Stat label="Total lag" value={<span data-testid="group-total-lag">{formatNumber(d.lag.totalLag)}</span>} />
-          <Stat label="Max lag" value={formatNumber(d.lag.maxLag)} hint={d.lag.maxLagTopic ? `${d.lag.maxLagTopic} / ${d.lag.maxLagPartition}` : undefined} />
+          <Stat
+            label="Max lag"
+            value={formatNumber(d.lag.maxLag)}
+            hint={d.lag.maxLagTopic ? `${d.lag.maxLagTopic} / ${d.lag.maxLagPartition}` : undefined}
+          />
           <Stat label="Members" value={d.members.length} />
           <Stat
             label="Consume rate"
@@ -72,8 +76,16 @@ export function GroupPage({ groupId }: { groupId: string }) {
           </p>
         ) : (
           <div className="grid-2">
-            <TimeSeriesChart data={h.points.map((p) => ({ at: p.at, total: p.totalLag }))} series={[{ key: 'total', label: 'Total lag' }]} testId="group-lag-chart" />
-            <TimeSeriesChart data={h.points.map((p) => ({ at: p.at, ...p.partitions }))} series={partitionKeys.map((k) => ({ key: k, label: k }))} testId="group-lag-partitions-chart" />
+            <TimeSeriesChart
+              data={h.points.map((p) => ({ at: p.at, total: p.totalLag }))}
+              series={[{ key: 'total', label: 'Total lag' }]}
+              testId="group-lag-chart"
+            />
+            <TimeSeriesChart
+              data={h.points.map((p) => ({ at: p.at, ...p.partitions }))}
+              series={partitionKeys.map((k) => ({ key: k, label: k }))}
+              testId="group-lag-partitions-chart"
+            />
           </div>
         )}
       </Card>

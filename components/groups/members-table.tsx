@@ -1,5 +1,5 @@
-import type { GroupDescription } from '@/server/broker';
 import { Ago } from '@/components/ui/ago';
+import type { GroupDescription } from '@/server/broker';
 import styles from './stacked-table.module.css';
 
 /** The group's members: client, host, epoch, what each owns (or why nothing), last heartbeat. */
@@ -37,8 +37,12 @@ export function MembersTable({ members }: { members: GroupDescription['members']
               </td>
               <td data-label="Owns">
                 <span>
-                  {m.assignment.map((t) => `${t.topic}: ${t.partitions.join(', ')}`).join('; ') || <span className="muted">{m.note ?? 'nothing yet'}</span>}
-                  {m.pendingRevocation.length > 0 && <span className="warn-text"> (releasing {m.pendingRevocation.map((t) => t.partitions.join(', ')).join('; ')})</span>}
+                  {m.assignment.map((t) => `${t.topic}: ${t.partitions.join(', ')}`).join('; ') || (
+                    <span className="muted">{m.note ?? 'nothing yet'}</span>
+                  )}
+                  {m.pendingRevocation.length > 0 && (
+                    <span className="warn-text"> (releasing {m.pendingRevocation.map((t) => t.partitions.join(', ')).join('; ')})</span>
+                  )}
                 </span>
               </td>
               <td data-label="Last heartbeat">

@@ -2,8 +2,8 @@ import Link from 'next/link';
 import { formatDuration, formatNumber, formatRate } from '@/components/ui/format';
 import type { GroupDescription, LagHistory } from '@/server/broker';
 import { clearsIn } from './lag-progress';
-import { StatusBadge } from './status-badge';
 import styles from './stacked-table.module.css';
+import { StatusBadge } from './status-badge';
 
 /** Per partition: offsets, lag, time lag, rate, when it clears, owner and Burrow status (cards when narrow). */
 export function PartitionLagTable({ lag, history }: { lag: GroupDescription['lag']; history: LagHistory | undefined }) {
@@ -31,7 +31,11 @@ export function PartitionLagTable({ lag, history }: { lag: GroupDescription['lag
             return (
               <tr key={key} data-testid={`group-partition-${key}`}>
                 <td data-label="Topic">
-                  <Link href={`/topics/${encodeURIComponent(p.topic)}?partition=${p.partition}${p.committedOffset !== null ? `&offset=${p.committedOffset}` : ''}`}>{p.topic}</Link>
+                  <Link
+                    href={`/topics/${encodeURIComponent(p.topic)}?partition=${p.partition}${p.committedOffset !== null ? `&offset=${p.committedOffset}` : ''}`}
+                  >
+                    {p.topic}
+                  </Link>
                 </td>
                 <td className="num" data-label="Partition">
                   {p.partition}
@@ -45,7 +49,9 @@ export function PartitionLagTable({ lag, history }: { lag: GroupDescription['lag
                 <td className="num strong" data-label="Lag" data-testid={`group-partition-lag-${key}`}>
                   {formatNumber(p.lag)}
                 </td>
-                <td data-label="Time lag">{p.lag === 0 || p.lagSeconds === null || p.lagSeconds === undefined ? '–' : formatDuration(p.lagSeconds * 1000)}</td>
+                <td data-label="Time lag">
+                  {p.lag === 0 || p.lagSeconds === null || p.lagSeconds === undefined ? '–' : formatDuration(p.lagSeconds * 1000)}
+                </td>
                 <td data-label="Rate" data-testid={`group-partition-rate-${key}`}>
                   {formatRate(rate?.consumeRate)}
                 </td>

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseResetForm, parseUtcTime, resetFormKey, type ResetForm } from './reset-form';
+import { parseResetForm, parseUtcTime, type ResetForm, resetFormKey } from './reset-form';
 
 const form = (f: Partial<ResetForm>): ResetForm => ({ topic: 't', partitions: '', target: 'earliest', value: '', ...f });
 
 describe('reset-offsets form', () => {
   it('an empty or invalid time is an error, never "earliest"', () => {
-    expect(parseResetForm(form({ target: 'timestamp', value: '' }))).toEqual({ ok: false, error: expect.stringMatching(/Enter the time \(UTC\)/) });
+    expect(parseResetForm(form({ target: 'timestamp', value: '' }))).toEqual({
+      ok: false,
+      error: expect.stringMatching(/Enter the time \(UTC\)/),
+    });
     expect(parseResetForm(form({ target: 'timestamp', value: '2026-02-30T10:00' })).ok).toBe(false);
     expect(parseResetForm(form({ target: 'timestamp', value: 'yesterday' })).ok).toBe(false);
   });
@@ -13,7 +16,10 @@ describe('reset-offsets form', () => {
   it('reads the time as UTC, whatever the browser zone', () => {
     expect(parseUtcTime('2026-11-30T18:45')).toBe(Date.UTC(2026, 10, 30, 18, 45));
     expect(parseUtcTime('2026-11-30T18:45:07.25')).toBe(Date.UTC(2026, 10, 30, 18, 45, 7, 250));
-    expect(parseResetForm(form({ target: 'timestamp', value: '2026-01-01T00:00:10' }))).toMatchObject({ ok: true, to: { timestamp: Date.UTC(2026, 0, 1, 0, 0, 10) } });
+    expect(parseResetForm(form({ target: 'timestamp', value: '2026-01-01T00:00:10' }))).toMatchObject({
+      ok: true,
+      to: { timestamp: Date.UTC(2026, 0, 1, 0, 0, 10) },
+    });
   });
 
   it('an empty or broken offset or partition list is an error, never 0', () => {

@@ -27,7 +27,8 @@ export function parseUtcTime(text: string): number | null {
   const t = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, +ms.padEnd(3, '0'));
   const back = new Date(t);
   // Date.UTC rolls 2026-02-30 over into March: refuse instead.
-  if (back.getUTCFullYear() !== +y || back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) return null;
+  if (back.getUTCFullYear() !== +y || back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59)
+    return null;
   return t < 0 ? null : t;
 }
 
@@ -36,7 +37,8 @@ export function parseResetForm(f: ResetForm): ParsedReset {
   let partitions: number[] | null = null;
   if (f.partitions.trim()) {
     const parts = f.partitions.split(',').map((p) => p.trim());
-    if (!parts.every((p) => /^\d+$/.test(p))) return { ok: false, error: 'Partitions: whole numbers separated by commas (or empty for all).' };
+    if (!parts.every((p) => /^\d+$/.test(p)))
+      return { ok: false, error: 'Partitions: whole numbers separated by commas (or empty for all).' };
     partitions = [...new Set(parts.map(Number))];
   }
   if (f.target === 'timestamp') {
@@ -47,11 +49,13 @@ export function parseResetForm(f: ResetForm): ParsedReset {
   }
   if (f.target === 'offset') {
     if (!f.value.trim()) return { ok: false, error: 'Enter the offset to reset to.' };
-    if (!/^\d+$/.test(f.value.trim()) || !Number.isSafeInteger(Number(f.value))) return { ok: false, error: 'The offset must be a whole number, 0 or more.' };
+    if (!/^\d+$/.test(f.value.trim()) || !Number.isSafeInteger(Number(f.value)))
+      return { ok: false, error: 'The offset must be a whole number, 0 or more.' };
     return { ok: true, topic: f.topic, partitions, to: { offset: Number(f.value) } };
   }
   return { ok: true, topic: f.topic, partitions, to: f.target };
 }
 
 /** Identifies what a preview was computed for: Apply is only offered while the form still says it. */
-export const resetFormKey = (f: ResetForm) => JSON.stringify([f.topic, f.partitions.trim(), f.target, f.target === 'earliest' || f.target === 'latest' ? '' : f.value.trim()]);
+export const resetFormKey = (f: ResetForm) =>
+  JSON.stringify([f.topic, f.partitions.trim(), f.target, f.target === 'earliest' || f.target === 'latest' ? '' : f.value.trim()]);

@@ -6,7 +6,7 @@ import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
 import { Dialog } from '@/components/ui/dialog';
 import { formatNumber, formatTime } from '@/components/ui/format';
-import { parseResetForm, parseUtcTime, resetFormKey, type ResetForm, type ResetTargetKind } from './reset-form';
+import { parseResetForm, parseUtcTime, type ResetForm, type ResetTargetKind, resetFormKey } from './reset-form';
 
 interface Preview {
   /** The form the preview was made for (resetFormKey). */
@@ -21,7 +21,17 @@ interface Preview {
  * Changing the form withdraws the preview. Applying is refused (with the broker's message) while the
  * group has members.
  */
-export function ResetOffsetsDialog({ groupId, topics, open, onClose }: { groupId: string; topics: string[]; open: boolean; onClose: () => void }) {
+export function ResetOffsetsDialog({
+  groupId,
+  topics,
+  open,
+  onClose,
+}: {
+  groupId: string;
+  topics: string[];
+  open: boolean;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [form, setForm] = useState<ResetForm>({ topic: topics[0] ?? '', partitions: '', target: 'earliest', value: '' });
@@ -76,13 +86,22 @@ export function ResetOffsetsDialog({ groupId, topics, open, onClose }: { groupId
           </label>
           <label>
             Partitions <small className="muted">(empty: all)</small>
-            <input value={form.partitions} onChange={(e) => edit({ partitions: e.target.value })} placeholder="0, 1, 2" data-testid="reset-partitions" />
+            <input
+              value={form.partitions}
+              onChange={(e) => edit({ partitions: e.target.value })}
+              placeholder="0, 1, 2"
+              data-testid="reset-partitions"
+            />
           </label>
         </div>
         <div className="row">
           <label>
             To
-            <select value={form.target} onChange={(e) => edit({ target: e.target.value as ResetTargetKind, value: '' })} data-testid="reset-target">
+            <select
+              value={form.target}
+              onChange={(e) => edit({ target: e.target.value as ResetTargetKind, value: '' })}
+              data-testid="reset-target"
+            >
               <option value="earliest">earliest</option>
               <option value="latest">latest</option>
               <option value="timestamp">time (UTC)</option>
@@ -92,7 +111,13 @@ export function ResetOffsetsDialog({ groupId, topics, open, onClose }: { groupId
           {form.target === 'timestamp' && (
             <label>
               Time (UTC)
-              <input type="datetime-local" step={1} value={form.value} onChange={(e) => edit({ value: e.target.value })} data-testid="reset-time" />
+              <input
+                type="datetime-local"
+                step={1}
+                value={form.value}
+                onChange={(e) => edit({ value: e.target.value })}
+                data-testid="reset-time"
+              />
               <small className="muted" data-testid="reset-time-utc">
                 {utc === null ? 'read as UTC, not your local time' : formatTime(utc).replace(/Z$/, ' UTC')}
               </small>
@@ -101,7 +126,14 @@ export function ResetOffsetsDialog({ groupId, topics, open, onClose }: { groupId
           {form.target === 'offset' && (
             <label>
               Offset
-              <input type="number" min={0} step={1} value={form.value} onChange={(e) => edit({ value: e.target.value })} data-testid="reset-offset" />
+              <input
+                type="number"
+                min={0}
+                step={1}
+                value={form.value}
+                onChange={(e) => edit({ value: e.target.value })}
+                data-testid="reset-offset"
+              />
             </label>
           )}
         </div>
@@ -128,7 +160,9 @@ export function ResetOffsetsDialog({ groupId, topics, open, onClose }: { groupId
           </table>
         ) : (
           <p className="muted" data-testid="reset-hint">
-            {preview ? 'The form changed since the last dry run: run it again to see the new positions.' : 'Run a dry run to see the new positions; Apply writes exactly those.'}
+            {preview
+              ? 'The form changed since the last dry run: run it again to see the new positions.'
+              : 'Run a dry run to see the new positions; Apply writes exactly those.'}
           </p>
         )}
         {done && (

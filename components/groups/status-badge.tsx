@@ -1,6 +1,13 @@
 import { Badge } from '@/components/ui/bits';
 
-const TONE: Record<string, 'ok' | 'warn' | 'err' | 'neutral'> = { OK: 'ok', WARN: 'warn', ERR: 'err', STALL: 'err', STOP: 'err', REWIND: 'err' };
+const TONE: Record<string, 'ok' | 'warn' | 'err' | 'neutral'> = {
+  OK: 'ok',
+  WARN: 'warn',
+  ERR: 'err',
+  STALL: 'err',
+  STOP: 'err',
+  REWIND: 'err',
+};
 const MEANING: Record<string, string> = {
   OK: 'Keeping up, or caught up recently',
   WARN: 'Committing, but the lag grew at every commit',
@@ -19,7 +26,13 @@ export function StatusBadge({ status, testId }: { status: string; testId?: strin
   );
 }
 
-const STATE_TONE: Record<string, 'ok' | 'warn' | 'neutral' | 'accent'> = { Stable: 'ok', Reconciling: 'warn', Assigning: 'warn', Empty: 'neutral', Dead: 'neutral' };
+const STATE_TONE: Record<string, 'ok' | 'warn' | 'neutral' | 'accent'> = {
+  Stable: 'ok',
+  Reconciling: 'warn',
+  Assigning: 'warn',
+  Empty: 'neutral',
+  Dead: 'neutral',
+};
 
 export function GroupStateBadge({ state, testId }: { state: string; testId?: string }) {
   return (

@@ -41,7 +41,10 @@ export function readForm(form: BrowseForm): { params: BrowseParams; error: null 
     timestamp = parseUtcInput(form.timestamp);
     if (timestamp === null) return { params: null, error: 'Enter a date and time (UTC).' };
   }
-  return { params: { partition: form.partition === 'all' ? null : Number(form.partition), startKind: form.startKind, offset, timestamp }, error: null };
+  return {
+    params: { partition: form.partition === 'all' ? null : Number(form.partition), startKind: form.startKind, offset, timestamp },
+    error: null,
+  };
 }
 
 /** Partition, start (newest, oldest, an offset, a UTC time), text filter, Go, and the live tail switch. */
@@ -73,7 +76,14 @@ export function BrowseControls({
       aria-label="Message browser controls"
     >
       <label>
-        Partition <PartitionSelect count={partitions} value={form.partition} onChange={(partition) => set({ partition })} first={{ value: 'all', label: 'All' }} testId="messages-partition" />
+        Partition{' '}
+        <PartitionSelect
+          count={partitions}
+          value={form.partition}
+          onChange={(partition) => set({ partition })}
+          first={{ value: 'all', label: 'All' }}
+          testId="messages-partition"
+        />
       </label>
       <label>
         Start{' '}
@@ -85,11 +95,33 @@ export function BrowseControls({
         </select>
       </label>
       {form.startKind === 'offset' && (
-        <input type="number" min={0} step={1} inputMode="numeric" placeholder="offset" value={form.offset} onChange={(e) => set({ offset: e.target.value })} aria-label="Start offset" aria-invalid={error ? true : undefined} aria-describedby="messages-start-error" data-testid="messages-offset" className="narrow" />
+        <input
+          type="number"
+          min={0}
+          step={1}
+          inputMode="numeric"
+          placeholder="offset"
+          value={form.offset}
+          onChange={(e) => set({ offset: e.target.value })}
+          aria-label="Start offset"
+          aria-invalid={error ? true : undefined}
+          aria-describedby="messages-start-error"
+          data-testid="messages-offset"
+          className="narrow"
+        />
       )}
       {form.startKind === 'timestamp' && (
         <label>
-          <input type="datetime-local" step={0.001} value={form.timestamp} onChange={(e) => set({ timestamp: e.target.value })} aria-label="Start time, UTC" aria-invalid={error ? true : undefined} aria-describedby="messages-start-error" data-testid="messages-timestamp" />
+          <input
+            type="datetime-local"
+            step={0.001}
+            value={form.timestamp}
+            onChange={(e) => set({ timestamp: e.target.value })}
+            aria-label="Start time, UTC"
+            aria-invalid={error ? true : undefined}
+            aria-describedby="messages-start-error"
+            data-testid="messages-timestamp"
+          />
           UTC
         </label>
       )}
@@ -98,8 +130,20 @@ export function BrowseControls({
           {error}
         </span>
       )}
-      <input type="search" placeholder="Filter by text…" value={form.text} onChange={(e) => set({ text: e.target.value })} aria-label="Filter text" data-testid="messages-filter" />
-      <select value={form.field} onChange={(e) => set({ field: e.target.value as FilterField })} aria-label="Filter field" data-testid="messages-filter-field">
+      <input
+        type="search"
+        placeholder="Filter by text…"
+        value={form.text}
+        onChange={(e) => set({ text: e.target.value })}
+        aria-label="Filter text"
+        data-testid="messages-filter"
+      />
+      <select
+        value={form.field}
+        onChange={(e) => set({ field: e.target.value as FilterField })}
+        aria-label="Filter field"
+        data-testid="messages-filter-field"
+      >
         <option value="any">key or value</option>
         <option value="key">key</option>
         <option value="value">value</option>
@@ -108,7 +152,13 @@ export function BrowseControls({
         Go
       </button>
       <span className="spacer" />
-      <button type="button" className={`btn ${live ? 'primary' : ''}`} aria-pressed={live} onClick={() => onLive(!live)} data-testid="messages-live-toggle">
+      <button
+        type="button"
+        className={`btn ${live ? 'primary' : ''}`}
+        aria-pressed={live}
+        onClick={() => onLive(!live)}
+        data-testid="messages-live-toggle"
+      >
         {live ? '● Live' : 'Live tail'}
       </button>
     </form>

@@ -23,7 +23,8 @@ export function parseBrowseParams(sp: Record<string, string | string[] | undefin
   const partition = int('partition');
   const offset = int('offset');
   const timestamp = int('timestamp');
-  const startKind: StartKind = offset !== null ? 'offset' : timestamp !== null ? 'timestamp' : one('start') === 'oldest' ? 'oldest' : 'newest';
+  const startKind: StartKind =
+    offset !== null ? 'offset' : timestamp !== null ? 'timestamp' : one('start') === 'oldest' ? 'oldest' : 'newest';
   return { partition, startKind, offset, timestamp };
 }
 

@@ -1,5 +1,9 @@
 /** How a payload is shown: pretty JSON when it parses, text when it is UTF-8, hex otherwise. */
-export type Decoded = { kind: 'null' } | { kind: 'json'; text: string } | { kind: 'text'; text: string } | { kind: 'binary'; hex: string; size: number };
+export type Decoded =
+  | { kind: 'null' }
+  | { kind: 'json'; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'binary'; hex: string; size: number };
 
 const strict = new TextDecoder('utf-8', { fatal: true });
 

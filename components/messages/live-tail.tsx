@@ -4,7 +4,7 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
-import { MessageTable, type BrowsedRecord } from './message-table';
+import { type BrowsedRecord, MessageTable } from './message-table';
 
 const KEEP = 500;
 
@@ -38,14 +38,18 @@ export function LiveTail({ topic, partitions }: { topic: string; partitions: num
     <div data-testid="messages-live">
       <div className="toolbar">
         <span className={`live-dot ${paused ? 'paused' : sub.status === 'pending' ? 'on' : ''}`} aria-hidden />
-        <span data-testid="messages-live-status">{paused ? 'Paused' : sub.status === 'pending' ? 'Live: new records appear as they arrive' : 'Connecting…'}</span>
+        <span data-testid="messages-live-status">
+          {paused ? 'Paused' : sub.status === 'pending' ? 'Live: new records appear as they arrive' : 'Connecting…'}
+        </span>
         <button type="button" className="btn" onClick={toggle} data-testid="messages-live-pause">
           {paused ? 'Resume' : 'Pause'}
         </button>
         <button type="button" className="btn ghost" onClick={() => setRows([])}>
           Clear
         </button>
-        <span className="muted">{rows.length} received (newest first, last {KEEP} kept)</span>
+        <span className="muted">
+          {rows.length} received (newest first, last {KEEP} kept)
+        </span>
       </div>
       <ErrorBox error={sub.error} />
       <MessageTable topic={topic} records={rows} testId="messages-live-table" />

@@ -6,9 +6,9 @@ import { useTRPC } from '@/components/trpc/provider';
 import { EmptyState, ErrorBox } from '@/components/ui/bits';
 import { formatNumber, formatTime } from '@/components/ui/format';
 import { BrowseControls, formOf, readForm } from './browse-controls';
-import { firstBrowseInput, PAGE_SIZE, startOf, type BrowseParams } from './browse-input';
+import { type BrowseParams, firstBrowseInput, PAGE_SIZE, startOf } from './browse-input';
 import { LiveTail } from './live-tail';
-import { MessageTable, type BrowsedRecord } from './message-table';
+import { type BrowsedRecord, MessageTable } from './message-table';
 
 type Window = Record<string, { from: number; to: number }>;
 type Nav = { kind: 'start' } | { kind: 'page'; window: Window; direction: 'forward' | 'backward' };
@@ -61,10 +61,22 @@ export function MessageBrowser({ topic, partitions, initial }: { topic: string; 
       ) : (
         <>
           <div className="toolbar">
-            <button type="button" className="btn" disabled={!data?.hasNewer || page.isFetching} onClick={() => data && setNav({ kind: 'page', window: data.window, direction: 'forward' })} data-testid="messages-newer">
+            <button
+              type="button"
+              className="btn"
+              disabled={!data?.hasNewer || page.isFetching}
+              onClick={() => data && setNav({ kind: 'page', window: data.window, direction: 'forward' })}
+              data-testid="messages-newer"
+            >
               ← Newer
             </button>
-            <button type="button" className="btn" disabled={!data?.hasOlder || page.isFetching} onClick={() => data && setNav({ kind: 'page', window: data.window, direction: 'backward' })} data-testid="messages-older">
+            <button
+              type="button"
+              className="btn"
+              disabled={!data?.hasOlder || page.isFetching}
+              onClick={() => data && setNav({ kind: 'page', window: data.window, direction: 'backward' })}
+              data-testid="messages-older"
+            >
               Older →
             </button>
             <span className="muted" data-testid="messages-order">
@@ -73,15 +85,21 @@ export function MessageBrowser({ topic, partitions, initial }: { topic: string; 
             <span className="muted" data-testid="messages-range">
               {data && shownRange(data.records)}
             </span>
-            {filter && data && <span className="muted">{formatNumber(data.scanned)} records scanned for “{filter.text}”</span>}
+            {filter && data && (
+              <span className="muted">
+                {formatNumber(data.scanned)} records scanned for “{filter.text}”
+              </span>
+            )}
             <span className="spacer" />
             <span className="muted">
-              {marks.length === 1 && `log offsets ${marks[0].logStartOffset}–${marks[0].highWatermark - 1}`} {page.isFetching ? '· loading…' : ''}
+              {marks.length === 1 && `log offsets ${marks[0].logStartOffset}–${marks[0].highWatermark - 1}`}{' '}
+              {page.isFetching ? '· loading…' : ''}
             </span>
           </div>
           {marked && data && (
             <p className="muted small" data-testid="messages-jump-note">
-              Started at {params.startKind === 'offset' ? `offset ${params.offset}` : formatTime(params.timestamp)}: the marked record is the first one there; newer ones are above it.
+              Started at {params.startKind === 'offset' ? `offset ${params.offset}` : formatTime(params.timestamp)}: the marked record is
+              the first one there; newer ones are above it.
             </p>
           )}
           <ErrorBox error={page.error} />

@@ -21,7 +21,17 @@ export interface BrowsedRecord {
  * Records as rows, in the order given; a row opens to show the whole key, value and headers. On a
  * narrow screen the same rows lay out as cards (see the stylesheet), so nothing needs sideways scrolling.
  */
-export function MessageTable({ topic, records, testId = 'messages-table', marked }: { topic: string; records: BrowsedRecord[]; testId?: string; marked?: string | null }) {
+export function MessageTable({
+  topic,
+  records,
+  testId = 'messages-table',
+  marked,
+}: {
+  topic: string;
+  records: BrowsedRecord[];
+  testId?: string;
+  marked?: string | null;
+}) {
   const [open, setOpen] = useState<string | null>(null);
   return (
     <div className={`table-wrap ${styles.wrap}`}>
@@ -43,7 +53,11 @@ export function MessageTable({ topic, records, testId = 'messages-table', marked
             const value = decodePayload(r.value);
             return (
               <Fragment key={id}>
-                <tr data-testid={`messages-row-${id}`} className={`${styles.row} ${expanded ? 'expanded' : ''} ${marked === id ? styles.marked : ''}`} aria-current={marked === id ? 'true' : undefined}>
+                <tr
+                  data-testid={`messages-row-${id}`}
+                  className={`${styles.row} ${expanded ? 'expanded' : ''} ${marked === id ? styles.marked : ''}`}
+                  aria-current={marked === id ? 'true' : undefined}
+                >
                   <td className={`num ${styles.partition}`} data-label="partition">
                     {r.partition}
                   </td>
@@ -57,7 +71,13 @@ export function MessageTable({ topic, records, testId = 'messages-table', marked
                     {r.key === null ? <NoKey /> : preview(decodePayload(r.key), 40)}
                   </td>
                   <td className={`mono ${styles.value}`}>
-                    <button type="button" className="row-toggle" aria-expanded={expanded} onClick={() => setOpen(expanded ? null : id)} data-testid={`messages-value-${id}`}>
+                    <button
+                      type="button"
+                      className="row-toggle"
+                      aria-expanded={expanded}
+                      onClick={() => setOpen(expanded ? null : id)}
+                      data-testid={`messages-value-${id}`}
+                    >
                       {value.kind === 'null' ? <Tombstone /> : preview(value)}
                     </button>
                   </td>

@@ -33,7 +33,8 @@ export function RecordPage({ topic, partition, offset }: { topic: string; partit
         <EmptyState title="No record at this offset" testId="record-missing">
           {r ? (
             <>
-              It was compacted away; the next one is <Link href={`/topics/${encodeURIComponent(topic)}/${partition}/${r.offset}`}>offset {r.offset}</Link>.
+              It was compacted away; the next one is{' '}
+              <Link href={`/topics/${encodeURIComponent(topic)}/${partition}/${r.offset}`}>offset {r.offset}</Link>.
             </>
           ) : (
             'This is the end of the log.'

@@ -10,7 +10,9 @@ export function ValueView({ b64, label, testId }: { b64: string | null; label: '
         <div className="value-label">{label}</div>
         <div data-testid={testId} data-null="true">
           {label === 'Key' ? <NoKey /> : <Tombstone />}{' '}
-          <span className="muted small">{label === 'Key' ? 'null: the record was produced without a key' : 'null value: on a compacted topic it deletes this key'}</span>
+          <span className="muted small">
+            {label === 'Key' ? 'null: the record was produced without a key' : 'null value: on a compacted topic it deletes this key'}
+          </span>
         </div>
       </div>
     );

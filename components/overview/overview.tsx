@@ -21,7 +21,12 @@ export function Overview() {
     <>
       <PageHeader title="Overview" subtitle="A Kafka-style broker whose log lives in PostgreSQL." />
       <div className="stats" data-testid="overview-stats">
-        <Stat label="Brook instances" value={alive.length} hint={`${cluster.data?.instances.length ?? 0} registered`} testId="overview-instances-count" />
+        <Stat
+          label="Brook instances"
+          value={alive.length}
+          hint={`${cluster.data?.instances.length ?? 0} registered`}
+          testId="overview-instances-count"
+        />
         <Stat label="Topics" value={formatNumber(t?.topics)} testId="overview-topics" />
         <Stat label="Partitions" value={formatNumber(t?.partitions)} />
         <Stat label="Records" value={formatNumber(t?.records)} testId="overview-records" />
@@ -36,7 +41,9 @@ export function Overview() {
       <div className="grid-2">
         <Card title="Throughput, last hour" testId="overview-throughput">
           {points.length < 2 ? (
-            <p className="muted">Rates appear after a couple of samples (every {formatDuration(cluster.data?.sampleIntervalMs ?? 10_000)}).</p>
+            <p className="muted">
+              Rates appear after a couple of samples (every {formatDuration(cluster.data?.sampleIntervalMs ?? 10_000)}).
+            </p>
           ) : (
             <TimeSeriesChart
               data={points.map((p) => ({ at: p.at, produced: p.produceRate, consumed: p.consumeRate }))}
@@ -55,68 +62,68 @@ export function Overview() {
           ) : (
             <div className="table-wrap">
               <table className="cards-narrow">
-              <thead>
-                <tr>
-                  <th>Group</th>
-                  <th>Status</th>
-                  <th className="num">Lag</th>
-                  <th>Topics</th>
-                </tr>
-              </thead>
-              <tbody>
-                {topLag.map((g) => (
-                  <tr key={g.groupId}>
-                    <td className="card-title">
-                      <Link href={`/groups/${encodeURIComponent(g.groupId)}`}>{g.groupId}</Link>
-                    </td>
-                    <td data-label="Status">
-                      <StatusBadge status={g.status} />
-                    </td>
-                    <td className="num" data-label="Lag">
-                      {formatNumber(g.totalLag)}
-                    </td>
-                    <td className="muted" data-label="Topics">
-                      {g.topics.join(', ')}
-                    </td>
+                <thead>
+                  <tr>
+                    <th>Group</th>
+                    <th>Status</th>
+                    <th className="num">Lag</th>
+                    <th>Topics</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-</div>
+                </thead>
+                <tbody>
+                  {topLag.map((g) => (
+                    <tr key={g.groupId}>
+                      <td className="card-title">
+                        <Link href={`/groups/${encodeURIComponent(g.groupId)}`}>{g.groupId}</Link>
+                      </td>
+                      <td data-label="Status">
+                        <StatusBadge status={g.status} />
+                      </td>
+                      <td className="num" data-label="Lag">
+                        {formatNumber(g.totalLag)}
+                      </td>
+                      <td className="muted" data-label="Topics">
+                        {g.topics.join(', ')}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </Card>
       </div>
       <Card title="Brook instances" testId="overview-instances">
         <div className="table-wrap">
           <table className="cards-narrow">
-          <thead>
-            <tr>
-              <th>Host</th>
-              <th className="num">PID</th>
-              <th>Version</th>
-              <th>Database</th>
-              <th>Uptime</th>
-              <th>Last seen</th>
-              <th>State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(cluster.data?.instances ?? []).map((i) => (
-              <tr key={i.instanceId} data-testid="overview-instance-row">
-                <td className="card-title">{i.host}</td>
-                <td className="num" data-label="PID">
-                  {i.pid}
-                </td>
-                <td data-label="Version">{i.version}</td>
-                <td data-label="Database">{i.database}</td>
-                <td data-label="Uptime">{formatDuration(i.uptimeMs)}</td>
-                <td data-label="Last seen">{formatAgo(i.lastSeenAt)}</td>
-                <td data-label="State">{i.alive ? <span className="ok-text">alive</span> : <span className="muted">gone</span>}</td>
+            <thead>
+              <tr>
+                <th>Host</th>
+                <th className="num">PID</th>
+                <th>Version</th>
+                <th>Database</th>
+                <th>Uptime</th>
+                <th>Last seen</th>
+                <th>State</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-</div>
+            </thead>
+            <tbody>
+              {(cluster.data?.instances ?? []).map((i) => (
+                <tr key={i.instanceId} data-testid="overview-instance-row">
+                  <td className="card-title">{i.host}</td>
+                  <td className="num" data-label="PID">
+                    {i.pid}
+                  </td>
+                  <td data-label="Version">{i.version}</td>
+                  <td data-label="Database">{i.database}</td>
+                  <td data-label="Uptime">{formatDuration(i.uptimeMs)}</td>
+                  <td data-label="Last seen">{formatAgo(i.lastSeenAt)}</td>
+                  <td data-label="State">{i.alive ? <span className="ok-text">alive</span> : <span className="muted">gone</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </Card>
     </>
   );

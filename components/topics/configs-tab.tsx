@@ -45,7 +45,13 @@ export function ConfigsTab({ topic }: { topic: string }) {
                       alter.mutate({ name: topic, configs: { [c.name]: editing.value } });
                     }}
                   >
-                    <input value={editing.value} onChange={(e) => setEditing({ ...editing, value: e.target.value })} autoFocus aria-label={`${c.name} value`} data-testid="configs-edit-value" />
+                    <input
+                      value={editing.value}
+                      onChange={(e) => setEditing({ ...editing, value: e.target.value })}
+                      autoFocus
+                      aria-label={`${c.name} value`}
+                      data-testid="configs-edit-value"
+                    />
                     <button type="submit" className="btn primary" data-testid="configs-save">
                       Save
                     </button>
@@ -62,7 +68,12 @@ export function ConfigsTab({ topic }: { topic: string }) {
               </td>
               <td className="muted small config-doc">{c.doc}</td>
               <td className="nowrap config-actions">
-                <button type="button" className="btn ghost" onClick={() => setEditing({ name: c.name, value: c.value })} data-testid={`configs-edit-${c.name}`}>
+                <button
+                  type="button"
+                  className="btn ghost"
+                  onClick={() => setEditing({ name: c.name, value: c.value })}
+                  data-testid={`configs-edit-${c.name}`}
+                >
                   Edit
                 </button>
                 {!c.isDefault && (

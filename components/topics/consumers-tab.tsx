@@ -14,7 +14,11 @@ export function ConsumersTab({ topic }: { topic: string }) {
   if (groups.data && groups.data.length === 0) {
     return (
       <EmptyState title="No consumer group reads this topic yet" testId="consumers-empty">
-        Start a consumer with the TypeScript client (<code>brook.consumer({'{'} groupId {'}'})</code>) or commit offsets with <code>groups.commit</code>.
+        Start a consumer with the TypeScript client (
+        <code>
+          brook.consumer({'{'} groupId {'}'})
+        </code>
+        ) or commit offsets with <code>groups.commit</code>.
       </EmptyState>
     );
   }
@@ -26,49 +30,50 @@ export function ConsumersTab({ topic }: { topic: string }) {
           testId={`consumers-group-${g.groupId}`}
           title={
             <>
-              <Link href={`/groups/${encodeURIComponent(g.groupId)}`}>{g.groupId}</Link> <GroupStateBadge state={g.state} /> <StatusBadge status={g.status} />
+              <Link href={`/groups/${encodeURIComponent(g.groupId)}`}>{g.groupId}</Link> <GroupStateBadge state={g.state} />{' '}
+              <StatusBadge status={g.status} />
             </>
           }
           actions={<span className="muted">lag on this topic: {formatNumber(g.lagByTopic[topic] ?? 0)}</span>}
         >
           <div className="table-wrap">
             <table className="compact cards-narrow">
-            <thead>
-              <tr>
-                <th className="num">Partition</th>
-                <th className="num">Committed</th>
-                <th className="num">High watermark</th>
-                <th className="num">Lag</th>
-                <th>Owner</th>
-                <th>Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {g.partitions.map((p) => (
-                <tr key={p.partition}>
-                  <td className="num" data-label="Partition">
-                    {p.partition}
-                  </td>
-                  <td className="num" data-label="Committed">
-                    {formatNumber(p.committedOffset)}
-                  </td>
-                  <td className="num" data-label="High watermark">
-                    {formatNumber(p.logEndOffset)}
-                  </td>
-                  <td className="num" data-label="Lag">
-                    {formatNumber(p.lag)}
-                  </td>
-                  <td className="mono" data-label="Owner">
-                    {p.memberId?.slice(0, 8) ?? '–'}
-                  </td>
-                  <td data-label="Status">
-                    <StatusBadge status={p.status} />
-                  </td>
+              <thead>
+                <tr>
+                  <th className="num">Partition</th>
+                  <th className="num">Committed</th>
+                  <th className="num">High watermark</th>
+                  <th className="num">Lag</th>
+                  <th>Owner</th>
+                  <th>Status</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-</div>
+              </thead>
+              <tbody>
+                {g.partitions.map((p) => (
+                  <tr key={p.partition}>
+                    <td className="num" data-label="Partition">
+                      {p.partition}
+                    </td>
+                    <td className="num" data-label="Committed">
+                      {formatNumber(p.committedOffset)}
+                    </td>
+                    <td className="num" data-label="High watermark">
+                      {formatNumber(p.logEndOffset)}
+                    </td>
+                    <td className="num" data-label="Lag">
+                      {formatNumber(p.lag)}
+                    </td>
+                    <td className="mono" data-label="Owner">
+                      {p.memberId?.slice(0, 8) ?? '–'}
+                    </td>
+                    <td data-label="Status">
+                      <StatusBadge status={p.status} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </Card>
       ))}
     </div>

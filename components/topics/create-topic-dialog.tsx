@@ -7,14 +7,22 @@ import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
 import { Dialog } from '@/components/ui/dialog';
 
-const COMMON_CONFIGS = ['cleanup.policy', 'retention.ms', 'retention.bytes', 'segment.records', 'max.message.bytes', 'message.timestamp.type'];
+const COMMON_CONFIGS = [
+  'cleanup.policy',
+  'retention.ms',
+  'retention.bytes',
+  'segment.records',
+  'max.message.bytes',
+  'message.timestamp.type',
+];
 const MAX_PARTITIONS = 1000;
 
 /** The partition count as typed: an empty field was sent as 0 (Number('')), so say what is wrong first. */
 export function partitionsError(text: string): string | null {
   if (text.trim() === '') return 'Partitions is required.';
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTITIONS) return `Partitions must be a whole number from 1 to ${MAX_PARTITIONS.toLocaleString('en-US')}.`;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTITIONS)
+    return `Partitions must be a whole number from 1 to ${MAX_PARTITIONS.toLocaleString('en-US')}.`;
   return null;
 }
 
@@ -37,10 +45,12 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
   );
   const partitionsProblem = partitionsError(partitions);
   // An answer is about the input it was given: once the input changes, the old error no longer applies.
-  const edited = <T,>(set: (v: T) => void) => (v: T) => {
-    if (create.error) create.reset();
-    set(v);
-  };
+  const edited =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      if (create.error) create.reset();
+      set(v);
+    };
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     if (partitionsProblem) return;
@@ -55,7 +65,14 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
       <form onSubmit={submit} className="form">
         <label>
           Name
-          <input value={name} onChange={(e) => edited(setName)(e.target.value)} placeholder="orders" autoFocus data-testid="topics-create-name" required />
+          <input
+            value={name}
+            onChange={(e) => edited(setName)(e.target.value)}
+            placeholder="orders"
+            autoFocus
+            data-testid="topics-create-name"
+            required
+          />
           <small className="muted">Letters, digits, ".", "_" and "-", up to 249 characters.</small>
         </label>
         <label>
@@ -82,14 +99,27 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
           <legend>Configs</legend>
           {configs.map((c, i) => (
             <div className="row" key={i}>
-              <select aria-label="Config name" value={c.name} onChange={(e) => edited(setConfigs)(configs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}>
+              <select
+                aria-label="Config name"
+                value={c.name}
+                onChange={(e) => edited(setConfigs)(configs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
+              >
                 <option value="">choose…</option>
                 {COMMON_CONFIGS.map((n) => (
                   <option key={n}>{n}</option>
                 ))}
               </select>
-              <input aria-label="Config value" value={c.value} onChange={(e) => edited(setConfigs)(configs.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
-              <button type="button" className="btn ghost" onClick={() => edited(setConfigs)(configs.filter((_, j) => j !== i))} aria-label="Remove config">
+              <input
+                aria-label="Config value"
+                value={c.value}
+                onChange={(e) => edited(setConfigs)(configs.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+              />
+              <button
+                type="button"
+                className="btn ghost"
+                onClick={() => edited(setConfigs)(configs.filter((_, j) => j !== i))}
+                aria-label="Remove config"
+              >
                 ✕
               </button>
             </div>
@@ -103,7 +133,12 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn primary" disabled={create.isPending || !!partitionsProblem} data-testid="topics-create-submit">
+          <button
+            type="submit"
+            className="btn primary"
+            disabled={create.isPending || !!partitionsProblem}
+            data-testid="topics-create-submit"
+          >
             {create.isPending ? 'Creating…' : 'Create topic'}
           </button>
         </div>

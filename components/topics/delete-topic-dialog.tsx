@@ -34,7 +34,8 @@ export function DeleteTopicDialog({ name, open, onClose }: { name: string; open:
         }}
       >
         <p>
-          This drops every partition&apos;s log tables and cannot be undone. Consumer groups keep their committed offsets for it until they are deleted.
+          This drops every partition&apos;s log tables and cannot be undone. Consumer groups keep their committed offsets for it until they
+          are deleted.
         </p>
         <label>
           Type <code>{name}</code> to confirm

@@ -6,7 +6,10 @@ import { useTRPC } from '@/components/trpc/provider';
 import { formatBytes, formatNumber, formatOffsetRange, formatTime } from '@/components/ui/format';
 
 /** Sealed (with its newest time), active (holds the high watermark), full (sealed at the next maintenance pass) or ahead. */
-function segmentState(s: { sealed: boolean; maxTimestamp: number | null; baseOffset: number; endOffset: number }, highWatermark: number): string {
+function segmentState(
+  s: { sealed: boolean; maxTimestamp: number | null; baseOffset: number; endOffset: number },
+  highWatermark: number,
+): string {
   if (s.sealed) return ` · sealed${s.maxTimestamp ? `, newest ${formatTime(s.maxTimestamp)}` : ''}`;
   if (s.endOffset <= highWatermark) return ' · full, sealing';
   return s.baseOffset <= highWatermark ? ' · active' : ' · ahead';
@@ -35,7 +38,11 @@ export function PartitionsTab({ topic }: { topic: string }) {
         <tbody>
           {(t.data?.partitionDetails ?? []).map((p) => {
             const segs = (segments.data ?? []).filter((s) => s.partition === p.partition);
-            const owners = (groups.data ?? []).flatMap((g) => g.partitions.filter((x) => x.partition === p.partition && x.memberId).map((x) => ({ groupId: g.groupId, memberId: x.memberId! })));
+            const owners = (groups.data ?? []).flatMap((g) =>
+              g.partitions
+                .filter((x) => x.partition === p.partition && x.memberId)
+                .map((x) => ({ groupId: g.groupId, memberId: x.memberId! })),
+            );
             return (
               <tr key={p.partition} data-testid={`partitions-row-${p.partition}`}>
                 <td className="num" data-label="Partition">

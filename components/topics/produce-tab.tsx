@@ -54,7 +54,13 @@ export function ProduceTab({ topic, partitions }: { topic: string; partitions: n
         </label>
         <label>
           Partition
-          <PartitionSelect count={partitions} value={partition} onChange={setPartition} first={{ value: 'auto', label: 'automatic' }} testId="produce-partition" />
+          <PartitionSelect
+            count={partitions}
+            value={partition}
+            onChange={setPartition}
+            first={{ value: 'auto', label: 'automatic' }}
+            testId="produce-partition"
+          />
         </label>
       </div>
       <label>
@@ -62,27 +68,71 @@ export function ProduceTab({ topic, partitions }: { topic: string; partitions: n
           Value
           <span className="segmented" role="radiogroup" aria-label="Value format">
             {(['json', 'text'] as const).map((f) => (
-              <button key={f} type="button" role="radio" aria-checked={format === f} className={format === f ? 'on' : ''} onClick={() => setFormat(f)} data-testid={`produce-format-${f}`}>
+              <button
+                key={f}
+                type="button"
+                role="radio"
+                aria-checked={format === f}
+                className={format === f ? 'on' : ''}
+                onClick={() => setFormat(f)}
+                data-testid={`produce-format-${f}`}
+              >
                 {f === 'json' ? 'JSON' : 'Text'}
               </button>
             ))}
           </span>
         </span>
-        <textarea value={value} onChange={(e) => setValue(e.target.value)} rows={10} className="mono editor" spellCheck={false} data-testid="produce-value" aria-invalid={!!jsonError} />
-        {jsonError ? <small className="err-text" data-testid="produce-json-error">Not valid JSON: {jsonError}</small> : format === 'json' && <small className="ok-text">Valid JSON</small>}
+        <textarea
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          rows={10}
+          className="mono editor"
+          spellCheck={false}
+          data-testid="produce-value"
+          aria-invalid={!!jsonError}
+        />
+        {jsonError ? (
+          <small className="err-text" data-testid="produce-json-error">
+            Not valid JSON: {jsonError}
+          </small>
+        ) : (
+          format === 'json' && <small className="ok-text">Valid JSON</small>
+        )}
       </label>
       <fieldset>
         <legend>Headers</legend>
         {headers.map((h, i) => (
           <div className="row" key={i}>
-            <input placeholder="key" value={h.key} onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))} aria-label="Header key" className="mono" />
-            <input placeholder="value" value={h.value} onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} aria-label="Header value" className="mono grow" />
-            <button type="button" className="btn ghost" onClick={() => setHeaders(headers.filter((_, j) => j !== i))} aria-label="Remove header">
+            <input
+              placeholder="key"
+              value={h.key}
+              onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))}
+              aria-label="Header key"
+              className="mono"
+            />
+            <input
+              placeholder="value"
+              value={h.value}
+              onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+              aria-label="Header value"
+              className="mono grow"
+            />
+            <button
+              type="button"
+              className="btn ghost"
+              onClick={() => setHeaders(headers.filter((_, j) => j !== i))}
+              aria-label="Remove header"
+            >
               ✕
             </button>
           </div>
         ))}
-        <button type="button" className="btn ghost" onClick={() => setHeaders([...headers, { key: '', value: '' }])} data-testid="produce-add-header">
+        <button
+          type="button"
+          className="btn ghost"
+          onClick={() => setHeaders([...headers, { key: '', value: '' }])}
+          data-testid="produce-add-header"
+        >
           + Add header
         </button>
       </fieldset>

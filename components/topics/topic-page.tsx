@@ -3,8 +3,8 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import { MessageBrowser } from '@/components/messages/message-browser';
 import type { BrowseParams } from '@/components/messages/browse-input';
+import { MessageBrowser } from '@/components/messages/message-browser';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox, PageHeader } from '@/components/ui/bits';
 import { formatBytes, formatNumber, formatRetention } from '@/components/ui/format';
@@ -14,7 +14,6 @@ import { DeleteTopicDialog } from './delete-topic-dialog';
 import { PartitionsTab } from './partitions-tab';
 import { ProduceTab } from './produce-tab';
 import { TOPIC_TABS, type TopicTab } from './tabs';
-
 
 export function TopicPage({ name, tab, browse }: { name: string; tab: TopicTab; browse: BrowseParams }) {
   const trpc = useTRPC();
@@ -31,8 +30,8 @@ export function TopicPage({ name, tab, browse }: { name: string; tab: TopicTab; 
         subtitle={
           topic && (
             <>
-              {topic.partitions} partitions · {formatNumber(topic.records)} records · {formatBytes(topic.bytes)} · retention {formatRetention(retention ?? '604800000')} ·{' '}
-              {topic.configEntries.find((c) => c.name === 'cleanup.policy')?.value}
+              {topic.partitions} partitions · {formatNumber(topic.records)} records · {formatBytes(topic.bytes)} · retention{' '}
+              {formatRetention(retention ?? '604800000')} · {topic.configEntries.find((c) => c.name === 'cleanup.policy')?.value}
             </>
           )
         }
@@ -44,7 +43,13 @@ export function TopicPage({ name, tab, browse }: { name: string; tab: TopicTab; 
       />
       <nav className="tabs" aria-label="Topic views">
         {TOPIC_TABS.map((id) => (
-          <Link key={id} href={`/topics/${encodeURIComponent(name)}?tab=${id}`} className={tab === id ? 'active' : undefined} aria-current={tab === id ? 'page' : undefined} data-testid={`topic-tab-${id}`}>
+          <Link
+            key={id}
+            href={`/topics/${encodeURIComponent(name)}?tab=${id}`}
+            className={tab === id ? 'active' : undefined}
+            aria-current={tab === id ? 'page' : undefined}
+            data-testid={`topic-tab-${id}`}
+          >
             {id[0].toUpperCase() + id.slice(1)}
           </Link>
         ))}

@@ -8,7 +8,7 @@ import { Sparkline } from '@/components/charts/sparkline';
 import { useTRPC } from '@/components/trpc/provider';
 import { EmptyState, PageHeader } from '@/components/ui/bits';
 import { formatBytes, formatNumber, formatRate, formatRetention } from '@/components/ui/format';
-import { SortableTable, type Column } from '@/components/ui/sortable-table';
+import { type Column, SortableTable } from '@/components/ui/sortable-table';
 import { CreateTopicDialog } from './create-topic-dialog';
 
 interface Row {
@@ -39,11 +39,18 @@ export function TopicsPage() {
       bytes: t.bytes,
       retention: t.configs['retention.ms'] ?? '604800000',
       rates: (rates.data?.[t.name] ?? []).map((p) => p.rate),
-      groups: (groups.data ?? []).filter((g) => g.topics.includes(t.name)).map((g) => ({ groupId: g.groupId, lag: g.lagByTopic[t.name] ?? 0 })),
+      groups: (groups.data ?? [])
+        .filter((g) => g.topics.includes(t.name))
+        .map((g) => ({ groupId: g.groupId, lag: g.lagByTopic[t.name] ?? 0 })),
     }));
 
   const columns: Column<Row>[] = [
-    { key: 'name', header: 'Name', sort: (r) => r.name, render: (r) => <Link href={`/topics/${encodeURIComponent(r.name)}`}>{r.name}</Link> },
+    {
+      key: 'name',
+      header: 'Name',
+      sort: (r) => r.name,
+      render: (r) => <Link href={`/topics/${encodeURIComponent(r.name)}`}>{r.name}</Link>,
+    },
     { key: 'partitions', header: 'Partitions', numeric: true, sort: (r) => r.partitions, render: (r) => r.partitions },
     { key: 'records', header: 'Records', numeric: true, sort: (r) => r.records, render: (r) => formatNumber(r.records) },
     { key: 'size', header: 'Size', numeric: true, sort: (r) => r.bytes, render: (r) => formatBytes(r.bytes) },
@@ -58,7 +65,12 @@ export function TopicsPage() {
         </div>
       ),
     },
-    { key: 'retention', header: 'Retention', sort: (r) => Number(r.retention) < 0 ? Infinity : Number(r.retention), render: (r) => formatRetention(r.retention) },
+    {
+      key: 'retention',
+      header: 'Retention',
+      sort: (r) => (Number(r.retention) < 0 ? Infinity : Number(r.retention)),
+      render: (r) => formatRetention(r.retention),
+    },
     {
       key: 'groups',
       header: 'Consumed by (lag)',
@@ -87,14 +99,28 @@ export function TopicsPage() {
         }
       />
       <div className="toolbar">
-        <input type="search" placeholder="Search topics…" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search topics" data-testid="topics-search" />
+        <input
+          type="search"
+          placeholder="Search topics…"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          aria-label="Search topics"
+          data-testid="topics-search"
+        />
       </div>
       {topics.data && topics.data.length === 0 ? (
         <EmptyState title="No topics yet" testId="topics-empty">
           Create one with the button above (or <code>topics.create</code> over HTTP), then produce records to it from its page.
         </EmptyState>
       ) : (
-        <SortableTable rows={rows} columns={columns} rowKey={(r) => r.name} initialSort={{ key: 'name' }} testId="topics-table" rowTestId={(r) => `topics-row-${r.name}`} />
+        <SortableTable
+          rows={rows}
+          columns={columns}
+          rowKey={(r) => r.name}
+          initialSort={{ key: 'name' }}
+          testId="topics-table"
+          rowTestId={(r) => `topics-row-${r.name}`}
+        />
       )}
       <CreateTopicDialog open={creating} onClose={() => setCreating(false)} />
     </>

@@ -1,7 +1,17 @@
 import Link from 'next/link';
 
 /** Small shared pieces: page headings, stat tiles, badges, empty and error states. */
-export function PageHeader({ title, subtitle, actions, crumbs }: { title: React.ReactNode; subtitle?: React.ReactNode; actions?: React.ReactNode; crumbs?: Array<{ href: string; label: string }> }) {
+export function PageHeader({
+  title,
+  subtitle,
+  actions,
+  crumbs,
+}: {
+  title: React.ReactNode;
+  subtitle?: React.ReactNode;
+  actions?: React.ReactNode;
+  crumbs?: Array<{ href: string; label: string }>;
+}) {
   return (
     <div className="page-header">
       <div>
@@ -32,7 +42,17 @@ export function Stat({ label, value, hint, testId }: { label: string; value: Rea
   );
 }
 
-export function Badge({ tone = 'neutral', children, testId, title }: { tone?: 'ok' | 'warn' | 'err' | 'neutral' | 'accent'; children: React.ReactNode; testId?: string; title?: string }) {
+export function Badge({
+  tone = 'neutral',
+  children,
+  testId,
+  title,
+}: {
+  tone?: 'ok' | 'warn' | 'err' | 'neutral' | 'accent';
+  children: React.ReactNode;
+  testId?: string;
+  title?: string;
+}) {
   return (
     <span className={`badge badge-${tone}`} data-testid={testId} title={title}>
       {children}
@@ -60,7 +80,17 @@ export function ErrorBox({ error }: { error: unknown }) {
   );
 }
 
-export function Card({ title, children, actions, testId }: { title?: React.ReactNode; children: React.ReactNode; actions?: React.ReactNode; testId?: string }) {
+export function Card({
+  title,
+  children,
+  actions,
+  testId,
+}: {
+  title?: React.ReactNode;
+  children: React.ReactNode;
+  actions?: React.ReactNode;
+  testId?: string;
+}) {
   return (
     <section className="card" data-testid={testId}>
       {(title || actions) && (

@@ -22,9 +22,18 @@ export function describeMissing(pathname: string): Missing {
   const [section, name, partition, offset, ...rest] = pathname.split('/').filter(Boolean).map(decode);
   if (section === 'topics' && name !== undefined && rest.length === 0) {
     const back = { href: '/topics', label: 'All topics' };
-    if (partition === undefined) return { what: `Topic "${name}" does not exist.`, back, hint: 'It may have been deleted, or the name is misspelled (names are case-sensitive).' };
+    if (partition === undefined)
+      return {
+        what: `Topic "${name}" does not exist.`,
+        back,
+        hint: 'It may have been deleted, or the name is misspelled (names are case-sensitive).',
+      };
     if (/^\d+$/.test(partition) && offset !== undefined && /^\d+$/.test(offset)) {
-      return { what: `Topic "${name}" or its partition ${partition} does not exist.`, back, hint: `So there is no record at offset ${offset} to show.` };
+      return {
+        what: `Topic "${name}" or its partition ${partition} does not exist.`,
+        back,
+        hint: `So there is no record at offset ${offset} to show.`,
+      };
     }
   }
   if (section === 'groups' && name !== undefined && partition === undefined) {
@@ -35,7 +44,11 @@ export function describeMissing(pathname: string): Missing {
     };
   }
   // No path in the text: for an address no route matches, the server renders this as "/_not-found".
-  return { what: 'Page not found.', back: { href: '/', label: 'Back to the overview' }, hint: 'Nothing in the console lives at this address.' };
+  return {
+    what: 'Page not found.',
+    back: { href: '/', label: 'Back to the overview' },
+    hint: 'Nothing in the console lives at this address.',
+  };
 }
 
 export function NotFoundMessage() {

@@ -12,7 +12,21 @@ export interface Column<T> {
 }
 
 /** A table whose headers sort it (click or Enter); keyboard reachable. On a phone each row is a card. */
-export function SortableTable<T>({ rows, columns, rowKey, initialSort, testId, rowTestId }: { rows: T[]; columns: Column<T>[]; rowKey: (row: T) => string; initialSort?: { key: string; desc?: boolean }; testId?: string; rowTestId?: (row: T) => string }) {
+export function SortableTable<T>({
+  rows,
+  columns,
+  rowKey,
+  initialSort,
+  testId,
+  rowTestId,
+}: {
+  rows: T[];
+  columns: Column<T>[];
+  rowKey: (row: T) => string;
+  initialSort?: { key: string; desc?: boolean };
+  testId?: string;
+  rowTestId?: (row: T) => string;
+}) {
   const [sort, setSort] = useState(initialSort ?? null);
   const sorted = useMemo(() => {
     const col = columns.find((c) => c.key === sort?.key);
@@ -33,7 +47,11 @@ export function SortableTable<T>({ rows, columns, rowKey, initialSort, testId, r
             {columns.map((c) => {
               const active = sort?.key === c.key;
               return (
-                <th key={c.key} className={c.numeric ? 'num' : undefined} aria-sort={active ? (sort!.desc ? 'descending' : 'ascending') : undefined}>
+                <th
+                  key={c.key}
+                  className={c.numeric ? 'num' : undefined}
+                  aria-sort={active ? (sort!.desc ? 'descending' : 'ascending') : undefined}
+                >
                   {c.sort ? (
                     <button type="button" className="th-sort" onClick={() => setSort({ key: c.key, desc: active ? !sort!.desc : false })}>
                       {c.header}

@@ -28,7 +28,14 @@ export function ThemeToggle() {
     }
   };
   return (
-    <button type="button" className="btn ghost" onClick={cycle} data-testid="theme-toggle" aria-label={`${LABEL[theme]} (change)`} title={LABEL[theme]}>
+    <button
+      type="button"
+      className="btn ghost"
+      onClick={cycle}
+      data-testid="theme-toggle"
+      aria-label={`${LABEL[theme]} (change)`}
+      title={LABEL[theme]}
+    >
       {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'} <span className="hide-narrow">{theme}</span>
     </button>
   );

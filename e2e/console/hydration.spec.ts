@@ -9,7 +9,12 @@ test.describe.configure({ timeout: 120_000 });
  * fixtures fail any test on a page error or console error; this visits both pages in both themes and
  * widths, reloading each a few times, so a hydration mismatch cannot hide.
  */
-test('overview and a live group page hydrate without errors, light and dark, 1280 and 390 px', async ({ browser, api, baseURL, pageErrors }) => {
+test('overview and a live group page hydrate without errors, light and dark, 1280 and 390 px', async ({
+  browser,
+  api,
+  baseURL,
+  pageErrors,
+}) => {
   const topic = uniqueTopic('hydrate');
   const groupId = uniqueTopic('hydrate-group');
   await api.mutate('topics.create', { name: topic, partitions: 2 });

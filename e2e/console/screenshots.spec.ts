@@ -43,7 +43,9 @@ test('screenshots of every page, light and dark, 1280 and 390 px', async ({ brow
       [390, 'narrow'],
     ] as const) {
       for (const scheme of ['light', 'dark'] as const) {
-        const ctx = pageErrors.watchContext(await browser.newContext({ colorScheme: scheme, viewport: { width, height: width > 500 ? 900 : 844 } }));
+        const ctx = pageErrors.watchContext(
+          await browser.newContext({ colorScheme: scheme, viewport: { width, height: width > 500 ? 900 : 844 } }),
+        );
         const page = await ctx.newPage();
         for (const [name, url] of pages) {
           await page.goto(url);

@@ -1,4 +1,4 @@
-import { expect, test, uniqueTopic, type BrookApi } from '../fixtures';
+import { type BrookApi, expect, test, uniqueTopic } from '../fixtures';
 import { GroupPage } from '../pages/group-page';
 
 /** 2026-01-01 00:00:00 UTC: record i of each partition is stamped i seconds later. */
@@ -9,14 +9,25 @@ async function emptyGroupWithOffsets(api: BrookApi) {
   const groupId = uniqueTopic('reset-g');
   await api.mutate('topics.create', { name: topic, partitions: 2 });
   for (const partition of [0, 1]) {
-    await api.mutate('records.produce', { topic, records: Array.from({ length: 10 }, (_, i) => ({ value: `v${i}`, partition, timestamp: T0 + i * 1000 })) });
+    await api.mutate('records.produce', {
+      topic,
+      records: Array.from({ length: 10 }, (_, i) => ({ value: `v${i}`, partition, timestamp: T0 + i * 1000 })),
+    });
   }
-  await api.mutate('groups.commit', { groupId, offsets: [{ topic, partition: 0, offset: 3 }, { topic, partition: 1, offset: 3 }] });
+  await api.mutate('groups.commit', {
+    groupId,
+    offsets: [
+      { topic, partition: 0, offset: 3 },
+      { topic, partition: 1, offset: 3 },
+    ],
+  });
   return { topic, groupId };
 }
 
 const committed = async (api: BrookApi, groupId: string) =>
-  ((await api.query('groups.fetchOffsets', { groupId })) as Array<{ partitions: Array<{ offset: number }> }>)[0].partitions.map((p) => p.offset);
+  ((await api.query('groups.fetchOffsets', { groupId })) as Array<{ partitions: Array<{ offset: number }> }>)[0].partitions.map(
+    (p) => p.offset,
+  );
 
 test('Apply applies exactly what the dry run showed: a changed form withdraws the preview', async ({ page, api }) => {
   const { topic, groupId } = await emptyGroupWithOffsets(api);

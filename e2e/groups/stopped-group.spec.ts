@@ -22,13 +22,26 @@ async function screenshots(browser: Browser, pageErrors: PageErrors, groupId: st
   }
 }
 
-test('a group whose members left reads as stopped: 0/s, never clears, no "clears in"', async ({ page, browser, api, baseURL, pageErrors }) => {
+test('a group whose members left reads as stopped: 0/s, never clears, no "clears in"', async ({
+  page,
+  browser,
+  api,
+  baseURL,
+  pageErrors,
+}) => {
   const topic = uniqueTopic('stopping');
   const groupId = uniqueTopic('stopping-g');
   await api.mutate('topics.create', { name: topic, partitions: 3 });
-  await api.mutate('records.produce', { topic, records: Array.from({ length: 3000 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ i }) })) });
+  await api.mutate('records.produce', {
+    topic,
+    records: Array.from({ length: 3000 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ i }) })),
+  });
 
-  const consumer: Consumer = new Brook({ url: baseURL!, clientId: 'e2e-stopping' }).consumer({ groupId, heartbeatInterval: 500, sessionTimeout: 6000 });
+  const consumer: Consumer = new Brook({ url: baseURL!, clientId: 'e2e-stopping' }).consumer({
+    groupId,
+    heartbeatInterval: 500,
+    sessionTimeout: 6000,
+  });
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({ autoCommitInterval: 300, eachMessage: () => new Promise((r) => setTimeout(r, 10)) });
   const group = new GroupPage(page, groupId);

@@ -1,7 +1,10 @@
 import { expect, test, uniqueTopic } from '../fixtures';
 import { TopicPage } from '../pages/topic-page';
 
-test('a missing key, a tombstone and the text "null" each look different, in the table, the detail and the permalink', async ({ page, api }) => {
+test('a missing key, a tombstone and the text "null" each look different, in the table, the detail and the permalink', async ({
+  page,
+  api,
+}) => {
   const name = uniqueTopic('ui-null');
   await api.mutate('topics.create', { name, partitions: 1 });
   await api.mutate('records.produce', {
@@ -55,7 +58,9 @@ test('a negative or empty start offset is refused with a message and nothing is 
   expect(browses).toEqual([]);
   expect(new URL(page.url()).searchParams.get('offset')).toBeNull();
   // The API refuses it too, with Kafka's error name.
-  const res = await page.request.get(`/api/trpc/records.browse?input=${encodeURIComponent(JSON.stringify({ topic: name, start: { offset: -3 } }))}`);
+  const res = await page.request.get(
+    `/api/trpc/records.browse?input=${encodeURIComponent(JSON.stringify({ topic: name, start: { offset: -3 } }))}`,
+  );
   expect(res.status()).toBe(400);
   expect(JSON.stringify(await res.json())).toContain('OFFSET_OUT_OF_RANGE');
   await page.getByTestId('messages-offset').fill('3');

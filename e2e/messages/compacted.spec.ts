@@ -1,7 +1,10 @@
 import { expect, test, uniqueTopic } from '../fixtures';
 import { TopicPage } from '../pages/topic-page';
 
-test('a learner lowers segment.records on a compacted topic, compaction happens, and browsing from Oldest shows no empty page', async ({ page, api }) => {
+test('a learner lowers segment.records on a compacted topic, compaction happens, and browsing from Oldest shows no empty page', async ({
+  page,
+  api,
+}) => {
   const name = uniqueTopic('ui-compacted');
   await api.mutate('topics.create', { name, partitions: 1, configs: { 'cleanup.policy': 'compact' } });
   // 400 updates of 5 keys, then 60 distinct keys: once compacted, offsets 0..394 are a gap.

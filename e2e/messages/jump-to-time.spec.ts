@@ -9,7 +9,10 @@ test('jump to a time typed as UTC lands on the right record in a browser set to 
   const t0 = Date.UTC(2026, 0, 15, 12, 0, 0);
   await api.mutate('topics.create', { name, partitions: 1 });
   // One record a minute from 12:00 UTC: offset i at 12:0i.
-  await api.mutate('records.produce', { topic: name, records: Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `at 12:0${i}`, timestamp: t0 + i * 60_000 })) });
+  await api.mutate('records.produce', {
+    topic: name,
+    records: Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `at 12:0${i}`, timestamp: t0 + i * 60_000 })),
+  });
   const topic = new TopicPage(page, name);
   await topic.goto();
   await page.getByTestId('messages-start').selectOption('timestamp');

@@ -4,7 +4,13 @@ import { TopicPage } from '../pages/topic-page';
 test('produce a JSON record in the UI and find it in the message browser at the offset returned', async ({ page, api }) => {
   const name = uniqueTopic('ui-produce');
   await api.mutate('topics.create', { name, partitions: 3 });
-  await api.mutate('records.produce', { topic: name, records: [{ value: 'before', partition: 1 }, { value: 'before', partition: 1 }] });
+  await api.mutate('records.produce', {
+    topic: name,
+    records: [
+      { value: 'before', partition: 1 },
+      { value: 'before', partition: 1 },
+    ],
+  });
   const topic = new TopicPage(page, name);
   await topic.goto('produce');
   await page.getByTestId('produce-value').fill('{ not json');
@@ -17,7 +23,9 @@ test('produce a JSON record in the UI and find it in the message browser at the 
   const row = topic.messageRow(partition, offset);
   await expect(row).toContainText('order-42');
   await page.getByTestId(`messages-value-${partition}-${offset}`).click();
-  await expect(page.getByTestId(`messages-detail-value-${partition}-${offset}`)).toHaveText(JSON.stringify({ orderId: 42, items: ['book', 'pen'] }, null, 2));
+  await expect(page.getByTestId(`messages-detail-value-${partition}-${offset}`)).toHaveText(
+    JSON.stringify({ orderId: 42, items: ['book', 'pen'] }, null, 2),
+  );
   // The permalink shows the same record.
   await row.getByRole('link', { name: String(offset) }).click();
   await expect(page).toHaveURL(new RegExp(`/topics/${name}/${partition}/${offset}$`));
@@ -28,7 +36,10 @@ test('page through 5,000 records by offset', async ({ page, api }) => {
   const name = uniqueTopic('ui-paging');
   await api.mutate('topics.create', { name, partitions: 1 });
   for (let i = 0; i < 5000; i += 1000) {
-    await api.mutate('records.produce', { topic: name, records: Array.from({ length: 1000 }, (_, j) => ({ key: `k${i + j}`, value: `record ${i + j}` })) });
+    await api.mutate('records.produce', {
+      topic: name,
+      records: Array.from({ length: 1000 }, (_, j) => ({ key: `k${i + j}`, value: `record ${i + j}` })),
+    });
   }
   const topic = new TopicPage(page, name);
   await topic.goto();
@@ -82,14 +93,20 @@ test('live tail shows a record produced through the API while the page is open, 
   await page.getByTestId('messages-live-toggle').click();
   await expect(page.getByTestId('messages-live-status')).toContainText('Live');
   const [r] = (await api.mutate('records.produce', { topic: name, records: [{ key: 'live-1', value: 'arrived while watching' }] })).results;
-  await expect(page.getByTestId('messages-live-table').getByTestId(`messages-row-${r.partition}-${r.offset}`)).toContainText('arrived while watching');
+  await expect(page.getByTestId('messages-live-table').getByTestId(`messages-row-${r.partition}-${r.offset}`)).toContainText(
+    'arrived while watching',
+  );
   await page.getByTestId('messages-live-pause').click();
   await expect(page.getByTestId('messages-live-status')).toHaveText('Paused');
-  const [r2] = (await api.mutate('records.produce', { topic: name, records: [{ key: 'live-2', value: 'while paused', partition: r.partition }] })).results;
+  const [r2] = (
+    await api.mutate('records.produce', { topic: name, records: [{ key: 'live-2', value: 'while paused', partition: r.partition }] })
+  ).results;
   await page.waitForTimeout(500);
   await expect(page.getByTestId(`messages-row-${r2.partition}-${r2.offset}`)).toHaveCount(0);
   await page.getByTestId('messages-live-pause').click(); // resume: it picks up where it paused
-  await expect(page.getByTestId('messages-live-table').getByTestId(`messages-row-${r2.partition}-${r2.offset}`)).toContainText('while paused');
+  await expect(page.getByTestId('messages-live-table').getByTestId(`messages-row-${r2.partition}-${r2.offset}`)).toContainText(
+    'while paused',
+  );
 });
 
 test('a payload that looks like HTML renders as text and runs nothing', async ({ page, api }) => {

@@ -3,14 +3,21 @@ import { TopicPage } from '../pages/topic-page';
 
 test.use({ viewport: { width: 390, height: 844 } });
 
-test('at 390 px the messages are cards: nothing scrolls sideways, key and value are on screen, every action is reachable', async ({ page, api }) => {
+test('at 390 px the messages are cards: nothing scrolls sideways, key and value are on screen, every action is reachable', async ({
+  page,
+  api,
+}) => {
   const name = uniqueTopic('ui-narrow-orders-with-a-long-name');
   await api.mutate('topics.create', { name, partitions: 3 });
   await api.mutate('records.produce', {
     topic: name,
     records: Array.from({ length: 120 }, (_, i) => ({
       key: `customer-${String(i % 17).padStart(4, '0')}-${'x'.repeat(30)}`,
-      value: JSON.stringify({ orderId: i, sku: ['A-1', 'B-7', 'C-3'][i % 3], note: 'a long note that is much wider than a phone screen '.repeat(3) }),
+      value: JSON.stringify({
+        orderId: i,
+        sku: ['A-1', 'B-7', 'C-3'][i % 3],
+        note: 'a long note that is much wider than a phone screen '.repeat(3),
+      }),
       headers: [{ key: 'source', value: 'web' }],
     })),
   });
@@ -36,7 +43,17 @@ test('at 390 px the messages are cards: nothing scrolls sideways, key and value 
   await onScreen(`messages-key-${id}`);
   await onScreen(`messages-value-${id}`);
   // Every control of the browser is within the screen.
-  for (const t of ['messages-partition', 'messages-start', 'messages-filter', 'messages-filter-field', 'messages-go', 'messages-live-toggle', 'messages-older', 'messages-newer']) await onScreen(t);
+  for (const t of [
+    'messages-partition',
+    'messages-start',
+    'messages-filter',
+    'messages-filter-field',
+    'messages-go',
+    'messages-live-toggle',
+    'messages-older',
+    'messages-newer',
+  ])
+    await onScreen(t);
   // Paging, opening a record, jumping and the live tail all keep within the width.
   await page.getByTestId('messages-older').click();
   await expect(page.getByTestId('messages-newer')).toBeEnabled();

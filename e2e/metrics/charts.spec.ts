@@ -19,7 +19,10 @@ test('the throughput chart draws its samples: straight segments and one dot per 
   const d = (await curve.getAttribute('d'))!;
   expect(d, 'a smoothed (cubic) path').not.toMatch(/C/);
   // Read together: the chart refetches, so the count may grow between two separate reads.
-  const drawn = await chart.evaluate((el) => ({ points: Number(el.getAttribute('data-points')), dots: el.querySelector('.recharts-line-dots')?.querySelectorAll('circle').length ?? 0 }));
+  const drawn = await chart.evaluate((el) => ({
+    points: Number(el.getAttribute('data-points')),
+    dots: el.querySelector('.recharts-line-dots')?.querySelectorAll('circle').length ?? 0,
+  }));
   expect(drawn.dots).toBe(drawn.points);
   await expect(chart).toContainText('UTC');
 });

@@ -1,13 +1,19 @@
-import { expect, test, uniqueTopic } from '../fixtures';
 import { parsePrometheusText as parse } from '../../server/broker/metrics-text';
-
+import { expect, test, uniqueTopic } from '../fixtures';
 
 test('/api/metrics exports the lag that groups.describe reports', async ({ request, api }) => {
   const topic = uniqueTopic('metrics');
   const groupId = uniqueTopic('metrics-group');
   await api.mutate('topics.create', { name: topic, partitions: 3 });
   await api.mutate('records.produce', { topic, records: Array.from({ length: 90 }, (_, i) => ({ value: String(i), partition: i % 3 })) });
-  await api.mutate('groups.commit', { groupId, offsets: [{ topic, partition: 0, offset: 10 }, { topic, partition: 1, offset: 30 }, { topic, partition: 2, offset: 0 }] });
+  await api.mutate('groups.commit', {
+    groupId,
+    offsets: [
+      { topic, partition: 0, offset: 10 },
+      { topic, partition: 1, offset: 30 },
+      { topic, partition: 2, offset: 0 },
+    ],
+  });
   const res = await request.get('/api/metrics');
   expect(res.ok()).toBe(true);
   expect(res.headers()['content-type']).toContain('text/plain');

@@ -23,7 +23,14 @@ export class TopicPage {
   }
 
   /** `time` is what is typed into the time input (UTC), e.g. "2026-01-15T12:05". */
-  async browse(opts: { partition?: number | 'all'; start?: 'newest' | 'oldest' | 'offset' | 'timestamp'; offset?: number; time?: string; filter?: string; field?: 'key' | 'value' | 'any' }) {
+  async browse(opts: {
+    partition?: number | 'all';
+    start?: 'newest' | 'oldest' | 'offset' | 'timestamp';
+    offset?: number;
+    time?: string;
+    filter?: string;
+    field?: 'key' | 'value' | 'any';
+  }) {
     if (opts.partition !== undefined) await this.page.getByTestId('messages-partition').selectOption(String(opts.partition));
     if (opts.start) await this.page.getByTestId('messages-start').selectOption(opts.start);
     if (opts.offset !== undefined) await this.page.getByTestId('messages-offset').fill(String(opts.offset));

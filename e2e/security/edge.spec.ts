@@ -80,8 +80,17 @@ test.describe('HTTP edge', () => {
   test('refuses cross-origin mutations and keeps same-origin ones', async ({ api }) => {
     const topic = uniqueTopic('edge');
     const create = (headers: Record<string, string>) =>
-      raw('POST', '/api/trpc/topics.create', { host: `127.0.0.1:${port}`, 'content-type': 'application/json', ...headers }, JSON.stringify({ name: topic, partitions: 1 }));
-    const foreign: Array<Record<string, string>> = [{ origin: 'http://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site', origin: `http://127.0.0.1:${port}` }];
+      raw(
+        'POST',
+        '/api/trpc/topics.create',
+        { host: `127.0.0.1:${port}`, 'content-type': 'application/json', ...headers },
+        JSON.stringify({ name: topic, partitions: 1 }),
+      );
+    const foreign: Array<Record<string, string>> = [
+      { origin: 'http://evil.example' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site', origin: `http://127.0.0.1:${port}` },
+    ];
     for (const headers of foreign) {
       const res = await create(headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);

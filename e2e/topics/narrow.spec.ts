@@ -15,7 +15,10 @@ async function expectWithinWidth(locator: Locator) {
 test('topics, overview, partitions, configs and produce fit 390 px; Edit and Produce work there', async ({ page, api }) => {
   const topic = uniqueTopic('narrow-orders-with-a-long-name');
   await api.mutate('topics.create', { name: topic, partitions: 3, configs: { 'retention.ms': 86_400_000 } });
-  await api.mutate('records.produce', { topic, records: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ i }) })) });
+  await api.mutate('records.produce', {
+    topic,
+    records: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ i }) })),
+  });
   await api.mutate('groups.commit', { groupId: uniqueTopic('narrow-group'), offsets: [{ topic, partition: 0, offset: 1 }] });
 
   const fits = async (url: string) => {
@@ -26,14 +29,30 @@ test('topics, overview, partitions, configs and produce fit 390 px; Edit and Pro
     expect(width, `${url} scrollWidth`).toBeLessThanOrEqual(390);
     // Nothing inside a sideways-scrolling box either: every table fits its own box.
     const clipped = await page.evaluate(() =>
-      [...document.querySelectorAll('main *')].filter((el) => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX) && !el.matches('pre, textarea')).map((el) => `${el.tagName}.${el.className}`),
+      [...document.querySelectorAll('main *')]
+        .filter(
+          (el) =>
+            el.scrollWidth > el.clientWidth + 1 &&
+            ['auto', 'scroll'].includes(getComputedStyle(el).overflowX) &&
+            !el.matches('pre, textarea'),
+        )
+        .map((el) => `${el.tagName}.${el.className}`),
     );
     expect(clipped, `${url}: boxes that scroll sideways`).toEqual([]);
   };
-  for (const url of ['/', '/topics', `/topics/${topic}?tab=partitions`, `/topics/${topic}?tab=consumers`, `/topics/${topic}?tab=configs`, `/topics/${topic}?tab=produce`]) await fits(url);
+  for (const url of [
+    '/',
+    '/topics',
+    `/topics/${topic}?tab=partitions`,
+    `/topics/${topic}?tab=consumers`,
+    `/topics/${topic}?tab=configs`,
+    `/topics/${topic}?tab=produce`,
+  ])
+    await fits(url);
 
   // Every tab is on screen (they wrap instead of hiding past the edge).
-  for (const tab of ['messages', 'partitions', 'consumers', 'configs', 'produce']) await expectWithinWidth(page.getByTestId(`topic-tab-${tab}`));
+  for (const tab of ['messages', 'partitions', 'consumers', 'configs', 'produce'])
+    await expectWithinWidth(page.getByTestId(`topic-tab-${tab}`));
 
   await page.goto(`/topics/${topic}?tab=configs`);
   const edit = page.getByTestId('configs-edit-segment.records');

@@ -32,7 +32,10 @@ test('delete a topic, confirmed by typing its name', async ({ page, api }) => {
   expect(list.map((t) => t.name)).not.toContain(name);
 });
 
-test('the create dialog drops an old error once the input changes, and refuses an empty or zero partition count', async ({ page, pageErrors }) => {
+test('the create dialog drops an old error once the input changes, and refuses an empty or zero partition count', async ({
+  page,
+  pageErrors,
+}) => {
   pageErrors.allow(/status of 400/); // the broker refusing "bad name!" is the point of this test
   const topics = new TopicsPage(page);
   await topics.goto();
@@ -45,7 +48,9 @@ test('the create dialog drops an old error once the input changes, and refuses a
   const partitions = dialog.getByTestId('topics-create-partitions');
   for (const bad of ['', '0', '1.5', '-2']) {
     await partitions.fill(bad);
-    await expect(dialog.getByTestId('topics-create-partitions-error')).toHaveText(bad === '' ? 'Partitions is required.' : 'Partitions must be a whole number from 1 to 1,000.');
+    await expect(dialog.getByTestId('topics-create-partitions-error')).toHaveText(
+      bad === '' ? 'Partitions is required.' : 'Partitions must be a whole number from 1 to 1,000.',
+    );
     await expect(dialog.getByTestId('topics-create-submit')).toBeDisabled();
   }
   await partitions.fill('4');

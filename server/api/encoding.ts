@@ -18,7 +18,10 @@ export function toBytes(text: string | null | undefined, encoding: Encoding, wha
   if (encoding === 'utf8') {
     // Buffer.from would turn a lone surrogate into U+FFFD: different bytes than were sent.
     if (!isWellFormed(text)) {
-      throw new BrokerError('INVALID_REQUEST', `${what} is not well-formed Unicode (a lone UTF-16 surrogate): send binary data with encoding "base64".`);
+      throw new BrokerError(
+        'INVALID_REQUEST',
+        `${what} is not well-formed Unicode (a lone UTF-16 surrogate): send binary data with encoding "base64".`,
+      );
     }
     return Buffer.from(text, 'utf8');
   }

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-import { KAFKA_ERRORS, type BrokerError, type KafkaErrorName } from '@/server/broker';
+import { type BrokerError, KAFKA_ERRORS, type KafkaErrorName } from '@/server/broker';
 import { asBrokerError } from '@/server/broker/errors';
 
 /** Kafka error name → the tRPC (and so HTTP) code a client sees; the Kafka name travels in error data. */

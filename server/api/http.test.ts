@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { snapshotState, testBackends, uniqueName } from '@/db/testing';
 import type { Broker } from '@/server/broker';
-import { callApi } from './test-server';
 import { testBroker } from '@/server/broker/testing';
+import { callApi } from './test-server';
 
 /** The HTTP contract as curl sees it: GET for queries, POST for mutations, plain JSON, Kafka names in errors. */
 describe.each(testBackends())('HTTP API on %s', (backend) => {
@@ -19,7 +19,16 @@ describe.each(testBackends())('HTTP API on %s', (backend) => {
     const produced = await call('POST', 'records.produce', {
       topic,
       records: [
-        { key: 'k1', value: '{"n":1}', headers: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }], partition: 1, timestamp: 1_700_000_000_000 },
+        {
+          key: 'k1',
+          value: '{"n":1}',
+          headers: [
+            { key: 'a', value: '1' },
+            { key: 'a', value: '2' },
+          ],
+          partition: 1,
+          timestamp: 1_700_000_000_000,
+        },
         { value: 'plain · café · 日本 · 😀', partition: 1, headers: { 'tràce-ü': 'ab€' } },
       ],
     });

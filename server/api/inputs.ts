@@ -41,21 +41,30 @@ function engineCheck(validate: () => void): BrokerError | null {
 
 /** Free text (commit metadata, header keys, filters): no NUL or lone surrogates. */
 export const text = (max: number) =>
-  z.string().max(max).superRefine((s, ctx) => {
-    const problem = textProblem(s, { controls: true });
-    if (problem) ctx.addIssue({ code: 'custom', message: `Text ${problem}.` });
-  });
+  z
+    .string()
+    .max(max)
+    .superRefine((s, ctx) => {
+      const problem = textProblem(s, { controls: true });
+      if (problem) ctx.addIssue({ code: 'custom', message: `Text ${problem}.` });
+    });
 
 /** Text stored as UTF-8 bytes (bytea, e.g. header keys): any character, but well-formed Unicode. */
 export const wellFormed = (max: number) =>
-  z.string().max(max).refine(isWellFormed, { message: 'Text contains an unpaired UTF-16 surrogate (not valid Unicode): send bytes as base64.' });
+  z
+    .string()
+    .max(max)
+    .refine(isWellFormed, { message: 'Text contains an unpaired UTF-16 surrogate (not valid Unicode): send bytes as base64.' });
 
 /** An identifier (member id, client id): printable, bounded. */
 export const identifier = (max = MAX_ID_LENGTH) =>
-  z.string().max(max).superRefine((s, ctx) => {
-    const problem = textProblem(s);
-    if (problem) ctx.addIssue({ code: 'custom', message: `Identifier ${problem}.` });
-  });
+  z
+    .string()
+    .max(max)
+    .superRefine((s, ctx) => {
+      const problem = textProblem(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: `Identifier ${problem}.` });
+    });
 
 /** Rules are the engine's (INVALID_GROUP_ID); checked here too so nothing else in the request runs. */
 export const groupId = kafkaCheck(z.string().max(100_000), (s) => engineCheck(() => validateGroupId(s)));
@@ -75,7 +84,11 @@ export const newTopicName = kafkaCheck(z.string().max(100_000), (name) => engine
 
 /** Offsets, counts and the like: safe integers (the engine checks the exact range and names the error). */
 export const int = () => z.int();
-export const partition = () => z.int().min(0).max(MAX_PARTITIONS - 1);
+export const partition = () =>
+  z
+    .int()
+    .min(0)
+    .max(MAX_PARTITIONS - 1);
 export const partitionList = () => z.array(partition()).max(MAX_PARTITIONS);
 export const timestampMs = () => z.int().min(0).max(MAX_TIMESTAMP_MS);
 /** Subscriptions may name topics that do not exist yet, but only legal names. */

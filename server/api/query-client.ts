@@ -1,7 +1,13 @@
 import { defaultShouldDehydrateQuery, QueryClient } from '@tanstack/react-query';
 
 /** Kafka errors that the same request will always get again: retrying only delays the answer. */
-const PERMANENT_KAFKA_ERRORS = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'GROUP_ID_NOT_FOUND', 'INVALID_REQUEST', 'INVALID_TOPIC_EXCEPTION', 'INVALID_PARTITIONS']);
+const PERMANENT_KAFKA_ERRORS = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'GROUP_ID_NOT_FOUND',
+  'INVALID_REQUEST',
+  'INVALID_TOPIC_EXCEPTION',
+  'INVALID_PARTITIONS',
+]);
 
 interface ErrorData {
   httpStatus?: number;

@@ -1,6 +1,6 @@
-import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import { TRPCError } from '@trpc/server';
 import type { FetchQueryOptions, QueryKey } from '@tanstack/react-query';
+import { TRPCError } from '@trpc/server';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { getBroker } from '@/server/runtime';

@@ -22,13 +22,22 @@ const t = initTRPC.context<Context>().create({
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     const kafka =
       kafkaErrorData(error.cause) ??
-      (zodError || error.code === 'BAD_REQUEST' ? INVALID_REQUEST_DATA : error.code === 'INTERNAL_SERVER_ERROR' ? UNKNOWN_SERVER_ERROR_DATA : null);
+      (zodError || error.code === 'BAD_REQUEST'
+        ? INVALID_REQUEST_DATA
+        : error.code === 'INTERNAL_SERVER_ERROR'
+          ? UNKNOWN_SERVER_ERROR_DATA
+          : null);
     // A transient database failure that did not pass the middleware (an SSE stream already under way,
     // context creation): same name, message and code as a procedure's, and never the driver's text.
     const transient = !isBrokerError(error.cause) ? asBrokerError(error.cause) : null;
     if (transient) {
       const code = trpcCode(transient);
-      return { ...shape, message: transient.message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { ...shape.data, code, httpStatus: 503, stack: undefined, kafka, zodError } };
+      return {
+        ...shape,
+        message: transient.message,
+        code: TRPC_ERROR_CODES_BY_KEY[code],
+        data: { ...shape.data, code, httpStatus: 503, stack: undefined, kafka, zodError },
+      };
     }
     return { ...shape, data: { ...shape.data, stack: undefined, kafka, zodError } };
   },

@@ -52,16 +52,40 @@ describe.each(testBackends())('input validation on %s', (backend) => {
     ['POST', 'groups.heartbeat', heartbeat({ topics: [`${T}\u0000`] }), 400, 'INVALID_TOPIC_EXCEPTION'],
     ['POST', 'groups.heartbeat', heartbeat({ topics: ['x'.repeat(250)] }), 400, 'INVALID_TOPIC_EXCEPTION'],
     ['POST', 'groups.heartbeat', heartbeat({ ownedPartitions: [{ topic: 'a\u0000', partitions: [0] }] }), 400, 'INVALID_TOPIC_EXCEPTION'],
-    ['POST', 'groups.commit', { groupId: 'g1', offsets: [{ topic: T, partition: 0, offset: 0, metadata: 'm\u0000' }] }, 400, 'INVALID_REQUEST'],
+    [
+      'POST',
+      'groups.commit',
+      { groupId: 'g1', offsets: [{ topic: T, partition: 0, offset: 0, metadata: 'm\u0000' }] },
+      400,
+      'INVALID_REQUEST',
+    ],
     ['POST', 'groups.resetOffsets', { groupId: 'g1', topic: `${T}\u0000`, to: 'earliest' }, 404, 'UNKNOWN_TOPIC_OR_PARTITION'],
-    ['POST', 'groups.resetOffsets', { groupId: 'g1', topic: T, partitions: Array.from({ length: 200_000 }, (_, i) => i), to: 'earliest' }, 400, 'INVALID_REQUEST'],
+    [
+      'POST',
+      'groups.resetOffsets',
+      { groupId: 'g1', topic: T, partitions: Array.from({ length: 200_000 }, (_, i) => i), to: 'earliest' },
+      400,
+      'INVALID_REQUEST',
+    ],
     ['POST', 'groups.resetOffsets', { groupId: 'g1', topic: T, to: { timestamp: 1e300 } }, 400, 'INVALID_REQUEST'],
-    ['POST', 'groups.commit', { groupId: 'g1', offsets: [{ topic: T, partition: 0, offset: 0, metadata: 'm\udc00' }] }, 400, 'INVALID_REQUEST'],
+    [
+      'POST',
+      'groups.commit',
+      { groupId: 'g1', offsets: [{ topic: T, partition: 0, offset: 0, metadata: 'm\udc00' }] },
+      400,
+      'INVALID_REQUEST',
+    ],
     ['POST', 'groups.deleteOffsets', { groupId: 'g1', topic: `${T}\u0000` }, 404, 'UNKNOWN_TOPIC_OR_PARTITION'],
     // Sizes: subscriptions, lists, maps.
     ['POST', 'groups.heartbeat', heartbeat({ topics: many(100_000) }), 400, 'INVALID_REQUEST'],
     ['POST', 'groups.heartbeat', heartbeat({ topics: many(1001) }), 400, 'INVALID_REQUEST'],
-    ['GET', 'records.browse', { topic: T, window: Object.fromEntries(many(1001).map((_, i) => [String(i), { from: 0, to: 1 }])) }, 414, 'INVALID_REQUEST'],
+    [
+      'GET',
+      'records.browse',
+      { topic: T, window: Object.fromEntries(many(1001).map((_, i) => [String(i), { from: 0, to: 1 }])) },
+      414,
+      'INVALID_REQUEST',
+    ],
     ['GET', 'records.browse', { topic: T, window: { zero: { from: 0, to: 1 } } }, 400, 'INVALID_REQUEST'],
     ['GET', 'records.browse', { topic: T, partitions: [1e300] }, 400, 'INVALID_REQUEST'],
     // Numbers out of every sane range reached SQL.
@@ -93,7 +117,11 @@ describe.each(testBackends())('input validation on %s', (backend) => {
   it('refuses a body that is not UTF-8 rather than storing U+FFFD, and stores base64 bytes exactly', async () => {
     await broker.createTopic({ name: T, partitions: 1 }).catch(() => {});
     const before = await snapshotState(db);
-    const body = Buffer.concat([Buffer.from(`{"topic":"${T}","records":[{"value":"`), Buffer.from([0xff, 0x00, 0xc3]), Buffer.from('"}]}')]);
+    const body = Buffer.concat([
+      Buffer.from(`{"topic":"${T}","records":[{"value":"`),
+      Buffer.from([0xff, 0x00, 0xc3]),
+      Buffer.from('"}]}'),
+    ]);
     const headers = { host: 'localhost:3000', 'content-type': 'application/json' };
     const res = await send(new Request('http://localhost:3000/api/trpc/records.produce', { method: 'POST', headers, body }));
     expect(res.status).toBe(400);
@@ -101,15 +129,27 @@ describe.each(testBackends())('input validation on %s', (backend) => {
     expect(res.body.error.message).toMatch(/base64/);
     expect(await snapshotState(db)).toBe(before);
 
-    const ok = await call('POST', 'records.produce', { topic: T, encoding: 'base64', records: [{ value: Buffer.from([0xff, 0, 0xc3]).toString('base64') }] });
+    const ok = await call('POST', 'records.produce', {
+      topic: T,
+      encoding: 'base64',
+      records: [{ value: Buffer.from([0xff, 0, 0xc3]).toString('base64') }],
+    });
     expect(ok.status).toBe(200);
-    const fetched = await call('GET', 'records.fetch', { topic: T, partition: 0, offset: ok.body.result.data.results[0].offset, encoding: 'base64' });
+    const fetched = await call('GET', 'records.fetch', {
+      topic: T,
+      partition: 0,
+      offset: ok.body.result.data.results[0].offset,
+      encoding: 'base64',
+    });
     expect(Buffer.from(fetched.body.result.data.records[0].value, 'base64')).toEqual(Buffer.from([0xff, 0, 0xc3]));
   });
 
   it('still accepts well-formed text everywhere it was refused above', async () => {
     await broker.createTopic({ name: T, partitions: 1 }).catch(() => {});
-    const res = await call('POST', 'records.produce', { topic: T, records: [{ key: 'k 😀', value: 'tab\there', headers: [{ key: 'h\u0000k', value: 'é' }] }] });
+    const res = await call('POST', 'records.produce', {
+      topic: T,
+      records: [{ key: 'k 😀', value: 'tab\there', headers: [{ key: 'h\u0000k', value: 'é' }] }],
+    });
     expect(res.status).toBe(200);
     const joined = await call('POST', 'groups.heartbeat', heartbeat({ groupId: 'g-ok', clientId: 'client 1', topics: many(1000) }));
     expect(joined.status).toBe(200);

@@ -23,20 +23,41 @@ describe.each(testBackends())('message browser on %s', (backend) => {
     const t0 = Date.now() - 120_000;
     for (let p = 0; p < partitions; p++) {
       const records = [
-        ...Array.from({ length: 200 }, (_, i) => ({ key: enc(`hot${i % 4}`), value: enc(`p${p}-hot-${i}`), partition: p, timestamp: t0 + i })),
-        ...Array.from({ length: 30 }, (_, i) => ({ key: enc(`cold${i}`), value: enc(`p${p}-cold-${i}`), partition: p, timestamp: t0 + 200 + i })),
+        ...Array.from({ length: 200 }, (_, i) => ({
+          key: enc(`hot${i % 4}`),
+          value: enc(`p${p}-hot-${i}`),
+          partition: p,
+          timestamp: t0 + i,
+        })),
+        ...Array.from({ length: 30 }, (_, i) => ({
+          key: enc(`cold${i}`),
+          value: enc(`p${p}-cold-${i}`),
+          partition: p,
+          timestamp: t0 + 200 + i,
+        })),
         // Fills the active segment [240, 280): the records above all sit in sealed (compactable) segments.
-        ...Array.from({ length: 10 }, (_, i) => ({ key: enc(`tail${i}`), value: enc(`p${p}-tail-${i}`), partition: p, timestamp: t0 + 230 + i })),
+        ...Array.from({ length: 10 }, (_, i) => ({
+          key: enc(`tail${i}`),
+          value: enc(`p${p}-tail-${i}`),
+          partition: p,
+          timestamp: t0 + 230 + i,
+        })),
       ];
       await broker.produce(topic, records);
     }
-    await broker.produce(topic, Array.from({ length: partitions }, (_, p) => ({ key: enc('tail0'), value: enc('x'), partition: p, timestamp: t0 + 300 })));
+    await broker.produce(
+      topic,
+      Array.from({ length: partitions }, (_, p) => ({ key: enc('tail0'), value: enc('x'), partition: p, timestamp: t0 + 300 })),
+    );
     const report = await maintainLogs(db, Date.now(), [topic]);
     expect(report.recordsCompacted).toBeGreaterThan(0);
     const live = new Map<number, number[]>();
     for (let p = 0; p < partitions; p++) {
       const { records } = await broker.fetch({ topic, partition: p, offset: 0, maxRecords: 1000 });
-      live.set(p, records.map((r) => r.offset));
+      live.set(
+        p,
+        records.map((r) => r.offset),
+      );
     }
     // The gap this test is about: hot0..hot3 survive only at 196..199, so offsets 0..195 are empty.
     expect(live.get(0)![0]).toBe(196);
@@ -106,7 +127,13 @@ describe.each(testBackends())('message browser on %s', (backend) => {
       seen.push(...page.records.map((r) => dec(r.value)!));
       if (!page.hasNewer) break;
       expect(i).toBeLessThan(10);
-      page = await broker.browse({ topic, window: page.window, direction: 'forward', pageSize: 7, filter: { text: 'cold', field: 'value' } });
+      page = await broker.browse({
+        topic,
+        window: page.window,
+        direction: 'forward',
+        pageSize: 7,
+        filter: { text: 'cold', field: 'value' },
+      });
     }
     expect(seen.sort()).toEqual([0, 1].flatMap((p) => Array.from({ length: 30 }, (_, i) => `p${p}-cold-${i}`)).sort());
   });
@@ -121,7 +148,10 @@ describe.each(testBackends())('message browser on %s', (backend) => {
     const topic = uniqueName('browse-order');
     await broker.createTopic({ name: topic, partitions: 2 });
     const t0 = Date.now() - 60_000;
-    await broker.produce(topic, Array.from({ length: 20 }, (_, i) => ({ value: enc(`v${i}`), partition: i % 2, timestamp: t0 + i })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 20 }, (_, i) => ({ value: enc(`v${i}`), partition: i % 2, timestamp: t0 + i })),
+    );
     for (const req of [{ start: 'newest' as const }, { start: 'oldest' as const }]) {
       const page = await broker.browse({ topic, ...req, pageSize: 6 });
       const times = page.records.map((r) => r.timestamp);

@@ -134,7 +134,14 @@ async function collect(
   const bound = o.backward ? c.lso : c.hw;
   while (c.found.length < o.want && (o.backward ? c.pos > bound : c.pos < bound)) {
     const n = o.needle ? Math.min(CHUNK, o.scanLimit - c.scanned) : o.want - c.found.length;
-    const rows = await readRows(db, c.pid, { backward: o.backward, pos: c.pos, bound, limit: n + 1, dense: o.dense, payloads: o.needle !== null });
+    const rows = await readRows(db, c.pid, {
+      backward: o.backward,
+      pos: c.pos,
+      bound,
+      limit: n + 1,
+      dense: o.dense,
+      payloads: o.needle !== null,
+    });
     let used = 0;
     while (used < Math.min(n, rows.length) && c.found.length < o.want) {
       const r = rows[used++];
@@ -154,7 +161,9 @@ async function readRows(
   o: { backward: boolean; pos: number; bound: number; limit: number; dense: boolean; payloads: boolean },
 ): Promise<StoredRecord[]> {
   // Dense logs (not compacted) hold a record at every offset: bounding the range keeps the plan independent of statistics.
-  const [lo, hi] = o.backward ? [o.dense ? Math.max(o.bound, o.pos - o.limit) : o.bound, o.pos] : [o.pos, o.dense ? Math.min(o.bound, o.pos + o.limit) : o.bound];
+  const [lo, hi] = o.backward
+    ? [o.dense ? Math.max(o.bound, o.pos - o.limit) : o.bound, o.pos]
+    : [o.pos, o.dense ? Math.min(o.bound, o.pos + o.limit) : o.bound];
   const columns = o.payloads ? `key, value, headers` : `NULL::bytea AS key, NULL::bytea AS value, NULL::bytea AS headers`;
   let rows: StoredRecord[];
   try {
@@ -211,7 +220,15 @@ function merge(all: Candidates[], pageSize: number, backward: boolean): number[]
   return taken;
 }
 
-async function startEdge(deps: FetchDeps, req: BrowseRequest, partition: number, pid: number, lso: number, hw: number, backward: boolean): Promise<number> {
+async function startEdge(
+  deps: FetchDeps,
+  req: BrowseRequest,
+  partition: number,
+  pid: number,
+  lso: number,
+  hw: number,
+  backward: boolean,
+): Promise<number> {
   const clamp = (o: number) => Math.min(Math.max(o, lso), hw);
   if (req.window) {
     const w = req.window[partition];
@@ -227,7 +244,8 @@ async function startEdge(deps: FetchDeps, req: BrowseRequest, partition: number,
     }
     return clamp(start.offset);
   }
-  if (!Number.isSafeInteger(start.timestamp) || start.timestamp < 0) throw new BrokerError('INVALID_TIMESTAMP', `Timestamp ${start.timestamp} is not valid.`);
+  if (!Number.isSafeInteger(start.timestamp) || start.timestamp < 0)
+    throw new BrokerError('INVALID_TIMESTAMP', `Timestamp ${start.timestamp} is not valid.`);
   return (await offsetForTimestamp(deps.db, pid, start.timestamp))?.offset ?? hw;
 }
 

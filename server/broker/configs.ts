@@ -11,12 +11,14 @@ interface ConfigDef {
   parse(value: string): string;
 }
 
-const long = (min: number, max = Number.MAX_SAFE_INTEGER) => (value: string) => {
-  if (!/^-?\d+$/.test(value.trim())) throw new Error(`must be an integer`);
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`must be between ${min} and ${max}`);
-  return String(n);
-};
+const long =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (value: string) => {
+    if (!/^-?\d+$/.test(value.trim())) throw new Error(`must be an integer`);
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`must be between ${min} and ${max}`);
+    return String(n);
+  };
 
 const oneOf = (allowed: readonly string[]) => (value: string) => {
   if (!allowed.includes(value)) throw new Error(`must be one of ${allowed.join(', ')}`);
@@ -24,7 +26,10 @@ const oneOf = (allowed: readonly string[]) => (value: string) => {
 };
 
 const cleanupPolicy = (value: string) => {
-  const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length === 0 || parts.some((p) => p !== 'delete' && p !== 'compact') || new Set(parts).size !== parts.length) {
     throw new Error(`must be "delete", "compact" or "compact,delete"`);
   }

@@ -9,7 +9,9 @@ describe('errorMessage: a readable message for anything thrown', () => {
   });
 
   it('never prints [object Object]: error-likes from another realm, plain objects, odd values', () => {
-    expect(errorMessage({ name: 'ExitStatus', message: 'Program terminated with exit(1)', status: 1 })).toBe('Program terminated with exit(1)');
+    expect(errorMessage({ name: 'ExitStatus', message: 'Program terminated with exit(1)', status: 1 })).toBe(
+      'Program terminated with exit(1)',
+    );
     expect(errorMessage({ name: 'ErrnoError', errno: 44 })).toBe('ErrnoError (errno 44)');
     expect(errorMessage({ status: 1, reason: 'aborted' })).toBe('{"status":1,"reason":"aborted"}');
     const circular: Record<string, unknown> = { kind: 'loop' };
@@ -27,7 +29,9 @@ describe('asBrokerError: transient database failures as retriable Kafka errors',
     const e = asBrokerError(refused)!;
     expect(e).toMatchObject({ kafkaName: 'KAFKA_STORAGE_ERROR', kafkaCode: 56, retriable: true });
     expect(e.message).not.toMatch(/10\.1\.2\.3|5432|ECONN/);
-    expect(asBrokerError(Object.assign(new Error('could not serialize'), { code: '40001' }))).toMatchObject({ kafkaName: 'KAFKA_STORAGE_ERROR' });
+    expect(asBrokerError(Object.assign(new Error('could not serialize'), { code: '40001' }))).toMatchObject({
+      kafkaName: 'KAFKA_STORAGE_ERROR',
+    });
     expect(asBrokerError(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }))).toMatchObject({
       kafkaName: 'REQUEST_TIMED_OUT',
       retriable: true,

@@ -64,7 +64,9 @@ export class BrokerError extends Error {
 
 export function isBrokerError(err: unknown, kafkaName?: KafkaErrorName): err is BrokerError {
   return (
-    typeof err === 'object' && err !== null && (err as { [BRAND]?: boolean })[BRAND] === true &&
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { [BRAND]?: boolean })[BRAND] === true &&
     (kafkaName === undefined || (err as BrokerError).kafkaName === kafkaName)
   );
 }
@@ -78,9 +80,13 @@ export function isBrokerError(err: unknown, kafkaName?: KafkaErrorName): err is 
 export function transientBrokerError(err: unknown): BrokerError | null {
   switch (transientKind(err)) {
     case 'unavailable':
-      return new BrokerError('KAFKA_STORAGE_ERROR', 'The log\'s database is unreachable or restarting; retry shortly.', { cause: err });
+      return new BrokerError('KAFKA_STORAGE_ERROR', "The log's database is unreachable or restarting; retry shortly.", { cause: err });
     case 'conflict':
-      return new BrokerError('KAFKA_STORAGE_ERROR', 'The database aborted this request because of a concurrent one (serialization failure or deadlock); retry.', { cause: err });
+      return new BrokerError(
+        'KAFKA_STORAGE_ERROR',
+        'The database aborted this request because of a concurrent one (serialization failure or deadlock); retry.',
+        { cause: err },
+      );
     case 'timeout':
       return new BrokerError('REQUEST_TIMED_OUT', 'The database did not complete this request in time; retry.', { cause: err });
     default:
@@ -100,7 +106,13 @@ export function asBrokerError(err: unknown): BrokerError | null {
 export function errorMessage(err: unknown): string {
   if (typeof err === 'string') return err;
   if (err && typeof err === 'object') {
-    const { message, code, cause, name, errno } = err as { message?: unknown; code?: unknown; cause?: unknown; name?: unknown; errno?: unknown };
+    const { message, code, cause, name, errno } = err as {
+      message?: unknown;
+      code?: unknown;
+      cause?: unknown;
+      name?: unknown;
+      errno?: unknown;
+    };
     if (typeof message === 'string' && message) {
       const withCode = typeof code === 'string' && !message.includes(code) ? `${code} ${message}` : message;
       return cause !== undefined && cause !== err ? `${withCode} (cause: ${errorMessage(cause)})` : withCode;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, snapshotState, testBackends, uniqueName } from '@/db/testing';
-import { createBroker, isBrokerError, type Broker } from '@/server/broker';
+import { type Broker, createBroker, isBrokerError } from '@/server/broker';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -15,7 +15,10 @@ describe.each(testBackends())('fetch and list offsets on %s', (backend) => {
     await broker.start();
     topic = uniqueName('fetch');
     await broker.createTopic({ name: topic, partitions: 2 });
-    await broker.produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: enc(`v${i}`), partition: 0, timestamp: 1000 + i * 10 })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 10 }, (_, i) => ({ value: enc(`v${i}`), partition: 0, timestamp: 1000 + i * 10 })),
+    );
   });
   afterAll(async () => {
     await broker?.close();

@@ -2,7 +2,7 @@ import type { Queryable } from '@/db/client';
 import { BrokerError } from './errors';
 import { offsetForTimestamp, readLog, readWatermarks, type StoredRecord } from './log/read';
 import { recordBytes } from './log/record-codec';
-import { unknownPartition, type TopicMetadata, type TopicMetadataCache } from './topics/metadata';
+import { type TopicMetadata, type TopicMetadataCache, unknownPartition } from './topics/metadata';
 import type { Wakeup } from './wakeup';
 
 export interface FetchRequest {
@@ -32,7 +32,11 @@ export interface FetchDeps {
 export const FETCH_LIMITS = { maxRecords: 10_000, maxBytes: 64 * 1024 * 1024, maxWaitMs: 30_000 } as const;
 export const FETCH_DEFAULTS = { maxRecords: 500, maxBytes: 1024 * 1024, maxWaitMs: 0 } as const;
 
-export async function resolvePartition(topics: TopicMetadataCache, topic: string, partition: number): Promise<{ meta: TopicMetadata; partitionId: number }> {
+export async function resolvePartition(
+  topics: TopicMetadataCache,
+  topic: string,
+  partition: number,
+): Promise<{ meta: TopicMetadata; partitionId: number }> {
   let meta = await topics.get(topic);
   if (!Number.isInteger(partition) || partition < 0) throw unknownPartition(meta, partition);
   if (partition >= meta.partitionIds.length) meta = await topics.refresh(topic);

@@ -1,33 +1,32 @@
 import type { Database } from '@/db/client';
+import { type BrowseRequest, browse } from './browse';
 import type { ConfigInput } from './configs';
-import { browse, type BrowseRequest } from './browse';
+import { isBrokerError } from './errors';
+import { type FetchDeps, type FetchRequest, fetchRecords, listOffsets, type OffsetSpec } from './fetch';
 import { Groups } from './groups';
-import { Stats } from './stats';
-import { fetchRecords, listOffsets, type FetchDeps, type FetchRequest, type OffsetSpec } from './fetch';
 import { appendToLog } from './log/append';
 import { AppendQueue } from './log/append-queue';
-import { SegmentCoverage } from './log/segments';
-import { isBrokerError } from './errors';
-import { brokerMetrics } from './metrics';
 import { recordBytes } from './log/record-codec';
+import { SegmentCoverage } from './log/segments';
+import { brokerMetrics } from './metrics';
 import { StickyPartitioner } from './partitioner';
-import { produce, type ProduceDeps, type ProduceRecord } from './produce';
+import { type ProduceDeps, type ProduceRecord, produce } from './produce';
+import { Stats } from './stats';
 import { tailTopic } from './tail';
 import * as admin from './topics/admin';
 import { TopicMetadataCache } from './topics/metadata';
 import { Wakeup } from './wakeup';
 
+export type { BrowsedRecord, BrowseRequest, BrowseResult, BrowseStart } from './browse';
 export { BrokerError, isBrokerError, KAFKA_ERRORS, type KafkaErrorName } from './errors';
-export type { ProduceRecord, ProduceResult } from './produce';
 export type { FetchRequest, FetchResult, ListOffsetsResult, OffsetSpec } from './fetch';
-export type { TopicDescription, TopicSummary, PartitionDescription } from './topics/admin';
-export type { StoredRecord } from './log/read';
-export type { BrowseRequest, BrowseResult, BrowsedRecord, BrowseStart } from './browse';
-export type { TailedRecord } from './tail';
-export type { SegmentDescription } from './topics/admin';
-export { decodeHeaders, type RecordHeader } from './log/record-codec';
 export type * from './groups';
+export type { StoredRecord } from './log/read';
+export { decodeHeaders, type RecordHeader } from './log/record-codec';
+export type { ProduceRecord, ProduceResult } from './produce';
 export type * from './stats';
+export type { TailedRecord } from './tail';
+export type { PartitionDescription, SegmentDescription, TopicDescription, TopicSummary } from './topics/admin';
 
 export interface BrokerOptions {
   /** Merge concurrent appends to one partition into one transaction (default on). */
@@ -151,7 +150,10 @@ export class Broker {
       end();
       m.produceRequests.inc({ topic, outcome: 'ok' });
       m.producedRecords.inc({ topic }, records.length);
-      m.producedBytes.inc({ topic }, records.reduce((n, r) => n + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0));
+      m.producedBytes.inc(
+        { topic },
+        records.reduce((n, r) => n + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0),
+      );
       return results;
     } catch (err) {
       // Unknown names are client text: keep them out of label values (cardinality).
@@ -169,7 +171,10 @@ export class Broker {
       m.fetchRequests.inc({ topic: req.topic, outcome: 'ok' });
       if (result.records.length) {
         m.fetchedRecords.inc({ topic: req.topic }, result.records.length);
-        m.fetchedBytes.inc({ topic: req.topic }, result.records.reduce((n, r) => n + recordBytes(r), 0));
+        m.fetchedBytes.inc(
+          { topic: req.topic },
+          result.records.reduce((n, r) => n + recordBytes(r), 0),
+        );
       }
       return result;
     } catch (err) {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
-import { createBroker, type Broker } from '.';
+import { type Broker, createBroker } from '.';
 import { renderMetrics } from './metrics-collect';
 import { parsePrometheusText as parse } from './metrics-text';
-
 
 describe.each(testBackends())('Prometheus metrics on %s', (backend) => {
   let db: Database;
@@ -23,9 +22,18 @@ describe.each(testBackends())('Prometheus metrics on %s', (backend) => {
   it('exports lag, offsets and watermarks that agree with groups.describe', async () => {
     const topic = uniqueName('m');
     await broker.createTopic({ name: topic, partitions: 2 });
-    await broker.produce(topic, Array.from({ length: 30 }, (_, i) => ({ value: new Uint8Array([i]), partition: i % 2 })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 30 }, (_, i) => ({ value: new Uint8Array([i]), partition: i % 2 })),
+    );
     const group = uniqueName('g');
-    await broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: 5 }, { topic, partition: 1, offset: 15 }] });
+    await broker.groups.commit({
+      groupId: group,
+      offsets: [
+        { topic, partition: 0, offset: 5 },
+        { topic, partition: 1, offset: 15 },
+      ],
+    });
     await broker.stats.sample();
     const metrics = parse((await renderMetrics(broker)).body);
     const d = await broker.groups.describe(group);

@@ -17,7 +17,18 @@ export async function renderMetrics(broker: Broker): Promise<{ contentType: stri
     ),
     broker.stats.instances(),
   ]);
-  for (const g of [m.groupLag, m.groupOffset, m.groupMaxLag, m.groupSumLag, m.groupLagSeconds, m.partitionLatest, m.partitionEarliest, m.groupStatus, m.partitionStatus, m.groupMembers]) {
+  for (const g of [
+    m.groupLag,
+    m.groupOffset,
+    m.groupMaxLag,
+    m.groupSumLag,
+    m.groupLagSeconds,
+    m.partitionLatest,
+    m.partitionEarliest,
+    m.groupStatus,
+    m.partitionStatus,
+    m.groupMembers,
+  ]) {
     g.reset(); // a deleted topic or group must disappear from the scrape
   }
   for (const p of partitions) {

@@ -7,7 +7,14 @@ export function parsePrometheusText(text: string): Map<string, number> {
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;
     const i = line.lastIndexOf(' ');
-    const key = line.slice(0, i).replace(/\{(.*)\}$/, (_, body: string) => `{${body.split(/,(?=[a-z_]+=")/).sort().join(',')}}`);
+    const key = line.slice(0, i).replace(
+      /\{(.*)\}$/,
+      (_, body: string) =>
+        `{${body
+          .split(/,(?=[a-z_]+=")/)
+          .sort()
+          .join(',')}}`,
+    );
     out.set(key, Number(line.slice(i + 1)));
   }
   return out;

@@ -1,9 +1,9 @@
 import { BrokerError, isBrokerError } from './errors';
 import type { AppendBatch, AppendResult } from './log/append';
-import { encodeHeaders, recordBytes, type PreparedRecord, type RecordHeader } from './log/record-codec';
+import { encodeHeaders, type PreparedRecord, type RecordHeader, recordBytes } from './log/record-codec';
 import { segmentCapacity } from './log/segments';
 import { partitionForKey, type StickyPartitioner } from './partitioner';
-import { unknownPartition, type TopicMetadata, type TopicMetadataCache } from './topics/metadata';
+import { type TopicMetadata, type TopicMetadataCache, unknownPartition } from './topics/metadata';
 
 export interface ProduceRecord {
   key?: Uint8Array | null;
@@ -73,7 +73,10 @@ async function produceWith(deps: ProduceDeps, meta: TopicMetadata, records: read
       timestamp: config.timestampType === 'LogAppendTime' ? now : checkTimestamp(r.timestamp, now, i),
     };
     if (prepared.key === null && config.cleanupPolicy.compact) {
-      throw new BrokerError('INVALID_RECORD', `Record ${i} has no key: topic "${meta.name}" is compacted (cleanup.policy=compact), so every record needs one.`);
+      throw new BrokerError(
+        'INVALID_RECORD',
+        `Record ${i} has no key: topic "${meta.name}" is compacted (cleanup.policy=compact), so every record needs one.`,
+      );
     }
     const size = recordBytes(prepared);
     if (size > config.maxMessageBytes) {

@@ -26,7 +26,10 @@ export async function* tailTopic(
     const { partitionId } = await resolvePartition(deps.topics, topic, p);
     const marks = await readWatermarks(deps.db, partitionId);
     if (!marks) throw unknownPartition(meta, p);
-    cursors.set(p, { pid: partitionId, offset: Math.min(Math.max(from?.[p] ?? marks.highWatermark, marks.logStartOffset), marks.highWatermark) });
+    cursors.set(p, {
+      pid: partitionId,
+      offset: Math.min(Math.max(from?.[p] ?? marks.highWatermark, marks.logStartOffset), marks.highWatermark),
+    });
   }
   const dense = !meta.config.cleanupPolicy.compact;
   while (!signal.aborted) {

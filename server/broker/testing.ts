@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Database } from '@/db/client';
-import { openTestDatabase, type Backend } from '@/db/testing';
+import { type Backend, openTestDatabase } from '@/db/testing';
 import { isBrokerError, type KafkaErrorName } from './errors';
-import { createBroker, type Broker, type BrokerOptions } from './index';
+import { type Broker, type BrokerOptions, createBroker } from './index';
 
 /**
  * Test support: a broker on a fresh test database for the enclosing describe block. `use` receives it
  * before the tests run (assign it to the block's variables); it is closed after them.
  */
-export function testBroker(backend: Backend, use: (env: { db: Database; broker: Broker }) => void, options: BrokerOptions & { start?: boolean } = {}): void {
+export function testBroker(
+  backend: Backend,
+  use: (env: { db: Database; broker: Broker }) => void,
+  options: BrokerOptions & { start?: boolean } = {},
+): void {
   let env: { db: Database; broker: Broker } | null = null;
   beforeAll(async () => {
     const db = await openTestDatabase(backend);

@@ -36,7 +36,10 @@ describe.each(testBackends())('engine text checks on %s', (backend) => {
       await expectKafkaError(broker.groups.delete(bad), 'INVALID_GROUP_ID');
     }
     for (const metadata of ['m\u0000', 'm\udfff']) {
-      await expectKafkaError(broker.groups.commit({ groupId: 'g', offsets: [{ topic, partition: 0, offset: 1, metadata }] }), 'INVALID_REQUEST');
+      await expectKafkaError(
+        broker.groups.commit({ groupId: 'g', offsets: [{ topic, partition: 0, offset: 1, metadata }] }),
+        'INVALID_REQUEST',
+      );
     }
     expect(await snapshotState(db)).toBe(before);
   });

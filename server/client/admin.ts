@@ -9,7 +9,11 @@ export class Admin {
   async disconnect(): Promise<void> {}
 
   /** Returns false for topics that already exist (as kafkajs does), throws for other errors. */
-  async createTopics({ topics }: { topics: Array<{ topic: string; numPartitions?: number; configEntries?: Array<{ name: string; value: string }> }> }): Promise<boolean> {
+  async createTopics({
+    topics,
+  }: {
+    topics: Array<{ topic: string; numPartitions?: number; configEntries?: Array<{ name: string; value: string }> }>;
+  }): Promise<boolean> {
     let created = true;
     for (const t of topics) {
       try {
@@ -37,7 +41,12 @@ export class Admin {
   /** Per partition: high watermark (`high`), log start (`low`), and `offset` = high, as kafkajs reports. */
   async fetchTopicOffsets(topic: string): Promise<Array<{ partition: number; offset: string; high: string; low: string }>> {
     const t = await this.http.query('topics.get', { name: topic });
-    return t.partitionDetails.map((p) => ({ partition: p.partition, offset: String(p.highWatermark), high: String(p.highWatermark), low: String(p.logStartOffset) }));
+    return t.partitionDetails.map((p) => ({
+      partition: p.partition,
+      offset: String(p.highWatermark),
+      high: String(p.highWatermark),
+      low: String(p.logStartOffset),
+    }));
   }
 
   describeGroup(groupId: string) {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { startTestServer } from '@/server/api/test-server';
-import { createBroker, type Broker } from '@/server/broker';
-import { Brook, isBrookError, type Consumer } from '.';
+import { type Broker, createBroker } from '@/server/broker';
+import { Brook, type Consumer, isBrookError } from '.';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition') {
@@ -64,10 +64,14 @@ describe.each(testBackends())('client library over HTTP on %s', (backend) => {
     expect((json.headers.tag as Buffer[]).map(String)).toEqual(['a', 'b']);
     expect([...seen.find((m) => m.key?.length === 3)!.value!]).toEqual([255, 254]);
     expect(seen.some((m) => m.value === null)).toBe(true);
-    await until(async () => {
-      const lag = await broker.groups.lag(groupId);
-      return lag.partitions.length === 3 && lag.totalLag === 0;
-    }, 10_000, 'commits');
+    await until(
+      async () => {
+        const lag = await broker.groups.lag(groupId);
+        return lag.partitions.length === 3 && lag.totalLag === 0;
+      },
+      10_000,
+      'commits',
+    );
     await consumer.disconnect();
     expect((await broker.groups.describe(groupId)).state).toBe('Empty');
   });
@@ -100,7 +104,12 @@ describe.each(testBackends())('client library over HTTP on %s', (backend) => {
           await c.run({
             autoCommitInterval: 150,
             eachMessage: async ({ partition, message }) => {
-              processed.push({ id: Number(message.value!.toString()), key: `${topic}:${partition}`, offset: Number(message.offset), by: name });
+              processed.push({
+                id: Number(message.value!.toString()),
+                key: `${topic}:${partition}`,
+                offset: Number(message.offset),
+                by: name,
+              });
               await sleep(2);
             },
           });
@@ -157,7 +166,10 @@ describe.each(testBackends())('client library over HTTP on %s', (backend) => {
   it('pause/resume and seek', async () => {
     const topic = uniqueName('seek');
     await broker.createTopic({ name: topic, partitions: 1 });
-    await broker.produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: new TextEncoder().encode(String(i)), partition: 0 })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 10 }, (_, i) => ({ value: new TextEncoder().encode(String(i)), partition: 0 })),
+    );
     const brook = new Brook({ url: server.url });
     const c = brook.consumer({ groupId: uniqueName('g'), heartbeatInterval: 200 });
     consumers.push(c);
@@ -178,7 +190,10 @@ describe.each(testBackends())('client library over HTTP on %s', (backend) => {
 
   it('errors carry Kafka names', async () => {
     const brook = new Brook({ url: server.url });
-    const err = await brook.producer().send({ topic: 'no-such-topic-here', messages: [{ value: 'x' }] }).catch((e) => e);
+    const err = await brook
+      .producer()
+      .send({ topic: 'no-such-topic-here', messages: [{ value: 'x' }] })
+      .catch((e) => e);
     expect(isBrookError(err, 'UNKNOWN_TOPIC_OR_PARTITION')).toBe(true);
     expect(err.httpStatus).toBe(404);
   });

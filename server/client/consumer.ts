@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { BrookHttp } from './http';
 import { isBrookError } from './http';
 import type { KafkaMessage } from './messages';
-import { PartitionWorker, type Batch } from './partition-worker';
+import { type Batch, PartitionWorker } from './partition-worker';
 
 export interface ConsumerConfig {
   groupId: string;
@@ -288,7 +288,10 @@ export class Consumer {
         // A fenced member's commits would be refused; an owner commits what it finished before letting go.
         if (!this.lost && this.runConfig.autoCommit) await this.commitProcessed(revoked).catch((err) => this.events.emit('error', err));
         for (const w of revoked) this.workers.delete(w.key);
-        this.events.emit('revoked', revoked.map((w) => ({ topic: w.topic, partition: w.partition })));
+        this.events.emit(
+          'revoked',
+          revoked.map((w) => ({ topic: w.topic, partition: w.partition })),
+        );
         if (!this.lost) this.scheduleHeartbeat(0); // tell the broker they are free now
       }
       const added = [...wanted].filter((k) => !this.workers.has(k));
@@ -434,7 +437,8 @@ export class Consumer {
       this.events.emit('commit', offsets);
     } catch (err) {
       // Refused commits (stale epoch, fenced) are sorted out by the next heartbeat.
-      if (!isBrookError(err, 'STALE_MEMBER_EPOCH') && !isBrookError(err, 'UNKNOWN_MEMBER_ID') && !isBrookError(err, 'FENCED_MEMBER_EPOCH')) throw err;
+      if (!isBrookError(err, 'STALE_MEMBER_EPOCH') && !isBrookError(err, 'UNKNOWN_MEMBER_ID') && !isBrookError(err, 'FENCED_MEMBER_EPOCH'))
+        throw err;
     }
   }
 

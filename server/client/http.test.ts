@@ -85,7 +85,11 @@ describe('client HTTP: retries', () => {
       calls.push(req.url!.split('?')[0]);
       const next = script.shift() ?? { status: 200 };
       res.writeHead(next.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(next.status === 200 ? { result: { data: { ok: true } } } : { error: { message: 'not now', data: { kafka: next.kafka } } }));
+      res.end(
+        JSON.stringify(
+          next.status === 200 ? { result: { data: { ok: true } } } : { error: { message: 'not now', data: { kafka: next.kafka } } },
+        ),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -116,7 +120,9 @@ describe('client HTTP: retries', () => {
 
   it('does not retry permanent errors, nor retriable Kafka errors answered as 4xx', async () => {
     reset({ status: 400, kafka: { name: 'INVALID_REQUEST', code: 42, retriable: false } });
-    await expect(new BrookHttp({ url, retry: fast }).query('topics.list', undefined)).rejects.toMatchObject({ kafkaName: 'INVALID_REQUEST' });
+    await expect(new BrookHttp({ url, retry: fast }).query('topics.list', undefined)).rejects.toMatchObject({
+      kafkaName: 'INVALID_REQUEST',
+    });
     reset({ status: 404, kafka: { name: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3, retriable: true } });
     await expect(new BrookHttp({ url, retry: fast }).query('topics.get', { name: 'x' })).rejects.toMatchObject({ httpStatus: 404 });
     expect(calls).toHaveLength(1);
@@ -127,7 +133,9 @@ describe('client HTTP: retries', () => {
     await new BrookHttp({ url, retry: fast }).mutate('records.produce', { topic: 't', records: [{ value: 'v' }] });
     expect(calls).toEqual(['/api/trpc/records.produce', '/api/trpc/records.produce']);
     reset(storage);
-    await expect(new BrookHttp({ url, retry: fast }).mutate('topics.create', { name: 't', partitions: 1 })).rejects.toMatchObject({ httpStatus: 503 });
+    await expect(new BrookHttp({ url, retry: fast }).mutate('topics.create', { name: 't', partitions: 1 })).rejects.toMatchObject({
+      httpStatus: 503,
+    });
     expect(calls).toHaveLength(1);
   });
 
@@ -146,7 +154,11 @@ describe('client HTTP: retries', () => {
   it('stops retrying at once when aborted during a backoff', async () => {
     reset(...Array.from({ length: 10 }, () => storage));
     const controller = new AbortController();
-    const pending = new BrookHttp({ url, retry: { attempts: 10, initialBackoffMs: 60_000, maxBackoffMs: 60_000 } }).query('topics.list', undefined, controller.signal);
+    const pending = new BrookHttp({ url, retry: { attempts: 10, initialBackoffMs: 60_000, maxBackoffMs: 60_000 } }).query(
+      'topics.list',
+      undefined,
+      controller.signal,
+    );
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toThrow();
     expect(calls.length).toBeLessThan(3);

@@ -8,10 +8,31 @@ import type { AppRouter } from '@/server/api/root';
 export type Inputs = inferRouterInputs<AppRouter>;
 export type Outputs = inferRouterOutputs<AppRouter>;
 
-type QueryPath = 'topics.list' | 'topics.get' | 'records.fetch' | 'records.listOffsets' | 'groups.fetchOffsets' | 'groups.list' | 'groups.describe' | 'groups.lag' | 'groups.lagHistory';
-type In<P extends string> = P extends `${infer R}.${infer N}` ? (R extends keyof Inputs ? (N extends keyof Inputs[R] ? Inputs[R][N] : never) : never) : never;
+type QueryPath =
+  | 'topics.list'
+  | 'topics.get'
+  | 'records.fetch'
+  | 'records.listOffsets'
+  | 'groups.fetchOffsets'
+  | 'groups.list'
+  | 'groups.describe'
+  | 'groups.lag'
+  | 'groups.lagHistory';
+type In<P extends string> = P extends `${infer R}.${infer N}`
+  ? R extends keyof Inputs
+    ? N extends keyof Inputs[R]
+      ? Inputs[R][N]
+      : never
+    : never
+  : never;
 type SubscriptionOut<P extends string> = Out<P> extends AsyncIterable<infer V> ? (V extends { data: infer D } ? D : V) : never;
-type Out<P extends string> = P extends `${infer R}.${infer N}` ? (R extends keyof Outputs ? (N extends keyof Outputs[R] ? Outputs[R][N] : never) : never) : never;
+type Out<P extends string> = P extends `${infer R}.${infer N}`
+  ? R extends keyof Outputs
+    ? N extends keyof Outputs[R]
+      ? Outputs[R][N]
+      : never
+    : never
+  : never;
 export type ProcedurePath = { [R in keyof Inputs & string]: `${R}.${keyof Inputs[R] & string}` }[keyof Inputs & string];
 
 /** An error answered by Brook, with Kafka's error name and code (e.g. UNKNOWN_MEMBER_ID, 25). */
@@ -222,7 +243,10 @@ function parseEvent(text: string): { kind: 'data' | 'error' | 'return' | 'other'
   return { kind: 'other' };
 }
 
-function toBrookError(error: { message: string; data?: { kafka?: { name: string; code: number; retriable: boolean } } }, status: number): BrookError {
+function toBrookError(
+  error: { message: string; data?: { kafka?: { name: string; code: number; retriable: boolean } } },
+  status: number,
+): BrookError {
   const kafka = error.data?.kafka ?? { name: 'UNKNOWN_SERVER_ERROR', code: -1, retriable: false };
   return new BrookError(error.message, kafka.name, kafka.code, kafka.retriable, status);
 }

@@ -37,6 +37,6 @@ export class Brook {
 export { Admin } from './admin';
 export { Consumer, type ConsumerConfig, type EachBatchPayload, type EachMessagePayload, type RunConfig } from './consumer';
 export { BrookError, isBrookError } from './http';
+export type { Bytes, Headers, KafkaMessage, Message } from './messages';
 export type { Batch } from './partition-worker';
 export { Producer, type RecordMetadata } from './producer';
-export type { Bytes, Headers, KafkaMessage, Message } from './messages';

@@ -44,7 +44,13 @@ export function encodeMessage(m: Message) {
   };
 }
 
-export function decodeMessage(r: { offset: number; timestamp: number; key: string | null; value: string | null; headers: Array<{ key: string; value: string | null }> }): KafkaMessage {
+export function decodeMessage(r: {
+  offset: number;
+  timestamp: number;
+  key: string | null;
+  value: string | null;
+  headers: Array<{ key: string; value: string | null }>;
+}): KafkaMessage {
   const key = r.key === null ? null : Buffer.from(r.key, 'base64');
   const value = r.value === null ? null : Buffer.from(r.value, 'base64');
   const headers: Record<string, Buffer | Buffer[]> = {};

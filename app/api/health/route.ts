@@ -14,15 +14,27 @@ const noStore = { 'cache-control': 'no-store' };
 export async function GET() {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error('no answer from the database'), { code: 'CONNECT_TIMEOUT' })), READINESS_WAIT_MS);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error('no answer from the database'), { code: 'CONNECT_TIMEOUT' })),
+      READINESS_WAIT_MS,
+    );
   });
   try {
-    const check = getRuntime().then(async ({ db, startedAt }) => ({ db, startedAt, migrations: await migrationStatus(db, MIGRATIONS_FOLDER) }));
+    const check = getRuntime().then(async ({ db, startedAt }) => ({
+      db,
+      startedAt,
+      migrations: await migrationStatus(db, MIGRATIONS_FOLDER),
+    }));
     check.catch(() => {}); // may settle after the deadline
     const { db, startedAt, migrations } = await Promise.race([check, deadline]);
     const ok = migrations.current;
     return Response.json(
-      { status: ok ? 'ok' : 'migrations pending', database: db.driver, migrations, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) },
+      {
+        status: ok ? 'ok' : 'migrations pending',
+        database: db.driver,
+        migrations,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      },
       { status: ok ? 200 : 503, headers: noStore },
     );
   } catch (err) {

@@ -15,7 +15,10 @@ export default async function Page({ params }: Props) {
   const groupId = decodeParam((await params).id);
   const qc = getQueryClient();
   // groups.describe answers GROUP_ID_NOT_FOUND for an id with neither members nor committed offsets: 404.
-  await Promise.all([fetchOrNotFound(trpc.groups.describe.queryOptions({ groupId })), qc.prefetchQuery(trpc.groups.lagHistory.queryOptions({ groupId }))]);
+  await Promise.all([
+    fetchOrNotFound(trpc.groups.describe.queryOptions({ groupId })),
+    qc.prefetchQuery(trpc.groups.lagHistory.queryOptions({ groupId })),
+  ]);
   return (
     <Hydrate>
       <GroupPage groupId={groupId} />

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { firstBrowseInput, parseBrowseParams } from '@/components/messages/browse-input';
-import { TopicPage } from '@/components/topics/topic-page';
 import { TOPIC_TABS, type TopicTab } from '@/components/topics/tabs';
+import { TopicPage } from '@/components/topics/topic-page';
 import { Hydrate } from '@/components/trpc/hydrate';
 import { decodeParam, fetchOrNotFound, getQueryClient, trpc } from '@/server/api/rsc';
 

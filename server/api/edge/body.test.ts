@@ -6,19 +6,27 @@ import { guardApiRequest } from './guard';
 function lazyBody(total: number) {
   const chunk = new Uint8Array(64 * 1024).fill(0x61);
   const counter = { pulled: 0 };
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (counter.pulled >= total) return controller.close();
-      const n = Math.min(chunk.byteLength, total - counter.pulled);
-      counter.pulled += n;
-      controller.enqueue(chunk.subarray(0, n));
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (counter.pulled >= total) return controller.close();
+        const n = Math.min(chunk.byteLength, total - counter.pulled);
+        counter.pulled += n;
+        controller.enqueue(chunk.subarray(0, n));
+      },
     },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   return { stream, counter };
 }
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) =>
-  new Request('http://localhost:3000/api/trpc/records.produce', { method: 'POST', body, headers: { host: 'localhost:3000', 'content-type': 'application/json', ...headers }, duplex: 'half' } as RequestInit);
+  new Request('http://localhost:3000/api/trpc/records.produce', {
+    method: 'POST',
+    body,
+    headers: { host: 'localhost:3000', 'content-type': 'application/json', ...headers },
+    duplex: 'half',
+  } as RequestInit);
 
 describe('API request bodies', () => {
   it('derives the default limit from the largest valid produce request', () => {
@@ -35,7 +43,11 @@ describe('API request bodies', () => {
     const res = (result as { response: Response }).response;
     expect(res.status).toBe(413);
     const body = await res.json();
-    expect(body.error.data).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', httpStatus: 413, kafka: { name: 'RECORD_LIST_TOO_LARGE', code: 18 } });
+    expect(body.error.data).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      httpStatus: 413,
+      kafka: { name: 'RECORD_LIST_TOO_LARGE', code: 18 },
+    });
     expect(counter.pulled).toBeGreaterThan(DEFAULT_MAX_BODY_BYTES);
     expect(counter.pulled).toBeLessThanOrEqual(DEFAULT_MAX_BODY_BYTES + 2 * 64 * 1024);
   });

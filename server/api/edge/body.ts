@@ -19,7 +19,8 @@ export function maxBodyBytes(env: Record<string, string | undefined> = process.e
   const raw = env.BROOK_MAX_BODY_BYTES?.trim();
   if (!raw) return DEFAULT_MAX_BODY_BYTES;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1024) throw new Error(`BROOK_MAX_BODY_BYTES must be an integer of at least 1024; got ${JSON.stringify(raw)}.`);
+  if (!Number.isSafeInteger(n) || n < 1024)
+    throw new Error(`BROOK_MAX_BODY_BYTES must be an integer of at least 1024; got ${JSON.stringify(raw)}.`);
   return n;
 }
 

@@ -1,4 +1,4 @@
-import { maxBodyBytes, checkUrl, readBody } from './body';
+import { checkUrl, maxBodyBytes, readBody } from './body';
 import { checkRequestOrigin, currentHostRules } from './hosts';
 import { trpcRefusal } from './respond';
 

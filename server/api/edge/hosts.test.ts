@@ -22,15 +22,19 @@ describe('edge host rules', () => {
     expect(checkHost(defaults, host)).toBeNull();
   });
 
-  it.each(['evil.example', '127.0.0.1.nip.io', 'localhost.evil.example:3000', '10.0.0.5:3000', '', null])('refuses Host %j by default with 421', (host) => {
-    const r = checkHost(defaults, host);
-    expect(r).toMatchObject({ status: 421, kafka: { name: 'CLUSTER_AUTHORIZATION_FAILED' } });
-    expect(r!.message).toContain('BROOK_ALLOWED_HOSTS');
-  });
+  it.each(['evil.example', '127.0.0.1.nip.io', 'localhost.evil.example:3000', '10.0.0.5:3000', '', null])(
+    'refuses Host %j by default with 421',
+    (host) => {
+      const r = checkHost(defaults, host);
+      expect(r).toMatchObject({ status: 421, kafka: { name: 'CLUSTER_AUTHORIZATION_FAILED' } });
+      expect(r!.message).toContain('BROOK_ALLOWED_HOSTS');
+    },
+  );
 
   it('adds BROOK_ALLOWED_HOSTS and a specific HOSTNAME, not a wildcard bind', () => {
     const rules = hostRules({ BROOK_ALLOWED_HOSTS: ' brook.example , 10.0.0.5', HOSTNAME: '192.168.1.9' });
-    for (const h of ['brook.example', 'BROOK.example:443', '10.0.0.5:3000', '192.168.1.9:3000', 'localhost']) expect(checkHost(rules, h)).toBeNull();
+    for (const h of ['brook.example', 'BROOK.example:443', '10.0.0.5:3000', '192.168.1.9:3000', 'localhost'])
+      expect(checkHost(rules, h)).toBeNull();
     expect(checkHost(rules, 'other.example')).not.toBeNull();
     expect(hostRules({ HOSTNAME: '0.0.0.0' }).hosts).toEqual(defaults.hosts);
     expect(hostRules({ HOSTNAME: '::' }).hosts).toEqual(defaults.hosts);

@@ -25,7 +25,10 @@ export function hostName(host: string | null | undefined): string | null {
 
 /** Loopback names always; BROOK_ALLOWED_HOSTS (comma list) and a specific HOSTNAME the server binds to. */
 export function hostRules(env: Record<string, string | undefined>): HostRules {
-  const configured = (env.BROOK_ALLOWED_HOSTS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const configured = (env.BROOK_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (configured.includes('*')) return { hosts: new Set(), any: true };
   const names = [...LOOPBACK, ...configured];
   const bind = (env.HOSTNAME ?? '').trim();

@@ -1,4 +1,4 @@
-import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 
 /**
  * Refusals made before tRPC runs (body too large, foreign Host, cross-site mutation), shaped like

@@ -15,11 +15,24 @@ describe.each(testBackends())('groups.resetOffsets over HTTP on %s', (backend) =
   it('refuses an empty, invalid or fractional time or offset, and bad partitions, changing nothing', async () => {
     const topic = uniqueName('reset');
     await broker.createTopic({ name: topic, partitions: 2 });
-    await broker.produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: new TextEncoder().encode(`v${i}`), partition: i % 2 })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 10 }, (_, i) => ({ value: new TextEncoder().encode(`v${i}`), partition: i % 2 })),
+    );
     const groupId = uniqueName('g');
     await broker.groups.resetOffsets({ groupId, topic, to: 'latest' });
     const before = await snapshotState(db);
-    for (const to of [{ timestamp: null }, { timestamp: '' }, { timestamp: 1.5 }, { timestamp: -1 }, { offset: null }, { offset: 2.5 }, { offsets: [] }, { offsets: [{ partition: 0, offset: -3 }] }, {}]) {
+    for (const to of [
+      { timestamp: null },
+      { timestamp: '' },
+      { timestamp: 1.5 },
+      { timestamp: -1 },
+      { offset: null },
+      { offset: 2.5 },
+      { offsets: [] },
+      { offsets: [{ partition: 0, offset: -3 }] },
+      {},
+    ]) {
       const res = await post({ groupId, topic, to });
       expect(res.status, JSON.stringify(to)).toBe(400);
       expect(res.body.error.data.code).toBe('BAD_REQUEST');

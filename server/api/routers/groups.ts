@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { MAX_PARTITIONS } from '@/server/broker/topics/names';
-import { groupId, identifier, int, MAX_COMMIT_OFFSETS, MAX_TOPICS_PER_REQUEST, newTopicName, partition, partitionList, text, timestampMs, topicList, topicRef } from '../inputs';
+import {
+  groupId,
+  identifier,
+  int,
+  MAX_COMMIT_OFFSETS,
+  MAX_TOPICS_PER_REQUEST,
+  newTopicName,
+  partition,
+  partitionList,
+  text,
+  timestampMs,
+  topicList,
+  topicRef,
+} from '../inputs';
 import { createTRPCRouter, publicProcedure } from '../trpc';
 
 const topicPartitions = z.array(z.object({ topic: newTopicName, partitions: partitionList() })).max(MAX_TOPICS_PER_REQUEST);
@@ -11,7 +24,12 @@ const resetTarget = z.union([
   z.object({ timestamp: timestampMs() }),
   z.object({ offset: int() }),
   /** Exactly these positions (what a dry run showed). */
-  z.object({ offsets: z.array(z.object({ partition: partition(), offset: int().min(0) })).min(1).max(MAX_PARTITIONS) }),
+  z.object({
+    offsets: z
+      .array(z.object({ partition: partition(), offset: int().min(0) }))
+      .min(1)
+      .max(MAX_PARTITIONS),
+  }),
 ]);
 
 export const groupsRouter = createTRPCRouter({

@@ -48,18 +48,14 @@ export const recordsRouter = createTRPCRouter({
       return { results: await ctx.broker.produce(input.topic, records) };
     }),
 
-  fetch: publicProcedure
-    .input(
-      partitionRead.extend({ maxWaitMs: int().optional() }),
-    )
-    .query(async ({ ctx, input, signal }) => {
-      const result = await ctx.broker.fetch({ ...input, signal });
-      return {
-        records: result.records.map((r) => recordToJson(r, input.encoding)),
-        highWatermark: result.highWatermark,
-        logStartOffset: result.logStartOffset,
-      };
-    }),
+  fetch: publicProcedure.input(partitionRead.extend({ maxWaitMs: int().optional() })).query(async ({ ctx, input, signal }) => {
+    const result = await ctx.broker.fetch({ ...input, signal });
+    return {
+      records: result.records.map((r) => recordToJson(r, input.encoding)),
+      highWatermark: result.highWatermark,
+      logStartOffset: result.logStartOffset,
+    };
+  }),
 
   /**
    * A live tail over Server-Sent Events: batches of records from `offset` on, as they are committed.
@@ -67,7 +63,12 @@ export const recordsRouter = createTRPCRouter({
    */
   tail: publicProcedure
     .input(
-      partitionRead.extend({ lastEventId: z.string().regex(/^\d{1,16}$/, 'lastEventId is an offset').nullish() }),
+      partitionRead.extend({
+        lastEventId: z
+          .string()
+          .regex(/^\d{1,16}$/, 'lastEventId is an offset')
+          .nullish(),
+      }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
       let offset = input.lastEventId ? Number(input.lastEventId) : input.offset;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupStatus, partitionStatus, type CommitSample } from './burrow';
+import { type CommitSample, groupStatus, partitionStatus } from './burrow';
 
 const T0 = 1_700_000_000_000;
 /** Commits every 10 s: [offset, high watermark] pairs. */
@@ -9,43 +9,76 @@ const after = (h: CommitSample[], ms = 1_000) => h[h.length - 1].at + ms;
 
 describe('Burrow-style lag status', () => {
   it('OK: caught up now', () => {
-    const h = history([[0, 100], [0, 200]]);
+    const h = history([
+      [0, 100],
+      [0, 200],
+    ]);
     expect(partitionStatus(h, 0, after(h))).toBe('OK');
   });
 
   it('OK: lag was zero at some point in the window', () => {
-    const h = history([[100, 100], [150, 180], [200, 260]]);
+    const h = history([
+      [100, 100],
+      [150, 180],
+      [200, 260],
+    ]);
     expect(partitionStatus(h, 60, after(h))).toBe('OK');
   });
 
   it('OK: lag shrinking while committing', () => {
-    const h = history([[0, 500], [200, 600], [450, 650], [640, 700]]);
+    const h = history([
+      [0, 500],
+      [200, 600],
+      [450, 650],
+      [640, 700],
+    ]);
     expect(partitionStatus(h, 60, after(h))).toBe('OK');
   });
 
   it('WARN: committing, but the lag grows at every commit', () => {
-    const h = history([[0, 100], [50, 200], [100, 300], [150, 400]]);
+    const h = history([
+      [0, 100],
+      [50, 200],
+      [100, 300],
+      [150, 400],
+    ]);
     expect(partitionStatus(h, 250, after(h))).toBe('WARN');
   });
 
   it('STALL: committing the same offset while there is lag', () => {
-    const h = history([[40, 100], [40, 100], [40, 120], [40, 130]]);
+    const h = history([
+      [40, 100],
+      [40, 100],
+      [40, 120],
+      [40, 130],
+    ]);
     expect(partitionStatus(h, 90, after(h))).toBe('STALL');
   });
 
   it('STOP: no commit for longer than the window spans, with lag', () => {
-    const h = history([[0, 100], [50, 120], [90, 140]]); // spans 20 s
+    const h = history([
+      [0, 100],
+      [50, 120],
+      [90, 140],
+    ]); // spans 20 s
     expect(partitionStatus(h, 50, after(h, 19_000))).not.toBe('STOP');
     expect(partitionStatus(h, 50, after(h, 21_000))).toBe('STOP');
   });
 
   it('STOP does not apply once the consumer has caught up', () => {
-    const h = history([[0, 100], [100, 100]]);
+    const h = history([
+      [0, 100],
+      [100, 100],
+    ]);
     expect(partitionStatus(h, 0, after(h, 3_600_000))).toBe('OK');
   });
 
   it('REWIND: the committed offset went backwards', () => {
-    const h = history([[100, 200], [150, 220], [20, 240]]);
+    const h = history([
+      [100, 200],
+      [150, 220],
+      [20, 240],
+    ]);
     expect(partitionStatus(h, 220, after(h))).toBe('REWIND');
   });
 

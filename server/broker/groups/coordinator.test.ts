@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isBrokerError } from '../errors';
-import { checkCommit, expireMembers, groupStateName, heartbeat, type HeartbeatRequest, type HeartbeatResponse } from './coordinator';
-import { newGroup, type GroupState, type TopicPartitions } from './types';
+import { checkCommit, expireMembers, groupStateName, type HeartbeatRequest, type HeartbeatResponse, heartbeat } from './coordinator';
+import { type GroupState, newGroup, type TopicPartitions } from './types';
 
 /** Drives the pure coordinator with explicit time, as a test of the state machine alone. */
 class Harness {
@@ -72,7 +72,11 @@ function jsonbRoundTrip<T>(value: T): T {
     if (Array.isArray(v)) return v.map(walk);
     if (v === null || typeof v !== 'object') return v;
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort(order).map((k) => [k, walk(o[k])]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort(order)
+        .map((k) => [k, walk(o[k])]),
+    );
   };
   return walk(JSON.parse(JSON.stringify(value))) as T;
 }
@@ -276,7 +280,8 @@ describe('group coordinator (pure, time passed in)', () => {
   describe('multi-topic subscriptions settle: the epoch stops rising once reconciled', () => {
     // Name lengths and alphabetical order disagree (jsonb sorts keys by length first): "clickstream" > "orders".
     const counts = { clickstream: 4, orders: 3, 'sensor-frames': 2, ab: 1 };
-    const permutations = (xs: string[]): string[][] => (xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p])));
+    const permutations = (xs: string[]): string[][] =>
+      xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
     const rotate = (xs: string[], n: number) => xs.map((_, i) => xs[(i + n) % xs.length]);
 
     /** Heartbeats until Stable, then several more rounds: nothing may move any more. */
@@ -299,7 +304,12 @@ describe('group coordinator (pure, time passed in)', () => {
       expect(owned.flat()).toHaveLength(total);
     }
 
-    const sets = [['clickstream', 'orders'], ['orders', 'sensor-frames'], ['ab', 'clickstream', 'orders'], ['clickstream', 'orders', 'sensor-frames']];
+    const sets = [
+      ['clickstream', 'orders'],
+      ['orders', 'sensor-frames'],
+      ['ab', 'clickstream', 'orders'],
+      ['clickstream', 'orders', 'sensor-frames'],
+    ];
     const cases = sets.flatMap((set) => permutations(set).flatMap((order) => [1, 2, 3].map((n) => [order.join(','), n] as const)));
     it.each(cases)('topics [%s] joined by %i member(s), each naming them in another order', (names, n) => {
       const order = names.split(',');
@@ -353,7 +363,7 @@ describe('group coordinator (pure, time passed in)', () => {
   it('stays consistent under a random schedule of joins, leaves, silences and heartbeats', () => {
     const h = new Harness({ a: 5, b: 3 }, { sessionTimeoutMs: 5_000 });
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const alive = new Set<string>();
     for (let step = 0; step < 2_000; step++) {
       h.now += Math.floor(rand() * 700);

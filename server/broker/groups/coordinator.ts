@@ -2,14 +2,14 @@ import { BrokerError } from '../errors';
 import { assign, compareKeys } from './assignors';
 import {
   ASSIGNORS,
-  fromTopicPartitions,
-  toTopicPartitions,
   type Assignor,
+  fromTopicPartitions,
   type GroupMember,
   type GroupState,
   type GroupStateName,
   type TopicPartitionKey,
   type TopicPartitions,
+  toTopicPartitions,
 } from './types';
 
 /**
@@ -52,7 +52,9 @@ export interface CoordinatorContext {
   newMemberId: () => string;
 }
 
-export type Outcome<T> = { state: GroupState; result: T; error?: undefined } | { state: GroupState; error: BrokerError; result?: undefined };
+export type Outcome<T> =
+  | { state: GroupState; result: T; error?: undefined }
+  | { state: GroupState; error: BrokerError; result?: undefined };
 
 const clone = (s: GroupState): GroupState => structuredClone(s);
 
@@ -64,9 +66,7 @@ const MAX_MEMBER_ID = 255;
 export function expireMembers(state: GroupState, now: number): { state: GroupState; fenced: string[] } {
   const fenced = state.members
     .filter(
-      (m) =>
-        now - m.lastHeartbeat > state.sessionTimeoutMs ||
-        (m.revokingSince !== null && now - m.revokingSince > m.rebalanceTimeoutMs),
+      (m) => now - m.lastHeartbeat > state.sessionTimeoutMs || (m.revokingSince !== null && now - m.revokingSince > m.rebalanceTimeoutMs),
     )
     .map((m) => m.memberId);
   if (fenced.length === 0) return { state, fenced };
@@ -104,7 +104,13 @@ export function heartbeat(state: GroupState, req: HeartbeatRequest, ctx: Coordin
   } else {
     const found = s.members.find((m) => m.memberId === req.memberId);
     if (!found) {
-      return { state: s, error: new BrokerError('UNKNOWN_MEMBER_ID', `Member "${req.memberId ?? ''}" is not in group "${s.groupId}" (it left or was fenced); rejoin with memberEpoch 0.`) };
+      return {
+        state: s,
+        error: new BrokerError(
+          'UNKNOWN_MEMBER_ID',
+          `Member "${req.memberId ?? ''}" is not in group "${s.groupId}" (it left or was fenced); rejoin with memberEpoch 0.`,
+        ),
+      };
     }
     if (req.memberEpoch !== found.memberEpoch && req.memberEpoch !== found.previousMemberEpoch) {
       // A zombie: drop it, so its partitions go to live members.
@@ -114,7 +120,10 @@ export function heartbeat(state: GroupState, req: HeartbeatRequest, ctx: Coordin
       refreshTarget(s, ctx);
       return {
         state: s,
-        error: new BrokerError('FENCED_MEMBER_EPOCH', `Member epoch ${req.memberEpoch} is fenced (current ${found.memberEpoch}); rejoin with memberEpoch 0.`),
+        error: new BrokerError(
+          'FENCED_MEMBER_EPOCH',
+          `Member epoch ${req.memberEpoch} is fenced (current ${found.memberEpoch}); rejoin with memberEpoch 0.`,
+        ),
       };
     }
     member = found;
@@ -152,12 +161,19 @@ function leave(s: GroupState, req: HeartbeatRequest, ctx: CoordinatorContext): O
 export function validateJoin(req: HeartbeatRequest): BrokerError | null {
   const topics = normaliseTopics(req.topics);
   if (!topics || topics.length === 0) return new BrokerError('INVALID_REQUEST', 'Joining a group needs the topics to subscribe to.');
-  if ((req.memberId?.trim().length ?? 0) > MAX_MEMBER_ID) return new BrokerError('INVALID_REQUEST', `memberId is longer than ${MAX_MEMBER_ID} characters.`);
+  if ((req.memberId?.trim().length ?? 0) > MAX_MEMBER_ID)
+    return new BrokerError('INVALID_REQUEST', `memberId is longer than ${MAX_MEMBER_ID} characters.`);
   if (req.rebalanceTimeoutMs != null && !inRange(req.rebalanceTimeoutMs, REBALANCE_TIMEOUT_RANGE)) {
-    return new BrokerError('INVALID_REQUEST', `rebalanceTimeoutMs must be between ${REBALANCE_TIMEOUT_RANGE[0]} and ${REBALANCE_TIMEOUT_RANGE[1]}.`);
+    return new BrokerError(
+      'INVALID_REQUEST',
+      `rebalanceTimeoutMs must be between ${REBALANCE_TIMEOUT_RANGE[0]} and ${REBALANCE_TIMEOUT_RANGE[1]}.`,
+    );
   }
   if (req.sessionTimeoutMs != null && !inRange(req.sessionTimeoutMs, SESSION_TIMEOUT_RANGE)) {
-    return new BrokerError('INVALID_SESSION_TIMEOUT', `sessionTimeoutMs must be between ${SESSION_TIMEOUT_RANGE[0]} and ${SESSION_TIMEOUT_RANGE[1]}.`);
+    return new BrokerError(
+      'INVALID_SESSION_TIMEOUT',
+      `sessionTimeoutMs must be between ${SESSION_TIMEOUT_RANGE[0]} and ${SESSION_TIMEOUT_RANGE[1]}.`,
+    );
   }
   if (req.assignor != null && !ASSIGNORS.includes(req.assignor)) {
     return new BrokerError('UNSUPPORTED_ASSIGNOR', `Assignor "${req.assignor}" is not one of ${ASSIGNORS.join(', ')}.`);
@@ -210,7 +226,12 @@ function updateMember(m: GroupMember, req: HeartbeatRequest, now: number): { sub
   if (req.clientHost != null) m.clientHost = req.clientHost;
   if (req.rebalanceTimeoutMs != null) {
     if (!inRange(req.rebalanceTimeoutMs, REBALANCE_TIMEOUT_RANGE)) {
-      return { error: new BrokerError('INVALID_REQUEST', `rebalanceTimeoutMs must be between ${REBALANCE_TIMEOUT_RANGE[0]} and ${REBALANCE_TIMEOUT_RANGE[1]}.`) };
+      return {
+        error: new BrokerError(
+          'INVALID_REQUEST',
+          `rebalanceTimeoutMs must be between ${REBALANCE_TIMEOUT_RANGE[0]} and ${REBALANCE_TIMEOUT_RANGE[1]}.`,
+        ),
+      };
     }
     m.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
   }
@@ -232,7 +253,9 @@ function updateMember(m: GroupMember, req: HeartbeatRequest, now: number): { sub
 /** Recomputes the target assignment when the group epoch moved or a subscribed topic changed shape. */
 function refreshTarget(s: GroupState, ctx: CoordinatorContext): void {
   const subscribed = [...new Set(s.members.flatMap((m) => m.subscribedTopics))].sort();
-  const metadata = Object.fromEntries(subscribed.filter((t) => ctx.partitionCounts[t] !== undefined).map((t) => [t, ctx.partitionCounts[t]]));
+  const metadata = Object.fromEntries(
+    subscribed.filter((t) => ctx.partitionCounts[t] !== undefined).map((t) => [t, ctx.partitionCounts[t]]),
+  );
   if (!sameCounts(metadata, s.subscriptionMetadata)) {
     s.subscriptionMetadata = metadata;
     s.groupEpoch++;
@@ -274,20 +297,31 @@ export function checkCommit(
     if (s.members.length === 0) return { state: s, result: true };
     return {
       state: s,
-      error: new BrokerError('UNKNOWN_MEMBER_ID', `Group "${s.groupId}" has active members: a commit without a member id is only accepted while it is empty.`),
+      error: new BrokerError(
+        'UNKNOWN_MEMBER_ID',
+        `Group "${s.groupId}" has active members: a commit without a member id is only accepted while it is empty.`,
+      ),
     };
   }
   const m = s.members.find((x) => x.memberId === commit.memberId);
-  if (!m) return { state: s, error: new BrokerError('UNKNOWN_MEMBER_ID', `Member "${commit.memberId}" is not in group "${s.groupId}" (it left or was fenced).`) };
+  if (!m)
+    return {
+      state: s,
+      error: new BrokerError('UNKNOWN_MEMBER_ID', `Member "${commit.memberId}" is not in group "${s.groupId}" (it left or was fenced).`),
+    };
   const epoch = commit.memberEpoch ?? -1;
-  if (epoch > m.memberEpoch) return { state: s, error: new BrokerError('FENCED_MEMBER_EPOCH', `Member epoch ${epoch} is ahead of the group's ${m.memberEpoch}.`) };
+  if (epoch > m.memberEpoch)
+    return { state: s, error: new BrokerError('FENCED_MEMBER_EPOCH', `Member epoch ${epoch} is ahead of the group's ${m.memberEpoch}.`) };
   if (epoch !== m.memberEpoch && epoch !== m.previousMemberEpoch) {
     return { state: s, error: new BrokerError('STALE_MEMBER_EPOCH', `Member epoch ${epoch} is stale (current ${m.memberEpoch}).`) };
   }
   const mine = new Set([...m.owned, ...m.assigned]);
   const foreign = commit.partitions.find((k) => !mine.has(k));
   if (foreign !== undefined) {
-    return { state: s, error: new BrokerError('STALE_MEMBER_EPOCH', `Member "${m.memberId}" does not own ${foreign}; only the owner may commit it.`) };
+    return {
+      state: s,
+      error: new BrokerError('STALE_MEMBER_EPOCH', `Member "${m.memberId}" does not own ${foreign}; only the owner may commit it.`),
+    };
   }
   return { state: s, result: true };
 }

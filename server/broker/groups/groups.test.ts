@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, postgresUrl, snapshotState, testBackends, uniqueName } from '@/db/testing';
-import { createBroker, type Broker } from '@/server/broker';
-import type { HeartbeatResponse, TopicPartitions } from '.';
+import { type Broker, createBroker } from '@/server/broker';
 import { expectKafkaError } from '@/server/broker/testing';
+import type { HeartbeatResponse, TopicPartitions } from '.';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const flat = (tps: TopicPartitions[]) => tps.flatMap((t) => t.partitions.map((p) => `${t.topic}:${p}`));
-
 
 /** A member that follows the protocol, and a check of "one owner per partition" on every response. */
 class Members {
@@ -55,7 +54,11 @@ class Members {
   }
 }
 
-const MULTI_TOPICS = [['clickstream', 4], ['orders', 3], ['ab', 2]] as const;
+const MULTI_TOPICS = [
+  ['clickstream', 4],
+  ['orders', 3],
+  ['ab', 2],
+] as const;
 
 /**
  * Members subscribed to several topics (by base name; jsonb orders object keys by length, then bytes,
@@ -128,7 +131,13 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
   });
 
   it('2 members subscribed to two topics (names in either order) settle, and the epoch stops rising', async () => {
-    await expectMultiTopicGroupSettles([broker], [['clickstream', 'orders'], ['orders', 'clickstream']]);
+    await expectMultiTopicGroupSettles(
+      [broker],
+      [
+        ['clickstream', 'orders'],
+        ['orders', 'clickstream'],
+      ],
+    );
   });
 
   it('a member whose heartbeats stop loses its partitions after the session timeout (fenced by the expiry loop)', async () => {
@@ -154,24 +163,40 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
   it("commits: the owner's are accepted, a fenced member's rejected; offsets of an active group cannot be reset", async () => {
     const topic = uniqueName('c');
     await broker.createTopic({ name: topic, partitions: 2 });
-    await broker.produce(topic, Array.from({ length: 20 }, (_, i) => ({ value: enc(`v${i}`), partition: i % 2 })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 20 }, (_, i) => ({ value: enc(`v${i}`), partition: i % 2 })),
+    );
     const group = uniqueName('g');
     const ms = new Members(group);
     const a = (await ms.join(broker, [topic], { sessionTimeoutMs: 3000 })).memberId;
     const [p0] = ms.assignment.get(a)!;
     expect(p0).toBe(`${topic}:0`);
-    await broker.groups.commit({ groupId: group, memberId: a, memberEpoch: ms.epoch.get(a)!, offsets: [{ topic, partition: 0, offset: 4 }] });
-    expect(await broker.groups.fetchOffsets(group)).toEqual([{ topic, partitions: [{ partition: 0, offset: 4, metadata: '', committedAt: clock }] }]);
+    await broker.groups.commit({
+      groupId: group,
+      memberId: a,
+      memberEpoch: ms.epoch.get(a)!,
+      offsets: [{ topic, partition: 0, offset: 4 }],
+    });
+    expect(await broker.groups.fetchOffsets(group)).toEqual([
+      { topic, partitions: [{ partition: 0, offset: 4, metadata: '', committedAt: clock }] },
+    ]);
 
     const before = await snapshotState(db);
     await expectKafkaError(broker.groups.resetOffsets({ groupId: group, topic, to: 'earliest' }), 'NON_EMPTY_GROUP');
     await expectKafkaError(broker.groups.delete(group), 'NON_EMPTY_GROUP');
     await expectKafkaError(broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: 9 }] }), 'UNKNOWN_MEMBER_ID');
-    await expectKafkaError(broker.groups.commit({ groupId: group, memberId: a, memberEpoch: 999, offsets: [{ topic, partition: 0, offset: 9 }] }), 'FENCED_MEMBER_EPOCH');
+    await expectKafkaError(
+      broker.groups.commit({ groupId: group, memberId: a, memberEpoch: 999, offsets: [{ topic, partition: 0, offset: 9 }] }),
+      'FENCED_MEMBER_EPOCH',
+    );
     expect(await snapshotState(db)).toBe(before);
 
     clock += 5000; // a is now a zombie
-    await expectKafkaError(broker.groups.commit({ groupId: group, memberId: a, memberEpoch: ms.epoch.get(a)!, offsets: [{ topic, partition: 0, offset: 9 }] }), 'UNKNOWN_MEMBER_ID');
+    await expectKafkaError(
+      broker.groups.commit({ groupId: group, memberId: a, memberEpoch: ms.epoch.get(a)!, offsets: [{ topic, partition: 0, offset: 9 }] }),
+      'UNKNOWN_MEMBER_ID',
+    );
     expect((await broker.groups.fetchOffsets(group))[0].partitions[0].offset).toBe(4);
 
     // Now empty: a dry run shows the positions, a real reset moves them.
@@ -194,12 +219,18 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
   it('reset to explicit offsets (what a dry run showed) applies exactly them; bad ones change nothing', async () => {
     const topic = uniqueName('exact');
     await broker.createTopic({ name: topic, partitions: 3 });
-    await broker.produce(topic, Array.from({ length: 30 }, (_, i) => ({ value: enc(`v${i}`), partition: i % 3 })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 30 }, (_, i) => ({ value: enc(`v${i}`), partition: i % 3 })),
+    );
     const group = uniqueName('g');
     const preview = await broker.groups.resetOffsets({ groupId: group, topic, to: 'latest', dryRun: true });
     expect(preview.map((r) => r.newOffset)).toEqual([10, 10, 10]);
     // More records arrive between the preview and Apply: "latest" would now mean 15; the preview said 10.
-    await broker.produce(topic, Array.from({ length: 15 }, (_, i) => ({ value: enc(`w${i}`), partition: i % 3 })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 15 }, (_, i) => ({ value: enc(`w${i}`), partition: i % 3 })),
+    );
     const offsets = preview.map((r) => ({ partition: r.partition, offset: r.newOffset }));
     expect(await broker.groups.resetOffsets({ groupId: group, topic, to: { offsets } })).toEqual(preview);
     expect((await broker.groups.fetchOffsets(group))[0].partitions.map((p) => p.offset)).toEqual([10, 10, 10]);
@@ -210,7 +241,15 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     const bad = [
       [{ offsets: [{ partition: 0, offset: 16 }] }, 'OFFSET_OUT_OF_RANGE'],
       [{ offsets: [{ partition: 7, offset: 1 }] }, 'UNKNOWN_TOPIC_OR_PARTITION'],
-      [{ offsets: [{ partition: 0, offset: 1 }, { partition: 0, offset: 2 }] }, 'INVALID_REQUEST'],
+      [
+        {
+          offsets: [
+            { partition: 0, offset: 1 },
+            { partition: 0, offset: 2 },
+          ],
+        },
+        'INVALID_REQUEST',
+      ],
       [{ offsets: [{ partition: 0, offset: -1 }] }, 'INVALID_REQUEST'],
       [{ offsets: [{ partition: 0, offset: 1.5 }] }, 'INVALID_REQUEST'],
       [{ offsets: [] }, 'INVALID_REQUEST'],
@@ -218,7 +257,10 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
       [{ timestamp: -1 }, 'INVALID_TIMESTAMP'],
     ] as const;
     for (const [to, name] of bad) await expectKafkaError(broker.groups.resetOffsets({ groupId: group, topic, to }), name);
-    await expectKafkaError(broker.groups.resetOffsets({ groupId: group, topic, partitions: [1], to: { offsets: [{ partition: 0, offset: 1 }] } }), 'INVALID_REQUEST');
+    await expectKafkaError(
+      broker.groups.resetOffsets({ groupId: group, topic, partitions: [1], to: { offsets: [{ partition: 0, offset: 1 }] } }),
+      'INVALID_REQUEST',
+    );
     // Still only while the group is empty.
     const ms = new Members(group);
     await ms.join(broker, [topic]);
@@ -231,10 +273,22 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
   it('lag: per partition, sum and max; Burrow status; lag over time with rates and time to clear', async () => {
     const topic = uniqueName('lag');
     await broker.createTopic({ name: topic, partitions: 2 });
-    await broker.produce(topic, Array.from({ length: 100 }, (_, i) => ({ value: enc(`v${i}`), partition: 0 })));
-    await broker.produce(topic, Array.from({ length: 30 }, (_, i) => ({ value: enc(`w${i}`), partition: 1 })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 100 }, (_, i) => ({ value: enc(`v${i}`), partition: 0 })),
+    );
+    await broker.produce(
+      topic,
+      Array.from({ length: 30 }, (_, i) => ({ value: enc(`w${i}`), partition: 1 })),
+    );
     const group = uniqueName('g');
-    await broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: 40 }, { topic, partition: 1, offset: 30 }] });
+    await broker.groups.commit({
+      groupId: group,
+      offsets: [
+        { topic, partition: 0, offset: 40 },
+        { topic, partition: 1, offset: 30 },
+      ],
+    });
     let lag = await broker.groups.lag(group);
     expect(lag).toMatchObject({ totalLag: 60, maxLag: 60, maxLagTopic: topic, maxLagPartition: 0, status: 'OK' });
     expect(lag.partitions.map((p) => [p.partition, p.committedOffset, p.logEndOffset, p.lag])).toEqual([
@@ -262,7 +316,10 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     // caught-up commits have left the 10-commit window.
     for (let i = 0; i < 10; i++) {
       clock += 10_000;
-      await broker.produce(topic, Array.from({ length: 30 }, () => ({ value: enc('x'), partition: 0 })));
+      await broker.produce(
+        topic,
+        Array.from({ length: 30 }, () => ({ value: enc('x'), partition: 0 })),
+      );
       const committed = (await broker.groups.fetchOffsets(group))[0].partitions[0].offset;
       await broker.groups.commit({ groupId: group, offsets: [{ topic, partition: 0, offset: committed + 10 }] });
       await broker.stats.sample().then((r) => r.lag);
@@ -277,24 +334,40 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     lag = await broker.groups.lag(group);
     expect(lag.partitions[0].status).toBe('STOP');
     expect(lag.status).toBe('ERR');
-    expect((await broker.groups.list()).find((g) => g.groupId === group)).toMatchObject({ state: 'Empty', status: 'ERR', totalLag: lag.totalLag });
+    expect((await broker.groups.list()).find((g) => g.groupId === group)).toMatchObject({
+      state: 'Empty',
+      status: 'ERR',
+      totalLag: lag.totalLag,
+    });
   });
 
   it('a group whose members left consumes at 0/s and never clears; its time lag is measured, not extrapolated', async () => {
     const topic = uniqueName('stop');
     await broker.createTopic({ name: topic, partitions: 2 });
     const burstAt = clock; // a backlog written before any sample was taken
-    await broker.produce(topic, Array.from({ length: 1000 }, (_, i) => ({ value: enc(`b${i}`), partition: 0 })));
-    await broker.produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: enc(`c${i}`), partition: 1 })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 1000 }, (_, i) => ({ value: enc(`b${i}`), partition: 0 })),
+    );
+    await broker.produce(
+      topic,
+      Array.from({ length: 10 }, (_, i) => ({ value: enc(`c${i}`), partition: 1 })),
+    );
     const group = uniqueName('g');
     const ms = new Members(group);
     const a = (await ms.join(broker, [topic])).memberId;
     // Every 10 s: 50 new records on partition 0, the member commits 100 further on (10/s against 5/s).
     for (let i = 1; i <= 6; i++) {
       clock += 10_000;
-      await broker.produce(topic, Array.from({ length: 50 }, () => ({ value: enc('x'), partition: 0 })));
+      await broker.produce(
+        topic,
+        Array.from({ length: 50 }, () => ({ value: enc('x'), partition: 0 })),
+      );
       await ms.beat(broker, a);
-      const offsets = [{ topic, partition: 0, offset: i * 100 }, { topic, partition: 1, offset: 10 }];
+      const offsets = [
+        { topic, partition: 0, offset: i * 100 },
+        { topic, partition: 1, offset: 10 },
+      ];
       await broker.groups.commit({ groupId: group, memberId: a, memberEpoch: ms.epoch.get(a)!, offsets });
       await broker.stats.sample();
     }
@@ -339,8 +412,16 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
   it.each([
     ['describe of an unknown group', (b: Broker) => b.groups.describe('no-such-group-anywhere'), 'GROUP_ID_NOT_FOUND'],
     ['an empty group id', (b: Broker) => b.groups.heartbeat({ groupId: '  ', memberEpoch: 0, topics: ['t'] }), 'INVALID_GROUP_ID'],
-    ['a negative offset', (b: Broker) => b.groups.commit({ groupId: 'bad-input', offsets: [{ topic: 'x', partition: 0, offset: -5 }] }), 'INVALID_REQUEST'],
-    ['a commit for an unknown topic', (b: Broker) => b.groups.commit({ groupId: 'bad-input', offsets: [{ topic: 'no-such-topic', partition: 0, offset: 1 }] }), 'UNKNOWN_TOPIC_OR_PARTITION'],
+    [
+      'a negative offset',
+      (b: Broker) => b.groups.commit({ groupId: 'bad-input', offsets: [{ topic: 'x', partition: 0, offset: -5 }] }),
+      'INVALID_REQUEST',
+    ],
+    [
+      'a commit for an unknown topic',
+      (b: Broker) => b.groups.commit({ groupId: 'bad-input', offsets: [{ topic: 'no-such-topic', partition: 0, offset: 1 }] }),
+      'UNKNOWN_TOPIC_OR_PARTITION',
+    ],
     ['a heartbeat without a member id', (b: Broker) => b.groups.heartbeat({ groupId: 'bad-input', memberEpoch: 3 }), 'UNKNOWN_MEMBER_ID'],
     ['joining without topics', (b: Broker) => b.groups.heartbeat({ groupId: 'bad-input', memberEpoch: 0, topics: [] }), 'INVALID_REQUEST'],
   ] as const)('rejects %s clearly and changes nothing', async (_label, call, name) => {
@@ -369,7 +450,7 @@ describe.skipIf(!postgresUrl())('two Brook engines share one group', () => {
       expect(d.members.map((m) => flat(m.assignment).length)).toEqual([2, 2, 2, 2, 2, 2]);
       // One leaves through A; the rest pick its partitions up through B.
       await ms.beat(A, ids[0]);
-      const left = await A.groups.heartbeat({ groupId: group, memberId: ids[0], memberEpoch: ms.epoch.get(ids[0])! , ownedPartitions: [] });
+      const left = await A.groups.heartbeat({ groupId: group, memberId: ids[0], memberEpoch: ms.epoch.get(ids[0])!, ownedPartitions: [] });
       expect(left.memberEpoch).toBeGreaterThan(0);
       ms.forget(ids[0]);
       await A.groups.heartbeat({ groupId: group, memberId: ids[0], memberEpoch: -1 });
@@ -386,7 +467,13 @@ describe.skipIf(!postgresUrl())('two Brook engines share one group', () => {
   });
 
   it.each([
-    ['2 members, both topics, names in either order', [['clickstream', 'orders'], ['orders', 'clickstream']]],
+    [
+      '2 members, both topics, names in either order',
+      [
+        ['clickstream', 'orders'],
+        ['orders', 'clickstream'],
+      ],
+    ],
     ['1 member, both topics', [['orders', 'clickstream']]],
     ['3 members with different subscriptions', [['orders', 'clickstream', 'ab'], ['clickstream'], ['ab', 'orders']]],
   ])('a multi-topic group through both engines settles and its epoch stops rising: %s', async (_label, subscriptions) => {

@@ -1,19 +1,28 @@
 import type { Database } from '@/db/client';
 import { BrokerError } from '../errors';
 import type { HeartbeatResponse } from './coordinator';
-import { describeGroupState, lagOfGroups, summariseGroup, type GroupDescription, type GroupLag, type GroupSummary } from './lag';
-import { lagHistory, type LagHistory } from './lag-history';
+import { describeGroupState, type GroupDescription, type GroupLag, type GroupSummary, lagOfGroups, summariseGroup } from './lag';
+import { type LagHistory, lagHistory } from './lag-history';
 import { expireGroupSessions, groupHeartbeat, type HeartbeatInput } from './membership';
-import { commitOffsets, deleteGroup, deleteOffsets, existingGroup, fetchOffsets, resetOffsets, type CommitRequest, type ResetRequest } from './offsets';
+import {
+  type CommitRequest,
+  commitOffsets,
+  deleteGroup,
+  deleteOffsets,
+  existingGroup,
+  fetchOffsets,
+  type ResetRequest,
+  resetOffsets,
+} from './offsets';
 import { readGroups } from './store';
 import { attachLagSeconds } from './time-lag';
 
-export type { HeartbeatInput } from './membership';
 export type { HeartbeatResponse } from './coordinator';
-export type { CommitRequest, ResetRequest, ResetResult, ResetTarget } from './offsets';
 export type { GroupDescription, GroupLag, GroupSummary, MemberDescription, PartitionLag } from './lag';
 export type { LagHistory, LagPoint, LagProgress, PartitionRate } from './lag-history';
-export type { TopicPartitions, GroupStateName } from './types';
+export type { HeartbeatInput } from './membership';
+export type { CommitRequest, ResetRequest, ResetResult, ResetTarget } from './offsets';
+export type { GroupStateName, TopicPartitions } from './types';
 
 export interface GroupsOptions {
   now: () => number;
@@ -51,7 +60,10 @@ export class Groups {
     const groups = await readGroups(this.db);
     const lag = await lagOfGroups(this.db, groups, this.options.now());
     return groups
-      .map((g) => ({ ...summariseGroup(g, lag.get(g.groupId)!), partitions: lag.get(g.groupId)!.partitions.filter((p) => p.topic === topic) }))
+      .map((g) => ({
+        ...summariseGroup(g, lag.get(g.groupId)!),
+        partitions: lag.get(g.groupId)!.partitions.filter((p) => p.topic === topic),
+      }))
       .filter((g) => g.topics.includes(topic));
   }
 
@@ -70,11 +82,17 @@ export class Groups {
   async lagHistory(groupId: string, since?: number | null): Promise<LagHistory> {
     const now = this.options.now();
     const from = since ?? now - 3_600_000;
-    if (!Number.isSafeInteger(from) || from < 0) throw new BrokerError('INVALID_REQUEST', `since must be a time in ms since the epoch; got ${since}.`);
+    if (!Number.isSafeInteger(from) || from < 0)
+      throw new BrokerError('INVALID_REQUEST', `since must be a time in ms since the epoch; got ${since}.`);
     const g = await existingGroup(this.db, groupId);
     // Rates need the partitions as they are now: their lag, owner and last commit, not only the samples.
     const current = (await lagOfGroups(this.db, [g], now)).get(groupId)!.partitions;
-    return lagHistory(this.db, groupId, current, { since: from, now, intervalMs: this.options.lagSampleIntervalMs, emptySince: g.emptySince });
+    return lagHistory(this.db, groupId, current, {
+      since: from,
+      now,
+      intervalMs: this.options.lagSampleIntervalMs,
+      emptySince: g.emptySince,
+    });
   }
 
   resetOffsets(req: ResetRequest) {

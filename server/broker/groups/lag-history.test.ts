@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { partitionRate, summariseRates, type PartitionNow, type RateSample } from './lag-history';
+import { type PartitionNow, partitionRate, type RateSample, summariseRates } from './lag-history';
 
 const interval = 10_000;
 const now = 10_000_000;
 const ctx = { now, intervalMs: interval };
 
 /** Samples every 10 s up to `until`: the group consumed `consume`/s and the producer wrote `produce`/s. */
-function samples(until: number, count: number, { consume, produce, lagAtEnd }: { consume: number; produce: number; lagAtEnd: number }): RateSample[] {
+function samples(
+  until: number,
+  count: number,
+  { consume, produce, lagAtEnd }: { consume: number; produce: number; lagAtEnd: number },
+): RateSample[] {
   return Array.from({ length: count }, (_, i) => {
     const back = (count - 1 - i) * interval;
     const hw = 100_000 - (produce * back) / 1000;
@@ -54,14 +58,21 @@ describe('lag rates and time to clear (time passed in)', () => {
 
   it('a member that stopped committing (Burrow STOP) consumes at 0/s', () => {
     const list = samples(now, 30, { consume: 50, produce: 10, lagAtEnd: 300 });
-    expect(partitionRate(list, owned(300, { status: 'STOP' }), ctx)).toMatchObject({ consumeRate: 0, progress: 'stopped', timeToClearMs: null });
+    expect(partitionRate(list, owned(300, { status: 'STOP' }), ctx)).toMatchObject({
+      consumeRate: 0,
+      progress: 'stopped',
+      timeToClearMs: null,
+    });
   });
 
   it('a caught-up partition is caught up, even when the last sample still had lag', () => {
     const list = samples(now - 5_000, 10, { consume: 20, produce: 20, lagAtEnd: 40 });
     expect(partitionRate(list, owned(0), ctx)).toMatchObject({ progress: 'caught-up', timeToClearMs: 0 });
     // Caught up and nobody consuming: caught up, at 0/s.
-    expect(partitionRate(list, owned(0, { memberId: null, lastCommitAt: now - 600_000 }), ctx)).toMatchObject({ progress: 'caught-up', consumeRate: 0 });
+    expect(partitionRate(list, owned(0, { memberId: null, lastCommitAt: now - 600_000 }), ctx)).toMatchObject({
+      progress: 'caught-up',
+      consumeRate: 0,
+    });
   });
 
   it('the lag used is the one now, not the last sample: no "clears in 0 ms" while lag remains', () => {
@@ -79,7 +90,12 @@ describe('lag rates and time to clear (time passed in)', () => {
 
   it('rates are not carried past old samples: without two samples in the window they are unknown', () => {
     const old = samples(now - 20 * 60_000, 10, { consume: 30, produce: 10, lagAtEnd: 100 });
-    expect(partitionRate(old, owned(100), ctx)).toMatchObject({ consumeRate: null, produceRate: null, progress: 'unknown', timeToClearMs: null });
+    expect(partitionRate(old, owned(100), ctx)).toMatchObject({
+      consumeRate: null,
+      produceRate: null,
+      progress: 'unknown',
+      timeToClearMs: null,
+    });
     expect(partitionRate([], owned(null), ctx).progress).toBe('unknown');
   });
 

@@ -150,7 +150,8 @@ export function groupProgress(partitions: readonly PartitionRate[]): LagProgress
 export function summariseRates(partitions: PartitionRate[]): Omit<LagHistory, 'points' | 'intervalMs'> {
   const sum = (xs: Array<number | null>) => (xs.some((x) => x !== null) ? xs.reduce<number>((n, x) => n + (x ?? 0), 0) : null);
   const progress = groupProgress(partitions);
-  const timeToClearMs = progress === 'caught-up' ? 0 : progress === 'clearing' ? Math.max(0, ...partitions.map((p) => p.timeToClearMs ?? 0)) : null;
+  const timeToClearMs =
+    progress === 'caught-up' ? 0 : progress === 'clearing' ? Math.max(0, ...partitions.map((p) => p.timeToClearMs ?? 0)) : null;
   return {
     partitions: [...partitions].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1)),
     consumeRate: sum(partitions.map((p) => p.consumeRate)),

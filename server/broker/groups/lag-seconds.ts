@@ -27,7 +27,10 @@ export function estimateLagSeconds(
     const a = series[i];
     if (a.highWatermark > committed) continue;
     const b = series[i + 1];
-    const t = b.highWatermark > a.highWatermark ? a.at + ((committed - a.highWatermark) / (b.highWatermark - a.highWatermark)) * (b.at - a.at) : a.at;
+    const t =
+      b.highWatermark > a.highWatermark
+        ? a.at + ((committed - a.highWatermark) / (b.highWatermark - a.highWatermark)) * (b.at - a.at)
+        : a.at;
     return Math.max(0, (now - t) / 1000);
   }
   // Older than every sample: at least as old as the first sample, and as old as its record says.

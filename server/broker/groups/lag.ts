@@ -1,7 +1,7 @@
 import type { Queryable } from '@/db/client';
-import { groupStatus, partitionStatus, type CommitSample, type GroupStatus, type PartitionStatus } from './burrow';
+import { type CommitSample, type GroupStatus, groupStatus, type PartitionStatus, partitionStatus } from './burrow';
 import { groupStateName, memberReconciled } from './coordinator';
-import { parseTpKey, toTopicPartitions, tpKey, type GroupState, type GroupStateName, type TopicPartitions } from './types';
+import { type GroupState, type GroupStateName, parseTpKey, type TopicPartitions, toTopicPartitions, tpKey } from './types';
 
 /**
  * Lag now, from committed offsets and watermark rows (never a scan of the log):

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@/db/client';
 import { BrokerError } from '../errors';
-import { fenceExpired, heartbeat, validateJoin, type HeartbeatRequest, type HeartbeatResponse } from './coordinator';
+import { fenceExpired, type HeartbeatRequest, type HeartbeatResponse, heartbeat, validateJoin } from './coordinator';
 import { groupsPastDeadline, partitionCounts, validateGroupId, withLockedGroup } from './store';
 
 export interface HeartbeatInput extends HeartbeatRequest {
@@ -22,7 +22,12 @@ export async function groupHeartbeat(db: Database, input: HeartbeatInput, now: n
   }
   return withLockedGroup<HeartbeatResponse>(db, input.groupId, { create: input.memberEpoch === 0, now }, async (tx, state) => {
     if (!state) {
-      return { error: new BrokerError('UNKNOWN_MEMBER_ID', `Group "${input.groupId}" has no member "${input.memberId}" (the group does not exist).`) };
+      return {
+        error: new BrokerError(
+          'UNKNOWN_MEMBER_ID',
+          `Group "${input.groupId}" has no member "${input.memberId}" (the group does not exist).`,
+        ),
+      };
     }
     const topics = [...state.members.flatMap((m) => m.subscribedTopics), ...(input.topics ?? [])];
     const counts = await partitionCounts(tx, topics);
@@ -40,7 +45,10 @@ export async function expireGroupSessions(db: Database, now: number): Promise<nu
   for (const groupId of await groupsPastDeadline(db, now)) {
     fenced += await withLockedGroup<number>(db, groupId, { create: false, now }, async (tx, state) => {
       if (!state) return { value: 0 };
-      const counts = await partitionCounts(tx, state.members.flatMap((m) => m.subscribedTopics));
+      const counts = await partitionCounts(
+        tx,
+        state.members.flatMap((m) => m.subscribedTopics),
+      );
       const out = fenceExpired(state, { now, partitionCounts: counts, newMemberId: randomUUID });
       return { state: out.state, value: out.fenced.length };
     });

@@ -2,10 +2,10 @@ import type { Database, Queryable } from '@/db/client';
 import { BrokerError } from '../errors';
 import { offsetForTimestamp } from '../log/read';
 import { textProblem } from '../text';
-import { checkCommit, fenceExpired, groupStateName } from './coordinator';
 import { BURROW_WINDOW } from './burrow';
+import { checkCommit, fenceExpired, groupStateName } from './coordinator';
 import { partitionCounts, readGroup, validateGroupId, withLockedGroup } from './store';
-import { tpKey, type GroupState } from './types';
+import { type GroupState, tpKey } from './types';
 
 export interface OffsetCommit {
   topic: string;
@@ -49,10 +49,16 @@ function validateCommitShape(req: CommitRequest): void {
   const seen = new Set<string>();
   for (const o of req.offsets) {
     if (!Number.isSafeInteger(o.offset) || o.offset < 0) {
-      throw new BrokerError('INVALID_REQUEST', `Offset ${o.offset} for ${o.topic}-${o.partition} is not a valid offset (it must be a non-negative integer).`);
+      throw new BrokerError(
+        'INVALID_REQUEST',
+        `Offset ${o.offset} for ${o.topic}-${o.partition} is not a valid offset (it must be a non-negative integer).`,
+      );
     }
     if ((o.metadata ?? '').length > MAX_OFFSET_METADATA) {
-      throw new BrokerError('OFFSET_METADATA_TOO_LARGE', `Commit metadata for ${o.topic}-${o.partition} is longer than ${MAX_OFFSET_METADATA} characters.`);
+      throw new BrokerError(
+        'OFFSET_METADATA_TOO_LARGE',
+        `Commit metadata for ${o.topic}-${o.partition} is longer than ${MAX_OFFSET_METADATA} characters.`,
+      );
     }
     const problem = textProblem(o.metadata ?? '', { controls: true });
     if (problem) throw new BrokerError('INVALID_REQUEST', `Commit metadata for ${o.topic}-${o.partition} ${problem}.`);
@@ -69,24 +75,44 @@ function validateCommitShape(req: CommitRequest): void {
  */
 export async function commitOffsets(db: Database, req: CommitRequest, now: number): Promise<void> {
   validateCommitShape(req);
-  const marks = await marksOf(db, req.offsets.map((o) => o.topic));
+  const marks = await marksOf(
+    db,
+    req.offsets.map((o) => o.topic),
+  );
   for (const o of req.offsets) {
     const m = marks.get(tpKey(o.topic, o.partition));
     if (!m) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Cannot commit for ${o.topic}-${o.partition}: no such topic or partition.`);
     if (o.offset > m.high_watermark) {
-      throw new BrokerError('OFFSET_OUT_OF_RANGE', `Offset ${o.offset} for ${o.topic}-${o.partition} is beyond its high watermark ${m.high_watermark}.`);
+      throw new BrokerError(
+        'OFFSET_OUT_OF_RANGE',
+        `Offset ${o.offset} for ${o.topic}-${o.partition} is beyond its high watermark ${m.high_watermark}.`,
+      );
     }
   }
   await withLockedGroup<void>(db, req.groupId, { create: !req.memberId, now }, async (tx, state) => {
-    if (!state) return { error: new BrokerError('UNKNOWN_MEMBER_ID', `Group "${req.groupId}" has no member "${req.memberId}" (the group does not exist).`) };
-    const out = checkCommit(state, { memberId: req.memberId, memberEpoch: req.memberEpoch, partitions: req.offsets.map((o) => tpKey(o.topic, o.partition)) }, now);
+    if (!state)
+      return {
+        error: new BrokerError('UNKNOWN_MEMBER_ID', `Group "${req.groupId}" has no member "${req.memberId}" (the group does not exist).`),
+      };
+    const out = checkCommit(
+      state,
+      { memberId: req.memberId, memberEpoch: req.memberEpoch, partitions: req.offsets.map((o) => tpKey(o.topic, o.partition)) },
+      now,
+    );
     if (out.error) return { state: out.state, error: out.error };
     await writeOffsets(tx, req.groupId, req.offsets, marks, now);
     return { state: out.state };
   });
 }
 
-async function writeOffsets(tx: Queryable, groupId: string, offsets: readonly OffsetCommit[], marks: Map<string, PartitionMarks>, now: number, { history = true } = {}) {
+async function writeOffsets(
+  tx: Queryable,
+  groupId: string,
+  offsets: readonly OffsetCommit[],
+  marks: Map<string, PartitionMarks>,
+  now: number,
+  { history = true } = {},
+) {
   const topics = offsets.map((o) => o.topic);
   const partitions = offsets.map((o) => o.partition);
   await tx.query(
@@ -101,7 +127,14 @@ async function writeOffsets(tx: Queryable, groupId: string, offsets: readonly Of
   await tx.query(
     `INSERT INTO group_offset_commits (group_id, topic, partition, committed_offset, high_watermark, committed_at)
      SELECT $1, t, p, o, h, $6 FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS c(t, p, o, h)`,
-    [groupId, topics, partitions, offsets.map((o) => o.offset), offsets.map((o) => marks.get(tpKey(o.topic, o.partition))!.high_watermark), now],
+    [
+      groupId,
+      topics,
+      partitions,
+      offsets.map((o) => o.offset),
+      offsets.map((o) => marks.get(tpKey(o.topic, o.partition))!.high_watermark),
+      now,
+    ],
   );
   await tx.query(
     `DELETE FROM group_offset_commits c USING (
@@ -121,7 +154,11 @@ export interface CommittedOffset {
   committedAt: number;
 }
 
-export async function fetchOffsets(db: Queryable, groupId: string, topics?: readonly string[] | null): Promise<Array<{ topic: string; partitions: CommittedOffset[] }>> {
+export async function fetchOffsets(
+  db: Queryable,
+  groupId: string,
+  topics?: readonly string[] | null,
+): Promise<Array<{ topic: string; partitions: CommittedOffset[] }>> {
   validateGroupId(groupId);
   const rows = await db.query<{ topic: string; partition: number; committed_offset: number; metadata: string; committed_at: number }>(
     `SELECT topic, partition, committed_offset, metadata, committed_at FROM group_offsets
@@ -142,7 +179,12 @@ export async function fetchOffsets(db: Queryable, groupId: string, topics?: read
  * Where to move the offsets: Kafka's --to-earliest, --to-latest, --to-datetime (ms since the epoch, UTC),
  * --to-offset (clamped to the log), or explicit per-partition offsets (what a dry run showed, applied as is).
  */
-export type ResetTarget = 'earliest' | 'latest' | { timestamp: number } | { offset: number } | { offsets: ReadonlyArray<{ partition: number; offset: number }> };
+export type ResetTarget =
+  | 'earliest'
+  | 'latest'
+  | { timestamp: number }
+  | { offset: number }
+  | { offsets: ReadonlyArray<{ partition: number; offset: number }> };
 
 export interface ResetRequest {
   groupId: string;
@@ -181,13 +223,18 @@ export async function resetOffsets(db: Database, req: ResetRequest, now: number)
   for (const m of targets) {
     const exact = explicit?.get(m.partition);
     if (exact !== undefined && exact > m.high_watermark) {
-      throw new BrokerError('OFFSET_OUT_OF_RANGE', `Offset ${exact} for ${req.topic}-${m.partition} is beyond its high watermark ${m.high_watermark}.`);
+      throw new BrokerError(
+        'OFFSET_OUT_OF_RANGE',
+        `Offset ${exact} for ${req.topic}-${m.partition} is beyond its high watermark ${m.high_watermark}.`,
+      );
     }
     positions.push({ marks: m, offset: exact ?? (await resolveTarget(db, m, req.to as SingleTarget)) });
   }
 
   return withLockedGroup<ResetResult[]>(db, req.groupId, { create: !req.dryRun, now }, async (tx, state) => {
-    const live = state ? fenceExpired(state, { now, partitionCounts: await partitionCounts(tx, [req.topic]), newMemberId: () => '' }).state : null;
+    const live = state
+      ? fenceExpired(state, { now, partitionCounts: await partitionCounts(tx, [req.topic]), newMemberId: () => '' }).state
+      : null;
     // A dry run only reads: it may preview while the group is active; applying waits until it is empty.
     if (live && live.members.length > 0 && !req.dryRun) {
       return {
@@ -201,9 +248,21 @@ export async function resetOffsets(db: Database, req: ResetRequest, now: number)
     const current = new Map(
       (await fetchOffsets(tx, req.groupId, [req.topic])).flatMap((t) => t.partitions.map((p) => [p.partition, p.offset] as const)),
     );
-    const result = positions.map((p) => ({ topic: req.topic, partition: p.marks.partition, previousOffset: current.get(p.marks.partition) ?? null, newOffset: p.offset }));
+    const result = positions.map((p) => ({
+      topic: req.topic,
+      partition: p.marks.partition,
+      previousOffset: current.get(p.marks.partition) ?? null,
+      newOffset: p.offset,
+    }));
     if (!req.dryRun) {
-      await writeOffsets(tx, req.groupId, positions.map((p) => ({ topic: req.topic, partition: p.marks.partition, offset: p.offset })), marks, now, { history: false });
+      await writeOffsets(
+        tx,
+        req.groupId,
+        positions.map((p) => ({ topic: req.topic, partition: p.marks.partition, offset: p.offset })),
+        marks,
+        now,
+        { history: false },
+      );
       // A reset is not the consumer's progress: start the status window afresh.
       await tx.query(`DELETE FROM group_offset_commits WHERE group_id = $1 AND topic = $2 AND partition = ANY($3::int[])`, [
         req.groupId,
@@ -218,13 +277,22 @@ export async function resetOffsets(db: Database, req: ResetRequest, now: number)
 type SingleTarget = Exclude<ResetTarget, { offsets: unknown }>;
 
 /** Explicit offsets by partition: each partition once, each offset a non-negative integer. */
-function explicitOffsets(offsets: ReadonlyArray<{ partition: number; offset: number }>, partitions: readonly number[] | null | undefined): Map<number, number> {
-  if (partitions?.length) throw new BrokerError('INVALID_REQUEST', 'With explicit offsets, the partitions are the ones they name: leave `partitions` out.');
+function explicitOffsets(
+  offsets: ReadonlyArray<{ partition: number; offset: number }>,
+  partitions: readonly number[] | null | undefined,
+): Map<number, number> {
+  if (partitions?.length)
+    throw new BrokerError('INVALID_REQUEST', 'With explicit offsets, the partitions are the ones they name: leave `partitions` out.');
   if (offsets.length === 0) throw new BrokerError('INVALID_REQUEST', 'Explicit offsets need at least one partition.');
   const out = new Map<number, number>();
   for (const { partition, offset } of offsets) {
-    if (!Number.isSafeInteger(partition) || partition < 0) throw new BrokerError('INVALID_REQUEST', `Partition ${partition} is not a valid partition number.`);
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new BrokerError('INVALID_REQUEST', `Offset ${offset} for partition ${partition} is not a valid offset (a non-negative integer).`);
+    if (!Number.isSafeInteger(partition) || partition < 0)
+      throw new BrokerError('INVALID_REQUEST', `Partition ${partition} is not a valid partition number.`);
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw new BrokerError(
+        'INVALID_REQUEST',
+        `Offset ${offset} for partition ${partition} is not a valid offset (a non-negative integer).`,
+      );
     if (out.has(partition)) throw new BrokerError('INVALID_REQUEST', `Partition ${partition} appears twice.`);
     out.set(partition, offset);
   }
@@ -238,28 +306,45 @@ async function resolveTarget(db: Queryable, m: PartitionMarks, to: SingleTarget)
     if (!Number.isSafeInteger(to.offset)) throw new BrokerError('INVALID_REQUEST', `Offset ${to.offset} is not an integer.`);
     return Math.min(Math.max(to.offset, m.log_start_offset), m.high_watermark);
   }
-  if (!Number.isSafeInteger(to.timestamp) || to.timestamp < 0) throw new BrokerError('INVALID_TIMESTAMP', `Timestamp ${to.timestamp} is not valid.`);
+  if (!Number.isSafeInteger(to.timestamp) || to.timestamp < 0)
+    throw new BrokerError('INVALID_TIMESTAMP', `Timestamp ${to.timestamp} is not valid.`);
   return (await offsetForTimestamp(db, m.partition_id, to.timestamp))?.offset ?? m.high_watermark;
 }
 
 /** Kafka's OffsetDelete: not for a topic the group's live members subscribe to. */
-export async function deleteOffsets(db: Database, req: { groupId: string; topic: string; partitions?: number[] | null }, now: number): Promise<number> {
+export async function deleteOffsets(
+  db: Database,
+  req: { groupId: string; topic: string; partitions?: number[] | null },
+  now: number,
+): Promise<number> {
   validateGroupId(req.groupId);
   return withLockedGroup<number>(db, req.groupId, { create: false, now }, async (tx, state) => {
     if (!state) return { error: groupNotFound(req.groupId) };
-    const live = fenceExpired(state, { now, partitionCounts: await partitionCounts(tx, state.members.flatMap((m) => m.subscribedTopics)), newMemberId: () => '' }).state;
+    const live = fenceExpired(state, {
+      now,
+      partitionCounts: await partitionCounts(
+        tx,
+        state.members.flatMap((m) => m.subscribedTopics),
+      ),
+      newMemberId: () => '',
+    }).state;
     if (live.members.some((m) => m.subscribedTopics.includes(req.topic))) {
-      return { state: live, error: new BrokerError('GROUP_SUBSCRIBED_TO_TOPIC', `Group "${req.groupId}" has members subscribed to "${req.topic}"; its offsets cannot be deleted now.`) };
+      return {
+        state: live,
+        error: new BrokerError(
+          'GROUP_SUBSCRIBED_TO_TOPIC',
+          `Group "${req.groupId}" has members subscribed to "${req.topic}"; its offsets cannot be deleted now.`,
+        ),
+      };
     }
     const rows = await tx.query(
       `DELETE FROM group_offsets WHERE group_id = $1 AND topic = $2 AND ($3::int[] IS NULL OR partition = ANY($3::int[])) RETURNING partition`,
       [req.groupId, req.topic, req.partitions?.length ? req.partitions : null],
     );
-    await tx.query(`DELETE FROM group_offset_commits WHERE group_id = $1 AND topic = $2 AND ($3::int[] IS NULL OR partition = ANY($3::int[]))`, [
-      req.groupId,
-      req.topic,
-      req.partitions?.length ? req.partitions : null,
-    ]);
+    await tx.query(
+      `DELETE FROM group_offset_commits WHERE group_id = $1 AND topic = $2 AND ($3::int[] IS NULL OR partition = ANY($3::int[]))`,
+      [req.groupId, req.topic, req.partitions?.length ? req.partitions : null],
+    );
     return { state: live, value: rows.length };
   });
 }
@@ -269,9 +354,22 @@ export async function deleteGroup(db: Database, groupId: string, now: number): P
   validateGroupId(groupId);
   await withLockedGroup<void>(db, groupId, { create: false, now }, async (tx, state) => {
     if (!state) return { error: groupNotFound(groupId) };
-    const live = fenceExpired(state, { now, partitionCounts: await partitionCounts(tx, state.members.flatMap((m) => m.subscribedTopics)), newMemberId: () => '' }).state;
+    const live = fenceExpired(state, {
+      now,
+      partitionCounts: await partitionCounts(
+        tx,
+        state.members.flatMap((m) => m.subscribedTopics),
+      ),
+      newMemberId: () => '',
+    }).state;
     if (live.members.length > 0) {
-      return { state: live, error: new BrokerError('NON_EMPTY_GROUP', `Group "${groupId}" still has ${live.members.length} member(s); only an empty group can be deleted.`) };
+      return {
+        state: live,
+        error: new BrokerError(
+          'NON_EMPTY_GROUP',
+          `Group "${groupId}" still has ${live.members.length} member(s); only an empty group can be deleted.`,
+        ),
+      };
     }
     await tx.query(`DELETE FROM consumer_groups WHERE group_id = $1`, [groupId]);
     return {};

@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '@/db/client';
 import { BrokerError } from '../errors';
 import { textProblem } from '../text';
-import { newGroup, type GroupState } from './types';
+import { type GroupState, newGroup } from './types';
 
 /**
  * Groups in Postgres: one row per group holding the coordinator's state, locked FOR UPDATE for every

@@ -28,7 +28,9 @@ export async function attachLagSeconds(db: Queryable, lags: Iterable<GroupLag>, 
     if (list[list.length - 1]?.at !== r.sampled_at) list.push({ at: r.sampled_at, highWatermark: r.high_watermark });
     series.set(k, list);
   }
-  const lookups = all.filter((p) => p.committedOffset !== null && needsRecordTime(series.get(tpKey(p.topic, p.partition)) ?? [], p.committedOffset, p.logEndOffset));
+  const lookups = all.filter(
+    (p) => p.committedOffset !== null && needsRecordTime(series.get(tpKey(p.topic, p.partition)) ?? [], p.committedOffset, p.logEndOffset),
+  );
   const recordAt = await nextRecordTimestamps(
     db,
     lookups.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.committedOffset! })),
@@ -36,7 +38,15 @@ export async function attachLagSeconds(db: Queryable, lags: Iterable<GroupLag>, 
   for (const p of all) {
     const k = tpKey(p.topic, p.partition);
     p.lagSeconds =
-      p.committedOffset === null ? null : estimateLagSeconds(series.get(k) ?? [], p.committedOffset, p.logEndOffset, now, recordAt.get(`${k}@${p.committedOffset}`) ?? null);
+      p.committedOffset === null
+        ? null
+        : estimateLagSeconds(
+            series.get(k) ?? [],
+            p.committedOffset,
+            p.logEndOffset,
+            now,
+            recordAt.get(`${k}@${p.committedOffset}`) ?? null,
+          );
   }
 }
 

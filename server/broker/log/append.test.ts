@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, postgresUrl, snapshotState, testBackends, uniqueName } from '@/db/testing';
-import { createBroker, decodeHeaders, isBrokerError, type Broker } from '@/server/broker';
+import { type Broker, createBroker, decodeHeaders, isBrokerError } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -17,7 +17,16 @@ describe.each(testBackends())('the log on %s', (backend) => {
     await broker.createTopic({ name, partitions: 1 });
     const binary = new Uint8Array(256).map((_, i) => i);
     const results = await broker.produce(name, [
-      { key: binary, value: binary, timestamp: 1_700_000_000_123, headers: [{ key: 'h', value: enc('1') }, { key: 'h', value: enc('2') }, { key: 'n', value: null }] },
+      {
+        key: binary,
+        value: binary,
+        timestamp: 1_700_000_000_123,
+        headers: [
+          { key: 'h', value: enc('1') },
+          { key: 'h', value: enc('2') },
+          { key: 'n', value: null },
+        ],
+      },
       { key: null, value: null, timestamp: 5 },
       { key: enc(''), value: enc('') },
     ]);
@@ -72,7 +81,10 @@ describe.each(testBackends())('the log on %s', (backend) => {
     const name = uniqueName('roll');
     await broker.createTopic({ name, partitions: 1, configs: { 'segment.records': 100 } });
     for (let i = 0; i < 5; i++) {
-      await broker.produce(name, Array.from({ length: 50 }, (_, j) => ({ value: enc(`r${i * 50 + j}`) })));
+      await broker.produce(
+        name,
+        Array.from({ length: 50 }, (_, j) => ({ value: enc(`r${i * 50 + j}`) })),
+      );
     }
     const segments = await db.query<{ base_offset: number; end_offset: number }>(
       `SELECT s.base_offset, s.end_offset FROM log_segments s
@@ -205,7 +217,10 @@ describe.skipIf(!postgresUrl())('concurrent producers on the Postgres server', (
       const acked: number[] = [];
       for (let i = 0; i < 1000; ) {
         const n = Math.min(1000 - i, 1 + ((i * 7 + p) % 5)); // mixed batch sizes 1..5
-        const res = await broker.produce(name, Array.from({ length: n }, (_, j) => ({ value: enc(`${p}:${i + j}`), partition: 0 })));
+        const res = await broker.produce(
+          name,
+          Array.from({ length: n }, (_, j) => ({ value: enc(`${p}:${i + j}`), partition: 0 })),
+        );
         acked.push(...res.map((r) => r.offset));
         i += n;
       }

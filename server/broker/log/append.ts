@@ -37,7 +37,11 @@ const SINGLE_STATEMENT_MAX_BYTES = 64 * 1024;
 export async function appendToLog(db: Database, batches: readonly AppendBatch[], coverage: SegmentCoverage): Promise<AppendResult[]> {
   if (batches.length === 1) {
     const b = batches[0];
-    if (b.records.length <= SINGLE_STATEMENT_MAX_RECORDS && b.bytes <= SINGLE_STATEMENT_MAX_BYTES && coverage.likelyCovers(b.partitionId, b.records.length)) {
+    if (
+      b.records.length <= SINGLE_STATEMENT_MAX_RECORDS &&
+      b.bytes <= SINGLE_STATEMENT_MAX_BYTES &&
+      coverage.likelyCovers(b.partitionId, b.records.length)
+    ) {
       const done = await appendInOneStatement(db, b);
       if (done) {
         coverage.sawHighWatermark(b.partitionId, done.highWatermark);
@@ -141,7 +145,9 @@ async function appendInTransaction(tx: Queryable, batches: readonly AppendBatch[
     coverage.sawHighWatermark(r.partitionId, r.highWatermark);
   }
 
-  const data = encodeCopyRows(results.map((r, i) => ({ partitionId: r.partitionId, baseOffset: r.baseOffset, records: sorted[i].records })));
+  const data = encodeCopyRows(
+    results.map((r, i) => ({ partitionId: r.partitionId, baseOffset: r.baseOffset, records: sorted[i].records })),
+  );
   // One partition: write straight into its log table (no routing through the root, no lock on it).
   const target = sorted.length === 1 ? partitionTable(sorted[0].partitionId) : 'records';
   await tx.copyIn(target, COPY_COLUMNS, data);

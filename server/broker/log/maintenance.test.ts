@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { testBackends, uniqueName } from '@/db/testing';
-import { isBrokerError, type Broker } from '@/server/broker';
-import { dropOrphanTables, maintainLogs } from './maintenance';
+import { type Broker, isBrokerError } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
+import { dropOrphanTables, maintainLogs } from './maintenance';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const HOUR = 3_600_000;
@@ -33,14 +33,20 @@ describe.each(testBackends())('log maintenance on %s', (backend) => {
     const topic = uniqueName('ahead');
     await broker.createTopic({ name: topic, partitions: 1, configs: { 'segment.records': 100 } });
     const t0 = Date.now() - 60_000; // recent: ancient timestamps would be dropped by the 7-day retention
-    await broker.produce(topic, Array.from({ length: 60 }, (_, i) => ({ value: enc(`v${i}`), timestamp: t0 + i })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 60 }, (_, i) => ({ value: enc(`v${i}`), timestamp: t0 + i })),
+    );
     const report = await maintainLogs(db, Date.now(), [topic]);
     expect(report.segmentsCreated).toBe(1);
     expect((await segmentsOf(topic)).map((s) => [s.base_offset, s.end_offset])).toEqual([
       [0, 100],
       [100, 200],
     ]);
-    await broker.produce(topic, Array.from({ length: 50 }, (_, i) => ({ value: enc(`w${i}`), timestamp: t0 + 1000 + i })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 50 }, (_, i) => ({ value: enc(`w${i}`), timestamp: t0 + 1000 + i })),
+    );
     await maintainLogs(db, Date.now(), [topic]);
     const [first] = await segmentsOf(topic);
     expect(first.max_timestamp).toBe(t0 + 1039); // the largest timestamp among offsets 0..99
@@ -52,8 +58,14 @@ describe.each(testBackends())('log maintenance on %s', (backend) => {
     await broker.createTopic({ name: topic, partitions: 1, configs: { 'segment.records': 10, 'retention.ms': HOUR } });
     const now = Date.now();
     // Offsets 0..19 are three hours old, 20..24 are fresh.
-    await broker.produce(topic, Array.from({ length: 20 }, (_, i) => ({ value: enc(`old${i}`), timestamp: now - 3 * HOUR })));
-    await broker.produce(topic, Array.from({ length: 5 }, (_, i) => ({ value: enc(`new${i}`), timestamp: now })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 20 }, (_, i) => ({ value: enc(`old${i}`), timestamp: now - 3 * HOUR })),
+    );
+    await broker.produce(
+      topic,
+      Array.from({ length: 5 }, (_, i) => ({ value: enc(`new${i}`), timestamp: now })),
+    );
     expect(await tablesOf(topic)).toHaveLength(3);
     const report = await maintainLogs(db, now, [topic]);
     expect(report.segmentsDropped).toBe(2);
@@ -71,7 +83,10 @@ describe.each(testBackends())('log maintenance on %s', (backend) => {
     const topic = uniqueName('retain-bytes');
     await broker.createTopic({ name: topic, partitions: 1, configs: { 'segment.records': 10, 'retention.bytes': 250 } });
     // 40 records of 10 bytes: 400 bytes in 4 sealed segments of 100 bytes (+ an empty active one).
-    await broker.produce(topic, Array.from({ length: 40 }, (_, i) => ({ value: enc(`r${String(i).padStart(9, '0')}`) })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 40 }, (_, i) => ({ value: enc(`r${String(i).padStart(9, '0')}`) })),
+    );
     await maintainLogs(db, Date.now(), [topic]);
     const t = await broker.describeTopic(topic);
     // Kafka's rule: drop while (size - retention.bytes) - segment size >= 0: 400 -> 300 -> stop at 300 - 250 < 100.
@@ -84,7 +99,10 @@ describe.each(testBackends())('log maintenance on %s', (backend) => {
     const topic = uniqueName('roll-ms');
     await broker.createTopic({ name: topic, partitions: 1, configs: { 'segment.ms': HOUR, 'retention.ms': 2 * HOUR } });
     const now = Date.now();
-    await broker.produce(topic, Array.from({ length: 5 }, (_, i) => ({ value: enc(`x${i}`), timestamp: now })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 5 }, (_, i) => ({ value: enc(`x${i}`), timestamp: now })),
+    );
     expect((await segmentsOf(topic)).map((s) => s.base_offset)).toEqual([0]);
     // Not yet: the first record is younger than segment.ms.
     expect((await maintainLogs(db, now, [topic])).segmentsRolled).toBe(0);
@@ -108,7 +126,11 @@ describe.each(testBackends())('log maintenance on %s', (backend) => {
 
   it('compaction keeps the latest record per key in sealed segments, then drops expired tombstones', async () => {
     const topic = uniqueName('compact');
-    await broker.createTopic({ name: topic, partitions: 1, configs: { 'cleanup.policy': 'compact', 'segment.records': 10, 'delete.retention.ms': 60_000 } });
+    await broker.createTopic({
+      name: topic,
+      partitions: 1,
+      configs: { 'cleanup.policy': 'compact', 'segment.records': 10, 'delete.retention.ms': 60_000 },
+    });
     const rejected = await broker.produce(topic, [{ value: enc('no key') }]).catch((e) => e);
     expect(isBrokerError(rejected, 'INVALID_RECORD')).toBe(true);
     const now = Date.now();
@@ -126,7 +148,10 @@ describe.each(testBackends())('log maintenance on %s', (backend) => {
     const t = await broker.describeTopic(topic);
     expect(t.partitionDetails[0]).toMatchObject({ highWatermark: 25, records: 5 });
     // Later writes seal the segment holding the tombstone; once older than delete.retention.ms it goes too.
-    await broker.produce(topic, Array.from({ length: 10 }, (_, i) => ({ key: enc(`k${i % 5}`), value: enc(`w${i}`), timestamp: now })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 10 }, (_, i) => ({ key: enc(`k${i % 5}`), value: enc(`w${i}`), timestamp: now })),
+    );
     await maintainLogs(db, now + 120_000, [topic]);
     const after = await broker.fetch({ topic, partition: 0, offset: 0, maxRecords: 100 });
     expect(after.records.map((r) => r.offset)).toEqual([30, 31, 32, 33, 34]);
@@ -140,7 +165,10 @@ describe.each(testBackends())('log maintenance on %s', (backend) => {
     await broker.createTopic({ name: topic, partitions: 1, configs: { 'cleanup.policy': 'compact' } });
     const now = Date.now();
     // 150 records over 5 keys, all in one large active segment (the defaults).
-    await broker.produce(topic, Array.from({ length: 150 }, (_, i) => ({ key: enc(`k${i % 5}`), value: enc(`v${i}`), timestamp: now - 60_000 })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 150 }, (_, i) => ({ key: enc(`k${i % 5}`), value: enc(`v${i}`), timestamp: now - 60_000 })),
+    );
     expect((await maintainLogs(db, now, [topic])).segmentsRolled).toBe(0);
     const [{ end_offset: end }] = await segmentsOf(topic);
     expect(end).toBeGreaterThan(100_000);
@@ -157,15 +185,23 @@ describe.each(testBackends())('log maintenance on %s', (backend) => {
     const { records } = await broker.fetch({ topic, partition: 0, offset: 0, maxRecords: 1000 });
     expect(records.map((r) => r.offset)).toEqual([145, 146, 147, 148, 149]);
     // Appends continue across the new boundaries.
-    const results = await broker.produce(topic, Array.from({ length: 120 }, (_, i) => ({ key: enc(`n${i}`), value: enc(`n${i}`), timestamp: now })));
+    const results = await broker.produce(
+      topic,
+      Array.from({ length: 120 }, (_, i) => ({ key: enc(`n${i}`), value: enc(`n${i}`), timestamp: now })),
+    );
     expect(results.at(-1)!.offset).toBe(269);
-    expect((await broker.fetch({ topic, partition: 0, offset: 248, maxRecords: 4 })).records.map((r) => r.offset)).toEqual([248, 249, 250, 251]);
+    expect((await broker.fetch({ topic, partition: 0, offset: 248, maxRecords: 4 })).records.map((r) => r.offset)).toEqual([
+      248, 249, 250, 251,
+    ]);
   });
 
   it('segment.bytes lowered on a live topic rolls the active segment at the next pass', async () => {
     const topic = uniqueName('roll-bytes');
     await broker.createTopic({ name: topic, partitions: 1 });
-    await broker.produce(topic, Array.from({ length: 50 }, (_, i) => ({ value: enc(`value-${String(i).padStart(40, '0')}`) })));
+    await broker.produce(
+      topic,
+      Array.from({ length: 50 }, (_, i) => ({ value: enc(`value-${String(i).padStart(40, '0')}`) })),
+    );
     expect((await maintainLogs(db, Date.now(), [topic])).segmentsRolled).toBe(0);
     await broker.alterTopicConfigs(topic, { 'segment.bytes': 1024 });
     expect((await maintainLogs(db, Date.now(), [topic])).segmentsRolled).toBe(1);

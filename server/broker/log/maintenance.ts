@@ -40,7 +40,14 @@ const LOCK_TIMEOUT = `SET LOCAL lock_timeout = '2s'`;
 
 /** `topics` limits the pass to some topics (tests share a database); by default every partition is visited. */
 export async function maintainLogs(db: Database, now: number, topics?: readonly string[]): Promise<MaintenanceReport> {
-  const report: MaintenanceReport = { segmentsCreated: 0, segmentsSealed: 0, segmentsRolled: 0, segmentsDropped: 0, recordsCompacted: 0, orphanTablesDropped: 0 };
+  const report: MaintenanceReport = {
+    segmentsCreated: 0,
+    segmentsSealed: 0,
+    segmentsRolled: 0,
+    segmentsDropped: 0,
+    recordsCompacted: 0,
+    orphanTablesDropped: 0,
+  };
   const partitions = await db.query<PartitionState>(
     `SELECT tp.id, tp.high_watermark, tp.log_start_offset, tp.bytes, t.configs,
             seg.max_end, seg.unsealed_behind, active.base_offset AS active_base, active.end_offset AS active_end,
@@ -69,7 +76,9 @@ export async function maintainLogs(db: Database, now: number, topics?: readonly 
     await guard(async () => {
       report.segmentsCreated += await createAhead(db, p, config);
       const sealed = p.unsealed_behind ? await sealSegments(db, p.id) : 0;
-      const rolled = shouldRoll(p, config, now) ? await rollActiveSegment(db, p.id, config, now, segmentCapacity(config, avgPayload(p))) : 0;
+      const rolled = shouldRoll(p, config, now)
+        ? await rollActiveSegment(db, p.id, config, now, segmentCapacity(config, avgPayload(p)))
+        : 0;
       // Segments sealed or rolled just now are not in the summary row yet: let retention look again.
       if (config.cleanupPolicy.delete && (sealed + rolled > 0 || retentionDue(p, config, now))) {
         report.segmentsDropped += await applyRetention(db, p.id, config, now);
@@ -188,15 +197,18 @@ async function rollActiveSegment(db: Database, partitionId: number, config: Topi
 
   return db.transaction(async (tx) => {
     await tx.query(LOCK_TIMEOUT);
-    const [row] = await tx.query<{ high_watermark: number }>(
-      `SELECT high_watermark FROM topic_partitions WHERE id = $1 FOR UPDATE`,
-      [partitionId],
-    );
+    const [row] = await tx.query<{ high_watermark: number }>(`SELECT high_watermark FROM topic_partitions WHERE id = $1 FOR UPDATE`, [
+      partitionId,
+    ]);
     const h = row?.high_watermark;
     if (h === undefined || h <= active.base_offset || h >= active.end_offset) return 0; // moved on meanwhile
     const parent = partitionTable(partitionId);
     const bound = `${table}_bound`;
-    await tx.query(`ALTER TABLE ${table} ADD CONSTRAINT ${bound} CHECK ("offset" >= ${active.base_offset} AND "offset" < ${h})`, [], UNPREPARED);
+    await tx.query(
+      `ALTER TABLE ${table} ADD CONSTRAINT ${bound} CHECK ("offset" >= ${active.base_offset} AND "offset" < ${h})`,
+      [],
+      UNPREPARED,
+    );
     await tx.query(`ALTER TABLE ${parent} DETACH PARTITION ${table}`, [], UNPREPARED);
     await tx.query(`ALTER TABLE ${parent} ATTACH PARTITION ${table} FOR VALUES FROM (${active.base_offset}) TO (${h})`, [], UNPREPARED);
     await tx.query(`ALTER TABLE ${table} DROP CONSTRAINT ${bound}`, [], UNPREPARED);
@@ -220,7 +232,14 @@ async function rollActiveSegment(db: Database, partitionId: number, config: Topi
  */
 async function applyRetention(db: Database, partitionId: number, config: TopicConfig, now: number): Promise<number> {
   if (config.retentionMs < 0 && config.retentionBytes < 0) return 0;
-  const sealed = await db.query<{ base_offset: number; end_offset: number; max_timestamp: number | null; bytes: number; record_count: number | null; total: number }>(
+  const sealed = await db.query<{
+    base_offset: number;
+    end_offset: number;
+    max_timestamp: number | null;
+    bytes: number;
+    record_count: number | null;
+    total: number;
+  }>(
     `SELECT s.base_offset, s.end_offset, s.max_timestamp, s.bytes, s.record_count, tp.bytes AS total
        FROM log_segments s JOIN topic_partitions tp ON tp.id = s.partition_id
       WHERE s.partition_id = $1 AND s.sealed_at IS NOT NULL AND s.end_offset <= tp.high_watermark
@@ -242,7 +261,12 @@ async function applyRetention(db: Database, partitionId: number, config: TopicCo
 }
 
 /** `compactedAway`: offsets of the segment that compaction had already removed (no longer in the log's count). */
-async function dropSegment(db: Database, partitionId: number, seg: { base_offset: number; end_offset: number; bytes: number }, compactedAway: number): Promise<void> {
+async function dropSegment(
+  db: Database,
+  partitionId: number,
+  seg: { base_offset: number; end_offset: number; bytes: number },
+  compactedAway: number,
+): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(LOCK_TIMEOUT);
     await tx.query(

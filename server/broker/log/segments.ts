@@ -14,8 +14,7 @@ function checkId(n: number): number {
 }
 
 export const partitionTable = (partitionId: number) => `records_p${checkId(partitionId)}`;
-export const segmentTable = (partitionId: number, baseOffset: number) =>
-  `records_p${checkId(partitionId)}_s${checkId(baseOffset)}`;
+export const segmentTable = (partitionId: number, baseOffset: number) => `records_p${checkId(partitionId)}_s${checkId(baseOffset)}`;
 
 /** For statements that name a generated table: not kept as prepared statements (see QueryOptions). */
 export const UNPREPARED = { prepare: false } as const;
@@ -62,10 +61,9 @@ export async function createSegment(tx: Queryable, partitionId: number, baseOffs
  * Caller holds the watermark row lock (FOR UPDATE, or the append's UPDATE).
  */
 export async function ensureSegments(tx: Queryable, partitionId: number, upTo: number, capacity: number): Promise<number> {
-  const [row] = await tx.query<{ end: number | null }>(
-    `SELECT max(end_offset) AS "end" FROM log_segments WHERE partition_id = $1`,
-    [partitionId],
-  );
+  const [row] = await tx.query<{ end: number | null }>(`SELECT max(end_offset) AS "end" FROM log_segments WHERE partition_id = $1`, [
+    partitionId,
+  ]);
   const known = row?.end ?? null;
   if (known !== null && known >= upTo) return known;
   if (known === null) await ensurePartitionTable(tx, partitionId);

@@ -1,6 +1,6 @@
 import type { Broker } from '../index';
 import { maintainLogs } from '../log/maintenance';
-import { startLoop, type Loop } from './loop';
+import { type Loop, startLoop } from './loop';
 
 export interface ServiceOptions {
   /** Segment creation ahead of need, sealing, time/size roll, retention, orphan collection (ms). */

@@ -1,7 +1,7 @@
 import type { Database } from '@/db/client';
-import { listInstances, InstanceRegistration, type Instance } from './instances';
+import { type Instance, InstanceRegistration, listInstances } from './instances';
 import { takeSamples } from './sampler';
-import { throughputHistory, topicRates, type RatePoint } from './throughput';
+import { type RatePoint, throughputHistory, topicRates } from './throughput';
 import { dropOldHourPartitions, HOUR_MS } from './time-partitions';
 
 export type { Instance } from './instances';

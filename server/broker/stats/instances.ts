@@ -1,5 +1,5 @@
-import os from 'node:os';
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { Database, Queryable } from '@/db/client';
 
 /** Brook processes: each upserts its row on a short period; one not seen for a while is gone. */
@@ -46,9 +46,15 @@ export class InstanceRegistration {
 }
 
 export async function listInstances(db: Queryable, now: number): Promise<Instance[]> {
-  const rows = await db.query<{ instance_id: string; host: string; pid: number; version: string; database: string; started_at: number; last_seen_at: number }>(
-    `SELECT * FROM brook_instances ORDER BY started_at`,
-  );
+  const rows = await db.query<{
+    instance_id: string;
+    host: string;
+    pid: number;
+    version: string;
+    database: string;
+    started_at: number;
+    last_seen_at: number;
+  }>(`SELECT * FROM brook_instances ORDER BY started_at`);
   return rows.map((r) => ({
     instanceId: r.instance_id,
     host: r.host,

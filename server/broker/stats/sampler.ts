@@ -16,7 +16,10 @@ export async function takeSamples(db: Database, now: number, intervalMs: number)
     if (!lock.ok) return { lag: 0, topics: 0 };
     await ensureHourPartitions(tx, 'lag_samples', slot);
     await ensureHourPartitions(tx, 'topic_samples', slot);
-    const [taken] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM topic_samples WHERE sampled_at = $1 LIMIT 1) s`, [slot]);
+    const [taken] = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM topic_samples WHERE sampled_at = $1 LIMIT 1) s`,
+      [slot],
+    );
     if (taken.n > 0) return { lag: 0, topics: 0 };
     const lag = await tx.query(
       `INSERT INTO lag_samples (sampled_at, group_id, topic, partition, committed_offset, high_watermark, lag)

@@ -6,7 +6,6 @@ import { expectKafkaError, testBroker } from '@/server/broker/testing';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-
 describe.each(testBackends())('topic admin on %s', (backend) => {
   let db: Database;
   let broker: Broker;
@@ -127,14 +126,17 @@ describe.each(testBackends())('topic admin on %s', (backend) => {
   it('deletes a topic and leaves no child tables behind', async () => {
     const name = uniqueName('doomed');
     await broker.createTopic({ name, partitions: 3, configs: { 'segment.records': 10 } });
-    await broker.produce(name, Array.from({ length: 90 }, (_, i) => ({ value: enc(`v${i}`), partition: i % 3 })));
+    await broker.produce(
+      name,
+      Array.from({ length: 90 }, (_, i) => ({ value: enc(`v${i}`), partition: i % 3 })),
+    );
     const ids = (
       await db.query<{ id: number }>(`SELECT tp.id FROM topic_partitions tp JOIN topics t ON t.id = tp.topic_id WHERE t.name = $1`, [name])
     ).map((r) => r.id);
     const tablesOf = async () =>
-      (
-        await db.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE relname ~ $1`, [`^records_p(${ids.join('|')})(_|$)`])
-      ).map((r) => r.relname);
+      (await db.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE relname ~ $1`, [`^records_p(${ids.join('|')})(_|$)`])).map(
+        (r) => r.relname,
+      );
     expect((await tablesOf()).length).toBeGreaterThanOrEqual(3 + 9); // partition tables + their segments
     await broker.deleteTopic(name);
     expect(await tablesOf()).toEqual([]);

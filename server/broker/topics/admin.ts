@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '@/db/client';
-import { describeConfigs, parseConfigs, resolveTopicConfig, type ConfigEntry, type ConfigInput } from '../configs';
+import { type ConfigEntry, type ConfigInput, describeConfigs, parseConfigs, resolveTopicConfig } from '../configs';
 import { BrokerError, sqlState, UNIQUE_VIOLATION } from '../errors';
 import { createSegment, ensurePartitionTable, partitionTable, segmentCapacity, UNPREPARED } from '../log/segments';
 import { unknownTopic } from './metadata';
@@ -58,10 +58,9 @@ export async function createTopic(
     });
   } catch (err) {
     if (sqlState(err) !== UNIQUE_VIOLATION) throw err;
-    const [existing] = await db.query<{ name: string }>(
-      `SELECT name FROM topics WHERE replace(name, '.', '_') = $1`,
-      [collisionKey(input.name)],
-    );
+    const [existing] = await db.query<{ name: string }>(`SELECT name FROM topics WHERE replace(name, '.', '_') = $1`, [
+      collisionKey(input.name),
+    ]);
     if (!existing || existing.name === input.name) {
       throw new BrokerError('TOPIC_ALREADY_EXISTS', `Topic "${input.name}" already exists.`);
     }
@@ -108,10 +107,7 @@ export async function deleteTopic(db: Database, name: string): Promise<void> {
     const [topic] = await tx.query<{ id: number }>(`SELECT id FROM topics WHERE name = $1 FOR UPDATE`, [name]);
     if (!topic) throw unknownTopic(name);
     // Lock the watermark rows in id order, as appends do: waits for in-flight appends to commit.
-    const rows = await tx.query<{ id: number }>(
-      `SELECT id FROM topic_partitions WHERE topic_id = $1 ORDER BY id FOR UPDATE`,
-      [topic.id],
-    );
+    const rows = await tx.query<{ id: number }>(`SELECT id FROM topic_partitions WHERE topic_id = $1 ORDER BY id FOR UPDATE`, [topic.id]);
     await tx.query(`DELETE FROM topics WHERE id = $1`, [topic.id]);
     return rows.map((r) => r.id);
   });
@@ -192,7 +188,13 @@ export async function listTopics(db: Queryable): Promise<TopicSummary[]> {
 export async function describeTopic(db: Queryable, name: string): Promise<TopicDescription> {
   const [row] = await db.query<TopicSummaryRow>(`${SUMMARY_SELECT} WHERE t.name = $1 GROUP BY t.id`, [name]);
   if (!row) throw unknownTopic(name);
-  const partitions = await db.query<{ partition: number; log_start_offset: number; high_watermark: number; bytes: number; removed_records: number }>(
+  const partitions = await db.query<{
+    partition: number;
+    log_start_offset: number;
+    high_watermark: number;
+    bytes: number;
+    removed_records: number;
+  }>(
     `SELECT tp.partition, tp.log_start_offset, tp.high_watermark, tp.bytes, tp.removed_records
        FROM topic_partitions tp JOIN topics t ON t.id = tp.topic_id
       WHERE t.name = $1 ORDER BY tp.partition`,
@@ -258,7 +260,10 @@ export async function describeSegments(db: Queryable, name: string): Promise<Seg
     partition: r.partition,
     baseOffset: r.base_offset,
     endOffset: r.end_offset,
-    records: r.sealed && r.record_count !== null ? r.record_count : Math.max(0, Math.min(r.end_offset, r.high_watermark) - Math.max(r.base_offset, r.log_start_offset)),
+    records:
+      r.sealed && r.record_count !== null
+        ? r.record_count
+        : Math.max(0, Math.min(r.end_offset, r.high_watermark) - Math.max(r.base_offset, r.log_start_offset)),
     sizeBytes: r.size ?? 0,
     sealed: r.sealed,
     maxTimestamp: r.max_timestamp,
