@@ -4,38 +4,10 @@
  * their owned partitions and receive their target.
  */
 
-/** "topic:partition": topic names cannot contain ":" (Kafka's legal characters are [a-zA-Z0-9._-]). */
-export type TopicPartitionKey = string;
+export type { TopicPartitionKey, TopicPartitions } from '../topic-partition';
+export { fromTopicPartitions, parseTpKey, toTopicPartitions, tpKey } from '../topic-partition';
 
-export const tpKey = (topic: string, partition: number): TopicPartitionKey => `${topic}:${partition}`;
-
-export function parseTpKey(key: TopicPartitionKey): { topic: string; partition: number } {
-  const i = key.lastIndexOf(':');
-  return { topic: key.slice(0, i), partition: Number(key.slice(i + 1)) };
-}
-
-/** The wire shape: `[{ topic, partitions: number[] }]`, topics and partitions sorted. */
-export interface TopicPartitions {
-  topic: string;
-  partitions: number[];
-}
-
-export function toTopicPartitions(keys: Iterable<TopicPartitionKey>): TopicPartitions[] {
-  const byTopic = new Map<string, number[]>();
-  for (const k of keys) {
-    const { topic, partition } = parseTpKey(k);
-    const list = byTopic.get(topic);
-    if (list) list.push(partition);
-    else byTopic.set(topic, [partition]);
-  }
-  return [...byTopic.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([topic, partitions]) => ({ topic, partitions: partitions.sort((a, b) => a - b) }));
-}
-
-export function fromTopicPartitions(list: readonly TopicPartitions[]): TopicPartitionKey[] {
-  return list.flatMap((t) => t.partitions.map((p) => tpKey(t.topic, p)));
-}
+import type { TopicPartitionKey } from '../topic-partition';
 
 export type Assignor = 'uniform' | 'range';
 export const ASSIGNORS: readonly Assignor[] = ['uniform', 'range'];
