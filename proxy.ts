@@ -1,6 +1,5 @@
 import type { NextRequest } from 'next/server';
 import { checkRequestOrigin, currentHostRules } from '@/server/api/edge/hosts';
-import { checkPath } from '@/server/api/edge/path';
 import { textRefusal } from '@/server/api/edge/respond';
 
 /**
@@ -8,7 +7,7 @@ import { textRefusal } from '@/server/api/edge/respond';
  * API applies the same rules in its route (with its body limit): a proxy would buffer request bodies.
  */
 export function proxy(request: NextRequest) {
-  const refusal = checkRequestOrigin(currentHostRules(), request) ?? checkPath(request.nextUrl.pathname);
+  const refusal = checkRequestOrigin(currentHostRules(), request);
   return refusal ? textRefusal(refusal) : undefined;
 }
 
