@@ -1,10 +1,11 @@
 import path from 'node:path';
+import { brookEnv, databaseOptions } from '@/server/env';
 import { openDatabase } from './client';
-import { databaseOptionsFromEnv, MIGRATIONS_FOLDER } from './env';
+import { MIGRATIONS_FOLDER } from './env';
 
 /** `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded PGlite folder. */
 async function main() {
-  const db = await openDatabase(databaseOptionsFromEnv(process.env));
+  const db = await openDatabase(databaseOptions(brookEnv()));
   try {
     await db.migrate(MIGRATIONS_FOLDER);
     console.log(`migrations applied to ${db.description}`);

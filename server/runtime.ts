@@ -1,7 +1,9 @@
 import { type Database, openDatabase } from '@/db/client';
-import { databaseOptionsFromEnv, MIGRATIONS_FOLDER } from '@/db/env';
+import { MIGRATIONS_FOLDER } from '@/db/env';
+import packageJson from '@/package.json';
 import { type Broker, type BrokerOptions, createBroker } from '@/server/broker';
 import type { ServiceOptions } from '@/server/broker/services';
+import { type BrookEnv, brookEnv, databaseOptions } from '@/server/env';
 
 /**
  * One broker engine per process. Next.js loads instrumentation.ts and route handlers as separate module
@@ -35,38 +37,31 @@ export async function getBroker(): Promise<Broker> {
   return (await getRuntime()).broker;
 }
 
-const BROOK_VERSION = '0.1.0';
-
-const num = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? Number(v) : undefined);
-
-/**
- * BROOK_COALESCE=0 turns write coalescing off (benchmarks compare both); BROOK_LAG_SAMPLE_MS and
- * BROOK_LAG_RETENTION_HOURS set the lag history's resolution and length.
- */
-export function brokerOptionsFromEnv(env: NodeJS.ProcessEnv): BrokerOptions {
-  const retentionHours = num(env.BROOK_LAG_RETENTION_HOURS);
+/** The engine's settings from the environment (server/env.ts); unset values keep the engine's defaults. */
+export function brokerOptions(env: BrookEnv): BrokerOptions {
   return {
-    coalesce: env.BROOK_COALESCE !== '0',
-    lagSampleIntervalMs: num(env.BROOK_LAG_SAMPLE_MS),
-    lagRetentionMs: retentionHours === undefined ? undefined : retentionHours * 3_600_000,
-    version: process.env.npm_package_version ?? BROOK_VERSION,
+    coalesce: env.BROOK_COALESCE,
+    lagSampleIntervalMs: env.BROOK_LAG_SAMPLE_MS,
+    lagRetentionMs: env.BROOK_LAG_RETENTION_HOURS === undefined ? undefined : env.BROOK_LAG_RETENTION_HOURS * 3_600_000,
+    version: packageJson.version,
   };
 }
 
-/** Background loop periods: BROOK_LOG_MAINTENANCE_MS, BROOK_GROUP_EXPIRY_MS (the lag sampler follows BROOK_LAG_SAMPLE_MS). */
-export function serviceOptionsFromEnv(env: NodeJS.ProcessEnv): ServiceOptions {
+/** Background loop periods (the lag sampler follows BROOK_LAG_SAMPLE_MS). */
+export function serviceOptions(env: BrookEnv): ServiceOptions {
   return {
-    logMaintenanceMs: num(env.BROOK_LOG_MAINTENANCE_MS),
-    groupExpiryMs: num(env.BROOK_GROUP_EXPIRY_MS),
-    lagSampleMs: num(env.BROOK_LAG_SAMPLE_MS),
+    logMaintenanceMs: env.BROOK_LOG_MAINTENANCE_MS,
+    groupExpiryMs: env.BROOK_GROUP_EXPIRY_MS,
+    lagSampleMs: env.BROOK_LAG_SAMPLE_MS,
   };
 }
 
 async function boot(): Promise<Runtime> {
-  const db = await openDatabase(databaseOptionsFromEnv(process.env));
+  const env = brookEnv(); // a bad value stops here, before anything is opened
+  const db = await openDatabase(databaseOptions(env));
   try {
     await db.migrate(MIGRATIONS_FOLDER);
-    const broker = createBroker(db, brokerOptionsFromEnv(process.env));
+    const broker = createBroker(db, brokerOptions(env));
     await broker.start();
     console.log(`[brook] broker ready on ${db.description}`);
     return { db, broker, startedAt: Date.now() };

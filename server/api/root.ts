@@ -3,7 +3,7 @@ import { groupsRouter } from './routers/groups';
 import { ratesRouter } from './routers/rates';
 import { recordsRouter } from './routers/records';
 import { topicsRouter } from './routers/topics';
-import { createCallerFactory, createTRPCRouter } from './trpc';
+import { createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
   topics: topicsRouter,
@@ -14,6 +14,3 @@ export const appRouter = createTRPCRouter({
 });
 
 export type AppRouter = typeof appRouter;
-
-/** Server-side caller (React server components, tests): same procedures, no HTTP. */
-export const createCaller = createCallerFactory(appRouter);

@@ -56,6 +56,5 @@ const kafkaErrors = t.middleware(async ({ next }) => {
 });
 
 export const createTRPCRouter = t.router;
-export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(kafkaErrors);
 export { TRPCError };

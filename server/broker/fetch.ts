@@ -69,10 +69,12 @@ export async function fetchRecords(deps: FetchDeps, req: FetchRequest): Promise<
         `Offset ${req.offset} is out of range for ${req.topic}-${req.partition}: valid offsets are ${slice.logStartOffset} to ${slice.highWatermark}.`,
       );
     }
-    if (slice.records.length > 0 || maxWaitMs === 0 || deps.now() >= deadline || req.signal?.aborted) {
+    // One clock: the deadline and what remains of it are both read from `now`.
+    const remainingMs = deadline - deps.now();
+    if (slice.records.length > 0 || maxWaitMs === 0 || remainingMs <= 0 || req.signal?.aborted) {
       return { records: limitBytes(slice.records, maxBytes), highWatermark: slice.highWatermark, logStartOffset: slice.logStartOffset };
     }
-    await deps.wakeup.waitFor(partitionId, Math.max(req.offset, slice.highWatermark), deadline, req.signal);
+    await deps.wakeup.waitFor(partitionId, Math.max(req.offset, slice.highWatermark), remainingMs, req.signal);
   }
 }
 

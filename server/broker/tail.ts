@@ -50,8 +50,7 @@ export async function* tailTopic(
     const waiting = new AbortController();
     const stop = () => waiting.abort();
     signal.addEventListener('abort', stop, { once: true });
-    const deadline = deps.now() + 15_000;
-    await Promise.race([...cursors.values()].map((c) => deps.wakeup.waitFor(c.pid, c.offset, deadline, waiting.signal)));
+    await Promise.race([...cursors.values()].map((c) => deps.wakeup.waitFor(c.pid, c.offset, 15_000, waiting.signal)));
     waiting.abort();
     signal.removeEventListener('abort', stop);
   }

@@ -60,11 +60,14 @@ export class Wakeup {
     if (set.size === 0) this.waiters.delete(partitionId);
   }
 
-  /** Resolves once the high watermark is above `offset`, or at `deadline` (ms since epoch), or on `signal`. */
-  waitFor(partitionId: number, offset: number, deadline: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves once the high watermark is above `offset`, after `timeoutMs`, or on `signal`. A duration,
+   * not a deadline: the caller measures time on the broker's clock (`now`), and a deadline from that
+   * clock compared with this process's clock waited hours or busy-looped when the two disagreed.
+   */
+  waitFor(partitionId: number, offset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if ((this.known.get(partitionId) ?? -1) > offset) return Promise.resolve();
-    const remaining = deadline - Date.now();
-    if (remaining <= 0 || signal?.aborted) return Promise.resolve();
+    if (timeoutMs <= 0 || signal?.aborted) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const waiter: Waiter = {
         offset,
@@ -81,10 +84,10 @@ export class Wakeup {
         waiter.wake();
       };
       const onAbort = () => remove();
-      const timeout = setTimeout(remove, remaining);
+      const timeout = setTimeout(remove, timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
-      let set = this.waiters.get(partitionId);
-      if (!set) this.waiters.set(partitionId, (set = new Set()));
+      const set = this.waiters.get(partitionId) ?? new Set<Waiter>();
+      this.waiters.set(partitionId, set);
       set.add(waiter);
       this.ensureRecheck();
     });

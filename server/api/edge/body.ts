@@ -1,4 +1,5 @@
 import { MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES } from '@/server/broker/produce';
+import { type BrookEnv, brookEnv } from '@/server/env';
 import { EDGE_ERRORS, type EdgeRefusal } from './respond';
 
 /**
@@ -15,13 +16,8 @@ export const DEFAULT_MAX_BODY_BYTES = Math.ceil(MAX_REQUEST_BYTES / 3) * 4 + MAX
  */
 export const MAX_URL_BYTES = 16 * 1024;
 
-export function maxBodyBytes(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.BROOK_MAX_BODY_BYTES?.trim();
-  if (!raw) return DEFAULT_MAX_BODY_BYTES;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1024)
-    throw new Error(`BROOK_MAX_BODY_BYTES must be an integer of at least 1024; got ${JSON.stringify(raw)}.`);
-  return n;
+export function maxBodyBytes(env: Pick<BrookEnv, 'BROOK_MAX_BODY_BYTES'> = brookEnv()): number {
+  return env.BROOK_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES;
 }
 
 const tooLarge = (limit: number, declared: string | null): EdgeRefusal => ({

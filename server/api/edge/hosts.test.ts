@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseEnv } from '@/server/env';
 import { checkHost, checkOrigin, hostName, hostRules } from './hosts';
 
 describe('edge host rules', () => {
@@ -17,7 +18,7 @@ describe('edge host rules', () => {
     expect(hostName(host)).toBe(name);
   });
 
-  const defaults = hostRules({});
+  const defaults = hostRules(parseEnv({}));
   it.each(['localhost', 'localhost:3140', '127.0.0.1:3140', '[::1]:8080'])('accepts loopback Host %s by default, any port', (host) => {
     expect(checkHost(defaults, host)).toBeNull();
   });
@@ -32,14 +33,14 @@ describe('edge host rules', () => {
   );
 
   it('adds BROOK_ALLOWED_HOSTS and a specific HOSTNAME, not a wildcard bind', () => {
-    const rules = hostRules({ BROOK_ALLOWED_HOSTS: ' brook.example , 10.0.0.5', HOSTNAME: '192.168.1.9' });
+    const rules = hostRules(parseEnv({ BROOK_ALLOWED_HOSTS: ' brook.example , 10.0.0.5', HOSTNAME: '192.168.1.9' }));
     for (const h of ['brook.example', 'BROOK.example:443', '10.0.0.5:3000', '192.168.1.9:3000', 'localhost'])
       expect(checkHost(rules, h)).toBeNull();
     expect(checkHost(rules, 'other.example')).not.toBeNull();
-    expect(hostRules({ HOSTNAME: '0.0.0.0' }).hosts).toEqual(defaults.hosts);
-    expect(hostRules({ HOSTNAME: '::' }).hosts).toEqual(defaults.hosts);
-    expect(checkHost(hostRules({ HOSTNAME: 'fd00::1' }), '[fd00::1]:3000')).toBeNull();
-    expect(checkHost(hostRules({ BROOK_ALLOWED_HOSTS: '*' }), 'anything.example')).toBeNull();
+    expect(hostRules(parseEnv({ HOSTNAME: '0.0.0.0' })).hosts).toEqual(defaults.hosts);
+    expect(hostRules(parseEnv({ HOSTNAME: '::' })).hosts).toEqual(defaults.hosts);
+    expect(checkHost(hostRules(parseEnv({ HOSTNAME: 'fd00::1' })), '[fd00::1]:3000')).toBeNull();
+    expect(checkHost(hostRules(parseEnv({ BROOK_ALLOWED_HOSTS: '*' })), 'anything.example')).toBeNull();
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { type BrookEnv, brookEnv } from '@/server/env';
 import { EDGE_ERRORS, type EdgeRefusal } from './respond';
 
 /**
@@ -24,23 +25,20 @@ export function hostName(host: string | null | undefined): string | null {
 }
 
 /** Loopback names always; BROOK_ALLOWED_HOSTS (comma list) and a specific HOSTNAME the server binds to. */
-export function hostRules(env: Record<string, string | undefined>): HostRules {
-  const configured = (env.BROOK_ALLOWED_HOSTS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+export function hostRules(env: Pick<BrookEnv, 'BROOK_ALLOWED_HOSTS' | 'HOSTNAME'>): HostRules {
+  const configured = env.BROOK_ALLOWED_HOSTS ?? [];
   if (configured.includes('*')) return { hosts: new Set(), any: true };
   const names = [...LOOPBACK, ...configured];
-  const bind = (env.HOSTNAME ?? '').trim();
+  const bind = env.HOSTNAME ?? '';
   if (!WILDCARD_BINDS.has(bind)) names.push(bind.includes(':') && !bind.startsWith('[') ? `[${bind}]` : bind);
   return { hosts: new Set(names.map((n) => hostName(n)).filter((n): n is string => n !== null)), any: false };
 }
 
-let cached: { key: string; rules: HostRules } | null = null;
-/** Rules from this process's environment (re-read if it changes, e.g. in tests). */
+let cached: { env: BrookEnv; rules: HostRules } | null = null;
+/** Rules from this process's environment (brookEnv returns a new value only when a variable changes, e.g. in tests). */
 export function currentHostRules(): HostRules {
-  const key = `${process.env.BROOK_ALLOWED_HOSTS ?? ''}|${process.env.HOSTNAME ?? ''}`;
-  if (cached?.key !== key) cached = { key, rules: hostRules(process.env) };
+  const env = brookEnv();
+  if (cached?.env !== env) cached = { env, rules: hostRules(env) };
   return cached.rules;
 }
 

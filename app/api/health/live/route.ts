@@ -1,4 +1,5 @@
 import { DEFAULT_LIVENESS_TIMEOUT_MS, liveness } from '@/db/activity';
+import { brookEnv } from '@/server/env';
 import { peekRuntime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -11,7 +12,7 @@ export const dynamic = 'force-dynamic';
 export function GET() {
   const runtime = peekRuntime();
   if (!runtime) return Response.json({ status: 'starting' }, { headers: { 'cache-control': 'no-store' } });
-  const timeoutMs = Number(process.env.BROOK_LIVENESS_TIMEOUT_MS) || DEFAULT_LIVENESS_TIMEOUT_MS;
+  const timeoutMs = brookEnv().BROOK_LIVENESS_TIMEOUT_MS ?? DEFAULT_LIVENESS_TIMEOUT_MS;
   const verdict = liveness(runtime.db.activity(), Date.now(), timeoutMs);
   return Response.json(
     { status: verdict.live ? 'ok' : 'stalled', reason: verdict.reason },

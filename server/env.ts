@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { DatabaseOptions } from '@/db/client';
+
+/**
+ * Brook's configuration: every environment variable it reads, parsed and checked here and nowhere
+ * else. A bad value stops start-up with a message naming the variable, instead of being ignored (a
+ * silently ignored BROOK_DB_POOL=abc, or a negative period that runs a loop every millisecond).
+ * The README's table of variables is checked against this schema by env.test.ts.
+ */
+
+/** Longest delay setTimeout/setInterval honour (2^31-1 ms); Node runs a longer one after 1 ms instead. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+function wholeNumber(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .transform((s, ctx) => {
+      const n = /^\d+$/.test(s) ? Number(s) : Number.NaN;
+      if (n >= min && n <= max) return n;
+      ctx.issues.push({ code: 'custom', message, input: s });
+      return z.NEVER;
+    })
+    .optional();
+}
+
+const period = () => wholeNumber(1, MAX_TIMER_MS);
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL (leave it unset for embedded PGlite)' })
+    .optional(),
+  BROOK_DATA_DIR: z.string().optional(),
+  BROOK_DB_POOL: wholeNumber(1, 1000),
+  BROOK_COALESCE: z
+    .enum(['0', '1'], { error: 'must be 0 (off) or 1 (on)' })
+    .transform((v) => v === '1')
+    .optional(),
+  BROOK_LAG_SAMPLE_MS: period(),
+  BROOK_LAG_RETENTION_HOURS: wholeNumber(1, 24 * 366),
+  BROOK_LOG_MAINTENANCE_MS: period(),
+  BROOK_GROUP_EXPIRY_MS: period(),
+  BROOK_LIVENESS_TIMEOUT_MS: period(),
+  BROOK_ALLOWED_HOSTS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+    )
+    .optional(),
+  BROOK_MAX_BODY_BYTES: wholeNumber(1024, Number.MAX_SAFE_INTEGER),
+  PORT: wholeNumber(1, 65_535),
+  HOSTNAME: z.string().optional(),
+});
+
+export type BrookEnv = z.output<typeof envSchema>;
+export type EnvVariable = keyof BrookEnv;
+export const ENV_VARIABLES = Object.keys(envSchema.shape) as EnvVariable[];
+
+/** Values that must not appear in a log line (a URL may carry a password). */
+const SECRET: ReadonlySet<EnvVariable> = new Set(['DATABASE_URL']);
+
+export class EnvError extends Error {
+  constructor(
+    readonly variables: EnvVariable[],
+    problems: string[],
+  ) {
+    super(`invalid environment: ${problems.join('; ')}`);
+    this.name = 'EnvError';
+  }
+}
+
+type RawEnv = Readonly<Record<string, string | undefined>>;
+
+/** Brook's variables only; a blank value counts as unset (as `FOO= npm start` means). */
+function ours(source: RawEnv): Partial<Record<EnvVariable, string>> {
+  const out: Partial<Record<EnvVariable, string>> = {};
+  for (const name of ENV_VARIABLES) {
+    const value = source[name]?.trim();
+    if (value) out[name] = value;
+  }
+  return out;
+}
+
+/** Parses an environment; throws EnvError naming every variable with a bad value. */
+export function parseEnv(source: RawEnv): BrookEnv {
+  const raw = ours(source);
+  const result = envSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const variables: EnvVariable[] = [];
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path[0] as EnvVariable;
+    variables.push(name);
+    const got = SECRET.has(name) ? '' : `; got ${JSON.stringify(raw[name])}`;
+    return `${name} ${issue.message}${got}`;
+  });
+  throw new EnvError(variables, problems);
+}
+
+let cached: { key: string; env: BrookEnv } | null = null;
+
+/** This process's configuration. Parsed once; again only if a variable changes (tests set them). */
+export function brookEnv(): BrookEnv {
+  const key = JSON.stringify(ours(process.env));
+  if (cached?.key !== key) cached = { key, env: parseEnv(process.env) };
+  return cached.env;
+}
+
+/** DATABASE_URL set: a Postgres server. Unset: embedded PGlite in BROOK_DATA_DIR (the driver's default folder otherwise). */
+export function databaseOptions(env: BrookEnv): DatabaseOptions {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, poolSize: env.BROOK_DB_POOL };
+  return { dataDir: env.BROOK_DATA_DIR };
+}
