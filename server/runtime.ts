@@ -1,3 +1,4 @@
+import 'server-only';
 import { type Database, openDatabase } from '@/db/client';
 import { MIGRATIONS_FOLDER } from '@/db/env';
 import packageJson from '@/package.json';

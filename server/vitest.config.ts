@@ -5,7 +5,8 @@ const root = path.resolve(import.meta.dirname, '..');
 
 export default defineConfig({
   root,
-  resolve: { alias: { '@': root } },
+  // `server-only` throws outside React's server build; tests run server modules directly.
+  resolve: { alias: { '@': root, 'server-only': path.join(root, 'node_modules/server-only/empty.js') } },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'e2e/**', '.next/**'],

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { FetchQueryOptions, QueryKey } from '@tanstack/react-query';
 import { TRPCError } from '@trpc/server';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
