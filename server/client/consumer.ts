@@ -57,6 +57,8 @@ export class Consumer {
   private readonly workers = new Map<string, PartitionWorker>();
   private target: TopicPartitions[] | null = null;
   private lost = false;
+  /** The assignment REBALANCING was last reported for. */
+  private rebalancingTo: string | null = null;
   private readonly processor: BatchProcessor;
   private running = false;
   private stopped = false;
@@ -224,7 +226,12 @@ export class Consumer {
       this.emitter.emit(CONSUMER_EVENTS.HEARTBEAT, member);
       if (joining)
         this.emitter.emit(CONSUMER_EVENTS.GROUP_JOIN, { ...member, memberAssignment: r.assignment, duration: Date.now() - started });
-      if (!this.owns(r.assignment)) this.emitter.emit(CONSUMER_EVENTS.REBALANCING, { ...member, assignment: r.assignment });
+      // Once per new assignment, not on every heartbeat while partitions are still moving.
+      const announced = fromTopicPartitions(r.assignment).join(',');
+      if (!this.owns(r.assignment) && announced !== this.rebalancingTo) {
+        this.rebalancingTo = announced;
+        this.emitter.emit(CONSUMER_EVENTS.REBALANCING, { ...member, assignment: r.assignment });
+      }
       this.target = r.assignment;
     } catch (err) {
       if (isBrookError(err, 'UNKNOWN_MEMBER_ID') || isBrookError(err, 'FENCED_MEMBER_EPOCH')) {
