@@ -311,8 +311,7 @@ export class Consumer {
       const key = tpKey(p.topic, p.partition);
       let position = this.state.takeSeek(p) ?? committed.get(key);
       if (position === undefined) {
-        const spec = resetTo;
-        position = (await this.http.query('records.listOffsets', { topic: p.topic, partition: p.partition, spec })).offset ?? 0;
+        position = (await this.http.query('records.listOffsets', { topic: p.topic, partition: p.partition, spec: resetTo })).offset ?? 0;
       }
       const worker = new PartitionWorker(
         p.topic,
