@@ -3,7 +3,7 @@ import { GET as live } from '@/app/api/health/live/route';
 import { GET as ready } from '@/app/api/health/route';
 import { createPrivateCluster, type PrivateCluster, postgresBinDir } from '@/db/private-cluster';
 import { uniqueName } from '@/db/testing';
-import { callApi } from '@/server/api/test-server';
+import { type AnswerData, type ApiAnswer, callApi } from '@/server/api/test-server';
 import type { Broker } from '@/server/broker';
 import { type Services, startServices } from '@/server/broker/services';
 import { getRuntime, shutdownRuntime } from '@/server/runtime';
@@ -20,10 +20,10 @@ if (!binDir)
 const POOL = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Answer {
+interface Answer<T = unknown> {
   path: string;
   status: number;
-  body: any;
+  body: ApiAnswer<T>;
 }
 
 describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
@@ -32,7 +32,7 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
   let services: Services;
   const saved = { ...process.env };
 
-  const call = async (method: 'GET' | 'POST', path: string, input: unknown): Promise<Answer> => ({
+  const call = async <P extends string>(method: 'GET' | 'POST', path: P, input: unknown): Promise<Answer<AnswerData<P>>> => ({
     path,
     ...(await callApi(broker, method, path, input)),
   });
@@ -92,7 +92,12 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
       let memberId: string | null = null;
       let memberEpoch = 0;
       while (running) {
-        const r = await call('POST', 'groups.heartbeat', { groupId: `${topic}-g`, memberId, memberEpoch, topics: [topic] });
+        const r: Answer<AnswerData<'groups.heartbeat'>> = await call('POST', 'groups.heartbeat', {
+          groupId: `${topic}-g`,
+          memberId,
+          memberEpoch,
+          topics: [topic],
+        });
         if (r.status === 200) ({ memberId, memberEpoch } = r.body.result.data);
         else {
           errors.push(r);
@@ -173,7 +178,7 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
         log.push(...page.records.map((r) => ({ offset: r.offset, value: Buffer.from(r.value!).toString() })));
         if (log.length >= page.highWatermark || page.records.length === 0) break;
       }
-      log.forEach((r, i) => expect(r.offset).toBe(i));
+      for (const [i, r] of log.entries()) expect(r.offset).toBe(i);
       for (const a of acked.filter((x) => x.partition === partition)) expect(log[a.offset]?.value).toBe(a.value);
     }
     expect(acked.length).toBeGreaterThan(30);

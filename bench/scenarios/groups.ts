@@ -48,7 +48,7 @@ async function brookConsumeRate(url: string, topic: string, total: number): Prom
         maxBytesPerPartition: 8 << 20,
       });
       consumers.push(c);
-      c.events.on('error', (err) => console.warn(`[bench] consumer ${m}: ${String(err)}`));
+      c.on(c.events.CRASH, ({ payload }) => console.warn(`[bench] consumer ${m}: ${String(payload.error)}`));
       void c.subscribe({ topics: [topic], fromBeginning: true }).then(() =>
         c.run({
           eachMessage: async () => {

@@ -9,7 +9,7 @@ import { callApi } from './test-server';
 describe.each(testBackends())('HTTP API on %s', (backend) => {
   let db: Database;
   let broker: Broker;
-  const call = (method: 'GET' | 'POST', path: string, input: unknown) => callApi(broker, method, path, input);
+  const call = <P extends string>(method: 'GET' | 'POST', path: P, input: unknown) => callApi(broker, method, path, input);
 
   testBroker(backend, (env) => ({ db, broker } = env), { start: true });
 

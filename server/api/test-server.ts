@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Broker } from '@/server/broker';
+import type { OutputOf, ProcedurePath } from '@/server/client/api-types';
 import { handleApiRequest } from './edge/handler';
 import { appRouter } from './root';
 
@@ -28,20 +29,40 @@ export async function startTestServer(broker: Broker): Promise<{ url: string; cl
   };
 }
 
+/** An error as Brook answers it: tRPC's shape, with Kafka's error name and code in `data.kafka`. */
+export interface ApiError {
+  message: string;
+  code: number;
+  data: { code: string; httpStatus: number; kafka: { name: string; code: number; retriable: boolean } };
+}
+
+/**
+ * An answer as a test reads it: `result.data` (the procedure's output, typed by path) on success, `error`
+ * otherwise. Only one is there, so look at `status` first; both are typed as present so assertions read
+ * them directly (reading the absent one throws, and the test fails).
+ */
+export interface ApiAnswer<T = unknown> {
+  result: { data: T };
+  error: ApiError;
+}
+
+/** The output type of a known path; unknown for any other string (hostile-input tables). */
+export type AnswerData<P extends string> = P extends ProcedurePath ? OutputOf<P> : unknown;
+
 /**
  * Test support: one tRPC call through the whole HTTP edge (body limit, Host/Origin rules, router), as
  * curl would make it: GET with `?input=` for queries, POST with a JSON body for mutations.
  */
-export async function callApi(
+export async function callApi<P extends string>(
   broker: Broker,
   method: 'GET' | 'POST',
-  path: string,
+  path: P,
   input: unknown,
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: ApiAnswer<AnswerData<P>> }> {
   const url = new URL(`http://localhost:3000/api/trpc/${path}`);
   const headers = { host: 'localhost:3000', 'content-type': 'application/json' };
   if (method === 'GET' && input !== undefined) url.searchParams.set('input', JSON.stringify(input));
   const req = method === 'GET' ? new Request(url, { headers }) : new Request(url, { method, headers, body: JSON.stringify(input) });
   const res = await handleApiRequest(req, async () => broker);
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as ApiAnswer<AnswerData<P>> };
 }

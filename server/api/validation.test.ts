@@ -4,7 +4,7 @@ import { snapshotState, testBackends } from '@/db/testing';
 import type { Broker } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
 import { handleApiRequest } from './edge/handler';
-import { callApi } from './test-server';
+import { type ApiAnswer, callApi } from './test-server';
 
 /**
  * Hostile input through the whole HTTP edge (guard + router): each is a 4xx with a Kafka name, never
@@ -18,9 +18,9 @@ describe.each(testBackends())('input validation on %s', (backend) => {
 
   const send = async (req: Request) => {
     const res = await handleApiRequest(req, async () => broker);
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as ApiAnswer };
   };
-  const call = (method: 'GET' | 'POST', path: string, input: unknown) => callApi(broker, method, path, input);
+  const call = <P extends string>(method: 'GET' | 'POST', path: P, input: unknown) => callApi(broker, method, path, input);
 
   const T = 'valid-t';
   const heartbeat = (over: object) => ({ groupId: 'g1', memberEpoch: 0, topics: [T], ...over });
@@ -141,7 +141,7 @@ describe.each(testBackends())('input validation on %s', (backend) => {
       offset: ok.body.result.data.results[0].offset,
       encoding: 'base64',
     });
-    expect(Buffer.from(fetched.body.result.data.records[0].value, 'base64')).toEqual(Buffer.from([0xff, 0, 0xc3]));
+    expect(Buffer.from(fetched.body.result.data.records[0].value ?? '', 'base64')).toEqual(Buffer.from([0xff, 0, 0xc3]));
   });
 
   it('still accepts well-formed text everywhere it was refused above', async () => {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { startTestServer } from '@/server/api/test-server';
 import { type Broker, createBroker } from '@/server/broker';
+import { tpKey } from '@/server/broker/topic-partition';
 import { Brook, type Consumer, isBrookError } from '.';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,8 +95,9 @@ describe.each(testBackends())('client library over HTTP on %s', (backend) => {
       });
       const c = brook.consumer({ groupId, sessionTimeout: 2000, heartbeatInterval: 200, maxRecords: 50 });
       consumers.push(c);
-      c.events.on('commit', (offsets: Array<{ topic: string; partition: number; offset: number }>) => {
-        for (const o of offsets) commits.push({ by: name, key: `${o.topic}:${o.partition}`, offset: o.offset });
+      c.on(c.events.COMMIT_OFFSETS, ({ payload }) => {
+        for (const t of payload.topics)
+          for (const p of t.partitions) commits.push({ by: name, key: tpKey(t.topic, p.partition), offset: Number(p.offset) });
       });
       return {
         c,
@@ -106,7 +108,7 @@ describe.each(testBackends())('client library over HTTP on %s', (backend) => {
             eachMessage: async ({ partition, message }) => {
               processed.push({
                 id: Number(message.value!.toString()),
-                key: `${topic}:${partition}`,
+                key: tpKey(topic, partition),
                 offset: Number(message.offset),
                 by: name,
               });
@@ -186,6 +188,46 @@ describe.each(testBackends())('client library over HTTP on %s', (backend) => {
     await until(() => seen.length === 16, 10_000, 'after seek');
     expect(seen.slice(10)).toEqual([5, 6, 7, 8, 9, 10]);
     await c.disconnect();
+  });
+
+  it('reports its life as typed events, and never swallows an error: unhandled ones are logged with the group id', async () => {
+    const topic = uniqueName('events');
+    await broker.createTopic({ name: topic, partitions: 1 });
+    await broker.produce(
+      topic,
+      ['boom', 'ok'].map((v) => ({ value: new TextEncoder().encode(v), partition: 0 })),
+    );
+    const groupId = uniqueName('g');
+    const c = new Brook({ url: server.url }).consumer({ groupId, heartbeatInterval: 200, retryBackoffMs: 20 });
+    consumers.push(c);
+    expect(() => c.on('error' as never, () => {})).toThrow(/unknown consumer event "error"/);
+    const types: string[] = [];
+    for (const name of Object.values(c.events)) if (name !== c.events.CRASH) c.on(name, (e) => types.push(e.type));
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      let failures = 0;
+      const done: string[] = [];
+      await c.subscribe({ topics: [topic], fromBeginning: true });
+      await c.run({
+        autoCommitInterval: 100,
+        eachMessage: async ({ message }) => {
+          // Fails twice on the first record, then succeeds: the record is retried, never skipped.
+          if (message.value?.toString() === 'boom' && failures++ < 2) throw new Error('handler failed');
+          done.push(String(message.value));
+        },
+      });
+      await until(() => done.length === 2 && types.includes(c.events.COMMIT_OFFSETS), 10_000, 'both records and a commit');
+      await c.disconnect();
+      expect(done).toEqual(['boom', 'ok']);
+      const ours = logged.mock.calls.map((args) => String(args[0])).filter((line) => line.includes(groupId));
+      expect(ours).toEqual([`[brook] consumer group ${groupId}: Error: handler failed (listen for consumer.events.CRASH to handle it)`]);
+    } finally {
+      logged.mockRestore();
+    }
+    const { GROUP_JOIN, HEARTBEAT, REBALANCING, PARTITIONS_ASSIGNED, FETCH, START_BATCH_PROCESS, END_BATCH_PROCESS } = c.events;
+    for (const t of [GROUP_JOIN, HEARTBEAT, REBALANCING, PARTITIONS_ASSIGNED, FETCH, START_BATCH_PROCESS, END_BATCH_PROCESS])
+      expect(types).toContain(t);
+    expect(types.slice(-2)).toEqual([c.events.STOP, c.events.DISCONNECT]);
   });
 
   it('errors carry Kafka names', async () => {

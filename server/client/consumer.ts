@@ -1,8 +1,17 @@
-import { EventEmitter } from 'node:events';
+import {
+  fromTopicPartitions,
+  parseTpKey,
+  type TopicPartition,
+  type TopicPartitions,
+  toTopicPartitions,
+  tpKey,
+} from '@/server/broker/topic-partition';
+import { BatchProcessor, type RunConfig } from './batch-processor';
+import { CONSUMER_EVENTS, ConsumerEmitter, type ConsumerEventListener, type ConsumerEventName, offsetsByTopic } from './consumer-events';
 import type { BrookHttp } from './http';
 import { isBrookError } from './http';
-import type { KafkaMessage } from './messages';
-import { type Batch, PartitionWorker } from './partition-worker';
+import { PartitionWorker } from './partition-worker';
+import { SubscriptionState, type TopicSelection } from './subscription-state';
 
 export interface ConsumerConfig {
   groupId: string;
@@ -18,35 +27,8 @@ export interface ConsumerConfig {
   maxBytesPerPartition?: number;
   retryBackoffMs?: number;
   assignor?: 'uniform' | 'range';
-}
-
-export interface EachMessagePayload {
-  topic: string;
-  partition: number;
-  message: KafkaMessage;
-  heartbeat(): Promise<void>;
-  pause(): () => void;
-}
-
-export interface EachBatchPayload {
-  batch: Batch;
-  resolveOffset(offset: string | number): void;
-  heartbeat(): Promise<void>;
-  commitOffsetsIfNecessary(): Promise<void>;
-  isRunning(): boolean;
-  isStale(): boolean;
-  pause(): () => void;
-}
-
-export interface RunConfig {
-  eachMessage?: (payload: EachMessagePayload) => Promise<void>;
-  eachBatch?: (payload: EachBatchPayload) => Promise<void>;
-  /** Commit processed offsets every `autoCommitInterval` ms, and on revocation and disconnect. */
-  autoCommit?: boolean;
-  autoCommitInterval?: number;
-  /** How many partitions' handlers may run at once (kafkajs' default is 1). */
-  partitionsConsumedConcurrently?: number;
-  eachBatchAutoResolve?: boolean;
+  /** Where a CRASH nobody listens for is logged (default console.error). */
+  logError?: (line: string) => void;
 }
 
 export interface TopicPartitionOffset {
@@ -54,8 +36,6 @@ export interface TopicPartitionOffset {
   partition: number;
   offset: string | number;
 }
-
-type Assignment = Array<{ topic: string; partitions: number[] }>;
 
 /**
  * A kafkajs-style group consumer over Brook's HTTP API (KIP-848-style heartbeats: the broker assigns).
@@ -67,21 +47,19 @@ type Assignment = Array<{ topic: string; partitions: number[] }>;
  * a new owner may process again.
  */
 export class Consumer {
-  readonly events = new EventEmitter();
+  /** The event names `on()` accepts (kafkajs' `consumer.events`). */
+  readonly events = CONSUMER_EVENTS;
+  private readonly emitter: ConsumerEmitter;
+  private readonly state = new SubscriptionState();
   private memberId: string | null = null;
   private memberEpoch = 0;
   private heartbeatMs: number;
-  private topics: string[] = [];
-  private fromBeginning = false;
   private readonly workers = new Map<string, PartitionWorker>();
-  private target: Assignment | null = null;
+  private target: TopicPartitions[] | null = null;
   private lost = false;
-  private runConfig: Required<Omit<RunConfig, 'eachMessage' | 'eachBatch'>> & Pick<RunConfig, 'eachMessage' | 'eachBatch'> = {
-    autoCommit: true,
-    autoCommitInterval: 5000,
-    partitionsConsumedConcurrently: 1,
-    eachBatchAutoResolve: true,
-  };
+  /** The assignment REBALANCING was last reported for. */
+  private rebalancingTo: string | null = null;
+  private readonly processor: BatchProcessor;
   private running = false;
   private stopped = false;
   private lastHeartbeatOk = Date.now();
@@ -89,36 +67,48 @@ export class Consumer {
   private commitTimer: NodeJS.Timeout | null = null;
   private beating: Promise<void> = Promise.resolve();
   private reconciling: Promise<void> | null = null;
-  private readonly pausedKeys = new Set<string>();
-  private readonly pendingSeeks = new Map<string, number>();
-  private slotsInUse = 0;
-  private readonly slotQueue: Array<() => void> = [];
 
   constructor(
     private readonly http: BrookHttp,
     private readonly config: ConsumerConfig & { clientId: string },
   ) {
     this.heartbeatMs = config.heartbeatInterval ?? 3000;
-    this.events.on('error', () => {}); // errors are reported, never thrown at the emitter
+    this.emitter = new ConsumerEmitter(config.groupId, config.logError);
+    this.processor = new BatchProcessor({
+      emitter: this.emitter,
+      retryBackoffMs: config.retryBackoffMs ?? 1000,
+      heartbeat: () => this.heartbeat(),
+      commit: (w) => this.commitProcessed([w]),
+      pause: (w) => {
+        this.pause([{ topic: w.topic, partitions: [w.partition] }]);
+        return () => this.resume([{ topic: w.topic, partitions: [w.partition] }]);
+      },
+    });
   }
 
-  async connect(): Promise<void> {}
+  /** Listens for one of `consumer.events` (an unknown name throws); returns the function that stops it. */
+  on<E extends ConsumerEventName>(event: E, listener: ConsumerEventListener<E>): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  async connect(): Promise<void> {
+    this.emitter.emit(CONSUMER_EVENTS.CONNECT, { groupId: this.config.groupId });
+  }
 
   async subscribe({ topic, topics, fromBeginning = false }: { topic?: string; topics?: string[]; fromBeginning?: boolean }): Promise<void> {
-    this.topics = [...new Set([...this.topics, ...(topics ?? []), ...(topic ? [topic] : [])])];
-    this.fromBeginning = fromBeginning;
+    this.state.subscribe([...(topics ?? []), ...(topic ? [topic] : [])], fromBeginning);
     if (this.running) await this.heartbeat();
   }
 
   async run(config: RunConfig): Promise<void> {
     if (!config.eachMessage && !config.eachBatch) throw new Error('run() needs eachMessage or eachBatch');
-    if (this.topics.length === 0) throw new Error('subscribe() to at least one topic before run()');
-    this.runConfig = { ...this.runConfig, ...config };
+    if (this.state.topics().length === 0) throw new Error('subscribe() to at least one topic before run()');
+    this.processor.config = { ...this.processor.config, ...config };
     this.running = true;
     this.stopped = false;
     await this.heartbeat();
     this.scheduleHeartbeat();
-    if (this.runConfig.autoCommit) this.scheduleCommit();
+    if (this.processor.config.autoCommit) this.scheduleCommit();
   }
 
   /** Sends a heartbeat now (serialised with the periodic ones). */
@@ -127,39 +117,30 @@ export class Consumer {
     return this.beating;
   }
 
-  pause(topics: Array<{ topic: string; partitions?: number[] }>): void {
-    for (const k of this.keysOf(topics)) {
-      this.pausedKeys.add(k);
-      this.workers.get(k)?.setPaused(true);
-    }
+  /** Stops fetching the partitions (a whole topic: also those assigned later) until resumed. */
+  pause(topics: TopicSelection[]): void {
+    this.state.pause(topics);
+    this.applyPauses();
   }
 
-  resume(topics: Array<{ topic: string; partitions?: number[] }>): void {
-    for (const k of this.keysOf(topics)) {
-      this.pausedKeys.delete(k);
-      this.workers.get(k)?.setPaused(false);
-    }
+  resume(topics: TopicSelection[]): void {
+    this.state.resume(topics);
+    this.applyPauses();
   }
 
-  paused(): Array<{ topic: string; partitions: number[] }> {
-    const byTopic = new Map<string, number[]>();
-    for (const k of this.pausedKeys) {
-      const i = k.lastIndexOf(':');
-      byTopic.set(k.slice(0, i), [...(byTopic.get(k.slice(0, i)) ?? []), Number(k.slice(i + 1))]);
-    }
-    return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+  paused(): TopicPartitions[] {
+    return this.state.paused(this.assignment());
   }
 
   /** The next fetch of this partition starts at `offset` (applied when it is assigned, if it is not yet). */
   seek({ topic, partition, offset }: TopicPartitionOffset): void {
-    const key = `${topic}:${partition}`;
-    const worker = this.workers.get(key);
+    const worker = this.workers.get(tpKey(topic, partition));
     if (worker) worker.seek(Number(offset));
-    else this.pendingSeeks.set(key, Number(offset));
+    else this.state.seek({ topic, partition }, Number(offset));
   }
 
   /** What this member owns now. */
-  assignment(): Array<{ topic: string; partition: number }> {
+  assignment(): TopicPartition[] {
     return [...this.workers.values()].map((w) => ({ topic: w.topic, partition: w.partition }));
   }
 
@@ -172,7 +153,7 @@ export class Consumer {
       offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: Number(o.offset) })),
     });
     for (const o of offsets) {
-      const w = this.workers.get(`${o.topic}:${o.partition}`);
+      const w = this.workers.get(tpKey(o.topic, o.partition));
       if (w) w.committed = Math.max(w.committed ?? 0, Number(o.offset));
     }
   }
@@ -182,20 +163,22 @@ export class Consumer {
     if (this.stopped) return;
     this.stopped = true;
     this.running = false;
+    this.emitter.emit(CONSUMER_EVENTS.STOP, { groupId: this.config.groupId });
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     if (this.commitTimer) clearTimeout(this.commitTimer);
     await this.reconciling;
     const workers = [...this.workers.values()];
     await Promise.all(workers.map((w) => w.stop()));
     if (this.memberId && !this.lost) {
-      await this.commitProcessed(workers).catch((err) => this.events.emit('error', err));
+      await this.commitProcessed(workers).catch((err) => this.emitter.error(err));
       await this.http
         .mutate('groups.heartbeat', { groupId: this.config.groupId, memberId: this.memberId, memberEpoch: -1 })
-        .catch((err) => this.events.emit('error', err));
+        .catch((err) => this.emitter.error(err));
     }
     this.workers.clear();
     this.memberId = null;
     this.memberEpoch = 0;
+    this.emitter.emit(CONSUMER_EVENTS.DISCONNECT, { groupId: this.config.groupId });
   }
 
   // --- membership ---------------------------------------------------------------------------------
@@ -211,6 +194,8 @@ export class Consumer {
   private async beat(): Promise<void> {
     if (this.stopped) return;
     const joining = this.memberId === null;
+    const started = Date.now();
+    const topics = this.state.topics();
     try {
       const r = await this.http.mutate(
         'groups.heartbeat',
@@ -218,7 +203,7 @@ export class Consumer {
           ? {
               groupId: this.config.groupId,
               memberEpoch: 0,
-              topics: this.topics,
+              topics,
               clientId: this.config.clientId,
               sessionTimeoutMs: this.config.sessionTimeout,
               rebalanceTimeoutMs: this.config.rebalanceTimeout,
@@ -228,7 +213,7 @@ export class Consumer {
               groupId: this.config.groupId,
               memberId: this.memberId,
               memberEpoch: this.memberEpoch,
-              topics: this.topics,
+              topics,
               ownedPartitions: this.owned(),
             },
       );
@@ -237,14 +222,24 @@ export class Consumer {
       this.memberId = r.memberId;
       this.memberEpoch = r.memberEpoch;
       this.heartbeatMs = Math.min(this.config.heartbeatInterval ?? Infinity, r.heartbeatIntervalMs);
-      if (joining) this.events.emit('group.join', { memberId: r.memberId, memberEpoch: r.memberEpoch });
+      const member = { groupId: this.config.groupId, memberId: r.memberId, memberEpoch: r.memberEpoch };
+      this.emitter.emit(CONSUMER_EVENTS.HEARTBEAT, member);
+      if (joining)
+        this.emitter.emit(CONSUMER_EVENTS.GROUP_JOIN, { ...member, memberAssignment: r.assignment, duration: Date.now() - started });
+      // Once per new assignment, not on every heartbeat while partitions are still moving.
+      const announced = fromTopicPartitions(r.assignment).join(',');
+      if (!this.owns(r.assignment) && announced !== this.rebalancingTo) {
+        this.rebalancingTo = announced;
+        this.emitter.emit(CONSUMER_EVENTS.REBALANCING, { ...member, assignment: r.assignment });
+      }
       this.target = r.assignment;
     } catch (err) {
       if (isBrookError(err, 'UNKNOWN_MEMBER_ID') || isBrookError(err, 'FENCED_MEMBER_EPOCH')) {
-        this.events.emit('group.fenced', { memberId: this.memberId, reason: (err as Error).message });
+        const { groupId } = this.config;
+        this.emitter.emit(CONSUMER_EVENTS.FENCED, { groupId, memberId: this.memberId, memberEpoch: this.memberEpoch, reason: err.message });
         this.fenced();
       } else {
-        this.events.emit('error', err);
+        this.emitter.error(err);
         // Unheard for a whole session: the broker has fenced us by now, stop working on its partitions.
         if (Date.now() - this.lastHeartbeatOk > (this.config.sessionTimeout ?? 45_000)) this.fenced();
       }
@@ -259,18 +254,24 @@ export class Consumer {
     this.target = [];
   }
 
-  private owned(): Assignment {
-    const byTopic = new Map<string, number[]>();
-    for (const w of this.workers.values()) byTopic.set(w.topic, [...(byTopic.get(w.topic) ?? []), w.partition]);
-    return [...byTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.sort((a, b) => a - b) }));
+  private owned(): TopicPartitions[] {
+    return toTopicPartitions(this.workers.keys());
+  }
+
+  /** Whether this member owns exactly `assignment` already (no partition to take or give up). */
+  private owns(assignment: TopicPartitions[]): boolean {
+    const keys = fromTopicPartitions(assignment);
+    return keys.length === this.workers.size && keys.every((k) => this.workers.has(k));
+  }
+
+  private applyPauses(): void {
+    for (const w of this.workers.values()) if (w.paused !== this.state.isPaused(w)) w.setPaused(!w.paused);
   }
 
   private reconcileSoon(): void {
     if (this.reconciling || this.stopped) return;
     this.reconciling = this.reconcile()
-      .catch((err) => {
-        this.events.emit('error', err);
-      })
+      .catch((err) => this.emitter.error(err))
       .finally(() => {
         this.reconciling = null;
       });
@@ -281,17 +282,15 @@ export class Consumer {
     for (;;) {
       const target = this.target;
       if (!target || this.stopped) return;
-      const wanted = new Set(target.flatMap((t) => t.partitions.map((p) => `${t.topic}:${p}`)));
+      const wanted = new Set(fromTopicPartitions(target));
       const revoked = [...this.workers.values()].filter((w) => !wanted.has(w.key));
       if (revoked.length > 0) {
         await Promise.all(revoked.map((w) => w.stop()));
         // A fenced member's commits would be refused; an owner commits what it finished before letting go.
-        if (!this.lost && this.runConfig.autoCommit) await this.commitProcessed(revoked).catch((err) => this.events.emit('error', err));
+        if (!this.lost && this.processor.config.autoCommit) await this.commitProcessed(revoked).catch((err) => this.emitter.error(err));
         for (const w of revoked) this.workers.delete(w.key);
-        this.events.emit(
-          'revoked',
-          revoked.map((w) => ({ topic: w.topic, partition: w.partition })),
-        );
+        const partitions = revoked.map((w) => ({ topic: w.topic, partition: w.partition }));
+        this.emitter.emit(CONSUMER_EVENTS.PARTITIONS_REVOKED, { groupId: this.config.groupId, partitions });
         if (!this.lost) this.scheduleHeartbeat(0); // tell the broker they are free now
       }
       const added = [...wanted].filter((k) => !this.workers.has(k));
@@ -301,19 +300,18 @@ export class Consumer {
   }
 
   private async startWorkers(keys: string[]): Promise<void> {
-    const parts = keys.map((k) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) }));
+    const parts = keys.map(parseTpKey);
     const topics = [...new Set(parts.map((p) => p.topic))];
     const committed = new Map<string, number>();
     for (const t of await this.http.query('groups.fetchOffsets', { groupId: this.config.groupId, topics })) {
-      for (const p of t.partitions) committed.set(`${t.topic}:${p.partition}`, p.offset);
+      for (const p of t.partitions) committed.set(tpKey(t.topic, p.partition), p.offset);
     }
+    const resetTo = this.state.fromBeginning ? 'earliest' : 'latest';
     for (const p of parts) {
-      const key = `${p.topic}:${p.partition}`;
-      let position = this.pendingSeeks.get(key) ?? committed.get(key);
-      this.pendingSeeks.delete(key);
+      const key = tpKey(p.topic, p.partition);
+      let position = this.state.takeSeek(p) ?? committed.get(key);
       if (position === undefined) {
-        const spec = this.fromBeginning ? 'earliest' : 'latest';
-        position = (await this.http.query('records.listOffsets', { topic: p.topic, partition: p.partition, spec })).offset ?? 0;
+        position = (await this.http.query('records.listOffsets', { topic: p.topic, partition: p.partition, spec: resetTo })).offset ?? 0;
       }
       const worker = new PartitionWorker(
         p.topic,
@@ -324,97 +322,19 @@ export class Consumer {
           maxRecords: this.config.maxRecords ?? 500,
           maxBytesPerPartition: this.config.maxBytesPerPartition ?? 1024 * 1024,
           retryBackoffMs: this.config.retryBackoffMs ?? 1000,
-          resetTo: this.fromBeginning ? 'earliest' : 'latest',
+          resetTo,
         },
-        (w, batch) => this.runBatch(w, batch),
-        (err) => this.events.emit('error', err),
+        (w, batch) => this.processor.run(w, batch),
+        {
+          error: (err) => this.emitter.error(err),
+          fetched: (info) => this.emitter.emit(CONSUMER_EVENTS.FETCH, { topic: p.topic, partition: p.partition, ...info }),
+        },
       );
-      if (this.pausedKeys.has(key)) worker.paused = true;
+      worker.paused = this.state.isPaused(p);
       this.workers.set(key, worker);
       worker.start();
     }
-    this.events.emit('assigned', parts);
-  }
-
-  // --- processing ---------------------------------------------------------------------------------
-
-  private async runBatch(w: PartitionWorker, batch: Batch): Promise<number | null> {
-    await this.acquireSlot();
-    try {
-      return this.runConfig.eachBatch ? await this.eachBatch(w, batch) : await this.eachMessage(w, batch);
-    } finally {
-      this.releaseSlot();
-    }
-  }
-
-  private async eachMessage(w: PartitionWorker, batch: Batch): Promise<number | null> {
-    let next: number | null = null;
-    for (const message of batch.messages) {
-      if (!w.running || w.paused) break;
-      for (;;) {
-        try {
-          await this.runConfig.eachMessage!({
-            topic: batch.topic,
-            partition: batch.partition,
-            message,
-            heartbeat: () => this.heartbeat(),
-            pause: () => this.pauseFor(w),
-          });
-          break;
-        } catch (err) {
-          // At least once: the record is handed again after a pause, never skipped.
-          this.events.emit('error', err);
-          if (!w.running) return next;
-          await new Promise((r) => setTimeout(r, this.config.retryBackoffMs ?? 1000));
-        }
-      }
-      next = Number(message.offset) + 1;
-      w.processed = next;
-    }
-    return next;
-  }
-
-  private async eachBatch(w: PartitionWorker, batch: Batch): Promise<number | null> {
-    let resolved: number | null = null;
-    const resolve = (offset: string | number) => {
-      resolved = Number(offset) + 1;
-      w.processed = Math.max(w.processed, resolved);
-    };
-    try {
-      await this.runConfig.eachBatch!({
-        batch,
-        resolveOffset: resolve,
-        heartbeat: () => this.heartbeat(),
-        commitOffsetsIfNecessary: () => this.commitProcessed([w]),
-        isRunning: () => w.running,
-        isStale: () => !w.running,
-        pause: () => this.pauseFor(w),
-      });
-      if (this.runConfig.eachBatchAutoResolve && batch.messages.length > 0) resolve(batch.lastOffset());
-    } catch (err) {
-      this.events.emit('error', err);
-      await new Promise((r) => setTimeout(r, this.config.retryBackoffMs ?? 1000));
-    }
-    return resolved;
-  }
-
-  private pauseFor(w: PartitionWorker): () => void {
-    this.pause([{ topic: w.topic, partitions: [w.partition] }]);
-    return () => this.resume([{ topic: w.topic, partitions: [w.partition] }]);
-  }
-
-  private acquireSlot(): Promise<void> {
-    if (this.slotsInUse < Math.max(1, this.runConfig.partitionsConsumedConcurrently)) {
-      this.slotsInUse++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.slotQueue.push(resolve));
-  }
-
-  private releaseSlot(): void {
-    const next = this.slotQueue.shift();
-    if (next) next();
-    else this.slotsInUse--;
+    this.emitter.emit(CONSUMER_EVENTS.PARTITIONS_ASSIGNED, { groupId: this.config.groupId, partitions: parts });
   }
 
   // --- commits ------------------------------------------------------------------------------------
@@ -423,9 +343,9 @@ export class Consumer {
     if (this.stopped) return;
     this.commitTimer = setTimeout(() => {
       void this.commitProcessed([...this.workers.values()])
-        .catch((err) => this.events.emit('error', err))
+        .catch((err) => this.emitter.error(err))
         .finally(() => this.scheduleCommit());
-    }, this.runConfig.autoCommitInterval);
+    }, this.processor.config.autoCommitInterval);
   }
 
   private async commitProcessed(workers: PartitionWorker[]): Promise<void> {
@@ -434,21 +354,12 @@ export class Consumer {
     const offsets = due.map((w) => ({ topic: w.topic, partition: w.partition, offset: w.processed }));
     try {
       await this.commitOffsets(offsets);
-      this.events.emit('commit', offsets);
+      const member = { groupId: this.config.groupId, memberId: this.memberId, memberEpoch: this.memberEpoch };
+      this.emitter.emit(CONSUMER_EVENTS.COMMIT_OFFSETS, { ...member, topics: offsetsByTopic(offsets) });
     } catch (err) {
       // Refused commits (stale epoch, fenced) are sorted out by the next heartbeat.
       if (!isBrookError(err, 'STALE_MEMBER_EPOCH') && !isBrookError(err, 'UNKNOWN_MEMBER_ID') && !isBrookError(err, 'FENCED_MEMBER_EPOCH'))
         throw err;
     }
-  }
-
-  private keysOf(topics: Array<{ topic: string; partitions?: number[] }>): string[] {
-    return topics.flatMap((t) =>
-      t.partitions
-        ? t.partitions.map((p) => `${t.topic}:${p}`)
-        : [...this.workers.values(), ...[...this.pausedKeys].map((k) => ({ key: k, topic: k.slice(0, k.lastIndexOf(':')) }))]
-            .filter((w) => w.topic === t.topic)
-            .map((w) => w.key),
-    );
   }
 }

@@ -37,7 +37,11 @@ describe('client HTTP: aborts always settle', () => {
     let cancelled = false;
     const stuckFetch = (async () => ({
       status: 200,
-      body: { cancel: async () => void (cancelled = true) },
+      body: {
+        cancel: async () => {
+          cancelled = true;
+        },
+      },
       text: () => new Promise<string>(() => {}),
     })) as unknown as typeof fetch;
     const client = new BrookHttp({ url, fetch: stuckFetch });
@@ -100,7 +104,10 @@ describe('client HTTP: retries', () => {
   });
   const storage = { status: 503, kafka: { name: 'KAFKA_STORAGE_ERROR', code: 56, retriable: true } };
   const fast = { initialBackoffMs: 1, maxBackoffMs: 5 };
-  const reset = (...answers: typeof script) => ((script = answers), (calls = []));
+  const reset = (...answers: typeof script) => {
+    script = answers;
+    calls = [];
+  };
 
   it('retries a query through 503 retriable answers until it succeeds', async () => {
     reset(storage, storage, storage);
@@ -145,7 +152,10 @@ describe('client HTTP: retries', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
     let attempts = 0;
-    const counting = ((input: RequestInfo | URL, init?: RequestInit) => (attempts++, fetch(input, init))) as typeof fetch;
+    const counting = ((input: RequestInfo | URL, init?: RequestInit) => {
+      attempts++;
+      return fetch(input, init);
+    }) as typeof fetch;
     const client = new BrookHttp({ url: `http://127.0.0.1:${port}`, fetch: counting, retry: { ...fast, attempts: 4 } });
     await expect(client.mutate('topics.create', { name: 't', partitions: 1 })).rejects.toThrow(TypeError);
     expect(attempts).toBe(4);

@@ -1,39 +1,19 @@
-import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import type { AppRouter } from '@/server/api/root';
+import type { EventOf, InputOf, MutationPath, OutputOf, QueryPath, SubscriptionPath } from './api-types';
 
-/**
- * The Brook HTTP API as the client sees it: tRPC over plain JSON (GET for queries, POST for mutations),
- * typed from the server's router (a type-only import: nothing of the server is bundled).
- */
-export type Inputs = inferRouterInputs<AppRouter>;
-export type Outputs = inferRouterOutputs<AppRouter>;
+/** The Brook HTTP API as the client sees it: tRPC over plain JSON (GET for queries, POST for mutations). */
+export type { InputOf, MutationPath, OutputOf, ProcedurePath, QueryPath, SubscriptionPath } from './api-types';
 
-type QueryPath =
-  | 'topics.list'
-  | 'topics.get'
-  | 'records.fetch'
-  | 'records.listOffsets'
-  | 'groups.fetchOffsets'
-  | 'groups.list'
-  | 'groups.describe'
-  | 'groups.lag'
-  | 'groups.lagHistory';
-type In<P extends string> = P extends `${infer R}.${infer N}`
-  ? R extends keyof Inputs
-    ? N extends keyof Inputs[R]
-      ? Inputs[R][N]
-      : never
-    : never
-  : never;
-type SubscriptionOut<P extends string> = Out<P> extends AsyncIterable<infer V> ? (V extends { data: infer D } ? D : V) : never;
-type Out<P extends string> = P extends `${infer R}.${infer N}`
-  ? R extends keyof Outputs
-    ? N extends keyof Outputs[R]
-      ? Outputs[R][N]
-      : never
-    : never
-  : never;
-export type ProcedurePath = { [R in keyof Inputs & string]: `${R}.${keyof Inputs[R] & string}` }[keyof Inputs & string];
+/** tRPC's answer to one call (no transformer): `result.data` on success, `error` otherwise. */
+interface TrpcAnswer {
+  result?: { data: unknown };
+  error?: TrpcError;
+}
+
+/** tRPC's error shape, with Brook's Kafka error in `data.kafka`. */
+interface TrpcError {
+  message: string;
+  data?: { kafka?: { name: string; code: number; retriable: boolean } };
+}
 
 /** An error answered by Brook, with Kafka's error name and code (e.g. UNKNOWN_MEMBER_ID, 25). */
 export class BrookError extends Error {
@@ -93,20 +73,23 @@ export class BrookHttp {
     this.fetchFn = options.fetch ?? fetch;
   }
 
-  query<P extends QueryPath>(path: P, input: In<P>, signal?: AbortSignal): Promise<Out<P>> {
+  /** A query, sent as GET (retried when transient). */
+  async query<P extends QueryPath>(path: P, input: InputOf<P>, signal?: AbortSignal): Promise<OutputOf<P>> {
     const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-    return this.send(path, { method: 'GET', signal }, qs);
+    // The router's type is the contract for what the server answers.
+    return (await this.send(path, { method: 'GET', signal }, qs)) as OutputOf<P>;
   }
 
-  mutate<P extends Exclude<ProcedurePath, QueryPath>>(path: P, input: In<P>, signal?: AbortSignal): Promise<Out<P>> {
-    return this.send(path, { method: 'POST', body: JSON.stringify(input), signal });
+  /** A mutation, sent as POST (retried only when safe: see REPEATABLE_MUTATIONS). */
+  async mutate<P extends MutationPath>(path: P, input: InputOf<P>, signal?: AbortSignal): Promise<OutputOf<P>> {
+    return (await this.send(path, { method: 'POST', body: JSON.stringify(input), signal })) as OutputOf<P>;
   }
 
   /**
    * A subscription over Server-Sent Events (tRPC's format): yields each data event's value until the
    * server ends the stream or `signal` aborts. A `serialized-error` event is thrown as a BrookError.
    */
-  async *subscribe<P extends 'records.tail'>(path: P, input: In<P>, signal: AbortSignal): AsyncGenerator<SubscriptionOut<P>> {
+  async *subscribe<P extends SubscriptionPath>(path: P, input: InputOf<P>, signal: AbortSignal): AsyncGenerator<EventOf<P>> {
     const res = await abortable(
       this.fetchFn(`${this.base}${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {
         signal,
@@ -134,8 +117,8 @@ export class BrookHttp {
           pending = [];
           from = end + (end === 0 && lastByte === 10 && from === 0 ? 1 : 2);
           const out = parseEvent(text);
-          if (out.kind === 'data') yield out.value;
-          else if (out.kind === 'error') throw toBrookError(out.value, res.status);
+          if (out.kind === 'data') yield out.value as EventOf<P>;
+          else if (out.kind === 'error') throw toBrookError(out.value as TrpcError, res.status);
           else if (out.kind === 'return') return;
           end = chunk.indexOf('\n\n', from);
         }
@@ -148,7 +131,7 @@ export class BrookHttp {
   }
 
   /** One call with retries of transient failures (see RetryOptions). */
-  private async send(path: string, init: RequestInit, qs = ''): Promise<any> {
+  private async send(path: string, init: RequestInit, qs = ''): Promise<unknown> {
     const retry = this.options.retry === false ? { ...RETRY_DEFAULTS, attempts: 1 } : { ...RETRY_DEFAULTS, ...this.options.retry };
     const repeatable = init.method === 'GET' || REPEATABLE_MUTATIONS.has(path);
     const signal = init.signal ?? undefined;
@@ -165,7 +148,7 @@ export class BrookHttp {
     }
   }
 
-  private async sendOnce(path: string, init: RequestInit, qs: string): Promise<any> {
+  private async sendOnce(path: string, init: RequestInit, qs: string): Promise<unknown> {
     const signal = init.signal ?? undefined;
     const res = await abortable(
       this.fetchFn(`${this.base}${path}${qs}`, {
@@ -175,14 +158,14 @@ export class BrookHttp {
       signal,
     );
     const text = await abortable(res.text(), signal, () => res.body?.cancel().catch(() => {}));
-    let body: any;
+    let body: TrpcAnswer;
     try {
       body = JSON.parse(text);
     } catch {
       throw new BrookError(`${path}: HTTP ${res.status} ${text.slice(0, 200)}`, 'NETWORK_EXCEPTION', 13, true, res.status);
     }
     if (body.error) throw toBrookError(body.error, res.status);
-    return body.result.data;
+    return body.result?.data;
   }
 }
 
@@ -230,7 +213,7 @@ export function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, onA
 }
 
 /** One SSE event (tRPC's events: data, `serialized-error`, `return`, and `connected`/`ping`, ignored). */
-function parseEvent(text: string): { kind: 'data' | 'error' | 'return' | 'other'; value?: any } {
+function parseEvent(text: string): { kind: 'data' | 'error' | 'return' | 'other'; value?: unknown } {
   let event = 'message';
   let data = '';
   for (const line of text.split('\n')) {
@@ -243,10 +226,7 @@ function parseEvent(text: string): { kind: 'data' | 'error' | 'return' | 'other'
   return { kind: 'other' };
 }
 
-function toBrookError(
-  error: { message: string; data?: { kafka?: { name: string; code: number; retriable: boolean } } },
-  status: number,
-): BrookError {
+function toBrookError(error: TrpcError, status: number): BrookError {
   const kafka = error.data?.kafka ?? { name: 'UNKNOWN_SERVER_ERROR', code: -1, retriable: false };
   return new BrookError(error.message, kafka.name, kafka.code, kafka.retriable, status);
 }

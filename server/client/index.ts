@@ -35,7 +35,15 @@ export class Brook {
 }
 
 export { Admin } from './admin';
-export { Consumer, type ConsumerConfig, type EachBatchPayload, type EachMessagePayload, type RunConfig } from './consumer';
+export type { EachBatchPayload, EachMessagePayload, RunConfig } from './batch-processor';
+export { Consumer, type ConsumerConfig } from './consumer';
+export {
+  CONSUMER_EVENTS,
+  type ConsumerEventListener,
+  type ConsumerEventName,
+  type ConsumerEventPayloads,
+  type InstrumentationEvent,
+} from './consumer-events';
 export { BrookError, isBrookError } from './http';
 export type { Bytes, Headers, KafkaMessage, Message } from './messages';
 export type { Batch } from './partition-worker';

@@ -1,3 +1,4 @@
+import { tpKey } from '@/server/broker/topic-partition';
 import type { BrookHttp } from './http';
 import { isBrookError } from './http';
 import { decodeMessage, type KafkaMessage } from './messages';
@@ -19,6 +20,12 @@ export interface FetchSettings {
   retryBackoffMs: number;
   /** Where to start when the position is out of range (Kafka's auto.offset.reset). */
   resetTo: 'earliest' | 'latest';
+}
+
+/** What a worker tells its consumer besides batches: errors it retries after, and each fetch's outcome. */
+export interface WorkerReports {
+  error(err: unknown): void;
+  fetched(info: { numberOfRecords: number; highWatermark: string; duration: number }): void;
 }
 
 /** Runs one batch; returns the offset after the last record it processed (or null for none). */
@@ -47,7 +54,7 @@ export class PartitionWorker {
     private readonly http: BrookHttp,
     private readonly settings: FetchSettings,
     private readonly runBatch: BatchRunner,
-    private readonly onError: (err: unknown) => void,
+    private readonly report: WorkerReports,
   ) {
     this.position = start.position;
     this.processed = start.position;
@@ -55,7 +62,7 @@ export class PartitionWorker {
   }
 
   get key(): string {
-    return `${this.topic}:${this.partition}`;
+    return tpKey(this.topic, this.partition);
   }
 
   get running(): boolean {
@@ -115,13 +122,17 @@ export class PartitionWorker {
         encoding: 'base64' as const,
       };
       try {
+        let asked = Date.now();
         if (!streaming) {
           const page = await this.http.query('records.fetch', request, signal);
+          this.fetched(page, asked);
           if (page.records.length > 0 && !(await this.deliver(page, signal))) continue;
           streaming = page.records.length < this.settings.maxRecords;
           continue;
         }
         for await (const page of this.http.subscribe('records.tail', request, signal)) {
+          this.fetched(page, asked);
+          asked = Date.now();
           if (!(await this.deliver(page, signal))) break;
           if (page.records.length >= this.settings.maxRecords) {
             streaming = false; // falling behind: page through the backlog instead
@@ -135,10 +146,14 @@ export class PartitionWorker {
           await this.resetPosition();
           continue;
         }
-        this.onError(err);
+        this.report.error(err);
         await this.sleep(this.settings.retryBackoffMs);
       }
     }
+  }
+
+  private fetched(page: Page, asked: number): void {
+    this.report.fetched({ numberOfRecords: page.records.length, highWatermark: String(page.highWatermark), duration: Date.now() - asked });
   }
 
   /** Hands one page to the handler; false if the position moved otherwise or not all of it was handled. */
