@@ -125,5 +125,6 @@ export type BrokerMetrics = ReturnType<typeof create>;
 const globalForMetrics = globalThis as typeof globalThis & { __brookMetrics?: BrokerMetrics };
 
 export function brokerMetrics(): BrokerMetrics {
-  return (globalForMetrics.__brookMetrics ??= create());
+  globalForMetrics.__brookMetrics ??= create();
+  return globalForMetrics.__brookMetrics;
 }

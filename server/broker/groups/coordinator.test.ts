@@ -363,7 +363,10 @@ describe('group coordinator (pure, time passed in)', () => {
   it('stays consistent under a random schedule of joins, leaves, silences and heartbeats', () => {
     const h = new Harness({ a: 5, b: 3 }, { sessionTimeoutMs: 5_000 });
     let seed = 42;
-    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
     const alive = new Set<string>();
     for (let step = 0; step < 2_000; step++) {
       h.now += Math.floor(rand() * 700);

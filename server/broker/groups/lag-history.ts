@@ -84,7 +84,10 @@ export async function lagHistory(
     series.set(key, list);
     if (r.sampled_at < since) continue;
     let point = points[points.length - 1];
-    if (!point || point.at !== r.sampled_at) points.push((point = { at: r.sampled_at, totalLag: 0, partitions: {} }));
+    if (!point || point.at !== r.sampled_at) {
+      point = { at: r.sampled_at, totalLag: 0, partitions: {} };
+      points.push(point);
+    }
     point.partitions[key] = r.lag;
     point.totalLag += r.lag;
   }

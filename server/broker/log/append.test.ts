@@ -173,7 +173,7 @@ describe.each(testBackends())('the log on %s', (backend) => {
     expect(offsets).toEqual(Array.from({ length: 64 }, (_, i) => i));
     const { records } = await broker.fetch({ topic: name, partition: 0, offset: 0, maxRecords: 100 });
     // Each caller got the offset its own record was written at.
-    results.forEach((r, i) => expect(dec(records[r[0].offset].value)).toBe(`c${i}`));
+    for (const [i, r] of results.entries()) expect(dec(records[r[0].offset].value)).toBe(`c${i}`);
   });
 });
 
@@ -236,7 +236,7 @@ describe.skipIf(!postgresUrl())('concurrent producers on the Postgres server', (
       expect(acked[p]).toEqual([...acked[p]].sort((a, b) => a - b));
       const mine = values.filter((v) => v.startsWith(`${p}:`)).map((v) => Number(v.split(':')[1]));
       expect(mine).toEqual(Array.from({ length: 1000 }, (_, i) => i));
-      acked[p].forEach((offset, i) => expect(values[offset]).toBe(`${p}:${i}`));
+      for (const [i, offset] of acked[p].entries()) expect(values[offset]).toBe(`${p}:${i}`);
     }
   });
 });
