@@ -3,6 +3,7 @@ import type { Database } from '@/db/client';
 import { openTestDatabase, postgresUrl, snapshotState, testBackends, uniqueName } from '@/db/testing';
 import { type Broker, createBroker, decodeHeaders, isBrokerError } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
+import { partitionTable } from './segments';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
@@ -104,7 +105,7 @@ describe.each(testBackends())('the log on %s', (backend) => {
     const children = await db.query<{ relname: string; n: number }>(
       `SELECT c.relname, (SELECT count(*) FROM pg_inherits i WHERE i.inhparent = c.oid)::int AS n
          FROM pg_class c WHERE c.relname = $1`,
-      [`records_p${pid}`],
+      [partitionTable(pid)],
     );
     expect(children[0].n).toBe(3);
     // Page across the segment boundaries at 100 and 200.

@@ -2,7 +2,16 @@ import type { Database, Queryable } from '@/db/client';
 import { resolveTopicConfig, type TopicConfig } from '../configs';
 import { LOCK_NOT_AVAILABLE, sqlState } from '../errors';
 import { compactPartition } from './compaction';
-import { createSegment, partitionTable, ROW_OVERHEAD_BYTES, segmentCapacity, segmentTable, UNPREPARED } from './segments';
+import {
+  createSegment,
+  parsePartitionTable,
+  partitionTable,
+  ROW_OVERHEAD_BYTES,
+  segmentCapacity,
+  segmentTable,
+  tableSizes,
+  UNPREPARED,
+} from './segments';
 
 /**
  * Segment upkeep, run by a background loop in every Brook process. Each action re-reads its facts under
@@ -176,9 +185,8 @@ export async function sealSegment(db: Queryable, partitionId: number, baseOffset
  * can land in between.
  */
 async function rollActiveSegment(db: Database, partitionId: number, config: TopicConfig, now: number, capacity: number): Promise<number> {
-  const [active] = await db.query<{ base_offset: number; end_offset: number; high_watermark: number; size: number | null }>(
-    `SELECT s.base_offset, s.end_offset, tp.high_watermark,
-            pg_total_relation_size(to_regclass('records_p' || s.partition_id || '_s' || s.base_offset)) AS size
+  const [active] = await db.query<{ base_offset: number; end_offset: number; high_watermark: number }>(
+    `SELECT s.base_offset, s.end_offset, tp.high_watermark
        FROM log_segments s JOIN topic_partitions tp ON tp.id = s.partition_id
       WHERE s.partition_id = $1 AND s.base_offset < tp.high_watermark AND s.end_offset > tp.high_watermark`,
     [partitionId],
@@ -191,7 +199,7 @@ async function rollActiveSegment(db: Database, partitionId: number, config: Topi
     UNPREPARED,
   );
   const tooOld = first !== undefined && now - first.timestamp >= config.segmentMs;
-  const tooBig = (active.size ?? 0) >= config.segmentBytes;
+  const tooBig = ((await tableSizes(db, [table])).get(table) ?? 0) >= config.segmentBytes;
   const tooMany = active.high_watermark - active.base_offset >= config.segmentRecords;
   if (!tooOld && !tooBig && !tooMany) return 0;
 
@@ -283,11 +291,13 @@ async function dropSegment(
 
 /** Log tables whose topic-partition is gone (a delete cut short by a crash). */
 export async function dropOrphanTables(db: Database): Promise<number> {
+  const children = await db.query<{ relname: string }>(
+    `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'records'::regclass`,
+  );
+  const ids = children.map((c) => parsePartitionTable(c.relname)).filter((id) => id !== null);
   const orphans = await db.query<{ id: number }>(
-    `SELECT substring(c.relname FROM '^records_p([0-9]+)$')::int AS id
-       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = 'records'::regclass
-        AND NOT EXISTS (SELECT 1 FROM topic_partitions tp WHERE tp.id = substring(c.relname FROM '^records_p([0-9]+)$')::int)`,
+    `SELECT id FROM unnest($1::int[]) AS c(id) WHERE NOT EXISTS (SELECT 1 FROM topic_partitions tp WHERE tp.id = c.id)`,
+    [ids],
   );
   for (const o of orphans) await db.query(`DROP TABLE IF EXISTS ${partitionTable(o.id)}`, [], UNPREPARED);
   return orphans.length;

@@ -14,7 +14,28 @@ function checkId(n: number): number {
 }
 
 export const partitionTable = (partitionId: number) => `records_p${checkId(partitionId)}`;
-export const segmentTable = (partitionId: number, baseOffset: number) => `records_p${checkId(partitionId)}_s${checkId(baseOffset)}`;
+export const segmentTable = (partitionId: number, baseOffset: number) => `${partitionTable(partitionId)}_s${checkId(baseOffset)}`;
+
+const PARTITION_TABLE = /^records_p(\d+)$/;
+
+/** The partition id a `partitionTable` name stands for, or null for any other name. */
+export function parsePartitionTable(name: string): number | null {
+  const id = Number(PARTITION_TABLE.exec(name)?.[1]);
+  return Number.isSafeInteger(id) && partitionTable(id) === name ? id : null;
+}
+
+/**
+ * Size on disk (with index and TOAST) of each named log table, 0 for one that is gone. The names are
+ * values here (to_regclass), so SQL never rebuilds them.
+ */
+export async function tableSizes(db: Queryable, tables: readonly string[]): Promise<Map<string, number>> {
+  if (tables.length === 0) return new Map();
+  const rows = await db.query<{ name: string; size: number | null }>(
+    `SELECT t.name, pg_total_relation_size(to_regclass(t.name)) AS size FROM unnest($1::text[]) AS t(name)`,
+    [tables],
+  );
+  return new Map(rows.map((r) => [r.name, r.size ?? 0]));
+}
 
 /** For statements that name a generated table: not kept as prepared statements (see QueryOptions). */
 export const UNPREPARED = { prepare: false } as const;

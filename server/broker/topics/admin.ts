@@ -1,7 +1,15 @@
 import type { Database, Queryable } from '@/db/client';
 import { type ConfigEntry, type ConfigInput, describeConfigs, parseConfigs, resolveTopicConfig } from '../configs';
 import { BrokerError, sqlState, UNIQUE_VIOLATION } from '../errors';
-import { createSegment, ensurePartitionTable, partitionTable, segmentCapacity, UNPREPARED } from '../log/segments';
+import {
+  createSegment,
+  ensurePartitionTable,
+  partitionTable,
+  segmentCapacity,
+  segmentTable,
+  tableSizes,
+  UNPREPARED,
+} from '../log/segments';
 import { unknownTopic } from './metadata';
 import { collisionKey, validatePartitionCount, validateTopicName } from './names';
 
@@ -239,15 +247,13 @@ export async function describeSegments(db: Queryable, name: string): Promise<Seg
     end_offset: number;
     log_start_offset: number;
     high_watermark: number;
-    size: number | null;
+    partition_id: number;
     record_count: number | null;
     sealed: boolean;
     max_timestamp: number | null;
-    table_name: string;
   }>(
-    `SELECT tp.partition, s.base_offset, s.end_offset, tp.log_start_offset, tp.high_watermark,
-            pg_total_relation_size(to_regclass('records_p' || tp.id || '_s' || s.base_offset)) AS size,
-            s.record_count, s.sealed_at IS NOT NULL AS sealed, s.max_timestamp, 'records_p' || tp.id || '_s' || s.base_offset AS table_name
+    `SELECT tp.partition, s.base_offset, s.end_offset, tp.log_start_offset, tp.high_watermark, s.partition_id,
+            s.record_count, s.sealed_at IS NOT NULL AS sealed, s.max_timestamp
        FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id JOIN log_segments s ON s.partition_id = tp.id
       WHERE t.name = $1 ORDER BY tp.partition, s.base_offset`,
     [name],
@@ -256,7 +262,9 @@ export async function describeSegments(db: Queryable, name: string): Promise<Seg
     const [exists] = await db.query(`SELECT 1 FROM topics WHERE name = $1`, [name]);
     if (!exists) throw unknownTopic(name);
   }
-  return rows.map((r) => ({
+  const tables = rows.map((r) => segmentTable(r.partition_id, r.base_offset));
+  const sizes = await tableSizes(db, tables);
+  return rows.map((r, i) => ({
     partition: r.partition,
     baseOffset: r.base_offset,
     endOffset: r.end_offset,
@@ -264,9 +272,9 @@ export async function describeSegments(db: Queryable, name: string): Promise<Seg
       r.sealed && r.record_count !== null
         ? r.record_count
         : Math.max(0, Math.min(r.end_offset, r.high_watermark) - Math.max(r.base_offset, r.log_start_offset)),
-    sizeBytes: r.size ?? 0,
+    sizeBytes: sizes.get(tables[i]) ?? 0,
     sealed: r.sealed,
     maxTimestamp: r.max_timestamp,
-    table: r.table_name,
+    table: tables[i],
   }));
 }
