@@ -7,7 +7,8 @@ import { ActivityTracker, type DatabaseActivity } from './activity';
  * The broker engine only sees this interface and never branches on the driver.
  *
  * Normalised across drivers: int8 arrives as a JS number (offsets stay far below 2^53), bytea as a
- * Uint8Array (Buffer on postgres.js, a plain Uint8Array on PGlite), results as an array of rows.
+ * Uint8Array (Buffer on postgres.js, a plain Uint8Array on PGlite), json/jsonb parsed, results as an
+ * array of rows. A json/jsonb parameter is either JSON text or a value to stringify, on both drivers.
  */
 export type Row = Record<string, unknown>;
 
@@ -47,6 +48,9 @@ export interface DatabaseOptions {
   dataDir?: string;
   poolSize?: number;
 }
+
+/** How a json/jsonb parameter is bound (PGlite's rule, applied to postgres.js too). */
+const jsonParam = (x: unknown): string => (typeof x === 'string' ? x : JSON.stringify(x));
 
 /** Advisory lock key serialising migrations across processes ("brook" in ASCII). */
 export const MIGRATION_LOCK_KEY = 0x62726f6f6b;
@@ -171,6 +175,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Omit<Databas
     types: {
       // int8 as a JS number: offsets and timestamps in ms stay well inside 2^53.
       int8: { to: 20, from: [20], serialize: (x: unknown) => String(x), parse: (x: string) => Number(x) },
+      // json/jsonb as PGlite binds them: a string is JSON text already, anything else is stringified.
+      // postgres.js stringified strings once more, storing '{"a":1}' as the JSON string "{\"a\":1}".
+      json: { to: 114, from: [114, 3802], serialize: jsonParam, parse: (x: string) => JSON.parse(x) },
     },
     connect_timeout: CONNECT_TIMEOUT_S,
     backoff: reconnectBackoff,
