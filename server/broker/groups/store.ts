@@ -17,7 +17,8 @@ export function validateGroupId(groupId: string): void {
   if (problem) throw new BrokerError('INVALID_GROUP_ID', `The group id ${problem}.`);
 }
 
-const parse = (v: unknown): GroupState => (typeof v === 'string' ? JSON.parse(v) : (v as GroupState));
+/** The adapter hands jsonb back parsed; the coordinator wrote every state stored. */
+const parse = (v: unknown): GroupState => v as GroupState;
 
 /** The earliest moment one of the members runs out of time, for the expiry scan's index. */
 export function nextDeadline(s: GroupState): number | null {
@@ -56,8 +57,8 @@ export async function withLockedGroup<T>(
     if (opts.create) {
       const fresh = newGroup(groupId, opts.now);
       await tx.query(
-        `INSERT INTO consumer_groups (group_id, state, group_epoch) VALUES ($1, $2::text::jsonb, 0) ON CONFLICT (group_id) DO NOTHING`,
-        [groupId, JSON.stringify(fresh)],
+        `INSERT INTO consumer_groups (group_id, state, group_epoch) VALUES ($1, $2::jsonb, 0) ON CONFLICT (group_id) DO NOTHING`,
+        [groupId, fresh],
       );
     }
     const [row] = await tx.query<{ state: unknown }>(`SELECT state FROM consumer_groups WHERE group_id = $1 FOR UPDATE`, [groupId]);
@@ -72,8 +73,8 @@ export async function withLockedGroup<T>(
 
 export async function saveGroup(tx: Queryable, s: GroupState): Promise<void> {
   await tx.query(
-    `UPDATE consumer_groups SET state = $2::text::jsonb, group_epoch = $3, expires_at = $4, updated_at = now() WHERE group_id = $1`,
-    [s.groupId, JSON.stringify(s), s.groupEpoch, nextDeadline(s)],
+    `UPDATE consumer_groups SET state = $2::jsonb, group_epoch = $3, expires_at = $4, updated_at = now() WHERE group_id = $1`,
+    [s.groupId, s, s.groupEpoch, nextDeadline(s)],
   );
 }
 

@@ -25,7 +25,7 @@ interface PartitionState {
   high_watermark: number;
   log_start_offset: number;
   bytes: number;
-  configs: Record<string, string> | string;
+  configs: Record<string, string>;
   max_end: number | null;
   unsealed_behind: boolean;
   active_base: number | null;
@@ -81,7 +81,7 @@ export async function maintainLogs(db: Database, now: number, topics?: readonly 
     [topics ?? null],
   );
   for (const p of partitions) {
-    const config = resolveTopicConfig(typeof p.configs === 'string' ? JSON.parse(p.configs) : p.configs);
+    const config = resolveTopicConfig(p.configs);
     await guard(async () => {
       report.segmentsCreated += await createAhead(db, p, config);
       const sealed = p.unsealed_behind ? await sealSegments(db, p.id) : 0;
