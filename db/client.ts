@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Sql, TransactionSql } from 'postgres';
 import { ActivityTracker, type DatabaseActivity } from './activity';
+import { observeStatement } from './query-metrics';
 
 /**
  * The one adapter that hides the two drivers (postgres.js for a Postgres server, PGlite embedded).
@@ -19,6 +20,11 @@ export interface QueryOptions {
    * one prepared statement per partition.
    */
   prepare?: boolean;
+  /**
+   * The statement's name in brook_db_query_seconds{statement} and brook_db_query_errors_total: a
+   * fixed, code-given string (never user text or a generated table name). Unnamed ones count as "unnamed".
+   */
+  name?: string;
 }
 
 export interface Queryable {
@@ -84,15 +90,32 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return tracked(await openPglite(options.dataDir ?? './.data/pglite'));
 }
 
-/** Every call through the adapter, on either driver, feeds the activity that liveness reads. */
+/** Name of every COPY in the statement metrics (its table is generated, one per partition). */
+export const COPY_STATEMENT = 'copy_in';
+
+/** Each statement, inside a transaction too, is timed in one place (db/query-metrics.ts). */
+function observed(q: Queryable): Queryable {
+  return {
+    query<R extends object = Row>(text: string, params?: readonly unknown[], options?: QueryOptions) {
+      return observeStatement(options?.name, () => q.query<R>(text, params, options));
+    },
+    copyIn: (table, columns, data) => observeStatement(COPY_STATEMENT, () => q.copyIn(table, columns, data)),
+  };
+}
+
+/**
+ * Every call through the adapter, on either driver, feeds the activity that liveness reads and the
+ * statement metrics.
+ */
 function tracked(db: Omit<Database, 'activity'>): Database {
   const activity = new ActivityTracker();
+  const root = observed(db);
   return {
     driver: db.driver,
     description: db.description,
-    query: (text, params, options) => activity.track(() => db.query(text, params, options)),
-    copyIn: (table, columns, data) => activity.track(() => db.copyIn(table, columns, data)),
-    transaction: (fn) => activity.track(() => db.transaction(fn)),
+    query: (text, params, options) => activity.track(() => root.query(text, params, options)),
+    copyIn: (table, columns, data) => activity.track(() => root.copyIn(table, columns, data)),
+    transaction: (fn) => activity.track(() => db.transaction((tx) => fn(observed(tx)))),
     listen: (channel, onPayload) => activity.track(() => db.listen(channel, onPayload)),
     migrate: (folder) => activity.track(() => db.migrate(folder)),
     activity: () => activity.snapshot(),

@@ -50,7 +50,8 @@ export async function readGroups(db: Queryable): Promise<GroupState[]> {
 export async function withLockedGroup<T>(
   db: Database,
   groupId: string,
-  opts: { create: boolean; now: number },
+  /** `op` names the statements in the metrics (heartbeat.lock_group, commit.save_group, ...). */
+  opts: { op: string; create: boolean; now: number },
   fn: (tx: Queryable, state: GroupState | null) => Promise<{ state?: GroupState; value?: T; error?: BrokerError }>,
 ): Promise<T> {
   const out = await db.transaction(async (tx) => {
@@ -59,22 +60,26 @@ export async function withLockedGroup<T>(
       await tx.query(
         `INSERT INTO consumer_groups (group_id, state, group_epoch) VALUES ($1, $2::jsonb, 0) ON CONFLICT (group_id) DO NOTHING`,
         [groupId, fresh],
+        { name: `${opts.op}.create_group` },
       );
     }
-    const [row] = await tx.query<{ state: unknown }>(`SELECT state FROM consumer_groups WHERE group_id = $1 FOR UPDATE`, [groupId]);
+    const [row] = await tx.query<{ state: unknown }>(`SELECT state FROM consumer_groups WHERE group_id = $1 FOR UPDATE`, [groupId], {
+      name: `${opts.op}.lock_group`,
+    });
     const before = row ? parse(row.state) : null;
     const result = await fn(tx, before);
-    if (result.state && result.state !== before) await saveGroup(tx, result.state);
+    if (result.state && result.state !== before) await saveGroup(tx, result.state, opts.op);
     return result;
   });
   if (out.error) throw out.error;
   return out.value as T;
 }
 
-export async function saveGroup(tx: Queryable, s: GroupState): Promise<void> {
+export async function saveGroup(tx: Queryable, s: GroupState, op: string): Promise<void> {
   await tx.query(
     `UPDATE consumer_groups SET state = $2::jsonb, group_epoch = $3, expires_at = $4, updated_at = now() WHERE group_id = $1`,
     [s.groupId, s, s.groupEpoch, nextDeadline(s)],
+    { name: `${op}.save_group` },
   );
 }
 

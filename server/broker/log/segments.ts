@@ -58,7 +58,7 @@ export async function ensurePartitionTable(tx: Queryable, partitionId: number): 
     `CREATE TABLE IF NOT EXISTS ${partitionTable(partitionId)} PARTITION OF records ` +
       `FOR VALUES IN (${checkId(partitionId)}) PARTITION BY RANGE ("offset")`,
     [],
-    UNPREPARED,
+    { ...UNPREPARED, name: 'segments.create_partition_table' },
   );
 }
 
@@ -67,12 +67,13 @@ export async function createSegment(tx: Queryable, partitionId: number, baseOffs
     `CREATE TABLE IF NOT EXISTS ${segmentTable(partitionId, baseOffset)} PARTITION OF ${partitionTable(partitionId)} ` +
       `FOR VALUES FROM (${checkId(baseOffset)}) TO (${checkId(endOffset)})`,
     [],
-    UNPREPARED,
+    { ...UNPREPARED, name: 'segments.create_table' },
   );
   await tx.query(
     `INSERT INTO log_segments (partition_id, base_offset, end_offset) VALUES ($1, $2, $3)
      ON CONFLICT (partition_id, base_offset) DO NOTHING`,
     [partitionId, baseOffset, endOffset],
+    { name: 'segments.register' },
   );
 }
 
@@ -82,9 +83,13 @@ export async function createSegment(tx: Queryable, partitionId: number, baseOffs
  * Caller holds the watermark row lock (FOR UPDATE, or the append's UPDATE).
  */
 export async function ensureSegments(tx: Queryable, partitionId: number, upTo: number, capacity: number): Promise<number> {
-  const [row] = await tx.query<{ end: number | null }>(`SELECT max(end_offset) AS "end" FROM log_segments WHERE partition_id = $1`, [
-    partitionId,
-  ]);
+  const [row] = await tx.query<{ end: number | null }>(
+    `SELECT max(end_offset) AS "end" FROM log_segments WHERE partition_id = $1`,
+    [partitionId],
+    {
+      name: 'segments.covered',
+    },
+  );
   const known = row?.end ?? null;
   if (known !== null && known >= upTo) return known;
   if (known === null) await ensurePartitionTable(tx, partitionId);

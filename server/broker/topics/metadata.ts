@@ -22,6 +22,7 @@ export async function loadTopicMetadata(db: Queryable, name: string): Promise<To
       WHERE t.name = $1
       GROUP BY t.id`,
     [name],
+    { name: 'topic_metadata' },
   );
   if (!row) return null;
   const storedConfigs = row.configs;
