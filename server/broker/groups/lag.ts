@@ -1,6 +1,7 @@
 import type { Queryable } from '@/db/client';
 import { type RowOf, selectList } from '@/db/rows';
 import { groupOffsetCommits, groupOffsets, topicPartitions } from '@/db/schema';
+import { compareTopicPartitions } from '../topic-partition';
 import { type CommitSample, type GroupStatus, groupStatus, type PartitionStatus, partitionStatus } from './burrow';
 import { groupStateName, memberReconciled } from './coordinator';
 import { type GroupState, type GroupStateName, parseTpKey, type TopicPartitions, toTopicPartitions, tpKey } from './types';
@@ -101,7 +102,7 @@ export async function lagOfGroups(db: Queryable, groups: readonly GroupState[], 
         status: lag === null ? 'OK' : partitionStatus(history.get(`${g.groupId}\n${k}`) ?? [], lag, now),
       });
     }
-    partitions.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    partitions.sort(compareTopicPartitions);
     result.set(g.groupId, summarise(partitions));
   }
   return result;
