@@ -30,7 +30,7 @@ export interface QueryOptions {
 export interface Queryable {
   /** A parameterised statement ($1, $2, ...). Never interpolate user text into `text`. */
   query<R extends object = Row>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
-  /** Binary COPY of pre-encoded rows (see db/copy-binary.ts). `table` and `columns` must be generated identifiers. */
+  /** Binary COPY of pre-encoded rows (see server/broker/log/record-codec.ts, encodeCopyRows). `table` and `columns` must be generated identifiers. */
   copyIn(table: string, columns: readonly string[], data: Uint8Array): Promise<void>;
 }
 
