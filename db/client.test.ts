@@ -26,8 +26,11 @@ describe.each(testBackends())('driver adapter on %s', (backend) => {
     expect(inTx.j).toEqual({ a: 1 });
   });
 
-  it('returns int8 as a number and bytea as a Uint8Array', async () => {
-    const [row] = await db.query<{ n: unknown; b: unknown }>(`SELECT 9007199254740991::int8 AS n, '\\x0102'::bytea AS b`);
+  it('returns int8 as a number, bytea as a Uint8Array, timestamptz as a Date', async () => {
+    const [row] = await db.query<{ n: unknown; b: unknown; t: unknown }>(
+      `SELECT 9007199254740991::int8 AS n, '\\x0102'::bytea AS b, '2026-01-02T03:04:05Z'::timestamptz AS t`,
+    );
+    expect(row.t).toEqual(new Date('2026-01-02T03:04:05Z'));
     expect(row.n).toBe(9007199254740991);
     expect(row.b).toBeInstanceOf(Uint8Array);
     expect([...(row.b as Uint8Array)]).toEqual([1, 2]);
