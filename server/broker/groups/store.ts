@@ -33,12 +33,14 @@ export function nextDeadline(s: GroupState): number | null {
 }
 
 export async function readGroup(db: Queryable, groupId: string): Promise<GroupState | null> {
-  const [row] = await db.query<{ state: unknown }>(`SELECT state FROM consumer_groups WHERE group_id = $1`, [groupId]);
+  const [row] = await db.query<{ state: unknown }>(`SELECT state FROM consumer_groups WHERE group_id = $1`, [groupId], {
+    name: 'groups.read',
+  });
   return row ? parse(row.state) : null;
 }
 
 export async function readGroups(db: Queryable): Promise<GroupState[]> {
-  const rows = await db.query<{ state: unknown }>(`SELECT state FROM consumer_groups ORDER BY group_id`);
+  const rows = await db.query<{ state: unknown }>(`SELECT state FROM consumer_groups ORDER BY group_id`, [], { name: 'groups.read_all' });
   return rows.map((r) => parse(r.state));
 }
 
@@ -88,6 +90,7 @@ export async function groupsPastDeadline(db: Queryable, now: number): Promise<st
   const rows = await db.query<{ group_id: string }>(
     `SELECT group_id FROM consumer_groups WHERE expires_at IS NOT NULL AND expires_at < $1 ORDER BY expires_at LIMIT 1000`,
     [now],
+    { name: 'groups.past_deadline' },
   );
   return rows.map((r) => r.group_id);
 }
@@ -98,6 +101,7 @@ export async function partitionCounts(db: Queryable, topics: readonly string[]):
   const rows = await db.query<{ name: string; partition_count: number }>(
     `SELECT name, partition_count FROM topics WHERE name = ANY($1::text[])`,
     [[...new Set(topics)]],
+    { name: 'partition_counts' },
   );
   return Object.fromEntries(rows.map((r) => [r.name, r.partition_count]));
 }

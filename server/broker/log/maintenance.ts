@@ -79,6 +79,7 @@ export async function maintainLogs(db: Database, now: number, topics?: readonly 
        ) oldest ON true
       WHERE $1::text[] IS NULL OR t.name = ANY($1::text[])`,
     [topics ?? null],
+    { name: 'maintenance.plan' },
   );
   for (const p of partitions) {
     const config = resolveTopicConfig(p.configs);
@@ -163,7 +164,7 @@ async function sealSegments(db: Database, partitionId: number): Promise<number> 
 
 export async function sealSegment(db: Queryable, partitionId: number, baseOffset: number): Promise<void> {
   // A sealed segment never changes again (but for compaction): give the planner its statistics once.
-  await db.query(`ANALYZE ${segmentTable(partitionId, baseOffset)}`, [], UNPREPARED);
+  await db.query(`ANALYZE ${segmentTable(partitionId, baseOffset)}`, [], { ...UNPREPARED, name: 'maintenance.analyze_segment' });
   await db.query(
     `UPDATE log_segments SET sealed_at = COALESCE(sealed_at, now()), max_timestamp = stats.max_ts, bytes = stats.bytes, record_count = stats.n
        FROM (SELECT max("timestamp") AS max_ts, count(*)::bigint AS n,
@@ -172,7 +173,7 @@ export async function sealSegment(db: Queryable, partitionId: number, baseOffset
                FROM ${segmentTable(partitionId, baseOffset)}) stats
       WHERE partition_id = $1 AND base_offset = $2`,
     [partitionId, baseOffset],
-    UNPREPARED,
+    { ...UNPREPARED, name: 'maintenance.seal_segment' },
   );
 }
 
