@@ -1,13 +1,15 @@
 import net from 'node:net';
 import type { Sql, TransactionSql } from 'postgres';
 import { ActivityTracker, type DatabaseActivity } from './activity';
+import { observeStatement } from './query-metrics';
 
 /**
  * The one adapter that hides the two drivers (postgres.js for a Postgres server, PGlite embedded).
  * The broker engine only sees this interface and never branches on the driver.
  *
  * Normalised across drivers: int8 arrives as a JS number (offsets stay far below 2^53), bytea as a
- * Uint8Array (Buffer on postgres.js, a plain Uint8Array on PGlite), results as an array of rows.
+ * Uint8Array (Buffer on postgres.js, a plain Uint8Array on PGlite), json/jsonb parsed, results as an
+ * array of rows. A json/jsonb parameter is either JSON text or a value to stringify, on both drivers.
  */
 export type Row = Record<string, unknown>;
 
@@ -18,12 +20,17 @@ export interface QueryOptions {
    * one prepared statement per partition.
    */
   prepare?: boolean;
+  /**
+   * The statement's name in brook_db_query_seconds{statement} and brook_db_query_errors_total: a
+   * fixed, code-given string (never user text or a generated table name). Unnamed ones count as "unnamed".
+   */
+  name?: string;
 }
 
 export interface Queryable {
   /** A parameterised statement ($1, $2, ...). Never interpolate user text into `text`. */
   query<R extends object = Row>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
-  /** Binary COPY of pre-encoded rows (see db/copy-binary.ts). `table` and `columns` must be generated identifiers. */
+  /** Binary COPY of pre-encoded rows (see server/broker/log/record-codec.ts, encodeCopyRows). `table` and `columns` must be generated identifiers. */
   copyIn(table: string, columns: readonly string[], data: Uint8Array): Promise<void>;
 }
 
@@ -47,6 +54,9 @@ export interface DatabaseOptions {
   dataDir?: string;
   poolSize?: number;
 }
+
+/** How a json/jsonb parameter is bound (PGlite's rule, applied to postgres.js too). */
+const jsonParam = (x: unknown): string => (typeof x === 'string' ? x : JSON.stringify(x));
 
 /** Advisory lock key serialising migrations across processes ("brook" in ASCII). */
 export const MIGRATION_LOCK_KEY = 0x62726f6f6b;
@@ -80,15 +90,32 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return tracked(await openPglite(options.dataDir ?? './.data/pglite'));
 }
 
-/** Every call through the adapter, on either driver, feeds the activity that liveness reads. */
+/** Name of every COPY in the statement metrics (its table is generated, one per partition). */
+export const COPY_STATEMENT = 'copy_in';
+
+/** Each statement, inside a transaction too, is timed in one place (db/query-metrics.ts). */
+function observed(q: Queryable): Queryable {
+  return {
+    query<R extends object = Row>(text: string, params?: readonly unknown[], options?: QueryOptions) {
+      return observeStatement(options?.name, () => q.query<R>(text, params, options));
+    },
+    copyIn: (table, columns, data) => observeStatement(COPY_STATEMENT, () => q.copyIn(table, columns, data)),
+  };
+}
+
+/**
+ * Every call through the adapter, on either driver, feeds the activity that liveness reads and the
+ * statement metrics.
+ */
 function tracked(db: Omit<Database, 'activity'>): Database {
   const activity = new ActivityTracker();
+  const root = observed(db);
   return {
     driver: db.driver,
     description: db.description,
-    query: (text, params, options) => activity.track(() => db.query(text, params, options)),
-    copyIn: (table, columns, data) => activity.track(() => db.copyIn(table, columns, data)),
-    transaction: (fn) => activity.track(() => db.transaction(fn)),
+    query: (text, params, options) => activity.track(() => root.query(text, params, options)),
+    copyIn: (table, columns, data) => activity.track(() => root.copyIn(table, columns, data)),
+    transaction: (fn) => activity.track(() => db.transaction((tx) => fn(observed(tx)))),
     listen: (channel, onPayload) => activity.track(() => db.listen(channel, onPayload)),
     migrate: (folder) => activity.track(() => db.migrate(folder)),
     activity: () => activity.snapshot(),
@@ -171,6 +198,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Omit<Databas
     types: {
       // int8 as a JS number: offsets and timestamps in ms stay well inside 2^53.
       int8: { to: 20, from: [20], serialize: (x: unknown) => String(x), parse: (x: string) => Number(x) },
+      // json/jsonb as PGlite binds them: a string is JSON text already, anything else is stringified.
+      // postgres.js stringified strings once more, storing '{"a":1}' as the JSON string "{\"a\":1}".
+      json: { to: 114, from: [114, 3802], serialize: jsonParam, parse: (x: string) => JSON.parse(x) },
     },
     connect_timeout: CONNECT_TIMEOUT_S,
     backoff: reconnectBackoff,

@@ -44,7 +44,9 @@ const waitGone = async (pid: number) => {
 
 describe('embedded data folder lock', () => {
   const releases: (() => void)[] = [];
-  afterEach(() => releases.splice(0).forEach((r) => r()));
+  afterEach(() => {
+    for (const release of releases.splice(0)) release();
+  });
   afterAll(() => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     fs.rmSync(root, { recursive: true, force: true });

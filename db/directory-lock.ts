@@ -18,7 +18,9 @@ export interface DirectoryLock {
 }
 
 /** Real paths this process holds, so a second open here gets a clear message rather than a probe of itself. */
-const heldHere = ((globalThis as { __brookDirectoryLocks?: Set<string> }).__brookDirectoryLocks ??= new Set());
+const globalForLocks = globalThis as { __brookDirectoryLocks?: Set<string> };
+globalForLocks.__brookDirectoryLocks ??= new Set();
+const heldHere = globalForLocks.__brookDirectoryLocks;
 
 /** Unix socket paths are limited (108 bytes on Linux, 104 on macOS). */
 const MAX_SOCKET_PATH = 100;

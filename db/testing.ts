@@ -35,8 +35,9 @@ export async function snapshotState(db: Database): Promise<string> {
     `SELECT id, topic_id, partition, log_start_offset, high_watermark, bytes FROM topic_partitions ORDER BY id`,
   );
   const segments = await db.query(`SELECT partition_id, base_offset, end_offset FROM log_segments ORDER BY 1, 2`);
-  const tables = await db.query(
-    `SELECT c.relname, c.reltuples FROM pg_class c WHERE c.relname LIKE 'records\\_p%' AND c.relkind IN ('r', 'p') ORDER BY 1`,
+  // Every log table under `records`, whatever its generated name.
+  const tables = await db.query<{ relname: string }>(
+    `SELECT relid::text AS relname FROM pg_partition_tree('records') WHERE relid <> 'records'::regclass ORDER BY 1`,
   );
   const [rows] = await db.query(`SELECT count(*)::int AS n FROM records`);
   const groups = await db.query(`SELECT group_id, state::text AS state FROM consumer_groups ORDER BY group_id`);

@@ -1,14 +1,13 @@
 import type { Database } from '@/db/client';
 import { type BrowseRequest, browse } from './browse';
 import type { ConfigInput } from './configs';
-import { isBrokerError } from './errors';
 import { type FetchDeps, type FetchRequest, fetchRecords, listOffsets, type OffsetSpec } from './fetch';
 import { Groups } from './groups';
 import { appendToLog } from './log/append';
 import { AppendQueue } from './log/append-queue';
 import { recordBytes } from './log/record-codec';
 import { SegmentCoverage } from './log/segments';
-import { brokerMetrics } from './metrics';
+import { measureRequest } from './metrics';
 import { StickyPartitioner } from './partitioner';
 import { type ProduceDeps, type ProduceRecord, produce } from './produce';
 import { Stats } from './stats';
@@ -142,45 +141,22 @@ export class Broker {
 
   // --- records ----------------------------------------------------------------------------------
 
-  async produce(topic: string, records: readonly ProduceRecord[]) {
-    const m = brokerMetrics();
-    const end = m.produceLatency.startTimer({ topic });
-    try {
-      const results = await produce(this.produceDeps, topic, records);
-      end();
-      m.produceRequests.inc({ topic, outcome: 'ok' });
-      m.producedRecords.inc({ topic }, records.length);
-      m.producedBytes.inc(
-        { topic },
-        records.reduce((n, r) => n + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0),
-      );
-      return results;
-    } catch (err) {
-      // Unknown names are client text: keep them out of label values (cardinality).
-      m.produceRequests.inc({ topic: isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION') ? '(unknown)' : topic, outcome: 'error' });
-      throw err;
-    }
+  produce(topic: string, records: readonly ProduceRecord[]) {
+    return measureRequest(
+      'produce',
+      topic,
+      () => produce(this.produceDeps, topic, records),
+      () => ({ records: records.length, bytes: records.reduce((n, r) => n + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0) }),
+    );
   }
 
-  async fetch(req: FetchRequest) {
-    const m = brokerMetrics();
-    const end = m.fetchLatency.startTimer({ topic: req.topic });
-    try {
-      const result = await fetchRecords(this.fetchDeps, req);
-      end();
-      m.fetchRequests.inc({ topic: req.topic, outcome: 'ok' });
-      if (result.records.length) {
-        m.fetchedRecords.inc({ topic: req.topic }, result.records.length);
-        m.fetchedBytes.inc(
-          { topic: req.topic },
-          result.records.reduce((n, r) => n + recordBytes(r), 0),
-        );
-      }
-      return result;
-    } catch (err) {
-      m.fetchRequests.inc({ topic: isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION') ? '(unknown)' : req.topic, outcome: 'error' });
-      throw err;
-    }
+  fetch(req: FetchRequest) {
+    return measureRequest(
+      'fetch',
+      req.topic,
+      () => fetchRecords(this.fetchDeps, req),
+      (result) => ({ records: result.records.length, bytes: result.records.reduce((n, r) => n + recordBytes(r), 0) }),
+    );
   }
 
   listOffsets(topic: string, partition: number, spec: OffsetSpec) {

@@ -51,4 +51,39 @@ describe.each(testBackends())('Prometheus metrics on %s', (backend) => {
     expect(metrics.get(`brook_produced_records_total{topic="${topic}"}`)).toBe(30);
     expect([...metrics.keys()].some((k) => k.startsWith('brook_produce_latency_seconds_bucket'))).toBe(true);
   });
+
+  it('times every SQL statement by name, in transactions too, and counts failures by kind', async () => {
+    const count = async (statement: string) =>
+      parse((await renderMetrics(broker)).body).get(`brook_db_query_seconds_count{statement="${statement}"}`) ?? 0;
+    const names = [
+      'append',
+      'append.watermark',
+      'copy_in',
+      'fetch.read',
+      'watermark',
+      'topic_metadata',
+      'heartbeat.lock_group',
+      'heartbeat.save_group',
+      'commit.lock_group',
+      'commit.offsets',
+    ];
+    const before = new Map<string, number>();
+    for (const n of names) before.set(n, await count(n));
+
+    const topic = uniqueName('s');
+    await broker.createTopic({ name: topic, partitions: 1 });
+    await broker.produce(topic, [{ value: new Uint8Array([1]) }]); // a transaction: lock the watermark row, COPY
+    await broker.produce(topic, [{ value: new Uint8Array([2]) }]); // then one statement
+    await broker.fetch({ topic, partition: 0, offset: 0 });
+    await broker.listOffsets(topic, 0, 'latest');
+    await broker.groups.heartbeat({ groupId: uniqueName('g'), memberEpoch: 0, topics: [topic], clientId: 'test' });
+    await broker.groups.commit({ groupId: uniqueName('g'), offsets: [{ topic, partition: 0, offset: 1 }] });
+    for (const n of names) expect({ n, grew: (await count(n)) > (before.get(n) ?? 0) }).toEqual({ n, grew: true });
+
+    const failed = async () =>
+      parse((await renderMetrics(broker)).body).get(`brook_db_query_errors_total{kind="22012",statement="test.divide"}`) ?? 0;
+    const failedBefore = await failed();
+    await expect(db.query('SELECT 1 / 0', [], { name: 'test.divide' })).rejects.toThrow();
+    expect(await failed()).toBe(failedBefore + 1);
+  });
 });

@@ -1,65 +1,57 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { queryMetrics } from '@/db/query-metrics';
+import { isBrokerError } from './errors';
 
 /**
  * Prometheus metrics of this process. One registry per process on globalThis: Next.js loads the engine
  * (booted from instrumentation) and the /api/metrics route as separate module copies.
  */
+/** Requests, records, bytes and latency of one kind of request (produce, fetch), by topic. */
+function requestMetrics(registers: Registry[], verb: 'produce' | 'fetch', done: 'produced' | 'fetched', latencyHelp: string) {
+  const title = verb[0].toUpperCase() + verb.slice(1);
+  return {
+    requests: new Counter({
+      name: `brook_${verb}_requests_total`,
+      help: `${title} requests, by topic and outcome.`,
+      labelNames: ['topic', 'outcome'],
+      registers,
+    }),
+    records: new Counter({
+      name: `brook_${done}_records_total`,
+      help: verb === 'produce' ? 'Records appended, by topic.' : 'Records returned by fetches, by topic.',
+      labelNames: ['topic'],
+      registers,
+    }),
+    bytes: new Counter({
+      name: `brook_${done}_bytes_total`,
+      help:
+        verb === 'produce' ? 'Payload bytes (keys, values, headers) appended, by topic.' : 'Payload bytes returned by fetches, by topic.',
+      labelNames: ['topic'],
+      registers,
+    }),
+    latency: new Histogram({
+      name: `brook_${verb}_latency_seconds`,
+      help: latencyHelp,
+      labelNames: ['topic'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+  };
+}
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
 function create() {
   const registry = new Registry();
+  // Statement time and errors, recorded by the database adapter (db/query-metrics.ts).
+  const statements = queryMetrics();
+  registry.registerMetric(statements.seconds);
+  registry.registerMetric(statements.errors);
   const r = [registry];
-  const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
   return {
     registry,
-    produceRequests: new Counter({
-      name: 'brook_produce_requests_total',
-      help: 'Produce requests, by topic and outcome.',
-      labelNames: ['topic', 'outcome'],
-      registers: r,
-    }),
-    producedRecords: new Counter({
-      name: 'brook_produced_records_total',
-      help: 'Records appended, by topic.',
-      labelNames: ['topic'],
-      registers: r,
-    }),
-    producedBytes: new Counter({
-      name: 'brook_produced_bytes_total',
-      help: 'Payload bytes (keys, values, headers) appended, by topic.',
-      labelNames: ['topic'],
-      registers: r,
-    }),
-    produceLatency: new Histogram({
-      name: 'brook_produce_latency_seconds',
-      help: 'Time from a produce request to its commit.',
-      labelNames: ['topic'],
-      buckets: latencyBuckets,
-      registers: r,
-    }),
-    fetchRequests: new Counter({
-      name: 'brook_fetch_requests_total',
-      help: 'Fetch requests, by topic and outcome.',
-      labelNames: ['topic', 'outcome'],
-      registers: r,
-    }),
-    fetchedRecords: new Counter({
-      name: 'brook_fetched_records_total',
-      help: 'Records returned by fetches, by topic.',
-      labelNames: ['topic'],
-      registers: r,
-    }),
-    fetchedBytes: new Counter({
-      name: 'brook_fetched_bytes_total',
-      help: 'Payload bytes returned by fetches, by topic.',
-      labelNames: ['topic'],
-      registers: r,
-    }),
-    fetchLatency: new Histogram({
-      name: 'brook_fetch_latency_seconds',
-      help: 'Fetch duration, long-poll waiting included.',
-      labelNames: ['topic'],
-      buckets: latencyBuckets,
-      registers: r,
-    }),
+    produce: requestMetrics(r, 'produce', 'produced', 'Time from a produce request to its commit.'),
+    fetch: requestMetrics(r, 'fetch', 'fetched', 'Fetch duration, long-poll waiting included.'),
     // Filled in at scrape time from Postgres (see server/api/metrics.ts).
     groupLag: new Gauge({
       name: 'kafka_consumergroup_group_lag',
@@ -125,5 +117,34 @@ export type BrokerMetrics = ReturnType<typeof create>;
 const globalForMetrics = globalThis as typeof globalThis & { __brookMetrics?: BrokerMetrics };
 
 export function brokerMetrics(): BrokerMetrics {
-  return (globalForMetrics.__brookMetrics ??= create());
+  globalForMetrics.__brookMetrics ??= create();
+  return globalForMetrics.__brookMetrics;
+}
+
+/**
+ * Runs one produce or fetch request, timing it and counting its outcome, records and bytes. Topic names
+ * a request did not find are client text: they go under "(unknown)", keeping label values bounded.
+ */
+export async function measureRequest<T>(
+  kind: 'produce' | 'fetch',
+  topic: string,
+  run: () => Promise<T>,
+  size: (result: T) => { records: number; bytes: number },
+): Promise<T> {
+  const m = brokerMetrics()[kind];
+  const end = m.latency.startTimer({ topic });
+  try {
+    const result = await run();
+    end();
+    m.requests.inc({ topic, outcome: 'ok' });
+    const { records, bytes } = size(result);
+    if (records > 0) {
+      m.records.inc({ topic }, records);
+      m.bytes.inc({ topic }, bytes);
+    }
+    return result;
+  } catch (err) {
+    m.requests.inc({ topic: isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION') ? '(unknown)' : topic, outcome: 'error' });
+    throw err;
+  }
 }

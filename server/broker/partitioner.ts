@@ -20,9 +20,11 @@ export function murmur2(data: Uint8Array): number {
   }
   const tail = length & ~3;
   switch (length % 4) {
+    // biome-ignore lint/suspicious/noFallthroughSwitchClause: murmur2 mixes in the tail bytes from the last down, as Kafka's does
     case 3:
       h ^= (data[tail + 2] & 0xff) << 16;
     // falls through
+    // biome-ignore lint/suspicious/noFallthroughSwitchClause: murmur2's tail, as above
     case 2:
       h ^= (data[tail + 1] & 0xff) << 8;
     // falls through

@@ -99,7 +99,10 @@ async function produceWith(deps: ProduceDeps, meta: TopicMetadata, records: read
       partition = deps.sticky.next(meta.name, numPartitions, size);
     }
     let group = byPartition.get(partition);
-    if (!group) byPartition.set(partition, (group = { records: [], bytes: 0 }));
+    if (!group) {
+      group = { records: [], bytes: 0 };
+      byPartition.set(partition, group);
+    }
     placement.push({ partition, index: group.records.length });
     group.records.push(prepared);
     group.bytes += size;

@@ -4,7 +4,7 @@
  * surrogates, so both are refused here first with a Kafka error instead of failing in SQL.
  */
 export const isWellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's purpose
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Why `s` cannot be stored (or, without `controls`, used as a name), or null. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareTopicPartitions, fromTopicPartitions, keyOf, parseTpKey, toTopicPartitions, tpKey } from './topic-partition';
+import { compareTopicPartitions, compareTpKeys, fromTopicPartitions, keyOf, parseTpKey, toTopicPartitions, tpKey } from './topic-partition';
 
 describe('topic-partition', () => {
   it('keys round-trip, names with dots, dashes and underscores included', () => {
@@ -19,6 +19,7 @@ describe('topic-partition', () => {
       { topic: 'b', partition: 9 },
     ].sort(compareTopicPartitions);
     expect(list.map(keyOf)).toEqual(['a:2', 'b:9', 'b:10']);
+    expect(['b:10', 'a.x:1', 'a:2', 'b:9'].sort(compareTpKeys)).toEqual(['a:2', 'a.x:1', 'b:9', 'b:10']);
   });
 
   it('groups keys by topic, sorted, and back', () => {

@@ -26,6 +26,9 @@ export function compareTopicPartitions(a: TopicPartition, b: TopicPartition): nu
   return a.partition - b.partition;
 }
 
+/** The same order over keys. */
+export const compareTpKeys = (a: TopicPartitionKey, b: TopicPartitionKey): number => compareTopicPartitions(parseTpKey(a), parseTpKey(b));
+
 /** The wire shape: `[{ topic, partitions: number[] }]`, topics and partitions sorted. */
 export interface TopicPartitions {
   topic: string;

@@ -1,5 +1,5 @@
-import type { Assignor, TopicPartitionKey } from './types';
-import { tpKey } from './types';
+import { compareTpKeys, parseTpKey, type TopicPartitionKey, tpKey } from '../topic-partition';
+import type { Assignor } from './types';
 
 /**
  * Server-side assignors (KIP-848). Pure and deterministic: same input, same assignment.
@@ -62,7 +62,7 @@ export function uniformAssign({ members, partitionCounts, current }: AssignorInp
   const taken = new Set<TopicPartitionKey>();
 
   const keepable = (m: { memberId: string }) =>
-    (current[m.memberId] ?? []).filter((k) => exists.has(k) && subscribed.get(m.memberId)!.has(k.slice(0, k.lastIndexOf(':'))));
+    (current[m.memberId] ?? []).filter((k) => exists.has(k) && subscribed.get(m.memberId)!.has(parseTpKey(k).topic));
 
   // 1. Everyone keeps up to `base` of what they have; 2. then one more while extra slots remain.
   for (const m of sorted) {
@@ -85,7 +85,7 @@ export function uniformAssign({ members, partitionCounts, current }: AssignorInp
   // 3. The rest go, one at a time, to the eligible member holding the fewest.
   for (const k of all) {
     if (taken.has(k)) continue;
-    const topic = k.slice(0, k.lastIndexOf(':'));
+    const { topic } = parseTpKey(k);
     let best: string | null = null;
     for (const m of sorted) {
       if (!subscribed.get(m.memberId)!.has(topic)) continue;
@@ -96,15 +96,6 @@ export function uniformAssign({ members, partitionCounts, current }: AssignorInp
       result[best].push(k);
     }
   }
-  for (const list of Object.values(result)) list.sort(compareKeys);
+  for (const list of Object.values(result)) list.sort(compareTpKeys);
   return result;
-}
-
-export function compareKeys(a: TopicPartitionKey, b: TopicPartitionKey): number {
-  const ia = a.lastIndexOf(':');
-  const ib = b.lastIndexOf(':');
-  const ta = a.slice(0, ia);
-  const tb = b.slice(0, ib);
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return Number(a.slice(ia + 1)) - Number(b.slice(ib + 1));
 }

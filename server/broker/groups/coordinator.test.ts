@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isBrokerError } from '../errors';
+import { fromTopicPartitions, parseTpKey, toTopicPartitions } from '../topic-partition';
 import { checkCommit, expireMembers, groupStateName, type HeartbeatRequest, type HeartbeatResponse, heartbeat } from './coordinator';
-import { type GroupState, newGroup, type TopicPartitions } from './types';
+import { type GroupState, newGroup } from './types';
 
 /** Drives the pure coordinator with explicit time, as a test of the state machine alone. */
 class Harness {
@@ -81,15 +82,8 @@ function jsonbRoundTrip<T>(value: T): T {
   return walk(JSON.parse(JSON.stringify(value))) as T;
 }
 
-const flat = (tps: TopicPartitions[]) => tps.flatMap((t) => t.partitions.map((p) => `${t.topic}:${p}`));
-const unflat = (keys: string[]): TopicPartitions[] => {
-  const m = new Map<string, number[]>();
-  for (const k of keys) {
-    const [t, p] = [k.slice(0, k.lastIndexOf(':')), Number(k.slice(k.lastIndexOf(':') + 1))];
-    m.set(t, [...(m.get(t) ?? []), p]);
-  }
-  return [...m].map(([topic, partitions]) => ({ topic, partitions }));
-};
+const flat = fromTopicPartitions;
+const unflat = toTopicPartitions;
 
 describe('group coordinator (pure, time passed in)', () => {
   it('3 members on a 6-partition topic end Stable with 2 partitions each', () => {
@@ -327,7 +321,7 @@ describe('group coordinator (pure, time passed in)', () => {
       const members = subscriptions.map((topics) => h.join(topics).memberId);
       expectSettles(h, members, [...new Set(subscriptions.flat())]);
       for (const [i, m] of members.entries()) {
-        for (const k of h.processing.get(m)!) expect(subscriptions[i]).toContain(k.slice(0, k.lastIndexOf(':')));
+        for (const k of h.processing.get(m)!) expect(subscriptions[i]).toContain(parseTpKey(k).topic);
       }
     });
 
@@ -363,7 +357,10 @@ describe('group coordinator (pure, time passed in)', () => {
   it('stays consistent under a random schedule of joins, leaves, silences and heartbeats', () => {
     const h = new Harness({ a: 5, b: 3 }, { sessionTimeoutMs: 5_000 });
     let seed = 42;
-    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
     const alive = new Set<string>();
     for (let step = 0; step < 2_000; step++) {
       h.now += Math.floor(rand() * 700);

@@ -1,5 +1,6 @@
 import { BrokerError } from '../errors';
-import { assign, compareKeys } from './assignors';
+import { compareTpKeys } from '../topic-partition';
+import { assign } from './assignors';
 import {
   ASSIGNORS,
   type Assignor,
@@ -272,8 +273,8 @@ function reconcile(s: GroupState, m: GroupMember, now: number): void {
   const owned = new Set(m.owned);
   const keep = m.owned.filter((k) => target.has(k));
   const grant = [...target].filter((k) => !owned.has(k) && !heldByOthers.has(k));
-  m.assigned = [...keep, ...grant].sort(compareKeys);
-  m.owned = [...new Set([...m.owned, ...grant])].sort(compareKeys);
+  m.assigned = [...keep, ...grant].sort(compareTpKeys);
+  m.owned = [...new Set([...m.owned, ...grant])].sort(compareTpKeys);
   const revoking = m.owned.some((k) => !target.has(k));
   m.revokingSince = revoking ? (m.revokingSince ?? now) : null;
   if (!revoking && m.memberEpoch !== s.assignmentEpoch) {
@@ -333,7 +334,7 @@ export function groupStateName(s: GroupState): GroupStateName {
 }
 
 export function memberReconciled(s: GroupState, m: GroupMember): boolean {
-  const target = [...(s.targetAssignment[m.memberId] ?? [])].sort(compareKeys);
+  const target = [...(s.targetAssignment[m.memberId] ?? [])].sort(compareTpKeys);
   return m.memberEpoch === s.assignmentEpoch && sameKeys(m.assigned, target) && sameKeys(m.owned, target);
 }
 

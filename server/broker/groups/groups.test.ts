@@ -3,10 +3,11 @@ import type { Database } from '@/db/client';
 import { openTestDatabase, postgresUrl, snapshotState, testBackends, uniqueName } from '@/db/testing';
 import { type Broker, createBroker } from '@/server/broker';
 import { expectKafkaError } from '@/server/broker/testing';
-import type { HeartbeatResponse, TopicPartitions } from '.';
+import { fromTopicPartitions, toTopicPartitions } from '../topic-partition';
+import type { HeartbeatResponse } from '.';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const flat = (tps: TopicPartitions[]) => tps.flatMap((t) => t.partitions.map((p) => `${t.topic}:${p}`));
+const flat = fromTopicPartitions;
 
 /** A member that follows the protocol, and a check of "one owner per partition" on every response. */
 class Members {
@@ -34,17 +35,13 @@ class Members {
 
   async beat(broker: Broker, memberId: string) {
     const owned = this.assignment.get(memberId) ?? [];
-    const byTopic = new Map<string, number[]>();
-    for (const k of owned) {
-      const i = k.lastIndexOf(':');
-      byTopic.set(k.slice(0, i), [...(byTopic.get(k.slice(0, i)) ?? []), Number(k.slice(i + 1))]);
-    }
+    const ownedPartitions = toTopicPartitions(owned);
     return this.record(
       await broker.groups.heartbeat({
         groupId: this.groupId,
         memberId,
         memberEpoch: this.epoch.get(memberId)!,
-        ownedPartitions: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+        ownedPartitions,
       }),
     );
   }

@@ -1,6 +1,6 @@
 import type { Queryable } from '@/db/client';
+import { compareTopicPartitions, tpKey } from '../topic-partition';
 import type { PartitionLag } from './lag';
-import { tpKey } from './types';
 
 /**
  * Lag over time, read from `lag_samples` (written by stats/sampler.ts on a fixed interval, in hourly
@@ -84,7 +84,10 @@ export async function lagHistory(
     series.set(key, list);
     if (r.sampled_at < since) continue;
     let point = points[points.length - 1];
-    if (!point || point.at !== r.sampled_at) points.push((point = { at: r.sampled_at, totalLag: 0, partitions: {} }));
+    if (!point || point.at !== r.sampled_at) {
+      point = { at: r.sampled_at, totalLag: 0, partitions: {} };
+      points.push(point);
+    }
     point.partitions[key] = r.lag;
     point.totalLag += r.lag;
   }
@@ -153,7 +156,7 @@ export function summariseRates(partitions: PartitionRate[]): Omit<LagHistory, 'p
   const timeToClearMs =
     progress === 'caught-up' ? 0 : progress === 'clearing' ? Math.max(0, ...partitions.map((p) => p.timeToClearMs ?? 0)) : null;
   return {
-    partitions: [...partitions].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1)),
+    partitions: [...partitions].sort(compareTopicPartitions),
     consumeRate: sum(partitions.map((p) => p.consumeRate)),
     produceRate: sum(partitions.map((p) => p.produceRate)),
     timeToClearMs,

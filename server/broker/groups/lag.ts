@@ -1,4 +1,7 @@
 import type { Queryable } from '@/db/client';
+import { type RowOf, selectList } from '@/db/rows';
+import { groupOffsetCommits, groupOffsets, topicPartitions } from '@/db/schema';
+import { compareTopicPartitions } from '../topic-partition';
 import { type CommitSample, type GroupStatus, groupStatus, type PartitionStatus, partitionStatus } from './burrow';
 import { groupStateName, memberReconciled } from './coordinator';
 import { type GroupState, type GroupStateName, parseTpKey, type TopicPartitions, toTopicPartitions, tpKey } from './types';
@@ -33,56 +36,38 @@ export interface GroupLag {
   status: GroupStatus;
 }
 
-interface OffsetRow {
-  group_id: string;
-  topic: string;
-  partition: number;
-  committed_offset: number;
-  committed_at: number;
-}
+const OFFSET_COLUMNS = ['groupId', 'topic', 'partition', 'committedOffset', 'committedAt'] as const;
+type OffsetRow = Pick<RowOf<typeof groupOffsets>, (typeof OFFSET_COLUMNS)[number]>;
 
-interface MarkRow {
-  topic: string;
-  partition: number;
-  log_start_offset: number;
-  high_watermark: number;
-}
+const MARK_COLUMNS = ['partition', 'logStartOffset', 'highWatermark'] as const;
+type MarkRow = Pick<RowOf<typeof topicPartitions>, (typeof MARK_COLUMNS)[number]> & { topic: string };
 
-interface CommitRow {
-  group_id: string;
-  topic: string;
-  partition: number;
-  committed_offset: number;
-  high_watermark: number;
-  committed_at: number;
-}
+const COMMIT_COLUMNS = ['groupId', 'topic', 'partition', 'committedOffset', 'highWatermark', 'committedAt'] as const;
+type CommitRow = Pick<RowOf<typeof groupOffsetCommits>, (typeof COMMIT_COLUMNS)[number]>;
 
 /** Lag for several groups at once: three queries whatever the number of groups. */
 export async function lagOfGroups(db: Queryable, groups: readonly GroupState[], now: number): Promise<Map<string, GroupLag>> {
   const ids = groups.map((g) => g.groupId);
   const [offsets, commits] = await Promise.all([
-    db.query<OffsetRow>(
-      `SELECT group_id, topic, partition, committed_offset, committed_at FROM group_offsets WHERE group_id = ANY($1::text[])`,
-      [ids],
-    ),
+    db.query<OffsetRow>(`SELECT ${selectList(groupOffsets, OFFSET_COLUMNS)} FROM group_offsets WHERE group_id = ANY($1::text[])`, [ids]),
     db.query<CommitRow>(
-      `SELECT group_id, topic, partition, committed_offset, high_watermark, committed_at
+      `SELECT ${selectList(groupOffsetCommits, COMMIT_COLUMNS)}
          FROM group_offset_commits WHERE group_id = ANY($1::text[]) ORDER BY id`,
       [ids],
     ),
   ]);
   const topics = new Set([...offsets.map((o) => o.topic), ...groups.flatMap((g) => g.members.flatMap((m) => m.subscribedTopics))]);
   const marks = await db.query<MarkRow>(
-    `SELECT t.name AS topic, tp.partition, tp.log_start_offset, tp.high_watermark
+    `SELECT t.name AS topic, ${selectList(topicPartitions, MARK_COLUMNS, 'tp')}
        FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id WHERE t.name = ANY($1::text[])`,
     [[...topics]],
   );
   const markOf = new Map(marks.map((m) => [tpKey(m.topic, m.partition), m]));
   const history = new Map<string, CommitSample[]>();
   for (const c of commits) {
-    const key = `${c.group_id}\n${tpKey(c.topic, c.partition)}`;
+    const key = `${c.groupId}\n${tpKey(c.topic, c.partition)}`;
     const list = history.get(key) ?? [];
-    list.push({ offset: c.committed_offset, highWatermark: c.high_watermark, at: c.committed_at });
+    list.push({ offset: c.committedOffset, highWatermark: c.highWatermark, at: c.committedAt });
     history.set(key, list);
   }
 
@@ -93,7 +78,7 @@ export async function lagOfGroups(db: Queryable, groups: readonly GroupState[], 
     const keys = new Set<string>(owner.keys());
     const committed = new Map<string, OffsetRow>();
     for (const o of offsets) {
-      if (o.group_id !== g.groupId) continue;
+      if (o.groupId !== g.groupId) continue;
       const k = tpKey(o.topic, o.partition);
       committed.set(k, o);
       keys.add(k);
@@ -103,21 +88,21 @@ export async function lagOfGroups(db: Queryable, groups: readonly GroupState[], 
       const mark = markOf.get(k);
       if (!mark) continue; // the topic is gone
       const c = committed.get(k);
-      const lag = c ? Math.max(0, mark.high_watermark - c.committed_offset) : null;
+      const lag = c ? Math.max(0, mark.highWatermark - c.committedOffset) : null;
       const { topic, partition } = parseTpKey(k);
       partitions.push({
         topic,
         partition,
-        committedOffset: c?.committed_offset ?? null,
-        logStartOffset: mark.log_start_offset,
-        logEndOffset: mark.high_watermark,
+        committedOffset: c?.committedOffset ?? null,
+        logStartOffset: mark.logStartOffset,
+        logEndOffset: mark.highWatermark,
         lag,
-        lastCommitAt: c?.committed_at ?? null,
+        lastCommitAt: c?.committedAt ?? null,
         memberId: owner.get(k) ?? null,
         status: lag === null ? 'OK' : partitionStatus(history.get(`${g.groupId}\n${k}`) ?? [], lag, now),
       });
     }
-    partitions.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    partitions.sort(compareTopicPartitions);
     result.set(g.groupId, summarise(partitions));
   }
   return result;

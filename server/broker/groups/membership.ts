@@ -20,20 +20,25 @@ export async function groupHeartbeat(db: Database, input: HeartbeatInput, now: n
   } else if (!input.memberId) {
     throw new BrokerError('UNKNOWN_MEMBER_ID', 'A heartbeat needs the memberId given at join (or memberEpoch 0 to join).');
   }
-  return withLockedGroup<HeartbeatResponse>(db, input.groupId, { create: input.memberEpoch === 0, now }, async (tx, state) => {
-    if (!state) {
-      return {
-        error: new BrokerError(
-          'UNKNOWN_MEMBER_ID',
-          `Group "${input.groupId}" has no member "${input.memberId}" (the group does not exist).`,
-        ),
-      };
-    }
-    const topics = [...state.members.flatMap((m) => m.subscribedTopics), ...(input.topics ?? [])];
-    const counts = await partitionCounts(tx, topics);
-    const out = heartbeat(state, input, { now, partitionCounts: counts, newMemberId: randomUUID });
-    return { state: out.state, value: out.result, error: out.error };
-  });
+  return withLockedGroup<HeartbeatResponse>(
+    db,
+    input.groupId,
+    { op: 'heartbeat', create: input.memberEpoch === 0, now },
+    async (tx, state) => {
+      if (!state) {
+        return {
+          error: new BrokerError(
+            'UNKNOWN_MEMBER_ID',
+            `Group "${input.groupId}" has no member "${input.memberId}" (the group does not exist).`,
+          ),
+        };
+      }
+      const topics = [...state.members.flatMap((m) => m.subscribedTopics), ...(input.topics ?? [])];
+      const counts = await partitionCounts(tx, topics);
+      const out = heartbeat(state, input, { now, partitionCounts: counts, newMemberId: randomUUID });
+      return { state: out.state, value: out.result, error: out.error };
+    },
+  );
 }
 
 /**
@@ -43,7 +48,7 @@ export async function groupHeartbeat(db: Database, input: HeartbeatInput, now: n
 export async function expireGroupSessions(db: Database, now: number): Promise<number> {
   let fenced = 0;
   for (const groupId of await groupsPastDeadline(db, now)) {
-    fenced += await withLockedGroup<number>(db, groupId, { create: false, now }, async (tx, state) => {
+    fenced += await withLockedGroup<number>(db, groupId, { op: 'expire_sessions', create: false, now }, async (tx, state) => {
       if (!state) return { value: 0 };
       const counts = await partitionCounts(
         tx,

@@ -39,6 +39,7 @@ async function marksOf(db: Queryable, topics: readonly string[]): Promise<Map<st
        FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id
       WHERE t.name = ANY($1::text[])`,
     [[...new Set(topics)]],
+    { name: 'watermarks_of_topics' },
   );
   return new Map(rows.map((r) => [tpKey(r.topic, r.partition), r]));
 }
@@ -89,7 +90,7 @@ export async function commitOffsets(db: Database, req: CommitRequest, now: numbe
       );
     }
   }
-  await withLockedGroup<void>(db, req.groupId, { create: !req.memberId, now }, async (tx, state) => {
+  await withLockedGroup<void>(db, req.groupId, { op: 'commit', create: !req.memberId, now }, async (tx, state) => {
     if (!state)
       return {
         error: new BrokerError('UNKNOWN_MEMBER_ID', `Group "${req.groupId}" has no member "${req.memberId}" (the group does not exist).`),
@@ -121,6 +122,7 @@ async function writeOffsets(
      ON CONFLICT (group_id, topic, partition)
      DO UPDATE SET committed_offset = EXCLUDED.committed_offset, metadata = EXCLUDED.metadata, committed_at = EXCLUDED.committed_at`,
     [groupId, topics, partitions, offsets.map((o) => o.offset), offsets.map((o) => o.metadata ?? ''), now],
+    { name: 'commit.offsets' },
   );
   if (!history) return;
   // The Burrow window: remember each commit with the high watermark of the moment, keep the last few.
@@ -135,6 +137,7 @@ async function writeOffsets(
       offsets.map((o) => marks.get(tpKey(o.topic, o.partition))!.high_watermark),
       now,
     ],
+    { name: 'commit.history' },
   );
   await tx.query(
     `DELETE FROM group_offset_commits c USING (
@@ -144,6 +147,7 @@ async function writeOffsets(
        ) ranked WHERE n > $3
      ) old WHERE c.id = old.id`,
     [groupId, [...new Set(topics)], BURROW_WINDOW * 2],
+    { name: 'commit.trim_history' },
   );
 }
 
@@ -231,7 +235,7 @@ export async function resetOffsets(db: Database, req: ResetRequest, now: number)
     positions.push({ marks: m, offset: exact ?? (await resolveTarget(db, m, req.to as SingleTarget)) });
   }
 
-  return withLockedGroup<ResetResult[]>(db, req.groupId, { create: !req.dryRun, now }, async (tx, state) => {
+  return withLockedGroup<ResetResult[]>(db, req.groupId, { op: 'reset_offsets', create: !req.dryRun, now }, async (tx, state) => {
     const live = state
       ? fenceExpired(state, { now, partitionCounts: await partitionCounts(tx, [req.topic]), newMemberId: () => '' }).state
       : null;
@@ -318,7 +322,7 @@ export async function deleteOffsets(
   now: number,
 ): Promise<number> {
   validateGroupId(req.groupId);
-  return withLockedGroup<number>(db, req.groupId, { create: false, now }, async (tx, state) => {
+  return withLockedGroup<number>(db, req.groupId, { op: 'delete_offsets', create: false, now }, async (tx, state) => {
     if (!state) return { error: groupNotFound(req.groupId) };
     const live = fenceExpired(state, {
       now,
@@ -352,7 +356,7 @@ export async function deleteOffsets(
 /** Deletes a group with its offsets, only when it has no members (NON_EMPTY_GROUP otherwise). */
 export async function deleteGroup(db: Database, groupId: string, now: number): Promise<void> {
   validateGroupId(groupId);
-  await withLockedGroup<void>(db, groupId, { create: false, now }, async (tx, state) => {
+  await withLockedGroup<void>(db, groupId, { op: 'delete_group', create: false, now }, async (tx, state) => {
     if (!state) return { error: groupNotFound(groupId) };
     const live = fenceExpired(state, {
       now,

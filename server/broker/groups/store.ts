@@ -17,7 +17,8 @@ export function validateGroupId(groupId: string): void {
   if (problem) throw new BrokerError('INVALID_GROUP_ID', `The group id ${problem}.`);
 }
 
-const parse = (v: unknown): GroupState => (typeof v === 'string' ? JSON.parse(v) : (v as GroupState));
+/** The adapter hands jsonb back parsed; the coordinator wrote every state stored. */
+const parse = (v: unknown): GroupState => v as GroupState;
 
 /** The earliest moment one of the members runs out of time, for the expiry scan's index. */
 export function nextDeadline(s: GroupState): number | null {
@@ -32,12 +33,14 @@ export function nextDeadline(s: GroupState): number | null {
 }
 
 export async function readGroup(db: Queryable, groupId: string): Promise<GroupState | null> {
-  const [row] = await db.query<{ state: unknown }>(`SELECT state FROM consumer_groups WHERE group_id = $1`, [groupId]);
+  const [row] = await db.query<{ state: unknown }>(`SELECT state FROM consumer_groups WHERE group_id = $1`, [groupId], {
+    name: 'groups.read',
+  });
   return row ? parse(row.state) : null;
 }
 
 export async function readGroups(db: Queryable): Promise<GroupState[]> {
-  const rows = await db.query<{ state: unknown }>(`SELECT state FROM consumer_groups ORDER BY group_id`);
+  const rows = await db.query<{ state: unknown }>(`SELECT state FROM consumer_groups ORDER BY group_id`, [], { name: 'groups.read_all' });
   return rows.map((r) => parse(r.state));
 }
 
@@ -49,31 +52,36 @@ export async function readGroups(db: Queryable): Promise<GroupState[]> {
 export async function withLockedGroup<T>(
   db: Database,
   groupId: string,
-  opts: { create: boolean; now: number },
+  /** `op` names the statements in the metrics (heartbeat.lock_group, commit.save_group, ...). */
+  opts: { op: string; create: boolean; now: number },
   fn: (tx: Queryable, state: GroupState | null) => Promise<{ state?: GroupState; value?: T; error?: BrokerError }>,
 ): Promise<T> {
   const out = await db.transaction(async (tx) => {
     if (opts.create) {
       const fresh = newGroup(groupId, opts.now);
       await tx.query(
-        `INSERT INTO consumer_groups (group_id, state, group_epoch) VALUES ($1, $2::text::jsonb, 0) ON CONFLICT (group_id) DO NOTHING`,
-        [groupId, JSON.stringify(fresh)],
+        `INSERT INTO consumer_groups (group_id, state, group_epoch) VALUES ($1, $2::jsonb, 0) ON CONFLICT (group_id) DO NOTHING`,
+        [groupId, fresh],
+        { name: `${opts.op}.create_group` },
       );
     }
-    const [row] = await tx.query<{ state: unknown }>(`SELECT state FROM consumer_groups WHERE group_id = $1 FOR UPDATE`, [groupId]);
+    const [row] = await tx.query<{ state: unknown }>(`SELECT state FROM consumer_groups WHERE group_id = $1 FOR UPDATE`, [groupId], {
+      name: `${opts.op}.lock_group`,
+    });
     const before = row ? parse(row.state) : null;
     const result = await fn(tx, before);
-    if (result.state && result.state !== before) await saveGroup(tx, result.state);
+    if (result.state && result.state !== before) await saveGroup(tx, result.state, opts.op);
     return result;
   });
   if (out.error) throw out.error;
   return out.value as T;
 }
 
-export async function saveGroup(tx: Queryable, s: GroupState): Promise<void> {
+export async function saveGroup(tx: Queryable, s: GroupState, op: string): Promise<void> {
   await tx.query(
-    `UPDATE consumer_groups SET state = $2::text::jsonb, group_epoch = $3, expires_at = $4, updated_at = now() WHERE group_id = $1`,
-    [s.groupId, JSON.stringify(s), s.groupEpoch, nextDeadline(s)],
+    `UPDATE consumer_groups SET state = $2::jsonb, group_epoch = $3, expires_at = $4, updated_at = now() WHERE group_id = $1`,
+    [s.groupId, s, s.groupEpoch, nextDeadline(s)],
+    { name: `${op}.save_group` },
   );
 }
 
@@ -82,6 +90,7 @@ export async function groupsPastDeadline(db: Queryable, now: number): Promise<st
   const rows = await db.query<{ group_id: string }>(
     `SELECT group_id FROM consumer_groups WHERE expires_at IS NOT NULL AND expires_at < $1 ORDER BY expires_at LIMIT 1000`,
     [now],
+    { name: 'groups.past_deadline' },
   );
   return rows.map((r) => r.group_id);
 }
@@ -92,6 +101,7 @@ export async function partitionCounts(db: Queryable, topics: readonly string[]):
   const rows = await db.query<{ name: string; partition_count: number }>(
     `SELECT name, partition_count FROM topics WHERE name = ANY($1::text[])`,
     [[...new Set(topics)]],
+    { name: 'partition_counts' },
   );
   return Object.fromEntries(rows.map((r) => [r.name, r.partition_count]));
 }

@@ -81,7 +81,7 @@ export class AppendQueue {
       }
     }
     this.flushing.delete(pid);
-    if (this.flushing.size === 0) this.idle.splice(0).forEach((resolve) => resolve());
+    if (this.flushing.size === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   /** Takes waiting batches in arrival order up to the transaction bounds (always at least one). */

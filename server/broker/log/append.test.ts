@@ -3,6 +3,7 @@ import type { Database } from '@/db/client';
 import { openTestDatabase, postgresUrl, snapshotState, testBackends, uniqueName } from '@/db/testing';
 import { type Broker, createBroker, decodeHeaders, isBrokerError } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
+import { partitionTable } from './segments';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
@@ -104,7 +105,7 @@ describe.each(testBackends())('the log on %s', (backend) => {
     const children = await db.query<{ relname: string; n: number }>(
       `SELECT c.relname, (SELECT count(*) FROM pg_inherits i WHERE i.inhparent = c.oid)::int AS n
          FROM pg_class c WHERE c.relname = $1`,
-      [`records_p${pid}`],
+      [partitionTable(pid)],
     );
     expect(children[0].n).toBe(3);
     // Page across the segment boundaries at 100 and 200.
@@ -173,7 +174,7 @@ describe.each(testBackends())('the log on %s', (backend) => {
     expect(offsets).toEqual(Array.from({ length: 64 }, (_, i) => i));
     const { records } = await broker.fetch({ topic: name, partition: 0, offset: 0, maxRecords: 100 });
     // Each caller got the offset its own record was written at.
-    results.forEach((r, i) => expect(dec(records[r[0].offset].value)).toBe(`c${i}`));
+    for (const [i, r] of results.entries()) expect(dec(records[r[0].offset].value)).toBe(`c${i}`);
   });
 });
 
@@ -236,7 +237,7 @@ describe.skipIf(!postgresUrl())('concurrent producers on the Postgres server', (
       expect(acked[p]).toEqual([...acked[p]].sort((a, b) => a - b));
       const mine = values.filter((v) => v.startsWith(`${p}:`)).map((v) => Number(v.split(':')[1]));
       expect(mine).toEqual(Array.from({ length: 1000 }, (_, i) => i));
-      acked[p].forEach((offset, i) => expect(values[offset]).toBe(`${p}:${i}`));
+      for (const [i, offset] of acked[p].entries()) expect(values[offset]).toBe(`${p}:${i}`);
     }
   });
 });

@@ -88,7 +88,7 @@ async function appendInOneStatement(db: Database, b: AppendBatch): Promise<Appen
   for (const r of b.records) params.push(r.timestamp, r.key, r.value, r.headers);
   let rows: Array<{ offset: number }>;
   try {
-    rows = await db.query<{ offset: number }>(oneStatement(b.records.length), params);
+    rows = await db.query<{ offset: number }>(oneStatement(b.records.length), params, { name: 'append' });
   } catch (err) {
     const state = sqlState(err);
     if (state === CHECK_VIOLATION || state === UNDEFINED_TABLE) return null;
@@ -117,6 +117,7 @@ async function appendInTransaction(tx: Queryable, batches: readonly AppendBatch[
             WHERE id = $1
         RETURNING id, high_watermark, pg_notify('${APPEND_CHANNEL}', id || ':' || high_watermark)::text AS notified`,
           [sorted[0].partitionId, sorted[0].records.length, sorted[0].bytes],
+          { name: 'append.watermark' },
         )
       : await tx.query<{ id: number; high_watermark: number }>(
           `WITH locked AS (
@@ -130,6 +131,7 @@ async function appendInTransaction(tx: Queryable, batches: readonly AppendBatch[
             WHERE tp.id = inc.id AND locked.id = inc.id
         RETURNING tp.id, tp.high_watermark, pg_notify('${APPEND_CHANNEL}', tp.id || ':' || tp.high_watermark)::text AS notified`,
           [sorted.map((b) => b.partitionId), sorted.map((b) => b.records.length), sorted.map((b) => b.bytes)],
+          { name: 'append.watermarks' },
         );
   if (rows.length !== sorted.length) throw partitionGone();
   const hwById = new Map(rows.map((r) => [r.id, r.high_watermark]));

@@ -4,6 +4,7 @@ import { testBackends, uniqueName } from '@/db/testing';
 import { type Broker, isBrokerError } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
 import { dropOrphanTables, maintainLogs } from './maintenance';
+import { partitionTable, segmentTable } from './segments';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const HOUR = 3_600_000;
@@ -209,8 +210,8 @@ describe.each(testBackends())('log maintenance on %s', (backend) => {
   });
 
   it('collects log tables left behind by a topic whose rows are gone', async () => {
-    await db.query(`CREATE TABLE records_p987654 PARTITION OF records FOR VALUES IN (987654) PARTITION BY RANGE ("offset")`);
-    await db.query(`CREATE TABLE records_p987654_s0 PARTITION OF records_p987654 FOR VALUES FROM (0) TO (10)`);
+    await db.query(`CREATE TABLE ${partitionTable(987654)} PARTITION OF records FOR VALUES IN (987654) PARTITION BY RANGE ("offset")`);
+    await db.query(`CREATE TABLE ${segmentTable(987654, 0)} PARTITION OF ${partitionTable(987654)} FOR VALUES FROM (0) TO (10)`);
     expect(await dropOrphanTables(db)).toBeGreaterThanOrEqual(1);
     expect(await db.query(`SELECT 1 FROM pg_class WHERE relname LIKE 'records\\_p987654%'`)).toEqual([]);
   });

@@ -2,7 +2,16 @@ import type { Database, Queryable } from '@/db/client';
 import { resolveTopicConfig, type TopicConfig } from '../configs';
 import { LOCK_NOT_AVAILABLE, sqlState } from '../errors';
 import { compactPartition } from './compaction';
-import { createSegment, partitionTable, ROW_OVERHEAD_BYTES, segmentCapacity, segmentTable, UNPREPARED } from './segments';
+import {
+  createSegment,
+  parsePartitionTable,
+  partitionTable,
+  ROW_OVERHEAD_BYTES,
+  segmentCapacity,
+  segmentTable,
+  tableSizes,
+  UNPREPARED,
+} from './segments';
 
 /**
  * Segment upkeep, run by a background loop in every Brook process. Each action re-reads its facts under
@@ -16,7 +25,7 @@ interface PartitionState {
   high_watermark: number;
   log_start_offset: number;
   bytes: number;
-  configs: Record<string, string> | string;
+  configs: Record<string, string>;
   max_end: number | null;
   unsealed_behind: boolean;
   active_base: number | null;
@@ -70,9 +79,10 @@ export async function maintainLogs(db: Database, now: number, topics?: readonly 
        ) oldest ON true
       WHERE $1::text[] IS NULL OR t.name = ANY($1::text[])`,
     [topics ?? null],
+    { name: 'maintenance.plan' },
   );
   for (const p of partitions) {
-    const config = resolveTopicConfig(typeof p.configs === 'string' ? JSON.parse(p.configs) : p.configs);
+    const config = resolveTopicConfig(p.configs);
     await guard(async () => {
       report.segmentsCreated += await createAhead(db, p, config);
       const sealed = p.unsealed_behind ? await sealSegments(db, p.id) : 0;
@@ -154,7 +164,7 @@ async function sealSegments(db: Database, partitionId: number): Promise<number> 
 
 export async function sealSegment(db: Queryable, partitionId: number, baseOffset: number): Promise<void> {
   // A sealed segment never changes again (but for compaction): give the planner its statistics once.
-  await db.query(`ANALYZE ${segmentTable(partitionId, baseOffset)}`, [], UNPREPARED);
+  await db.query(`ANALYZE ${segmentTable(partitionId, baseOffset)}`, [], { ...UNPREPARED, name: 'maintenance.analyze_segment' });
   await db.query(
     `UPDATE log_segments SET sealed_at = COALESCE(sealed_at, now()), max_timestamp = stats.max_ts, bytes = stats.bytes, record_count = stats.n
        FROM (SELECT max("timestamp") AS max_ts, count(*)::bigint AS n,
@@ -163,7 +173,7 @@ export async function sealSegment(db: Queryable, partitionId: number, baseOffset
                FROM ${segmentTable(partitionId, baseOffset)}) stats
       WHERE partition_id = $1 AND base_offset = $2`,
     [partitionId, baseOffset],
-    UNPREPARED,
+    { ...UNPREPARED, name: 'maintenance.seal_segment' },
   );
 }
 
@@ -176,9 +186,8 @@ export async function sealSegment(db: Queryable, partitionId: number, baseOffset
  * can land in between.
  */
 async function rollActiveSegment(db: Database, partitionId: number, config: TopicConfig, now: number, capacity: number): Promise<number> {
-  const [active] = await db.query<{ base_offset: number; end_offset: number; high_watermark: number; size: number | null }>(
-    `SELECT s.base_offset, s.end_offset, tp.high_watermark,
-            pg_total_relation_size(to_regclass('records_p' || s.partition_id || '_s' || s.base_offset)) AS size
+  const [active] = await db.query<{ base_offset: number; end_offset: number; high_watermark: number }>(
+    `SELECT s.base_offset, s.end_offset, tp.high_watermark
        FROM log_segments s JOIN topic_partitions tp ON tp.id = s.partition_id
       WHERE s.partition_id = $1 AND s.base_offset < tp.high_watermark AND s.end_offset > tp.high_watermark`,
     [partitionId],
@@ -191,7 +200,7 @@ async function rollActiveSegment(db: Database, partitionId: number, config: Topi
     UNPREPARED,
   );
   const tooOld = first !== undefined && now - first.timestamp >= config.segmentMs;
-  const tooBig = (active.size ?? 0) >= config.segmentBytes;
+  const tooBig = ((await tableSizes(db, [table])).get(table) ?? 0) >= config.segmentBytes;
   const tooMany = active.high_watermark - active.base_offset >= config.segmentRecords;
   if (!tooOld && !tooBig && !tooMany) return 0;
 
@@ -283,11 +292,13 @@ async function dropSegment(
 
 /** Log tables whose topic-partition is gone (a delete cut short by a crash). */
 export async function dropOrphanTables(db: Database): Promise<number> {
+  const children = await db.query<{ relname: string }>(
+    `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'records'::regclass`,
+  );
+  const ids = children.map((c) => parsePartitionTable(c.relname)).filter((id) => id !== null);
   const orphans = await db.query<{ id: number }>(
-    `SELECT substring(c.relname FROM '^records_p([0-9]+)$')::int AS id
-       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = 'records'::regclass
-        AND NOT EXISTS (SELECT 1 FROM topic_partitions tp WHERE tp.id = substring(c.relname FROM '^records_p([0-9]+)$')::int)`,
+    `SELECT id FROM unnest($1::int[]) AS c(id) WHERE NOT EXISTS (SELECT 1 FROM topic_partitions tp WHERE tp.id = c.id)`,
+    [ids],
   );
   for (const o of orphans) await db.query(`DROP TABLE IF EXISTS ${partitionTable(o.id)}`, [], UNPREPARED);
   return orphans.length;

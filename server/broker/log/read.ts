@@ -57,7 +57,7 @@ export async function readLog(
       // Prepared although the text names the partition's table: this is the consumer's hot path (half
       // the time of an unprepared read), and postgres.js recycles connections (max_lifetime), which
       // bounds the statements a connection keeps to the partitions it read in its lifetime.
-      { prepare: true },
+      { prepare: true, name: 'fetch.read' },
     );
   } catch (err) {
     if (sqlState(err) !== UNDEFINED_TABLE) throw err;
@@ -65,6 +65,7 @@ export async function readLog(
     rows = await db.query<SliceRow>(
       `SELECT -1::bigint AS "offset", log_start_offset AS "timestamp", high_watermark AS hw FROM topic_partitions WHERE id = $1`,
       [partitionId],
+      { name: 'fetch.watermark' },
     );
   }
   const marks = rows.find((r) => r.offset === -1);
@@ -81,6 +82,7 @@ export async function readWatermarks(
   const [row] = await db.query<{ log_start_offset: number; high_watermark: number }>(
     `SELECT log_start_offset, high_watermark FROM topic_partitions WHERE id = $1`,
     [partitionId],
+    { name: 'watermark' },
   );
   return row ? { logStartOffset: row.log_start_offset, highWatermark: row.high_watermark } : null;
 }
@@ -101,6 +103,7 @@ export async function offsetForTimestamp(
       WHERE s.partition_id = $1 AND s.end_offset > w.log_start_offset AND s.base_offset < w.high_watermark
       ORDER BY s.base_offset`,
     [partitionId],
+    { name: 'offset_for_timestamp.segments' },
   );
   for (const s of segments) {
     if (s.max_timestamp !== null && s.max_timestamp < timestamp) continue; // nothing new enough in here
@@ -111,7 +114,7 @@ export async function offsetForTimestamp(
             AND r."timestamp" >= $4
           ORDER BY r."offset" LIMIT 1`,
         [partitionId, s.base_offset, s.end_offset, timestamp],
-        UNPREPARED,
+        { ...UNPREPARED, name: 'offset_for_timestamp.scan' },
       );
       if (hit) return hit;
     } catch (err) {

@@ -14,7 +14,28 @@ function checkId(n: number): number {
 }
 
 export const partitionTable = (partitionId: number) => `records_p${checkId(partitionId)}`;
-export const segmentTable = (partitionId: number, baseOffset: number) => `records_p${checkId(partitionId)}_s${checkId(baseOffset)}`;
+export const segmentTable = (partitionId: number, baseOffset: number) => `${partitionTable(partitionId)}_s${checkId(baseOffset)}`;
+
+const PARTITION_TABLE = /^records_p(\d+)$/;
+
+/** The partition id a `partitionTable` name stands for, or null for any other name. */
+export function parsePartitionTable(name: string): number | null {
+  const id = Number(PARTITION_TABLE.exec(name)?.[1]);
+  return Number.isSafeInteger(id) && partitionTable(id) === name ? id : null;
+}
+
+/**
+ * Size on disk (with index and TOAST) of each named log table, 0 for one that is gone. The names are
+ * values here (to_regclass), so SQL never rebuilds them.
+ */
+export async function tableSizes(db: Queryable, tables: readonly string[]): Promise<Map<string, number>> {
+  if (tables.length === 0) return new Map();
+  const rows = await db.query<{ name: string; size: number | null }>(
+    `SELECT t.name, pg_total_relation_size(to_regclass(t.name)) AS size FROM unnest($1::text[]) AS t(name)`,
+    [tables],
+  );
+  return new Map(rows.map((r) => [r.name, r.size ?? 0]));
+}
 
 /** For statements that name a generated table: not kept as prepared statements (see QueryOptions). */
 export const UNPREPARED = { prepare: false } as const;
@@ -37,7 +58,7 @@ export async function ensurePartitionTable(tx: Queryable, partitionId: number): 
     `CREATE TABLE IF NOT EXISTS ${partitionTable(partitionId)} PARTITION OF records ` +
       `FOR VALUES IN (${checkId(partitionId)}) PARTITION BY RANGE ("offset")`,
     [],
-    UNPREPARED,
+    { ...UNPREPARED, name: 'segments.create_partition_table' },
   );
 }
 
@@ -46,12 +67,13 @@ export async function createSegment(tx: Queryable, partitionId: number, baseOffs
     `CREATE TABLE IF NOT EXISTS ${segmentTable(partitionId, baseOffset)} PARTITION OF ${partitionTable(partitionId)} ` +
       `FOR VALUES FROM (${checkId(baseOffset)}) TO (${checkId(endOffset)})`,
     [],
-    UNPREPARED,
+    { ...UNPREPARED, name: 'segments.create_table' },
   );
   await tx.query(
     `INSERT INTO log_segments (partition_id, base_offset, end_offset) VALUES ($1, $2, $3)
      ON CONFLICT (partition_id, base_offset) DO NOTHING`,
     [partitionId, baseOffset, endOffset],
+    { name: 'segments.register' },
   );
 }
 
@@ -61,9 +83,13 @@ export async function createSegment(tx: Queryable, partitionId: number, baseOffs
  * Caller holds the watermark row lock (FOR UPDATE, or the append's UPDATE).
  */
 export async function ensureSegments(tx: Queryable, partitionId: number, upTo: number, capacity: number): Promise<number> {
-  const [row] = await tx.query<{ end: number | null }>(`SELECT max(end_offset) AS "end" FROM log_segments WHERE partition_id = $1`, [
-    partitionId,
-  ]);
+  const [row] = await tx.query<{ end: number | null }>(
+    `SELECT max(end_offset) AS "end" FROM log_segments WHERE partition_id = $1`,
+    [partitionId],
+    {
+      name: 'segments.covered',
+    },
+  );
   const known = row?.end ?? null;
   if (known !== null && known >= upTo) return known;
   if (known === null) await ensurePartitionTable(tx, partitionId);

@@ -36,8 +36,9 @@ export class InstanceRegistration {
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (instance_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at`,
       [this.instanceId, os.hostname(), process.pid, this.version, this.db.driver, this.startedAt, now],
+      { name: 'instances.heartbeat' },
     );
-    await this.db.query(`DELETE FROM brook_instances WHERE last_seen_at < $1`, [now - FORGET_AFTER_MS]);
+    await this.db.query(`DELETE FROM brook_instances WHERE last_seen_at < $1`, [now - FORGET_AFTER_MS], { name: 'instances.forget' });
   }
 
   async leave(): Promise<void> {

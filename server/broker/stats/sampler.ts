@@ -30,6 +30,7 @@ export async function takeSamples(db: Database, now: number, intervalMs: number)
          JOIN topic_partitions tp ON tp.topic_id = t.id AND tp.partition = o.partition
        RETURNING 1`,
       [slot],
+      { name: 'stats.sample_lag' },
     );
     const topics = await tx.query(
       `INSERT INTO topic_samples (sampled_at, topic, high_watermark_sum, records, bytes)
@@ -37,6 +38,7 @@ export async function takeSamples(db: Database, now: number, intervalMs: number)
          FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id GROUP BY t.name
        RETURNING 1`,
       [slot],
+      { name: 'stats.sample_topics' },
     );
     return { lag: lag.length, topics: topics.length };
   });

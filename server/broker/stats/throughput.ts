@@ -51,7 +51,8 @@ export async function topicRates(db: Queryable, since: number, now: number): Pro
   for (let i = 1; i < rows.length; i++) {
     const [a, b] = [rows[i - 1], rows[i]];
     if (a.topic !== b.topic) continue;
-    (out[b.topic] ??= []).push({
+    out[b.topic] ??= [];
+    out[b.topic].push({
       at: b.sampled_at,
       rate: Math.max(0, (b.high_watermark_sum - a.high_watermark_sum) / ((b.sampled_at - a.sampled_at) / 1000)),
     });

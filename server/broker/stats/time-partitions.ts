@@ -11,9 +11,15 @@ const TABLES: readonly SampleTable[] = ['lag_samples', 'topic_samples'];
 
 export const hourOf = (ms: number) => Math.floor(ms / HOUR_MS);
 
-function hourTable(table: SampleTable, hour: number): string {
+export function hourTable(table: SampleTable, hour: number): string {
   if (!TABLES.includes(table) || !Number.isSafeInteger(hour) || hour < 0) throw new Error(`bad sample partition ${table} ${hour}`);
   return `${table}_h${hour}`;
+}
+
+/** The hour an `hourTable(table, hour)` name stands for, or null for any other name. */
+export function parseHourTable(table: SampleTable, name: string): number | null {
+  const hour = Number(/_h(\d+)$/.exec(name)?.[1]);
+  return Number.isSafeInteger(hour) && hourTable(table, hour) === name ? hour : null;
 }
 
 /** The partitions for `now`'s hour and the next one (idempotent). */
@@ -35,8 +41,8 @@ export async function dropOldHourPartitions(db: Database, table: SampleTable, no
   );
   let dropped = 0;
   for (const { relname } of children) {
-    const hour = Number(new RegExp(`^${table}_h(\\d+)$`).exec(relname)?.[1]);
-    if (!Number.isSafeInteger(hour) || (hour + 1) * HOUR_MS > now - retentionMs) continue;
+    const hour = parseHourTable(table, relname);
+    if (hour === null || (hour + 1) * HOUR_MS > now - retentionMs) continue;
     await db.query(`DROP TABLE IF EXISTS ${hourTable(table, hour)}`, [], UNPREPARED);
     dropped++;
   }

@@ -3,6 +3,7 @@ import type { Database } from '@/db/client';
 import { snapshotState, testBackends, uniqueName } from '@/db/testing';
 import type { Broker } from '@/server/broker';
 import { expectKafkaError, testBroker } from '@/server/broker/testing';
+import { segmentTable } from '../log/segments';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -144,6 +145,26 @@ describe.each(testBackends())('topic admin on %s', (backend) => {
     expect((await broker.listTopics()).map((t) => t.name)).not.toContain(name);
     await expectKafkaError(broker.deleteTopic(name), 'UNKNOWN_TOPIC_OR_PARTITION');
     await expectKafkaError(broker.produce(name, [{ value: enc('x') }]), 'UNKNOWN_TOPIC_OR_PARTITION');
+  });
+
+  it('describes segments: the generated table of each, its records and its size on disk', async () => {
+    const name = uniqueName('segs');
+    await broker.createTopic({ name, partitions: 1, configs: { 'segment.records': 10 } });
+    await broker.produce(
+      name,
+      Array.from({ length: 15 }, (_, i) => ({ value: enc(`v${i}`) })),
+    );
+    const [{ id }] = await db.query<{ id: number }>(
+      `SELECT tp.id FROM topic_partitions tp JOIN topics t ON t.id = tp.topic_id WHERE t.name = $1`,
+      [name],
+    );
+    const segments = await broker.segments(name);
+    expect(segments.map((s) => [s.baseOffset, s.endOffset, s.records, s.table])).toEqual([
+      [0, 10, 10, segmentTable(id, 0)],
+      [10, 20, 5, segmentTable(id, 10)],
+    ]);
+    for (const s of segments) expect(s.sizeBytes).toBeGreaterThan(0);
+    await expectKafkaError(broker.segments(uniqueName('none')), 'UNKNOWN_TOPIC_OR_PARTITION');
   });
 
   it('creates a 1,000-partition topic', async () => {

@@ -1,7 +1,17 @@
 import type { Database, Queryable } from '@/db/client';
+import { type RowOf, selectList } from '@/db/rows';
+import { logSegments, topicPartitions, topics } from '@/db/schema';
 import { type ConfigEntry, type ConfigInput, describeConfigs, parseConfigs, resolveTopicConfig } from '../configs';
 import { BrokerError, sqlState, UNIQUE_VIOLATION } from '../errors';
-import { createSegment, ensurePartitionTable, partitionTable, segmentCapacity, UNPREPARED } from '../log/segments';
+import {
+  createSegment,
+  ensurePartitionTable,
+  partitionTable,
+  segmentCapacity,
+  segmentTable,
+  tableSizes,
+  UNPREPARED,
+} from '../log/segments';
 import { unknownTopic } from './metadata';
 import { collisionKey, validatePartitionCount, validateTopicName } from './names';
 
@@ -46,8 +56,8 @@ export async function createTopic(
   try {
     partitionIds = await db.transaction(async (tx) => {
       const [topic] = await tx.query<{ id: number }>(
-        `INSERT INTO topics (name, partition_count, configs) VALUES ($1, $2, $3::text::jsonb) RETURNING id`,
-        [input.name, input.partitions, JSON.stringify(configs)],
+        `INSERT INTO topics (name, partition_count, configs) VALUES ($1, $2, $3::jsonb) RETURNING id`,
+        [input.name, input.partitions, configs],
       );
       const rows = await tx.query<{ id: number }>(
         `INSERT INTO topic_partitions (topic_id, partition)
@@ -120,63 +130,57 @@ export async function alterTopicConfigs(db: Database, name: string, input: Confi
   const parsed = parseConfigs(input, { allowNull: true });
   const set = Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== null));
   const reset = Object.keys(parsed).filter((k) => parsed[k] === null);
-  const [row] = await db.query<{ configs: Record<string, string> | string }>(
-    `UPDATE topics SET configs = (configs || $2::text::jsonb) - $3::text[] WHERE name = $1 RETURNING configs`,
-    [name, JSON.stringify(set), reset],
+  const [row] = await db.query<Pick<TopicRow, 'configs'>>(
+    `UPDATE topics SET configs = (configs || $2::jsonb) - $3::text[] WHERE name = $1 RETURNING configs`,
+    [name, set, reset],
   );
   if (!row) throw unknownTopic(name);
-  return describeConfigs(parseJson(row.configs));
+  return describeConfigs(row.configs);
 }
 
 /** Raises the partition count to `count` (Kafka's CreatePartitions: the new total, never lower). */
 export async function addPartitions(db: Database, name: string, count: number): Promise<TopicDescription> {
   validatePartitionCount(count);
   const { ids, configs } = await db.transaction(async (tx) => {
-    const [topic] = await tx.query<{ id: number; partition_count: number; configs: Record<string, string> | string }>(
-      `SELECT id, partition_count, configs FROM topics WHERE name = $1 FOR UPDATE`,
+    const [topic] = await tx.query<Pick<TopicRow, 'id' | 'partitionCount' | 'configs'>>(
+      `SELECT ${selectList(topics, ['id', 'partitionCount', 'configs'])} FROM topics WHERE name = $1 FOR UPDATE`,
       [name],
     );
     if (!topic) throw unknownTopic(name);
-    if (count <= topic.partition_count) {
+    if (count <= topic.partitionCount) {
       throw new BrokerError(
         'INVALID_PARTITIONS',
-        `Topic "${name}" has ${topic.partition_count} partitions; the new count must be higher (got ${count}). Partitions can only be added.`,
+        `Topic "${name}" has ${topic.partitionCount} partitions; the new count must be higher (got ${count}). Partitions can only be added.`,
       );
     }
     const rows = await tx.query<{ id: number }>(
       `INSERT INTO topic_partitions (topic_id, partition)
        SELECT $1, p FROM generate_series($2::int, $3::int - 1) AS p ORDER BY p RETURNING id`,
-      [topic.id, topic.partition_count, count],
+      [topic.id, topic.partitionCount, count],
     );
     await tx.query(`UPDATE topics SET partition_count = $2 WHERE id = $1`, [topic.id, count]);
-    return { ids: rows.map((r) => r.id), configs: parseJson(topic.configs) };
+    return { ids: rows.map((r) => r.id), configs: topic.configs };
   });
   await createPartitionLogs(db, ids, segmentCapacity(resolveTopicConfig(configs), FIRST_SEGMENT_PAYLOAD_GUESS));
   return describeTopic(db, name);
 }
 
-interface TopicSummaryRow {
-  name: string;
-  partition_count: number;
-  configs: Record<string, string> | string;
-  created_at: Date | string;
-  records: number;
-  bytes: number;
-}
+type TopicRow = RowOf<typeof topics>;
+type TopicSummaryRow = Pick<TopicRow, 'name' | 'partitionCount' | 'configs' | 'createdAt'> & { records: number; bytes: number };
 
 const SUMMARY_SELECT = `
-  SELECT t.name, t.partition_count, t.configs, t.created_at,
+  SELECT ${selectList(topics, ['name', 'partitionCount', 'configs', 'createdAt'], 't')},
          COALESCE(sum(tp.high_watermark - tp.log_start_offset - tp.removed_records), 0)::bigint AS records,
          COALESCE(sum(tp.bytes), 0)::bigint AS bytes
     FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id`;
 
 const toSummary = (r: TopicSummaryRow): TopicSummary => ({
   name: r.name,
-  partitions: r.partition_count,
+  partitions: r.partitionCount,
   records: r.records,
   bytes: r.bytes,
-  configs: parseJson(r.configs),
-  createdAt: new Date(r.created_at),
+  configs: r.configs,
+  createdAt: r.createdAt,
 });
 
 /** Topics with their totals, read from watermark rows and counters (never from the log itself). */
@@ -188,14 +192,9 @@ export async function listTopics(db: Queryable): Promise<TopicSummary[]> {
 export async function describeTopic(db: Queryable, name: string): Promise<TopicDescription> {
   const [row] = await db.query<TopicSummaryRow>(`${SUMMARY_SELECT} WHERE t.name = $1 GROUP BY t.id`, [name]);
   if (!row) throw unknownTopic(name);
-  const partitions = await db.query<{
-    partition: number;
-    log_start_offset: number;
-    high_watermark: number;
-    bytes: number;
-    removed_records: number;
-  }>(
-    `SELECT tp.partition, tp.log_start_offset, tp.high_watermark, tp.bytes, tp.removed_records
+  const columns = ['partition', 'logStartOffset', 'highWatermark', 'bytes', 'removedRecords'] as const;
+  const partitions = await db.query<Pick<RowOf<typeof topicPartitions>, (typeof columns)[number]>>(
+    `SELECT ${selectList(topicPartitions, columns, 'tp')}
        FROM topic_partitions tp JOIN topics t ON t.id = tp.topic_id
       WHERE t.name = $1 ORDER BY tp.partition`,
     [name],
@@ -205,17 +204,13 @@ export async function describeTopic(db: Queryable, name: string): Promise<TopicD
     ...summary,
     partitionDetails: partitions.map((p) => ({
       partition: p.partition,
-      logStartOffset: p.log_start_offset,
-      highWatermark: p.high_watermark,
-      records: p.high_watermark - p.log_start_offset - p.removed_records,
+      logStartOffset: p.logStartOffset,
+      highWatermark: p.highWatermark,
+      records: p.highWatermark - p.logStartOffset - p.removedRecords,
       bytes: p.bytes,
     })),
     configEntries: describeConfigs(summary.configs),
   };
-}
-
-function parseJson(v: Record<string, string> | string): Record<string, string> {
-  return typeof v === 'string' ? JSON.parse(v) : v;
 }
 
 export interface SegmentDescription {
@@ -233,21 +228,14 @@ export interface SegmentDescription {
 }
 
 export async function describeSegments(db: Queryable, name: string): Promise<SegmentDescription[]> {
-  const rows = await db.query<{
-    partition: number;
-    base_offset: number;
-    end_offset: number;
-    log_start_offset: number;
-    high_watermark: number;
-    size: number | null;
-    record_count: number | null;
-    sealed: boolean;
-    max_timestamp: number | null;
-    table_name: string;
-  }>(
-    `SELECT tp.partition, s.base_offset, s.end_offset, tp.log_start_offset, tp.high_watermark,
-            pg_total_relation_size(to_regclass('records_p' || tp.id || '_s' || s.base_offset)) AS size,
-            s.record_count, s.sealed_at IS NOT NULL AS sealed, s.max_timestamp, 'records_p' || tp.id || '_s' || s.base_offset AS table_name
+  const tpColumns = ['partition', 'logStartOffset', 'highWatermark'] as const;
+  const segmentColumns = ['partitionId', 'baseOffset', 'endOffset', 'recordCount', 'maxTimestamp'] as const;
+  const rows = await db.query<
+    Pick<RowOf<typeof topicPartitions>, (typeof tpColumns)[number]> &
+      Pick<RowOf<typeof logSegments>, (typeof segmentColumns)[number]> & { sealed: boolean }
+  >(
+    `SELECT ${selectList(topicPartitions, tpColumns, 'tp')}, ${selectList(logSegments, segmentColumns, 's')},
+            s.sealed_at IS NOT NULL AS sealed
        FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id JOIN log_segments s ON s.partition_id = tp.id
       WHERE t.name = $1 ORDER BY tp.partition, s.base_offset`,
     [name],
@@ -256,17 +244,19 @@ export async function describeSegments(db: Queryable, name: string): Promise<Seg
     const [exists] = await db.query(`SELECT 1 FROM topics WHERE name = $1`, [name]);
     if (!exists) throw unknownTopic(name);
   }
-  return rows.map((r) => ({
+  const tables = rows.map((r) => segmentTable(r.partitionId, r.baseOffset));
+  const sizes = await tableSizes(db, tables);
+  return rows.map((r, i) => ({
     partition: r.partition,
-    baseOffset: r.base_offset,
-    endOffset: r.end_offset,
+    baseOffset: r.baseOffset,
+    endOffset: r.endOffset,
     records:
-      r.sealed && r.record_count !== null
-        ? r.record_count
-        : Math.max(0, Math.min(r.end_offset, r.high_watermark) - Math.max(r.base_offset, r.log_start_offset)),
-    sizeBytes: r.size ?? 0,
+      r.sealed && r.recordCount !== null
+        ? r.recordCount
+        : Math.max(0, Math.min(r.endOffset, r.highWatermark) - Math.max(r.baseOffset, r.logStartOffset)),
+    sizeBytes: sizes.get(tables[i]) ?? 0,
     sealed: r.sealed,
-    maxTimestamp: r.max_timestamp,
-    table: r.table_name,
+    maxTimestamp: r.maxTimestamp,
+    table: tables[i],
   }));
 }

@@ -1,4 +1,6 @@
 import type { Queryable } from '@/db/client';
+import { type RowOf, selectList } from '@/db/rows';
+import { topics } from '@/db/schema';
 import { resolveTopicConfig, type TopicConfig } from '../configs';
 import { BrokerError } from '../errors';
 
@@ -11,23 +13,19 @@ export interface TopicMetadata {
   config: TopicConfig;
 }
 
-interface TopicMetadataRow {
-  id: number;
-  name: string;
-  configs: Record<string, string> | string;
-  partition_ids: number[];
-}
+type TopicMetadataRow = Pick<RowOf<typeof topics>, 'id' | 'name' | 'configs'> & { partition_ids: number[] };
 
 export async function loadTopicMetadata(db: Queryable, name: string): Promise<TopicMetadata | null> {
   const [row] = await db.query<TopicMetadataRow>(
-    `SELECT t.id, t.name, t.configs, array_agg(tp.id ORDER BY tp.partition) AS partition_ids
+    `SELECT ${selectList(topics, ['id', 'name', 'configs'], 't')}, array_agg(tp.id ORDER BY tp.partition) AS partition_ids
        FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id
       WHERE t.name = $1
       GROUP BY t.id`,
     [name],
+    { name: 'topic_metadata' },
   );
   if (!row) return null;
-  const storedConfigs = typeof row.configs === 'string' ? JSON.parse(row.configs) : row.configs;
+  const storedConfigs = row.configs;
   return { id: row.id, name: row.name, partitionIds: row.partition_ids, storedConfigs, config: resolveTopicConfig(storedConfigs) };
 }
 
