@@ -6,7 +6,7 @@ import { TimeSeriesChart } from '@/components/charts/time-series-chart';
 import { StatusBadge } from '@/components/groups/status-badge';
 import { useTRPC } from '@/components/trpc/provider';
 import { Card, EmptyState, PageHeader, Stat } from '@/components/ui/bits';
-import { formatAgo, formatBytes, formatDuration, formatNumber, formatRate } from '@/components/ui/format';
+import { formatAgo, formatBytes, formatDuration, formatNumber, formatRate, formatUptime } from '@/components/ui/format';
 
 export function Overview() {
   const trpc = useTRPC();
@@ -116,7 +116,7 @@ export function Overview() {
                   </td>
                   <td data-label="Version">{i.version}</td>
                   <td data-label="Database">{i.database}</td>
-                  <td data-label="Uptime">{formatDuration(i.uptimeMs)}</td>
+                  <td data-label="Uptime">{formatUptime(i.uptimeMs)}</td>
                   <td data-label="Last seen">{formatAgo(i.lastSeenAt)}</td>
                   <td data-label="State">{i.alive ? <span className="ok-text">alive</span> : <span className="muted">gone</span>}</td>
                 </tr>
