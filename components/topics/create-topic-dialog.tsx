@@ -2,10 +2,12 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
 import { Dialog } from '@/components/ui/dialog';
+import { TOPIC_CONFIGS } from '@/server/broker/config-defs';
+import { MAX_PARTITIONS, MAX_TOPIC_NAME_LENGTH } from '@/server/broker/topics/limits';
 
 const COMMON_CONFIGS = [
   'cleanup.policy',
@@ -15,7 +17,6 @@ const COMMON_CONFIGS = [
   'max.message.bytes',
   'message.timestamp.type',
 ];
-const MAX_PARTITIONS = 1000;
 
 /** The partition count as typed: an empty field was sent as 0 (Number('')), so say what is wrong first. */
 export function partitionsError(text: string): string | null {
@@ -33,7 +34,9 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
   const router = useRouter();
   const [name, setName] = useState('');
   const [partitions, setPartitions] = useState('3');
-  const [configs, setConfigs] = useState<Array<{ name: string; value: string }>>([]);
+  // Each row keeps its own id: keyed by index, removing a row handed its inputs (and focus) to the next one.
+  const [configs, setConfigs] = useState<Array<{ id: number; name: string; value: string }>>([]);
+  const nextRowId = useRef(0);
   const create = useMutation(
     trpc.topics.create.mutationOptions({
       onSuccess: async (t) => {
@@ -73,7 +76,7 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
             data-testid="topics-create-name"
             required
           />
-          <small className="muted">Letters, digits, ".", "_" and "-", up to 249 characters.</small>
+          <small className="muted">Letters, digits, ".", "_" and "-", up to {MAX_TOPIC_NAME_LENGTH} characters.</small>
         </label>
         <label>
           Partitions
@@ -97,12 +100,12 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
         </label>
         <fieldset>
           <legend>Configs</legend>
-          {configs.map((c, i) => (
-            <div className="row" key={i}>
+          {configs.map((c) => (
+            <div className="row" key={c.id}>
               <select
                 aria-label="Config name"
                 value={c.name}
-                onChange={(e) => edited(setConfigs)(configs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
+                onChange={(e) => edited(setConfigs)(configs.map((x) => (x.id === c.id ? { ...x, name: e.target.value } : x)))}
               >
                 <option value="">choose…</option>
                 {COMMON_CONFIGS.map((n) => (
@@ -112,19 +115,24 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
               <input
                 aria-label="Config value"
                 value={c.value}
-                onChange={(e) => edited(setConfigs)(configs.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+                placeholder={c.name in TOPIC_CONFIGS ? `default: ${TOPIC_CONFIGS[c.name].default}` : undefined}
+                onChange={(e) => edited(setConfigs)(configs.map((x) => (x.id === c.id ? { ...x, value: e.target.value } : x)))}
               />
               <button
                 type="button"
                 className="btn ghost"
-                onClick={() => edited(setConfigs)(configs.filter((_, j) => j !== i))}
+                onClick={() => edited(setConfigs)(configs.filter((x) => x.id !== c.id))}
                 aria-label="Remove config"
               >
                 ✕
               </button>
             </div>
           ))}
-          <button type="button" className="btn ghost" onClick={() => setConfigs([...configs, { name: '', value: '' }])}>
+          <button
+            type="button"
+            className="btn ghost"
+            onClick={() => setConfigs([...configs, { id: nextRowId.current++, name: '', value: '' }])}
+          >
             + Add config
           </button>
         </fieldset>

@@ -8,6 +8,7 @@ import { MessageBrowser } from '@/components/messages/message-browser';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox, PageHeader } from '@/components/ui/bits';
 import { formatBytes, formatNumber, formatRetention } from '@/components/ui/format';
+import { TOPIC_CONFIGS } from '@/server/broker/config-defs';
 import { ConfigsTab } from './configs-tab';
 import { ConsumersTab } from './consumers-tab';
 import { DeleteTopicDialog } from './delete-topic-dialog';
@@ -31,7 +32,8 @@ export function TopicPage({ name, tab, browse }: { name: string; tab: TopicTab; 
           topic && (
             <>
               {topic.partitions} partitions · {formatNumber(topic.records)} records · {formatBytes(topic.bytes)} · retention{' '}
-              {formatRetention(retention ?? '604800000')} · {topic.configEntries.find((c) => c.name === 'cleanup.policy')?.value}
+              {formatRetention(retention ?? TOPIC_CONFIGS['retention.ms'].default)} ·{' '}
+              {topic.configEntries.find((c) => c.name === 'cleanup.policy')?.value}
             </>
           )
         }

@@ -9,6 +9,7 @@ import { useTRPC } from '@/components/trpc/provider';
 import { EmptyState, PageHeader } from '@/components/ui/bits';
 import { formatBytes, formatNumber, formatRate, formatRetention } from '@/components/ui/format';
 import { type Column, SortableTable } from '@/components/ui/sortable-table';
+import { TOPIC_CONFIGS } from '@/server/broker/config-defs';
 import { CreateTopicDialog } from './create-topic-dialog';
 
 interface Row {
@@ -37,7 +38,7 @@ export function TopicsPage() {
       partitions: t.partitions,
       records: t.records,
       bytes: t.bytes,
-      retention: t.configs['retention.ms'] ?? '604800000',
+      retention: t.configs['retention.ms'] ?? TOPIC_CONFIGS['retention.ms'].default,
       rates: (rates.data?.[t.name] ?? []).map((p) => p.rate),
       groups: (groups.data ?? [])
         .filter((g) => g.topics.includes(t.name))
