@@ -1,11 +1,10 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useTRPC } from '@/components/trpc/provider';
 import { EmptyState, PageHeader } from '@/components/ui/bits';
 import { formatNumber } from '@/components/ui/format';
 import { type Column, SortableTable } from '@/components/ui/sortable-table';
+import { useGroups } from './queries';
 import { GroupStateBadge, StatusBadge } from './status-badge';
 
 type Group = {
@@ -20,8 +19,7 @@ type Group = {
 };
 
 export function GroupsPage() {
-  const trpc = useTRPC();
-  const groups = useQuery(trpc.groups.list.queryOptions(undefined, { refetchInterval: 3000 }));
+  const groups = useGroups();
   const columns: Column<Group>[] = [
     {
       key: 'id',

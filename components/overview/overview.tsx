@@ -1,18 +1,17 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { TimeSeriesChart } from '@/components/charts/time-series-chart';
+import { useGroups } from '@/components/groups/queries';
 import { StatusBadge } from '@/components/groups/status-badge';
-import { useTRPC } from '@/components/trpc/provider';
 import { Card, EmptyState, PageHeader, Stat } from '@/components/ui/bits';
 import { formatAgo, formatBytes, formatDuration, formatNumber, formatRate, formatUptime } from '@/components/ui/format';
+import { useClusterOverview, useThroughputHistory } from './queries';
 
 export function Overview() {
-  const trpc = useTRPC();
-  const cluster = useQuery(trpc.clusters.describe.queryOptions(undefined, { refetchInterval: 5000 }));
-  const rates = useQuery(trpc.rates.history.queryOptions(undefined, { refetchInterval: 10_000 }));
-  const groups = useQuery(trpc.groups.list.queryOptions(undefined, { refetchInterval: 5000 }));
+  const cluster = useClusterOverview();
+  const rates = useThroughputHistory();
+  const groups = useGroups();
   const t = cluster.data?.totals;
   const alive = cluster.data?.instances.filter((i) => i.alive) ?? [];
   const topLag = [...(groups.data ?? [])].sort((a, b) => b.totalLag - a.totalLag).slice(0, 5);
@@ -42,7 +41,7 @@ export function Overview() {
         <Card title="Throughput, last hour" testId="overview-throughput">
           {points.length < 2 ? (
             <p className="muted">
-              Rates appear after a couple of samples (every {formatDuration(cluster.data?.sampleIntervalMs ?? 10_000)}).
+              Rates appear after a couple of samples{cluster.data && ` (every ${formatDuration(cluster.data.sampleIntervalMs)})`}.
             </p>
           ) : (
             <TimeSeriesChart

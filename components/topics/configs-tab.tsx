@@ -1,15 +1,16 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
+import { useTopic } from './queries';
 
 /** Kafka's topic configs with their defaults; edit one, or reset it to the default. */
 export function ConfigsTab({ topic }: { topic: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const t = useQuery(trpc.topics.get.queryOptions({ name: topic }));
+  const t = useTopic(topic);
   const [editing, setEditing] = useState<{ name: string; value: string } | null>(null);
   const alter = useMutation(
     trpc.topics.alterConfigs.mutationOptions({

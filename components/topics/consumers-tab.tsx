@@ -1,16 +1,14 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useTopicConsumers } from '@/components/groups/queries';
 import { GroupStateBadge, StatusBadge } from '@/components/groups/status-badge';
-import { useTRPC } from '@/components/trpc/provider';
 import { Card, EmptyState } from '@/components/ui/bits';
 import { formatNumber } from '@/components/ui/format';
 
 /** The groups reading this topic, each with its per-partition lag on it. */
 export function ConsumersTab({ topic }: { topic: string }) {
-  const trpc = useTRPC();
-  const groups = useQuery(trpc.groups.byTopic.queryOptions({ topic }, { refetchInterval: 3000 }));
+  const groups = useTopicConsumers(topic);
   if (groups.data && groups.data.length === 0) {
     return (
       <EmptyState title="No consumer group reads this topic yet" testId="consumers-empty">

@@ -1,9 +1,9 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useTRPC } from '@/components/trpc/provider';
+import { useTopicConsumers } from '@/components/groups/queries';
 import { formatBytes, formatNumber, formatOffsetRange, formatTime } from '@/components/ui/format';
+import { useTopic, useTopicSegments } from './queries';
 
 /** Sealed (with its newest time), active (holds the high watermark), full (sealed at the next maintenance pass) or ahead. */
 function segmentState(
@@ -17,10 +17,9 @@ function segmentState(
 
 /** Per partition: watermarks, records, size, its segments (child tables), and who owns it in each group. */
 export function PartitionsTab({ topic }: { topic: string }) {
-  const trpc = useTRPC();
-  const t = useQuery(trpc.topics.get.queryOptions({ name: topic }, { refetchInterval: 5000 }));
-  const segments = useQuery(trpc.topics.segments.queryOptions({ name: topic }, { refetchInterval: 10_000 }));
-  const groups = useQuery(trpc.groups.byTopic.queryOptions({ topic }, { refetchInterval: 5000 }));
+  const t = useTopic(topic);
+  const segments = useTopicSegments(topic);
+  const groups = useTopicConsumers(topic);
   return (
     <div className="table-wrap">
       <table data-testid="partitions-table" className="cards-narrow">
