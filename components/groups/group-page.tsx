@@ -89,7 +89,13 @@ export function GroupPage({ groupId }: { groupId: string }) {
       </Card>
       {d && (
         <Card title="Partitions">
-          <PartitionLagTable lag={d.lag} history={h} />
+          <PartitionLagTable
+            partitions={d.lag.partitions}
+            history={h}
+            scope="group"
+            testId="group-lag-table"
+            testIdPrefix="group-partition"
+          />
         </Card>
       )}
       {d && <ResetOffsetsDialog groupId={groupId} topics={d.topics} open={resetting} onClose={() => setResetting(false)} />}

@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { TimeSeriesChart } from '@/components/charts/time-series-chart';
+import { GroupsTable } from '@/components/groups/groups-table';
 import { useGroups } from '@/components/groups/queries';
-import { StatusBadge } from '@/components/groups/status-badge';
 import { Card, EmptyState, PageHeader, Stat } from '@/components/ui/bits';
 import { formatAgo, formatBytes, formatDuration, formatNumber, formatRate, formatUptime } from '@/components/ui/format';
 import { useClusterOverview, useThroughputHistory } from './queries';
@@ -59,36 +59,7 @@ export function Overview() {
           {topLag.length === 0 ? (
             <p className="muted">No consumer groups yet.</p>
           ) : (
-            <div className="table-wrap">
-              <table className="cards-narrow">
-                <thead>
-                  <tr>
-                    <th>Group</th>
-                    <th>Status</th>
-                    <th className="num">Lag</th>
-                    <th>Topics</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {topLag.map((g) => (
-                    <tr key={g.groupId}>
-                      <td className="card-title">
-                        <Link href={`/groups/${encodeURIComponent(g.groupId)}`}>{g.groupId}</Link>
-                      </td>
-                      <td data-label="Status">
-                        <StatusBadge status={g.status} />
-                      </td>
-                      <td className="num" data-label="Lag">
-                        {formatNumber(g.totalLag)}
-                      </td>
-                      <td className="muted" data-label="Topics">
-                        {g.topics.join(', ')}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <GroupsTable groups={topLag} show={['id', 'status', 'total', 'topics']} testId="overview-top-lag-table" />
           )}
         </Card>
       </div>
