@@ -1,10 +1,8 @@
+import { partitionNumbers } from '@/components/ui/partition-select';
 import type { GroupDescription } from '@/server/broker';
 import { fromTopicPartitions, tpKey } from '@/server/broker/topic-partition';
 
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#db2777', '#7c3aed', '#0891b2', '#dc2626', '#65a30d', '#9333ea', '#0d9488'];
-
-/** 0 … count-1: a topic's partitions are numbered densely. */
-const partitionNumbers = (count: number) => Array.from({ length: count }, (_, p) => p);
 
 /**
  * Which member owns which partition: one strip per topic, a box per partition colored by its owner.

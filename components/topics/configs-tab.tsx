@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
 import { useTopic } from './queries';
@@ -12,6 +12,8 @@ export function ConfigsTab({ topic }: { topic: string }) {
   const qc = useQueryClient();
   const t = useTopic(topic);
   const [editing, setEditing] = useState<{ name: string; value: string } | null>(null);
+  // The field appears because the user chose Edit: focus it once (a stable ref, so a refetch does not steal focus back).
+  const focusOnMount = useCallback((el: HTMLInputElement | null) => el?.focus(), []);
   const alter = useMutation(
     trpc.topics.alterConfigs.mutationOptions({
       onSuccess: async () => {
@@ -49,7 +51,7 @@ export function ConfigsTab({ topic }: { topic: string }) {
                     <input
                       value={editing.value}
                       onChange={(e) => setEditing({ ...editing, value: e.target.value })}
-                      autoFocus
+                      ref={focusOnMount}
                       aria-label={`${c.name} value`}
                       data-testid="configs-edit-value"
                     />

@@ -2,10 +2,11 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
 import { Dialog } from '@/components/ui/dialog';
+import { useEditableRows } from '@/components/ui/editable-rows';
 import { TOPIC_CONFIGS } from '@/server/broker/config-defs';
 import { MAX_PARTITIONS, MAX_TOPIC_NAME_LENGTH } from '@/server/broker/topics/limits';
 
@@ -34,9 +35,7 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
   const router = useRouter();
   const [name, setName] = useState('');
   const [partitions, setPartitions] = useState('3');
-  // Each row keeps its own id: keyed by index, removing a row handed its inputs (and focus) to the next one.
-  const [configs, setConfigs] = useState<Array<{ id: number; name: string; value: string }>>([]);
-  const nextRowId = useRef(0);
+  const configs = useEditableRows<{ name: string; value: string }>();
   const create = useMutation(
     trpc.topics.create.mutationOptions({
       onSuccess: async (t) => {
@@ -49,10 +48,10 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
   const partitionsProblem = partitionsError(partitions);
   // An answer is about the input it was given: once the input changes, the old error no longer applies.
   const edited =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
+    <A extends unknown[]>(change: (...args: A) => void) =>
+    (...args: A) => {
       if (create.error) create.reset();
-      set(v);
+      change(...args);
     };
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
@@ -60,7 +59,7 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
     create.mutate({
       name: name.trim(),
       partitions: Number(partitions),
-      configs: Object.fromEntries(configs.filter((c) => c.name && c.value !== '').map((c) => [c.name, c.value])),
+      configs: Object.fromEntries(configs.rows.filter((c) => c.name && c.value !== '').map((c) => [c.name, c.value])),
     });
   };
   return (
@@ -100,13 +99,9 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
         </label>
         <fieldset>
           <legend>Configs</legend>
-          {configs.map((c) => (
+          {configs.rows.map((c) => (
             <div className="row" key={c.id}>
-              <select
-                aria-label="Config name"
-                value={c.name}
-                onChange={(e) => edited(setConfigs)(configs.map((x) => (x.id === c.id ? { ...x, name: e.target.value } : x)))}
-              >
+              <select aria-label="Config name" value={c.name} onChange={(e) => edited(configs.update)(c.id, { name: e.target.value })}>
                 <option value="">choose…</option>
                 {COMMON_CONFIGS.map((n) => (
                   <option key={n}>{n}</option>
@@ -116,23 +111,14 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
                 aria-label="Config value"
                 value={c.value}
                 placeholder={c.name in TOPIC_CONFIGS ? `default: ${TOPIC_CONFIGS[c.name].default}` : undefined}
-                onChange={(e) => edited(setConfigs)(configs.map((x) => (x.id === c.id ? { ...x, value: e.target.value } : x)))}
+                onChange={(e) => edited(configs.update)(c.id, { value: e.target.value })}
               />
-              <button
-                type="button"
-                className="btn ghost"
-                onClick={() => edited(setConfigs)(configs.filter((x) => x.id !== c.id))}
-                aria-label="Remove config"
-              >
+              <button type="button" className="btn ghost" onClick={() => edited(configs.remove)(c.id)} aria-label="Remove config">
                 ✕
               </button>
             </div>
           ))}
-          <button
-            type="button"
-            className="btn ghost"
-            onClick={() => setConfigs([...configs, { id: nextRowId.current++, name: '', value: '' }])}
-          >
+          <button type="button" className="btn ghost" onClick={() => configs.add({ name: '', value: '' })}>
             + Add config
           </button>
         </fieldset>
