@@ -74,4 +74,19 @@ describe('the console shares the broker’s knowledge instead of copying it', ()
     for (const f of clientFiles) visit(f, f);
     expect(bad).toEqual([]);
   });
+
+  it('sets refetch intervals only in the per-resource query hooks, from REFETCH_MS', () => {
+    const found = consoleFiles.flatMap((file) => {
+      const text = readFileSync(path.join(root, file), 'utf8');
+      const sites = [...text.matchAll(/refetchInterval:\s*([\w.]+)/g)].map((m) => m[1]);
+      const hooks = file.endsWith('/queries.ts');
+      return sites.filter((v) => !hooks || !v.startsWith('REFETCH_MS.')).map((v) => `${file}: refetchInterval ${v}`);
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('builds "topic:partition" keys with server/broker/topic-partition, never by hand', () => {
+    const found = consoleFiles.filter((file) => /`\$\{[^}`]*\}:\$\{[^}`]*\}`/.test(readFileSync(path.join(root, file), 'utf8')));
+    expect(found).toEqual([]);
+  });
 });
