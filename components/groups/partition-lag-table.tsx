@@ -49,8 +49,14 @@ export function PartitionLagTable({
       sort: (p) => p.partition,
       render: (p) => (scope === 'topic' ? <Link href={messagesAt(p)}>{p.partition}</Link> : p.partition),
     },
-    { key: 'committed', header: 'Committed', numeric: true, render: (p) => formatNumber(p.committedOffset) },
-    { key: 'hwm', header: 'High watermark', numeric: true, render: (p) => formatNumber(p.logEndOffset) },
+    {
+      key: 'committed',
+      header: 'Committed',
+      numeric: true,
+      sort: (p) => p.committedOffset ?? -1,
+      render: (p) => formatNumber(p.committedOffset),
+    },
+    { key: 'hwm', header: 'High watermark', numeric: true, sort: (p) => p.logEndOffset, render: (p) => formatNumber(p.logEndOffset) },
     {
       key: 'lag',
       header: 'Lag',
@@ -73,7 +79,14 @@ export function PartitionLagTable({
       render: (p) => formatRate(p.rate?.consumeRate),
       cellTestId: id('-rate'),
     },
-    scope === 'group' && { key: 'clears', header: 'Clears in', render: (p) => clearsIn(p.lag, p.rate), cellTestId: id('-clears') },
+    scope === 'group' && {
+      key: 'clears',
+      header: 'Clears in',
+      // Caught up first, then by time to clear; stopped or not shrinking (no time) last.
+      sort: (p) => (p.lag === 0 ? 0 : p.rate?.progress === 'clearing' ? (p.rate.timeToClearMs ?? 0) : Number.MAX_SAFE_INTEGER),
+      render: (p) => clearsIn(p.lag, p.rate),
+      cellTestId: id('-clears'),
+    },
     { key: 'owner', header: 'Owner', className: 'mono', sort: (p) => p.memberId ?? '', render: (p) => p.memberId?.slice(0, 8) ?? '–' },
     { key: 'status', header: 'Status', sort: (p) => statusSeverity(p.status), render: (p) => <StatusBadge status={p.status} /> },
   ];

@@ -57,7 +57,7 @@ export function SortableTable<T>({
               return (
                 <th
                   key={c.key}
-                  className={c.numeric ? 'num' : undefined}
+                  className={[c.numeric ? 'num' : '', c.sort ? '' : 'unsortable'].join(' ').trim() || undefined}
                   aria-sort={active ? (sort!.desc ? 'descending' : 'ascending') : undefined}
                 >
                   {c.sort ? (
