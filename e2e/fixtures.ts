@@ -1,22 +1,27 @@
 import { type APIRequestContext, type BrowserContext, test as base, type ConsoleMessage, expect, type Page } from '@playwright/test';
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '@/server/api/root';
 
-/** Seeding through the public tRPC HTTP API only (what curl would do). */
+type Outputs = inferRouterOutputs<AppRouter>;
+type Router = keyof Outputs & string;
+
+/** Seeding through the public tRPC HTTP API only (what curl would do); answers typed from the router. */
 export class BrookApi {
   constructor(private readonly request: APIRequestContext) {}
 
-  async mutate<T = any>(path: string, input: unknown): Promise<T> {
+  async mutate<R extends Router, N extends keyof Outputs[R] & string>(path: `${R}.${N}`, input: unknown): Promise<Outputs[R][N]> {
     const res = await this.request.post(`/api/trpc/${path}`, { data: input });
     const body = await res.json();
     if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error?.message)}`);
-    return body.result.data as T;
+    return body.result.data;
   }
 
-  async query<T = any>(path: string, input?: unknown): Promise<T> {
+  async query<R extends Router, N extends keyof Outputs[R] & string>(path: `${R}.${N}`, input?: unknown): Promise<Outputs[R][N]> {
     const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
     const res = await this.request.get(`/api/trpc/${path}${qs}`);
     const body = await res.json();
     if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error?.message)}`);
-    return body.result.data as T;
+    return body.result.data;
   }
 }
 
@@ -67,6 +72,7 @@ export class PageErrors {
 
 export const test = base.extend<{ api: BrookApi; pageErrors: PageErrors }>({
   api: async ({ request }, use) => use(new BrookApi(request)),
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this destructuring; it must be an object pattern.
   pageErrors: async ({}, use) => {
     const errors = new PageErrors();
     await use(errors);

@@ -85,33 +85,41 @@ export async function startApp(port: number, env: Record<string, string>): Promi
 const pools = new Map<string, Pool>();
 const poolFor = (url: string) => {
   let pool = pools.get(url);
-  if (!pool) pools.set(url, (pool = new Pool(url, { connections: 128 })));
+  if (!pool) {
+    pool = new Pool(url, { connections: 128 });
+    pools.set(url, pool);
+  }
   return pool;
 };
+
+/** tRPC's plain-JSON answer to one call. */
+interface TrpcResult<T> {
+  result: { data: T };
+}
 
 export async function closePools(): Promise<void> {
   await Promise.all([...pools.values()].map((p) => p.close()));
   pools.clear();
 }
 
-async function call(url: string, method: 'GET' | 'POST', path: string, body?: string): Promise<any> {
+async function call<T = unknown>(url: string, method: 'GET' | 'POST', path: string, body?: string): Promise<T> {
   const res = await poolFor(url).request({ path, method, body, headers: body ? { 'content-type': 'application/json' } : {} });
   const text = await res.body.text();
   if (res.statusCode >= 400) throw new Error(`${path}: ${res.statusCode} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
+  return (text ? JSON.parse(text) : null) as T;
 }
 
-export async function trpcPost(url: string, path: string, input: unknown): Promise<any> {
-  return (await call(url, 'POST', `/api/trpc/${path}`, JSON.stringify(input))).result.data;
+export async function trpcPost<T = unknown>(url: string, path: string, input: unknown): Promise<T> {
+  return (await call<TrpcResult<T>>(url, 'POST', `/api/trpc/${path}`, JSON.stringify(input))).result.data;
 }
 
 /** POST of an already serialized input: load generators build their bodies before the clock starts. */
-export async function trpcPostBody(url: string, path: string, body: string): Promise<any> {
-  return (await call(url, 'POST', `/api/trpc/${path}`, body)).result.data;
+export async function trpcPostBody<T = unknown>(url: string, path: string, body: string): Promise<T> {
+  return (await call<TrpcResult<T>>(url, 'POST', `/api/trpc/${path}`, body)).result.data;
 }
 
-export async function trpcGet(url: string, path: string, input: unknown): Promise<any> {
-  return (await call(url, 'GET', `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`)).result.data;
+export async function trpcGet<T = unknown>(url: string, path: string, input: unknown): Promise<T> {
+  return (await call<TrpcResult<T>>(url, 'GET', `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`)).result.data;
 }
 
 export async function httpGet(url: string, path: string): Promise<unknown> {

@@ -163,7 +163,13 @@ async function fetchPaging(db: Database, broker: Broker, topic: string, n: numbe
 async function httpFetchPaging(url: string, topic: string, n: number): Promise<number> {
   const seconds = await timed(async () => {
     for (let offset = 0; offset < n; offset += 1000) {
-      const page = await trpcGet(url, 'records.fetch', { topic, partition: 0, offset, maxRecords: 1000, maxBytes: 8 << 20 });
+      const page = await trpcGet<{ records: unknown[] }>(url, 'records.fetch', {
+        topic,
+        partition: 0,
+        offset,
+        maxRecords: 1000,
+        maxBytes: 8 << 20,
+      });
       if (page.records.length !== 1000) throw new Error('short page');
     }
   });

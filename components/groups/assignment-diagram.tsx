@@ -1,4 +1,6 @@
+import { partitionNumbers } from '@/components/ui/partition-select';
 import type { GroupDescription } from '@/server/broker';
+import { fromTopicPartitions, tpKey } from '@/server/broker/topic-partition';
 
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#db2777', '#7c3aed', '#0891b2', '#dc2626', '#65a30d', '#9333ea', '#0d9488'];
 
@@ -10,9 +12,8 @@ export function AssignmentDiagram({ group }: { group: GroupDescription }) {
   const color = new Map(group.members.map((m, i) => [m.memberId, COLORS[i % COLORS.length]]));
   const owner = new Map<string, { memberId: string; pending: boolean }>();
   for (const m of group.members) {
-    for (const t of m.assignment) for (const p of t.partitions) owner.set(`${t.topic}:${p}`, { memberId: m.memberId, pending: false });
-    for (const t of m.pendingRevocation)
-      for (const p of t.partitions) owner.set(`${t.topic}:${p}`, { memberId: m.memberId, pending: true });
+    for (const k of fromTopicPartitions(m.assignment)) owner.set(k, { memberId: m.memberId, pending: false });
+    for (const k of fromTopicPartitions(m.pendingRevocation)) owner.set(k, { memberId: m.memberId, pending: true });
   }
   const topics = new Map<string, number>();
   for (const p of group.lag.partitions) topics.set(p.topic, Math.max(topics.get(p.topic) ?? 0, p.partition + 1));
@@ -36,8 +37,8 @@ export function AssignmentDiagram({ group }: { group: GroupDescription }) {
         <div key={topic} className="strip">
           <div className="strip-label mono">{topic}</div>
           <div className="strip-cells">
-            {Array.from({ length: count }, (_, p) => {
-              const o = owner.get(`${topic}:${p}`);
+            {partitionNumbers(count).map((p) => {
+              const o = owner.get(tpKey(topic, p));
               return (
                 <div
                   key={p}

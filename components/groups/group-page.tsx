@@ -1,22 +1,20 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { TimeSeriesChart } from '@/components/charts/time-series-chart';
-import { useTRPC } from '@/components/trpc/provider';
 import { Card, ErrorBox, PageHeader, Stat } from '@/components/ui/bits';
 import { formatDuration, formatNumber, formatRate } from '@/components/ui/format';
 import { AssignmentDiagram } from './assignment-diagram';
 import { clearsIn, stoppedHint } from './lag-progress';
 import { MembersTable } from './members-table';
 import { PartitionLagTable } from './partition-lag-table';
+import { useGroup, useGroupLagHistory } from './queries';
 import { ResetOffsetsDialog } from './reset-offsets-dialog';
 import { GroupStateBadge, StatusBadge } from './status-badge';
 
 export function GroupPage({ groupId }: { groupId: string }) {
-  const trpc = useTRPC();
-  const g = useQuery(trpc.groups.describe.queryOptions({ groupId }, { refetchInterval: 2000 }));
-  const history = useQuery(trpc.groups.lagHistory.queryOptions({ groupId }, { refetchInterval: 5000 }));
+  const g = useGroup(groupId);
+  const history = useGroupLagHistory(groupId);
   const [resetting, setResetting] = useState(false);
   if (g.error) return <ErrorBox error={g.error} />;
   const d = g.data;
@@ -72,7 +70,7 @@ export function GroupPage({ groupId }: { groupId: string }) {
       <Card title="Lag over time" testId="group-lag-card">
         {!h || h.points.length === 0 ? (
           <p className="muted" data-testid="group-lag-waiting">
-            Lag is sampled every {formatDuration(h?.intervalMs ?? 10_000)}; the chart fills in as samples arrive.
+            Lag is sampled{h && ` every ${formatDuration(h.intervalMs)}`}; the chart fills in as samples arrive.
           </p>
         ) : (
           <div className="grid-2">
@@ -91,7 +89,13 @@ export function GroupPage({ groupId }: { groupId: string }) {
       </Card>
       {d && (
         <Card title="Partitions">
-          <PartitionLagTable lag={d.lag} history={h} />
+          <PartitionLagTable
+            partitions={d.lag.partitions}
+            history={h}
+            scope="group"
+            testId="group-lag-table"
+            testIdPrefix="group-partition"
+          />
         </Card>
       )}
       {d && <ResetOffsetsDialog groupId={groupId} topics={d.topics} open={resetting} onClose={() => setResetting(false)} />}

@@ -17,6 +17,10 @@ const MEANING: Record<string, string> = {
   REWIND: 'The committed offset went backwards',
 };
 
+/** Burrow-style statuses, best first: sorting by this puts the troubled groups and partitions last (or first, descending). */
+const SEVERITY = ['OK', 'WARN', 'ERR', 'STALL', 'STOP', 'REWIND'];
+export const statusSeverity = (status: string) => SEVERITY.indexOf(status);
+
 /** Burrow-style status: OK / WARN / ERR for a group, OK / WARN / STALL / STOP / REWIND for a partition. */
 export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
   return (

@@ -1,5 +1,6 @@
 'use client';
 
+import { useId } from 'react';
 import { PartitionSelect } from '@/components/ui/partition-select';
 import type { BrowseParams, StartKind } from './browse-input';
 import { parseUtcInput, toUtcInput } from './utc-time';
@@ -64,6 +65,7 @@ export function BrowseControls({
   onLive: (live: boolean) => void;
 }) {
   const { error } = readForm(form);
+  const partitionId = useId();
   const set = (patch: Partial<BrowseForm>) => onChange({ ...form, ...patch });
   return (
     <form
@@ -75,9 +77,10 @@ export function BrowseControls({
       }}
       aria-label="Message browser controls"
     >
-      <label>
+      <label htmlFor={partitionId}>
         Partition{' '}
         <PartitionSelect
+          id={partitionId}
           count={partitions}
           value={form.partition}
           onChange={(partition) => set({ partition })}

@@ -44,6 +44,7 @@ export function HeadersView({ headers }: { headers: Array<{ key: string; value: 
           {headers.map((h, i) => {
             const d = decodePayload(h.value);
             return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a record's headers are a fixed, ordered list whose keys may repeat: position is their identity
               <tr key={i}>
                 <td className="mono">{h.key}</td>
                 <td className="mono">{d.kind === 'null' ? <NoValue /> : d.kind === 'binary' ? d.hex : d.text}</td>

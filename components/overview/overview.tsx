@@ -1,18 +1,17 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { TimeSeriesChart } from '@/components/charts/time-series-chart';
-import { StatusBadge } from '@/components/groups/status-badge';
-import { useTRPC } from '@/components/trpc/provider';
+import { GroupsTable } from '@/components/groups/groups-table';
+import { useGroups } from '@/components/groups/queries';
 import { Card, EmptyState, PageHeader, Stat } from '@/components/ui/bits';
-import { formatAgo, formatBytes, formatDuration, formatNumber, formatRate } from '@/components/ui/format';
+import { formatAgo, formatBytes, formatDuration, formatNumber, formatRate, formatUptime } from '@/components/ui/format';
+import { useClusterOverview, useThroughputHistory } from './queries';
 
 export function Overview() {
-  const trpc = useTRPC();
-  const cluster = useQuery(trpc.clusters.describe.queryOptions(undefined, { refetchInterval: 5000 }));
-  const rates = useQuery(trpc.rates.history.queryOptions(undefined, { refetchInterval: 10_000 }));
-  const groups = useQuery(trpc.groups.list.queryOptions(undefined, { refetchInterval: 5000 }));
+  const cluster = useClusterOverview();
+  const rates = useThroughputHistory();
+  const groups = useGroups();
   const t = cluster.data?.totals;
   const alive = cluster.data?.instances.filter((i) => i.alive) ?? [];
   const topLag = [...(groups.data ?? [])].sort((a, b) => b.totalLag - a.totalLag).slice(0, 5);
@@ -42,7 +41,7 @@ export function Overview() {
         <Card title="Throughput, last hour" testId="overview-throughput">
           {points.length < 2 ? (
             <p className="muted">
-              Rates appear after a couple of samples (every {formatDuration(cluster.data?.sampleIntervalMs ?? 10_000)}).
+              Rates appear after a couple of samples{cluster.data && ` (every ${formatDuration(cluster.data.sampleIntervalMs)})`}.
             </p>
           ) : (
             <TimeSeriesChart
@@ -60,36 +59,7 @@ export function Overview() {
           {topLag.length === 0 ? (
             <p className="muted">No consumer groups yet.</p>
           ) : (
-            <div className="table-wrap">
-              <table className="cards-narrow">
-                <thead>
-                  <tr>
-                    <th>Group</th>
-                    <th>Status</th>
-                    <th className="num">Lag</th>
-                    <th>Topics</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {topLag.map((g) => (
-                    <tr key={g.groupId}>
-                      <td className="card-title">
-                        <Link href={`/groups/${encodeURIComponent(g.groupId)}`}>{g.groupId}</Link>
-                      </td>
-                      <td data-label="Status">
-                        <StatusBadge status={g.status} />
-                      </td>
-                      <td className="num" data-label="Lag">
-                        {formatNumber(g.totalLag)}
-                      </td>
-                      <td className="muted" data-label="Topics">
-                        {g.topics.join(', ')}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <GroupsTable groups={topLag} show={['id', 'status', 'total', 'topics']} testId="overview-top-lag-table" />
           )}
         </Card>
       </div>
@@ -116,7 +86,7 @@ export function Overview() {
                   </td>
                   <td data-label="Version">{i.version}</td>
                   <td data-label="Database">{i.database}</td>
-                  <td data-label="Uptime">{formatDuration(i.uptimeMs)}</td>
+                  <td data-label="Uptime">{formatUptime(i.uptimeMs)}</td>
                   <td data-label="Last seen">{formatAgo(i.lastSeenAt)}</td>
                   <td data-label="State">{i.alive ? <span className="ok-text">alive</span> : <span className="muted">gone</span>}</td>
                 </tr>

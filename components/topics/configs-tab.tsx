@@ -1,16 +1,19 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
+import { useTopic } from './queries';
 
 /** Kafka's topic configs with their defaults; edit one, or reset it to the default. */
 export function ConfigsTab({ topic }: { topic: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const t = useQuery(trpc.topics.get.queryOptions({ name: topic }));
+  const t = useTopic(topic);
   const [editing, setEditing] = useState<{ name: string; value: string } | null>(null);
+  // The field appears because the user chose Edit: focus it once (a stable ref, so a refetch does not steal focus back).
+  const focusOnMount = useCallback((el: HTMLInputElement | null) => el?.focus(), []);
   const alter = useMutation(
     trpc.topics.alterConfigs.mutationOptions({
       onSuccess: async () => {
@@ -48,7 +51,7 @@ export function ConfigsTab({ topic }: { topic: string }) {
                     <input
                       value={editing.value}
                       onChange={(e) => setEditing({ ...editing, value: e.target.value })}
-                      autoFocus
+                      ref={focusOnMount}
                       aria-label={`${c.name} value`}
                       data-testid="configs-edit-value"
                     />

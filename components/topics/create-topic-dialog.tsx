@@ -6,6 +6,9 @@ import { useState } from 'react';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
 import { Dialog } from '@/components/ui/dialog';
+import { useEditableRows } from '@/components/ui/editable-rows';
+import { TOPIC_CONFIGS } from '@/server/broker/config-defs';
+import { MAX_PARTITIONS, MAX_TOPIC_NAME_LENGTH } from '@/server/broker/topics/limits';
 
 const COMMON_CONFIGS = [
   'cleanup.policy',
@@ -15,7 +18,6 @@ const COMMON_CONFIGS = [
   'max.message.bytes',
   'message.timestamp.type',
 ];
-const MAX_PARTITIONS = 1000;
 
 /** The partition count as typed: an empty field was sent as 0 (Number('')), so say what is wrong first. */
 export function partitionsError(text: string): string | null {
@@ -33,7 +35,7 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
   const router = useRouter();
   const [name, setName] = useState('');
   const [partitions, setPartitions] = useState('3');
-  const [configs, setConfigs] = useState<Array<{ name: string; value: string }>>([]);
+  const configs = useEditableRows<{ name: string; value: string }>();
   const create = useMutation(
     trpc.topics.create.mutationOptions({
       onSuccess: async (t) => {
@@ -46,10 +48,10 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
   const partitionsProblem = partitionsError(partitions);
   // An answer is about the input it was given: once the input changes, the old error no longer applies.
   const edited =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
+    <A extends unknown[]>(change: (...args: A) => void) =>
+    (...args: A) => {
       if (create.error) create.reset();
-      set(v);
+      change(...args);
     };
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
@@ -57,7 +59,7 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
     create.mutate({
       name: name.trim(),
       partitions: Number(partitions),
-      configs: Object.fromEntries(configs.filter((c) => c.name && c.value !== '').map((c) => [c.name, c.value])),
+      configs: Object.fromEntries(configs.rows.filter((c) => c.name && c.value !== '').map((c) => [c.name, c.value])),
     });
   };
   return (
@@ -73,7 +75,7 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
             data-testid="topics-create-name"
             required
           />
-          <small className="muted">Letters, digits, ".", "_" and "-", up to 249 characters.</small>
+          <small className="muted">Letters, digits, ".", "_" and "-", up to {MAX_TOPIC_NAME_LENGTH} characters.</small>
         </label>
         <label>
           Partitions
@@ -97,13 +99,9 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
         </label>
         <fieldset>
           <legend>Configs</legend>
-          {configs.map((c, i) => (
-            <div className="row" key={i}>
-              <select
-                aria-label="Config name"
-                value={c.name}
-                onChange={(e) => edited(setConfigs)(configs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
-              >
+          {configs.rows.map((c) => (
+            <div className="row" key={c.id}>
+              <select aria-label="Config name" value={c.name} onChange={(e) => edited(configs.update)(c.id, { name: e.target.value })}>
                 <option value="">choose…</option>
                 {COMMON_CONFIGS.map((n) => (
                   <option key={n}>{n}</option>
@@ -112,19 +110,15 @@ export function CreateTopicDialog({ open, onClose }: { open: boolean; onClose: (
               <input
                 aria-label="Config value"
                 value={c.value}
-                onChange={(e) => edited(setConfigs)(configs.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+                placeholder={c.name in TOPIC_CONFIGS ? `default: ${TOPIC_CONFIGS[c.name].default}` : undefined}
+                onChange={(e) => edited(configs.update)(c.id, { value: e.target.value })}
               />
-              <button
-                type="button"
-                className="btn ghost"
-                onClick={() => edited(setConfigs)(configs.filter((_, j) => j !== i))}
-                aria-label="Remove config"
-              >
+              <button type="button" className="btn ghost" onClick={() => edited(configs.remove)(c.id)} aria-label="Remove config">
                 ✕
               </button>
             </div>
           ))}
-          <button type="button" className="btn ghost" onClick={() => setConfigs([...configs, { name: '', value: '' }])}>
+          <button type="button" className="btn ghost" onClick={() => configs.add({ name: '', value: '' })}>
             + Add config
           </button>
         </fieldset>

@@ -1,9 +1,11 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useTRPC } from '@/components/trpc/provider';
+import { useTopicConsumers } from '@/components/groups/queries';
 import { formatBytes, formatNumber, formatOffsetRange, formatTime } from '@/components/ui/format';
+import { type Column, SortableTable } from '@/components/ui/sortable-table';
+import type { SegmentDescription, TopicDescription } from '@/server/broker';
+import { useTopic, useTopicSegments } from './queries';
 
 /** Sealed (with its newest time), active (holds the high watermark), full (sealed at the next maintenance pass) or ahead. */
 function segmentState(
@@ -15,80 +17,70 @@ function segmentState(
   return s.baseOffset <= highWatermark ? ' · active' : ' · ahead';
 }
 
+type Row = TopicDescription['partitionDetails'][number] & {
+  segments: SegmentDescription[];
+  owners: Array<{ groupId: string; memberId: string }>;
+};
+
+const COLUMNS: Column<Row>[] = [
+  { key: 'partition', header: 'Partition', numeric: true, sort: (p) => p.partition, render: (p) => p.partition },
+  { key: 'start', header: 'Log start', numeric: true, sort: (p) => p.logStartOffset, render: (p) => formatNumber(p.logStartOffset) },
+  { key: 'hwm', header: 'High watermark', numeric: true, sort: (p) => p.highWatermark, render: (p) => formatNumber(p.highWatermark) },
+  { key: 'records', header: 'Records', numeric: true, sort: (p) => p.records, render: (p) => formatNumber(p.records) },
+  { key: 'bytes', header: 'Payload', numeric: true, sort: (p) => p.bytes, render: (p) => formatBytes(p.bytes) },
+  {
+    key: 'segments',
+    header: 'Segments (offsets · on disk)',
+    sort: (p) => p.segments.length,
+    render: (p) => (
+      <ul className="segments">
+        {p.segments.map((s) => (
+          <li key={s.baseOffset} title={s.table}>
+            <code>{formatOffsetRange(s.baseOffset, s.endOffset)}</code>{' '}
+            <span className="muted">
+              {formatNumber(s.records)} rec · {formatBytes(s.sizeBytes)}
+              {segmentState(s, p.highWatermark)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    ),
+  },
+  {
+    key: 'owners',
+    header: 'Owners',
+    render: (p) =>
+      p.owners.length === 0 ? (
+        <span className="muted">–</span>
+      ) : (
+        p.owners.map((o) => (
+          <Link key={o.groupId} href={`/groups/${encodeURIComponent(o.groupId)}`} className="chip" title={o.memberId}>
+            {o.groupId}: {o.memberId.slice(0, 8)}
+          </Link>
+        ))
+      ),
+  },
+];
+
 /** Per partition: watermarks, records, size, its segments (child tables), and who owns it in each group. */
 export function PartitionsTab({ topic }: { topic: string }) {
-  const trpc = useTRPC();
-  const t = useQuery(trpc.topics.get.queryOptions({ name: topic }, { refetchInterval: 5000 }));
-  const segments = useQuery(trpc.topics.segments.queryOptions({ name: topic }, { refetchInterval: 10_000 }));
-  const groups = useQuery(trpc.groups.byTopic.queryOptions({ topic }, { refetchInterval: 5000 }));
+  const t = useTopic(topic);
+  const segments = useTopicSegments(topic);
+  const groups = useTopicConsumers(topic);
+  const rows: Row[] = (t.data?.partitionDetails ?? []).map((p) => ({
+    ...p,
+    segments: (segments.data ?? []).filter((s) => s.partition === p.partition),
+    owners: (groups.data ?? []).flatMap((g) =>
+      g.partitions.flatMap((x) => (x.partition === p.partition && x.memberId ? [{ groupId: g.groupId, memberId: x.memberId }] : [])),
+    ),
+  }));
   return (
-    <div className="table-wrap">
-      <table data-testid="partitions-table" className="cards-narrow">
-        <thead>
-          <tr>
-            <th className="num">Partition</th>
-            <th className="num">Log start</th>
-            <th className="num">High watermark</th>
-            <th className="num">Records</th>
-            <th className="num">Payload</th>
-            <th>Segments (offsets · on disk)</th>
-            <th>Owners</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(t.data?.partitionDetails ?? []).map((p) => {
-            const segs = (segments.data ?? []).filter((s) => s.partition === p.partition);
-            const owners = (groups.data ?? []).flatMap((g) =>
-              g.partitions
-                .filter((x) => x.partition === p.partition && x.memberId)
-                .map((x) => ({ groupId: g.groupId, memberId: x.memberId! })),
-            );
-            return (
-              <tr key={p.partition} data-testid={`partitions-row-${p.partition}`}>
-                <td className="num" data-label="Partition">
-                  {p.partition}
-                </td>
-                <td className="num" data-label="Log start">
-                  {formatNumber(p.logStartOffset)}
-                </td>
-                <td className="num" data-label="High watermark">
-                  {formatNumber(p.highWatermark)}
-                </td>
-                <td className="num" data-label="Records">
-                  {formatNumber(p.records)}
-                </td>
-                <td className="num" data-label="Payload">
-                  {formatBytes(p.bytes)}
-                </td>
-                <td data-label="Segments">
-                  <ul className="segments">
-                    {segs.map((s) => (
-                      <li key={s.baseOffset} title={s.table}>
-                        <code>{formatOffsetRange(s.baseOffset, s.endOffset)}</code>{' '}
-                        <span className="muted">
-                          {formatNumber(s.records)} rec · {formatBytes(s.sizeBytes)}
-                          {segmentState(s, p.highWatermark)}
-                        </span>
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-                <td data-label="Owners">
-                  {owners.length === 0 ? (
-                    <span className="muted">–</span>
-                  ) : (
-                    owners.map((o) => (
-                      <Link key={o.groupId} href={`/groups/${encodeURIComponent(o.groupId)}`} className="chip" title={o.memberId}>
-                        {o.groupId}: {o.memberId.slice(0, 8)}
-                      </Link>
-                    ))
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <SortableTable
+      rows={rows}
+      columns={COLUMNS}
+      rowKey={(p) => String(p.partition)}
+      testId="partitions-table"
+      rowTestId={(p) => `partitions-row-${p.partition}`}
+    />
   );
 }

@@ -2,9 +2,10 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
+import { useEditableRows } from '@/components/ui/editable-rows';
 import { PartitionSelect } from '@/components/ui/partition-select';
 
 /** Send one record: key, value (JSON checked when chosen), headers, partition or automatic. */
@@ -15,7 +16,8 @@ export function ProduceTab({ topic, partitions }: { topic: string; partitions: n
   const [value, setValue] = useState('{\n  "hello": "brook"\n}');
   const [format, setFormat] = useState<'json' | 'text'>('json');
   const [partition, setPartition] = useState('auto');
-  const [headers, setHeaders] = useState<Array<{ key: string; value: string }>>([]);
+  const headers = useEditableRows<{ key: string; value: string }>();
+  const partitionId = useId();
   let jsonError: string | null = null;
   if (format === 'json') {
     try {
@@ -38,7 +40,7 @@ export function ProduceTab({ topic, partitions }: { topic: string; partitions: n
         {
           key: key === '' ? null : key,
           value,
-          headers: headers.filter((h) => h.key !== ''),
+          headers: headers.rows.filter((h) => h.key !== '').map(({ key, value }) => ({ key, value })),
           partition: partition === 'auto' ? undefined : Number(partition),
         },
       ],
@@ -52,9 +54,10 @@ export function ProduceTab({ topic, partitions }: { topic: string; partitions: n
           Key <small className="muted">(empty: none; a key picks the partition by murmur2, as Kafka does)</small>
           <input value={key} onChange={(e) => setKey(e.target.value)} className="mono" data-testid="produce-key" />
         </label>
-        <label>
+        <label htmlFor={partitionId}>
           Partition
           <PartitionSelect
+            id={partitionId}
             count={partitions}
             value={partition}
             onChange={setPartition}
@@ -66,13 +69,14 @@ export function ProduceTab({ topic, partitions }: { topic: string; partitions: n
       <label>
         <span className="row">
           Value
-          <span className="segmented" role="radiogroup" aria-label="Value format">
+          {/* Toggle buttons (aria-pressed), not an ARIA radio group: radios and a fieldset may not stand inside this label. */}
+          <span className="segmented">
             {(['json', 'text'] as const).map((f) => (
               <button
                 key={f}
                 type="button"
-                role="radio"
-                aria-checked={format === f}
+                aria-pressed={format === f}
+                title={`Value format: ${f === 'json' ? 'JSON' : 'text'}`}
                 className={format === f ? 'on' : ''}
                 onClick={() => setFormat(f)}
                 data-testid={`produce-format-${f}`}
@@ -101,38 +105,28 @@ export function ProduceTab({ topic, partitions }: { topic: string; partitions: n
       </label>
       <fieldset>
         <legend>Headers</legend>
-        {headers.map((h, i) => (
-          <div className="row" key={i}>
+        {headers.rows.map((h) => (
+          <div className="row" key={h.id}>
             <input
               placeholder="key"
               value={h.key}
-              onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))}
+              onChange={(e) => headers.update(h.id, { key: e.target.value })}
               aria-label="Header key"
               className="mono"
             />
             <input
               placeholder="value"
               value={h.value}
-              onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+              onChange={(e) => headers.update(h.id, { value: e.target.value })}
               aria-label="Header value"
               className="mono grow"
             />
-            <button
-              type="button"
-              className="btn ghost"
-              onClick={() => setHeaders(headers.filter((_, j) => j !== i))}
-              aria-label="Remove header"
-            >
+            <button type="button" className="btn ghost" onClick={() => headers.remove(h.id)} aria-label="Remove header">
               ✕
             </button>
           </div>
         ))}
-        <button
-          type="button"
-          className="btn ghost"
-          onClick={() => setHeaders([...headers, { key: '', value: '' }])}
-          data-testid="produce-add-header"
-        >
+        <button type="button" className="btn ghost" onClick={() => headers.add({ key: '', value: '' })} data-testid="produce-add-header">
           + Add header
         </button>
       </fieldset>

@@ -1,23 +1,22 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import type { BrowseParams } from '@/components/messages/browse-input';
 import { MessageBrowser } from '@/components/messages/message-browser';
-import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox, PageHeader } from '@/components/ui/bits';
 import { formatBytes, formatNumber, formatRetention } from '@/components/ui/format';
+import { TOPIC_CONFIGS } from '@/server/broker/config-defs';
 import { ConfigsTab } from './configs-tab';
 import { ConsumersTab } from './consumers-tab';
 import { DeleteTopicDialog } from './delete-topic-dialog';
 import { PartitionsTab } from './partitions-tab';
 import { ProduceTab } from './produce-tab';
+import { useTopic } from './queries';
 import { TOPIC_TABS, type TopicTab } from './tabs';
 
 export function TopicPage({ name, tab, browse }: { name: string; tab: TopicTab; browse: BrowseParams }) {
-  const trpc = useTRPC();
-  const t = useQuery(trpc.topics.get.queryOptions({ name }, { refetchInterval: 5000 }));
+  const t = useTopic(name);
   const [deleting, setDeleting] = useState(false);
   if (t.error) return <ErrorBox error={t.error} />;
   const topic = t.data;
@@ -31,7 +30,8 @@ export function TopicPage({ name, tab, browse }: { name: string; tab: TopicTab; 
           topic && (
             <>
               {topic.partitions} partitions · {formatNumber(topic.records)} records · {formatBytes(topic.bytes)} · retention{' '}
-              {formatRetention(retention ?? '604800000')} · {topic.configEntries.find((c) => c.name === 'cleanup.policy')?.value}
+              {formatRetention(retention ?? TOPIC_CONFIGS['retention.ms'].default)} ·{' '}
+              {topic.configEntries.find((c) => c.name === 'cleanup.policy')?.value}
             </>
           )
         }

@@ -1,15 +1,16 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { Sparkline } from '@/components/charts/sparkline';
-import { useTRPC } from '@/components/trpc/provider';
+import { useGroups } from '@/components/groups/queries';
 import { EmptyState, PageHeader } from '@/components/ui/bits';
 import { formatBytes, formatNumber, formatRate, formatRetention } from '@/components/ui/format';
 import { type Column, SortableTable } from '@/components/ui/sortable-table';
+import { TOPIC_CONFIGS } from '@/server/broker/config-defs';
 import { CreateTopicDialog } from './create-topic-dialog';
+import { useTopicRates, useTopics } from './queries';
 
 interface Row {
   name: string;
@@ -22,13 +23,12 @@ interface Row {
 }
 
 export function TopicsPage() {
-  const trpc = useTRPC();
   const params = useSearchParams();
   const [creating, setCreating] = useState(params.get('create') === '1');
   const [search, setSearch] = useState('');
-  const topics = useQuery(trpc.topics.list.queryOptions(undefined, { refetchInterval: 5000 }));
-  const rates = useQuery(trpc.rates.topics.queryOptions(undefined, { refetchInterval: 10_000 }));
-  const groups = useQuery(trpc.groups.list.queryOptions(undefined, { refetchInterval: 5000 }));
+  const topics = useTopics();
+  const rates = useTopicRates();
+  const groups = useGroups();
 
   const rows: Row[] = (topics.data ?? [])
     .filter((t) => t.name.toLowerCase().includes(search.trim().toLowerCase()))
@@ -37,7 +37,7 @@ export function TopicsPage() {
       partitions: t.partitions,
       records: t.records,
       bytes: t.bytes,
-      retention: t.configs['retention.ms'] ?? '604800000',
+      retention: t.configs['retention.ms'] ?? TOPIC_CONFIGS['retention.ms'].default,
       rates: (rates.data?.[t.name] ?? []).map((p) => p.rate),
       groups: (groups.data ?? [])
         .filter((g) => g.topics.includes(t.name))

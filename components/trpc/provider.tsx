@@ -12,7 +12,8 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 let browserQueryClient: QueryClient | undefined;
 function getQueryClient() {
   if (typeof window === 'undefined') return makeQueryClient(); // server render: always a fresh one
-  return (browserQueryClient ??= makeQueryClient());
+  browserQueryClient ??= makeQueryClient(); // one per tab, so a re-render does not drop the cache
+  return browserQueryClient;
 }
 
 function apiUrl() {

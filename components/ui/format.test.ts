@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agoText, formatOffsetRange, formatTime } from './format';
+import { agoText, formatOffsetRange, formatTime, formatUptime } from './format';
 
 describe('console formatting', () => {
   it('writes a segment offset range as one range, never "[0, 990,536)"', () => {
@@ -17,5 +17,12 @@ describe('console formatting', () => {
   it('computes relative times from the clock it is given, never from its own', () => {
     expect(agoText(1_000, 4_500)).toBe('3.5 s ago');
     expect(agoText(5_000, 4_000)).toBe('just now'); // a clock slightly behind the server's
+  });
+
+  it('shows an uptime in seconds at least: "just started", never "8 ms"', () => {
+    expect(formatUptime(8)).toBe('just started');
+    expect(formatUptime(0)).toBe('just started');
+    expect(formatUptime(4_000)).toBe('4.0 s');
+    expect(formatUptime(3_600_000)).toBe('1 h');
   });
 });

@@ -34,6 +34,10 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.round(h / 24)} d`;
 }
 
+/** How long a process has been up: seconds at least ("8 ms" read as a fault, not as a fresh start). */
+export const formatUptime = (ms: number | null | undefined): string =>
+  ms !== null && ms !== undefined && ms < 1000 ? 'just started' : formatDuration(ms);
+
 /** Every time the console shows is UTC, and says so (the team's decision: one zone, labelled). */
 export function formatTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '–';

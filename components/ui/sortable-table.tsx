@@ -9,7 +9,12 @@ export interface Column<T> {
   sort?: (row: T) => number | string;
   render: (row: T) => React.ReactNode;
   numeric?: boolean;
+  /** More classes for the column's cells (e.g. "mono", "strong"). */
+  className?: string;
+  cellTestId?: (row: T) => string;
 }
+
+const cellClass = <T,>(c: Column<T>) => [c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || undefined;
 
 /** A table whose headers sort it (click or Enter); keyboard reachable. On a phone each row is a card. */
 export function SortableTable<T>({
@@ -19,6 +24,7 @@ export function SortableTable<T>({
   initialSort,
   testId,
   rowTestId,
+  className,
 }: {
   rows: T[];
   columns: Column<T>[];
@@ -26,6 +32,8 @@ export function SortableTable<T>({
   initialSort?: { key: string; desc?: boolean };
   testId?: string;
   rowTestId?: (row: T) => string;
+  /** More classes for the table (e.g. "compact"). */
+  className?: string;
 }) {
   const [sort, setSort] = useState(initialSort ?? null);
   const sorted = useMemo(() => {
@@ -41,7 +49,7 @@ export function SortableTable<T>({
   }, [rows, columns, sort]);
   return (
     <div className="table-wrap">
-      <table data-testid={testId} className="cards-narrow sortable">
+      <table data-testid={testId} className={`cards-narrow sortable${className ? ` ${className}` : ''}`}>
         <thead>
           <tr>
             {columns.map((c) => {
@@ -49,7 +57,7 @@ export function SortableTable<T>({
               return (
                 <th
                   key={c.key}
-                  className={c.numeric ? 'num' : undefined}
+                  className={[c.numeric ? 'num' : '', c.sort ? '' : 'unsortable'].join(' ').trim() || undefined}
                   aria-sort={active ? (sort!.desc ? 'descending' : 'ascending') : undefined}
                 >
                   {c.sort ? (
@@ -69,7 +77,7 @@ export function SortableTable<T>({
           {sorted.map((row) => (
             <tr key={rowKey(row)} data-testid={rowTestId?.(row)}>
               {columns.map((c) => (
-                <td key={c.key} className={c.numeric ? 'num' : undefined} data-label={c.header}>
+                <td key={c.key} className={cellClass(c)} data-label={c.header} data-testid={c.cellTestId?.(row)}>
                   {c.render(row)}
                 </td>
               ))}

@@ -56,15 +56,19 @@ export async function listInstances(db: Queryable, now: number): Promise<Instanc
     started_at: number;
     last_seen_at: number;
   }>(`SELECT * FROM brook_instances ORDER BY started_at`);
-  return rows.map((r) => ({
-    instanceId: r.instance_id,
-    host: r.host,
-    pid: r.pid,
-    version: r.version,
-    database: r.database,
-    startedAt: r.started_at,
-    lastSeenAt: r.last_seen_at,
-    alive: now - r.last_seen_at < INSTANCE_ALIVE_MS,
-    uptimeMs: r.last_seen_at - r.started_at,
-  }));
+  return rows.map((r) => {
+    const alive = now - r.last_seen_at < INSTANCE_ALIVE_MS;
+    return {
+      instanceId: r.instance_id,
+      host: r.host,
+      pid: r.pid,
+      version: r.version,
+      database: r.database,
+      startedAt: r.started_at,
+      lastSeenAt: r.last_seen_at,
+      alive,
+      // Up to now while alive: the last heartbeat (every 5 s) froze it, at "8 ms" right after start.
+      uptimeMs: (alive ? now : r.last_seen_at) - r.started_at,
+    };
+  });
 }

@@ -1,7 +1,9 @@
 import { BrokerError } from '../errors';
+import { MAX_PARTITIONS, MAX_TOPIC_NAME_LENGTH } from './limits';
+
+export { MAX_PARTITIONS, MAX_TOPIC_NAME_LENGTH };
 
 /** Kafka's topic name rules (org.apache.kafka.common.internals.Topic). */
-export const MAX_TOPIC_NAME_LENGTH = 249;
 const LEGAL = /^[a-zA-Z0-9._-]+$/;
 
 /** A name that passes validateTopicName: anything else cannot name an existing topic. */
@@ -28,8 +30,6 @@ export function validateTopicName(name: string): void {
 
 /** Kafka refuses names that differ only by "." versus "_": they collide in metric names. */
 export const collisionKey = (name: string) => name.replaceAll('.', '_');
-
-export const MAX_PARTITIONS = 1000;
 
 export function validatePartitionCount(count: number): void {
   if (!Number.isInteger(count) || count < 1 || count > MAX_PARTITIONS) {
