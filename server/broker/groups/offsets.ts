@@ -236,9 +236,7 @@ export async function resetOffsets(db: Database, req: ResetRequest, now: number)
   }
 
   return withLockedGroup<ResetResult[]>(db, req.groupId, { op: 'reset_offsets', create: !req.dryRun, now }, async (tx, state) => {
-    const live = state
-      ? fenceExpired(state, { now, partitionCounts: await partitionCounts(tx, [req.topic]), newMemberId: () => '' }).state
-      : null;
+    const live = state ? await liveGroup(tx, state, now) : null;
     // A dry run only reads: it may preview while the group is active; applying waits until it is empty.
     if (live && live.members.length > 0 && !req.dryRun) {
       return {
@@ -324,14 +322,7 @@ export async function deleteOffsets(
   validateGroupId(req.groupId);
   return withLockedGroup<number>(db, req.groupId, { op: 'delete_offsets', create: false, now }, async (tx, state) => {
     if (!state) return { error: groupNotFound(req.groupId) };
-    const live = fenceExpired(state, {
-      now,
-      partitionCounts: await partitionCounts(
-        tx,
-        state.members.flatMap((m) => m.subscribedTopics),
-      ),
-      newMemberId: () => '',
-    }).state;
+    const live = await liveGroup(tx, state, now);
     if (live.members.some((m) => m.subscribedTopics.includes(req.topic))) {
       return {
         state: live,
@@ -353,19 +344,24 @@ export async function deleteOffsets(
   });
 }
 
+/**
+ * The group as it stands at `now`: members whose session or rebalance timeout ran out are fenced first,
+ * so admin operations (reset, delete) judge "has members" as Kafka's coordinator would.
+ */
+async function liveGroup(tx: Queryable, state: GroupState, now: number): Promise<GroupState> {
+  const counts = await partitionCounts(
+    tx,
+    state.members.flatMap((m) => m.subscribedTopics),
+  );
+  return fenceExpired(state, { now, partitionCounts: counts, newMemberId: () => '' }).state;
+}
+
 /** Deletes a group with its offsets, only when it has no members (NON_EMPTY_GROUP otherwise). */
 export async function deleteGroup(db: Database, groupId: string, now: number): Promise<void> {
   validateGroupId(groupId);
   await withLockedGroup<void>(db, groupId, { op: 'delete_group', create: false, now }, async (tx, state) => {
     if (!state) return { error: groupNotFound(groupId) };
-    const live = fenceExpired(state, {
-      now,
-      partitionCounts: await partitionCounts(
-        tx,
-        state.members.flatMap((m) => m.subscribedTopics),
-      ),
-      newMemberId: () => '',
-    }).state;
+    const live = await liveGroup(tx, state, now);
     if (live.members.length > 0) {
       return {
         state: live,
