@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseResetForm, parseUtcTime, type ResetForm, resetFormKey } from './reset-form';
+import { parseUtcInput } from '@/components/ui/utc-time';
+import { parseResetForm, type ResetForm, resetFormKey } from './reset-form';
 
 const form = (f: Partial<ResetForm>): ResetForm => ({ topic: 't', partitions: '', target: 'earliest', value: '', ...f });
 
@@ -14,8 +15,8 @@ describe('reset-offsets form', () => {
   });
 
   it('reads the time as UTC, whatever the browser zone', () => {
-    expect(parseUtcTime('2026-11-30T18:45')).toBe(Date.UTC(2026, 10, 30, 18, 45));
-    expect(parseUtcTime('2026-11-30T18:45:07.25')).toBe(Date.UTC(2026, 10, 30, 18, 45, 7, 250));
+    expect(parseUtcInput('2026-11-30T18:45')).toBe(Date.UTC(2026, 10, 30, 18, 45));
+    expect(parseUtcInput('2026-11-30T18:45:07.25')).toBe(Date.UTC(2026, 10, 30, 18, 45, 7, 250));
     expect(parseResetForm(form({ target: 'timestamp', value: '2026-01-01T00:00:10' }))).toMatchObject({
       ok: true,
       to: { timestamp: Date.UTC(2026, 0, 1, 0, 0, 10) },

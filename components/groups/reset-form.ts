@@ -1,3 +1,4 @@
+import { parseUtcInput } from '@/components/ui/utc-time';
 /**
  * The reset-offsets form, parsed and checked before anything is sent: a missing time or offset is an
  * error to show, never a default. Times are UTC (the console shows UTC everywhere and says so).
@@ -17,21 +18,6 @@ export type ResetTo = 'earliest' | 'latest' | { timestamp: number } | { offset: 
 
 export type ParsedReset = { ok: true; topic: string; partitions: number[] | null; to: ResetTo } | { ok: false; error: string };
 
-const UTC_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?Z?$/;
-
-/** A datetime-local value read as UTC (not the browser's zone); null if it is not a real time. */
-export function parseUtcTime(text: string): number | null {
-  const m = UTC_TIME.exec(text.trim());
-  if (!m) return null;
-  const [y, mo, d, h, mi, s = '0', ms = '0'] = m.slice(1);
-  const t = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, +ms.padEnd(3, '0'));
-  const back = new Date(t);
-  // Date.UTC rolls 2026-02-30 over into March: refuse instead.
-  if (back.getUTCFullYear() !== +y || back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59)
-    return null;
-  return t < 0 ? null : t;
-}
-
 export function parseResetForm(f: ResetForm): ParsedReset {
   if (!f.topic) return { ok: false, error: 'Choose a topic.' };
   let partitions: number[] | null = null;
@@ -43,7 +29,7 @@ export function parseResetForm(f: ResetForm): ParsedReset {
   }
   if (f.target === 'timestamp') {
     if (!f.value.trim()) return { ok: false, error: 'Enter the time (UTC) to reset to.' };
-    const timestamp = parseUtcTime(f.value);
+    const timestamp = parseUtcInput(f.value);
     if (timestamp === null) return { ok: false, error: `"${f.value}" is not a valid time (YYYY-MM-DD HH:MM:SS, UTC).` };
     return { ok: true, topic: f.topic, partitions, to: { timestamp } };
   }

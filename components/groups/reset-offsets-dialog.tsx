@@ -6,7 +6,8 @@ import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
 import { Dialog } from '@/components/ui/dialog';
 import { formatNumber, formatTime } from '@/components/ui/format';
-import { parseResetForm, parseUtcTime, type ResetForm, type ResetTargetKind, resetFormKey } from './reset-form';
+import { parseUtcInput } from '@/components/ui/utc-time';
+import { parseResetForm, type ResetForm, type ResetTargetKind, resetFormKey } from './reset-form';
 
 interface Preview {
   /** The form the preview was made for (resetFormKey). */
@@ -70,7 +71,7 @@ export function ResetOffsetsDialog({
     const offsets = fresh.rows.map((r) => ({ partition: r.partition, offset: r.newOffset }));
     apply.mutate({ groupId, topic: fresh.topic, to: { offsets } }, { onSuccess: () => setApplied(fresh) });
   };
-  const utc = form.target === 'timestamp' ? parseUtcTime(form.value) : null;
+  const utc = form.target === 'timestamp' ? parseUtcInput(form.value) : null;
 
   return (
     <Dialog open={open} onClose={onClose} title={`Reset offsets of ${groupId}`} testId="reset-dialog">

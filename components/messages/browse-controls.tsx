@@ -2,8 +2,8 @@
 
 import { useId } from 'react';
 import { PartitionSelect } from '@/components/ui/partition-select';
+import { parseUtcInput, toUtcInput } from '@/components/ui/utc-time';
 import type { BrowseParams, StartKind } from './browse-input';
-import { parseUtcInput, toUtcInput } from './utc-time';
 
 export type FilterField = 'key' | 'value' | 'any';
 
