@@ -18,7 +18,11 @@ class Hop {
       const upstream = net.connect(this.target);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
-        s.on('error', () => {}).on('close', () => (this.sockets.delete(s), client.destroy(), upstream.destroy()));
+        s.on('error', () => {}).on('close', () => {
+          this.sockets.delete(s);
+          client.destroy();
+          upstream.destroy();
+        });
       }
       client.pipe(upstream).pipe(client);
     });

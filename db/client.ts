@@ -184,7 +184,10 @@ function failingSocket(err: Error, where: { host: string; port: number }): net.S
     failing = true;
     setImmediate(() => socket.destroy(err));
   };
-  socket.write = (() => (fail(), true)) as typeof socket.write;
+  socket.write = (() => {
+    fail();
+    return true;
+  }) as typeof socket.write;
   setTimeout(fail, 1_000).unref(); // in case nothing is written
   return socket;
 }

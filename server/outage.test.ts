@@ -48,7 +48,11 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
   afterAll(async () => {
     try {
       // Bounded: after a failure the engine may still be waiting on the database.
-      await Promise.race([(async () => (await services?.stop(), await shutdownRuntime()))(), sleep(10_000)]);
+      const stop = async () => {
+        await services?.stop();
+        await shutdownRuntime();
+      };
+      await Promise.race([stop(), sleep(10_000)]);
     } finally {
       await cluster?.destroy();
       process.env = saved;

@@ -33,8 +33,14 @@ export function startChild(module: URL, data: unknown): Child {
       return new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`bench child ${module.pathname}: no message in ${timeoutMs} ms`)), timeoutMs);
         waiters.push({
-          resolve: (m) => (clearTimeout(timer), resolve(m as T)),
-          reject: (e) => (clearTimeout(timer), reject(e)),
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolve(m as T);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
         });
       });
     },

@@ -51,7 +51,7 @@ export function table(rows: Row[]): string {
 }
 
 export function appendResults(file: string, title: string, machineLine: string, rows: Row[], notes: string[]): void {
-  const when = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  const when = `${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`;
   const block = [`## ${title}: ${when}`, '', `Machine: ${machineLine}`, '', table(rows), '', ...notes.map((n) => `- ${n}`), '', ''].join(
     '\n',
   );

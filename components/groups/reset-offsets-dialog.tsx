@@ -75,7 +75,14 @@ export function ResetOffsetsDialog({
 
   return (
     <Dialog open={open} onClose={onClose} title={`Reset offsets of ${groupId}`} testId="reset-dialog">
-      <form className="form" onSubmit={(e) => (e.preventDefault(), runDry())} noValidate>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          runDry();
+        }}
+        noValidate
+      >
         <div className="row">
           <label className="grow">
             Topic

@@ -15,7 +15,10 @@ export interface BrowseParams {
 export const PAGE_SIZE = 50;
 
 export function parseBrowseParams(sp: Record<string, string | string[] | undefined>): BrowseParams {
-  const one = (k: string) => (Array.isArray(sp[k]) ? sp[k]![0] : (sp[k] as string | undefined));
+  const one = (k: string) => {
+    const v = sp[k];
+    return Array.isArray(v) ? v[0] : v;
+  };
   const int = (k: string) => {
     const v = one(k);
     return v !== undefined && /^\d+$/.test(v) ? Number(v) : null;

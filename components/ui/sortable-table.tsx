@@ -37,14 +37,15 @@ export function SortableTable<T>({
 }) {
   const [sort, setSort] = useState(initialSort ?? null);
   const sorted = useMemo(() => {
-    const col = columns.find((c) => c.key === sort?.key);
+    if (!sort) return rows;
+    const col = columns.find((c) => c.key === sort.key);
     if (!col?.sort) return rows;
     const get = col.sort;
     return [...rows].sort((a, b) => {
       const x = get(a);
       const y = get(b);
       const cmp = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-      return sort!.desc ? -cmp : cmp;
+      return sort.desc ? -cmp : cmp;
     });
   }, [rows, columns, sort]);
   return (
@@ -53,17 +54,18 @@ export function SortableTable<T>({
         <thead>
           <tr>
             {columns.map((c) => {
-              const active = sort?.key === c.key;
+              // The direction of this column's sort, or null when the table is not sorted by it.
+              const desc = sort?.key === c.key ? Boolean(sort.desc) : null;
               return (
                 <th
                   key={c.key}
                   className={[c.numeric ? 'num' : '', c.sort ? '' : 'unsortable'].join(' ').trim() || undefined}
-                  aria-sort={active ? (sort!.desc ? 'descending' : 'ascending') : undefined}
+                  aria-sort={desc === null ? undefined : desc ? 'descending' : 'ascending'}
                 >
                   {c.sort ? (
-                    <button type="button" className="th-sort" onClick={() => setSort({ key: c.key, desc: active ? !sort!.desc : false })}>
+                    <button type="button" className="th-sort" onClick={() => setSort({ key: c.key, desc: desc === null ? false : !desc })}>
                       {c.header}
-                      <span aria-hidden>{active ? (sort!.desc ? ' ▾' : ' ▴') : ''}</span>
+                      <span aria-hidden>{desc === null ? '' : desc ? ' ▾' : ' ▴'}</span>
                     </button>
                   ) : (
                     c.header

@@ -1,4 +1,5 @@
 import { BrokerError, isBrokerError } from './errors';
+import { must } from './invariant';
 import type { AppendBatch, AppendResult } from './log/append';
 import { encodeHeaders, type PreparedRecord, type RecordHeader, recordBytes } from './log/record-codec';
 import { segmentCapacity } from './log/segments';
@@ -119,7 +120,7 @@ async function produceWith(deps: ProduceDeps, meta: TopicMetadata, records: read
   for (const r of results) deps.appended(r.partitionId, r.highWatermark);
   return placement.map(({ partition, index }) => ({
     partition,
-    offset: baseById.get(meta.partitionIds[partition])! + index,
+    offset: must(baseById.get(meta.partitionIds[partition]), 'append returns a result for every batch') + index,
   }));
 }
 

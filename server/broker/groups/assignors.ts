@@ -46,14 +46,14 @@ export function rangeAssign({ members, partitionCounts }: AssignorInput): Assign
  * with its current owner where balance allows, so a rebalance moves as few partitions as it can.
  */
 export function uniformAssign({ members, partitionCounts, current }: AssignorInput): AssignmentResult {
-  const sorted = [...members].sort(byId);
+  // Each member with its subscription as a set, so the checks below need no lookup by id.
+  const sorted = [...members].sort(byId).map((m) => ({ memberId: m.memberId, topics: new Set(m.subscribedTopics) }));
   const result: AssignmentResult = Object.fromEntries(sorted.map((m) => [m.memberId, []]));
   if (sorted.length === 0) return result;
-  const subscribed = new Map(sorted.map((m) => [m.memberId, new Set(m.subscribedTopics)]));
 
   const all: TopicPartitionKey[] = [];
   for (const topic of Object.keys(partitionCounts).sort()) {
-    if (!sorted.some((m) => subscribed.get(m.memberId)!.has(topic))) continue;
+    if (!sorted.some((m) => m.topics.has(topic))) continue;
     for (let p = 0; p < partitionCounts[topic]; p++) all.push(tpKey(topic, p));
   }
   const exists = new Set(all);
@@ -61,8 +61,8 @@ export function uniformAssign({ members, partitionCounts, current }: AssignorInp
   let extras = all.length % sorted.length;
   const taken = new Set<TopicPartitionKey>();
 
-  const keepable = (m: { memberId: string }) =>
-    (current[m.memberId] ?? []).filter((k) => exists.has(k) && subscribed.get(m.memberId)!.has(parseTpKey(k).topic));
+  const keepable = (m: (typeof sorted)[number]) =>
+    (current[m.memberId] ?? []).filter((k) => exists.has(k) && m.topics.has(parseTpKey(k).topic));
 
   // 1. Everyone keeps up to `base` of what they have; 2. then one more while extra slots remain.
   for (const m of sorted) {
@@ -88,7 +88,7 @@ export function uniformAssign({ members, partitionCounts, current }: AssignorInp
     const { topic } = parseTpKey(k);
     let best: string | null = null;
     for (const m of sorted) {
-      if (!subscribed.get(m.memberId)!.has(topic)) continue;
+      if (!m.topics.has(topic)) continue;
       if (best === null || result[m.memberId].length < result[best].length) best = m.memberId;
     }
     if (best !== null) {

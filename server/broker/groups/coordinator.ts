@@ -1,4 +1,5 @@
 import { BrokerError } from '../errors';
+import { must } from '../invariant';
 import { compareTpKeys } from '../topic-partition';
 import { assign } from './assignors';
 import {
@@ -185,7 +186,7 @@ export function validateJoin(req: HeartbeatRequest): BrokerError | null {
 function join(s: GroupState, req: HeartbeatRequest, ctx: CoordinatorContext): { member: GroupMember } | { error: BrokerError } {
   const invalid = validateJoin(req);
   if (invalid) return { error: invalid };
-  const topics = normaliseTopics(req.topics)!;
+  const topics = must(normaliseTopics(req.topics), 'validateJoin refuses a join without topics');
   const memberId = req.memberId?.trim() || ctx.newMemberId();
   if (s.members.length === 0 || !s.members.some((m) => m.memberId !== memberId)) applyGroupSettings(s, req);
   const rebalanceTimeoutMs = req.rebalanceTimeoutMs ?? 300_000;

@@ -1,5 +1,6 @@
 import type { Database } from '@/db/client';
 import { BrokerError } from '../errors';
+import { must } from '../invariant';
 import type { HeartbeatResponse } from './coordinator';
 import { describeGroupState, type GroupDescription, type GroupLag, type GroupSummary, lagOfGroups, summariseGroup } from './lag';
 import { type LagHistory, lagHistory } from './lag-history';
@@ -52,7 +53,7 @@ export class Groups {
   async list(): Promise<GroupSummary[]> {
     const groups = await readGroups(this.db);
     const lag = await lagOfGroups(this.db, groups, this.options.now());
-    return groups.map((g) => summariseGroup(g, lag.get(g.groupId)!));
+    return groups.map((g) => summariseGroup(g, lagOf(lag, g.groupId)));
   }
 
   /** The groups that read `topic` (subscribed or with offsets), with that topic's partitions only. */
@@ -60,10 +61,10 @@ export class Groups {
     const groups = await readGroups(this.db);
     const lag = await lagOfGroups(this.db, groups, this.options.now());
     return groups
-      .map((g) => ({
-        ...summariseGroup(g, lag.get(g.groupId)!),
-        partitions: lag.get(g.groupId)!.partitions.filter((p) => p.topic === topic),
-      }))
+      .map((g) => {
+        const l = lagOf(lag, g.groupId);
+        return { ...summariseGroup(g, l), partitions: l.partitions.filter((p) => p.topic === topic) };
+      })
       .filter((g) => g.topics.includes(topic));
   }
 
@@ -71,12 +72,12 @@ export class Groups {
     const g = await existingGroup(this.db, groupId);
     const lag = await lagOfGroups(this.db, [g], this.options.now());
     await attachLagSeconds(this.db, lag.values(), this.options.now());
-    return describeGroupState(g, lag.get(groupId)!);
+    return describeGroupState(g, lagOf(lag, groupId));
   }
 
   async lag(groupId: string): Promise<GroupLag> {
     const g = await existingGroup(this.db, groupId);
-    return (await lagOfGroups(this.db, [g], this.options.now())).get(groupId)!;
+    return lagOf(await lagOfGroups(this.db, [g], this.options.now()), groupId);
   }
 
   async lagHistory(groupId: string, since?: number | null): Promise<LagHistory> {
@@ -86,7 +87,7 @@ export class Groups {
       throw new BrokerError('INVALID_REQUEST', `since must be a time in ms since the epoch; got ${since}.`);
     const g = await existingGroup(this.db, groupId);
     // Rates need the partitions as they are now: their lag, owner and last commit, not only the samples.
-    const current = (await lagOfGroups(this.db, [g], now)).get(groupId)!.partitions;
+    const current = lagOf(await lagOfGroups(this.db, [g], now), groupId).partitions;
     return lagHistory(this.db, groupId, current, {
       since: from,
       now,
@@ -113,7 +114,10 @@ export class Groups {
     const now = this.options.now();
     const lag = await lagOfGroups(this.db, groups, now);
     await attachLagSeconds(this.db, lag.values(), now);
-    return groups.map((g) => ({ group: summariseGroup(g, lag.get(g.groupId)!), lag: lag.get(g.groupId)! }));
+    return groups.map((g) => {
+      const l = lagOf(lag, g.groupId);
+      return { group: summariseGroup(g, l), lag: l };
+    });
   }
 
   // --- background work (services) ----------------------------------------------------------------
@@ -121,4 +125,9 @@ export class Groups {
   expireSessions(): Promise<number> {
     return expireGroupSessions(this.db, this.options.now());
   }
+}
+
+/** The lag of one of the groups passed to lagOfGroups, which answers for each. */
+function lagOf(lag: Map<string, GroupLag>, groupId: string): GroupLag {
+  return must(lag.get(groupId), `lagOfGroups returns the lag of every group it is given (missing: "${groupId}")`);
 }

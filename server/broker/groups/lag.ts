@@ -111,15 +111,19 @@ export async function lagOfGroups(db: Queryable, groups: readonly GroupState[], 
 function summarise(partitions: PartitionLag[]): GroupLag {
   let totalLag = 0;
   let max: PartitionLag | null = null;
+  let maxLag = 0;
   for (const p of partitions) {
     if (p.lag === null) continue;
     totalLag += p.lag;
-    if (!max || p.lag > max.lag!) max = p;
+    if (!max || p.lag > maxLag) {
+      max = p;
+      maxLag = p.lag;
+    }
   }
   return {
     partitions,
     totalLag,
-    maxLag: max?.lag ?? 0,
+    maxLag,
     maxLagTopic: max?.topic ?? null,
     maxLagPartition: max?.partition ?? null,
     status: groupStatus(partitions.map((p) => p.status)),

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '@/db/client';
 import { BrokerError } from '../errors';
+import { must } from '../invariant';
 import { offsetForTimestamp } from '../log/read';
 import { textProblem } from '../text';
 import { BURROW_WINDOW } from './burrow';
@@ -134,7 +135,9 @@ async function writeOffsets(
       topics,
       partitions,
       offsets.map((o) => o.offset),
-      offsets.map((o) => marks.get(tpKey(o.topic, o.partition))!.high_watermark),
+      offsets.map(
+        (o) => must(marks.get(tpKey(o.topic, o.partition)), 'commitOffsets checked that every offset names a partition').high_watermark,
+      ),
       now,
     ],
     { name: 'commit.history' },
@@ -168,7 +171,7 @@ export async function fetchOffsets(
     `SELECT topic, partition, committed_offset, metadata, committed_at FROM group_offsets
       WHERE group_id = $1 AND ($2::text[] IS NULL OR topic = ANY($2::text[]))
       ORDER BY topic, partition`,
-    [groupId, topics && topics.length ? [...topics] : null],
+    [groupId, topics?.length ? [...topics] : null],
   );
   const byTopic = new Map<string, CommittedOffset[]>();
   for (const r of rows) {

@@ -28,13 +28,12 @@ export async function attachLagSeconds(db: Queryable, lags: Iterable<GroupLag>, 
     if (list[list.length - 1]?.at !== r.sampled_at) list.push({ at: r.sampled_at, highWatermark: r.high_watermark });
     series.set(k, list);
   }
-  const lookups = all.filter(
-    (p) => p.committedOffset !== null && needsRecordTime(series.get(tpKey(p.topic, p.partition)) ?? [], p.committedOffset, p.logEndOffset),
+  const lookups = all.flatMap((p) =>
+    p.committedOffset !== null && needsRecordTime(series.get(tpKey(p.topic, p.partition)) ?? [], p.committedOffset, p.logEndOffset)
+      ? [{ topic: p.topic, partition: p.partition, offset: p.committedOffset }]
+      : [],
   );
-  const recordAt = await nextRecordTimestamps(
-    db,
-    lookups.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.committedOffset! })),
-  );
+  const recordAt = await nextRecordTimestamps(db, lookups);
   for (const p of all) {
     const k = tpKey(p.topic, p.partition);
     p.lagSeconds =

@@ -136,7 +136,8 @@ async function appendInTransaction(tx: Queryable, batches: readonly AppendBatch[
   if (rows.length !== sorted.length) throw partitionGone();
   const hwById = new Map(rows.map((r) => [r.id, r.high_watermark]));
   const results = sorted.map((b) => {
-    const highWatermark = hwById.get(b.partitionId)!;
+    const highWatermark = hwById.get(b.partitionId);
+    if (highWatermark === undefined) throw partitionGone();
     return { partitionId: b.partitionId, baseOffset: highWatermark - b.records.length, highWatermark };
   });
 

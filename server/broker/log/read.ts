@@ -1,5 +1,6 @@
 import type { Queryable } from '@/db/client';
 import { sqlState, UNDEFINED_TABLE } from '../errors';
+import { must } from '../invariant';
 import { partitionTable, UNPREPARED } from './segments';
 
 export interface StoredRecord {
@@ -72,7 +73,11 @@ export async function readLog(
   if (!marks) return null;
   const records: StoredRecord[] = [];
   for (const r of rows) if (r.offset >= 0) records.push(r);
-  return { records, logStartOffset: marks.timestamp, highWatermark: marks.hw! };
+  return {
+    records,
+    logStartOffset: marks.timestamp,
+    highWatermark: must(marks.hw, 'the watermark row (offset -1) carries the high watermark'),
+  };
 }
 
 export async function readWatermarks(
