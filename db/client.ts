@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
+import path from 'node:path';
 import type { Sql, TransactionSql } from 'postgres';
 import { ActivityTracker, type DatabaseActivity } from './activity';
 import { observeStatement } from './query-metrics';
@@ -192,8 +195,28 @@ function failingSocket(err: Error, where: { host: string; port: number }): net.S
   return socket;
 }
 
+/**
+ * Whether postinstall's outage fixes (db/patch-postgres.mjs) are in the installed postgres.js: without
+ * them a Postgres restart can wedge the pool or end the process, so say so loudly at start-up.
+ */
+export function postgresDriverPatched(): boolean {
+  try {
+    const root = path.resolve(path.dirname(createRequire(import.meta.url).resolve('postgres')), '..', '..');
+    return ['src/connection.js', 'cjs/src/connection.js'].every((rel) =>
+      fs.readFileSync(path.join(root, rel), 'utf8').includes('/* brook patch */'),
+    );
+  } catch {
+    return false;
+  }
+}
+
 async function openPostgres(url: string, poolSize: number): Promise<Omit<Database, 'activity'>> {
   const { default: postgres } = await import('postgres');
+  if (!postgresDriverPatched()) {
+    console.error(
+      '[brook] postgres.js is missing its outage fixes (run `npm install`, see db/patch-postgres.mjs): a database restart may wedge this process.',
+    );
+  }
   const sql = postgres(url, {
     max: poolSize,
     onnotice: () => {},

@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const MARKER = '/* brook patch */';
 const require = createRequire(import.meta.url);
@@ -75,4 +76,7 @@ function main() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main();
+// Run as a script (postinstall), not when a test imports patchSource. Compared as real paths: a checkout
+// path with spaces or behind a symlink must still be patched.
+const invokedAs = process.argv[1] ? fs.realpathSync(process.argv[1]) : '';
+if (invokedAs && fs.realpathSync(fileURLToPath(import.meta.url)) === invokedAs) main();

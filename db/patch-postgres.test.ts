@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { postgresDriverPatched } from './client';
 // @ts-expect-error plain ESM script without types
 import { patchSource } from './patch-postgres.mjs';
 
@@ -13,5 +14,7 @@ describe('postgres.js outage fixes', () => {
       const source = fs.readFileSync(path.join(root, rel), 'utf8');
       expect(patchSource(source), `${rel}: run \`node db/patch-postgres.mjs\``).toEqual({ source, changed: false });
     }
+    // What start-up checks (and logs loudly when false).
+    expect(postgresDriverPatched()).toBe(true);
   });
 });
