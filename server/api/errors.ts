@@ -44,3 +44,20 @@ export function kafkaErrorData(cause: unknown): KafkaErrorData | null {
 
 export const INVALID_REQUEST_DATA: KafkaErrorData = { name: 'INVALID_REQUEST', code: KAFKA_ERRORS.INVALID_REQUEST.code, retriable: false };
 export const UNKNOWN_SERVER_ERROR_DATA: KafkaErrorData = { name: 'UNKNOWN_SERVER_ERROR', code: -1, retriable: false };
+
+const errorIds = new WeakMap<object, string>();
+
+/**
+ * A short id for an unexpected failure, the same in the server log and in the answer: the client sees
+ * the id, never the cause's text (a driver message can name hosts, users, paths or tables).
+ */
+export function errorId(error: object): string {
+  let id = errorIds.get(error);
+  if (!id) {
+    id = Math.random().toString(36).slice(2, 10);
+    errorIds.set(error, id);
+  }
+  return id;
+}
+
+export const internalErrorMessage = (id: string) => `Internal error (id ${id}): the server log has the details.`;

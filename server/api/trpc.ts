@@ -3,7 +3,15 @@ import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError, z } from 'zod';
 import type { Broker } from '@/server/broker';
 import { asBrokerError, isBrokerError } from '@/server/broker/errors';
-import { INVALID_REQUEST_DATA, kafkaErrorData, toTRPCError, trpcCode, UNKNOWN_SERVER_ERROR_DATA } from './errors';
+import {
+  errorId,
+  INVALID_REQUEST_DATA,
+  internalErrorMessage,
+  kafkaErrorData,
+  toTRPCError,
+  trpcCode,
+  UNKNOWN_SERVER_ERROR_DATA,
+} from './errors';
 
 /**
  * tRPC setup: context, error formatter, procedures. Plain JSON (no transformer), so curl and any HTTP
@@ -39,7 +47,10 @@ const t = initTRPC.context<Context>().create({
         data: { ...shape.data, code, httpStatus: 503, stack: undefined, kafka, zodError },
       };
     }
-    return { ...shape, data: { ...shape.data, stack: undefined, kafka, zodError } };
+    // Anything else unexpected: the id, not the cause's text (the log has both).
+    const message =
+      error.code === 'INTERNAL_SERVER_ERROR' && !isBrokerError(error.cause) ? internalErrorMessage(errorId(error)) : shape.message;
+    return { ...shape, message, data: { ...shape.data, stack: undefined, kafka, zodError } };
   },
 });
 

@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { errorId } from '../errors';
 import { appRouter } from '../root';
 import type { Context } from '../trpc';
 import { guardApiRequest } from './guard';
@@ -23,7 +24,8 @@ export async function handleApiRequest(original: Request, broker: () => Promise<
     createContext: async () => ({ broker: await broker(), clientHost: clientHost(req) }),
     onError({ error, path }) {
       // Client mistakes are answered, not logged; only unexpected failures reach the server log.
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[brook] tRPC ${path ?? '?'} failed:`, error.cause ?? error);
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        console.error(`[brook] tRPC ${path ?? '?'} failed (id ${errorId(error)}):`, error.cause ?? error);
     },
   });
 }
