@@ -181,7 +181,15 @@ function neverSent(err: unknown): boolean {
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return abortable(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // An abort clears the timer too, so a disconnected client does not keep the process alive.
+  return abortable(
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+    signal,
+    () => clearTimeout(timer),
+  );
 }
 
 /**

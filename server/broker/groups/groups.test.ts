@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, postgresUrl, snapshotState, testBackends, uniqueName } from '@/db/testing';
 import { type Broker, createBroker } from '@/server/broker';
+import { maintainLogs } from '@/server/broker/log/maintenance';
 import { expectKafkaError } from '@/server/broker/testing';
 import { fromTopicPartitions, toTopicPartitions } from '../topic-partition';
 import type { HeartbeatResponse } from '.';
@@ -211,6 +212,26 @@ describe.each(testBackends())('consumer groups on %s', (backend) => {
     expect(await broker.groups.deleteOffsets({ groupId: group, topic, partitions: [1] })).toBe(1);
     await broker.groups.delete(group);
     await expectKafkaError(broker.groups.describe(group), 'GROUP_ID_NOT_FOUND');
+  });
+
+  it('a previewed offset that retention has since dropped is refused, not applied out of range', async () => {
+    const topic = uniqueName('stale-preview');
+    await broker.createTopic({ name: topic, partitions: 1, configs: { 'segment.records': 10, 'retention.bytes': 250 } });
+    await broker.produce(
+      topic,
+      Array.from({ length: 40 }, (_, i) => ({ value: enc(`r${String(i).padStart(9, '0')}`) })),
+    );
+    const group = uniqueName('g');
+    const preview = await broker.groups.resetOffsets({ groupId: group, topic, to: 'earliest', dryRun: true });
+    expect(preview[0].newOffset).toBe(0);
+    await maintainLogs(db, Date.now(), [topic]); // retention drops the first segment: the log now starts at 10
+    expect((await broker.describeTopic(topic)).partitionDetails[0].logStartOffset).toBe(10);
+    const before = await snapshotState(db);
+    await expectKafkaError(
+      broker.groups.resetOffsets({ groupId: group, topic, to: { offsets: [{ partition: 0, offset: 0 }] } }),
+      'OFFSET_OUT_OF_RANGE',
+    );
+    expect(await snapshotState(db)).toBe(before);
   });
 
   it('reset to explicit offsets (what a dry run showed) applies exactly them; bad ones change nothing', async () => {

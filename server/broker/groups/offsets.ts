@@ -229,10 +229,12 @@ export async function resetOffsets(db: Database, req: ResetRequest, now: number)
   const positions: Array<{ marks: PartitionMarks; offset: number }> = [];
   for (const m of targets) {
     const exact = explicit?.get(m.partition);
-    if (exact !== undefined && exact > m.high_watermark) {
+    // Explicit offsets are what a dry run showed: if retention moved the log start past one since, the
+    // preview is stale and applying it would leave the group out of range; say so instead.
+    if (exact !== undefined && (exact > m.high_watermark || exact < m.log_start_offset)) {
       throw new BrokerError(
         'OFFSET_OUT_OF_RANGE',
-        `Offset ${exact} for ${req.topic}-${m.partition} is beyond its high watermark ${m.high_watermark}.`,
+        `Offset ${exact} for ${req.topic}-${m.partition} is outside its log (${m.log_start_offset} to ${m.high_watermark}); run the dry run again.`,
       );
     }
     positions.push({ marks: m, offset: exact ?? (await resolveTarget(db, m, req.to as SingleTarget)) });
