@@ -65,6 +65,9 @@ describe('environment (server/env.ts)', () => {
     ['BROOK_MAX_BODY_BYTES', '100'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://root@db/brook'],
+    ['DATABASE_URL', 'postgres://u@db1:5432,db2:5432/brook'],
+    ['BROOK_ALLOWED_HOSTS', 'https://brook.example'],
+    ['BROOK_ALLOWED_HOSTS', 'brook.internal,host/path'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     const err = errorOf({ [name]: value });
     expect(err).toBeInstanceOf(EnvError);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DatabaseOptions } from '@/db/client';
+import { hostName } from './host-name';
 
 /**
  * Brook's configuration: every environment variable it reads, parsed and checked here and nowhere
@@ -30,6 +31,8 @@ const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL (leave it unset for embedded PGlite)' })
+    // Several hosts (postgres://a,b/db) would pin each pooled connection to the first one (see db/client.ts).
+    .refine((url) => !/^postgres(ql)?:\/\/([^/@]*@)?[^/]*,/.test(url), { error: 'must name one host: multi-host URLs are not supported' })
     .optional(),
   BROOK_DATA_DIR: z.string().optional(),
   BROOK_DB_POOL: wholeNumber(1, 1000),
@@ -44,12 +47,23 @@ const envSchema = z.object({
   BROOK_LIVENESS_TIMEOUT_MS: period(),
   BROOK_ALLOWED_HOSTS: z
     .string()
-    .transform((s) =>
-      s
+    .transform((s, ctx) => {
+      const names = s
         .split(',')
         .map((h) => h.trim())
-        .filter(Boolean),
-    )
+        .filter(Boolean);
+      // A URL or a path here would be dropped silently and every request refused with 421: say so now.
+      const bad = names.filter((h) => h !== '*' && hostName(h) === null);
+      if (bad.length > 0) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `must be host names or IP addresses (optionally :port), comma-separated, or *; not ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+          input: s,
+        });
+        return z.NEVER;
+      }
+      return names;
+    })
     .optional(),
   BROOK_MAX_BODY_BYTES: wholeNumber(1024, Number.MAX_SAFE_INTEGER),
   PORT: wholeNumber(1, 65_535),

@@ -1,4 +1,8 @@
 import { type BrookEnv, brookEnv } from '@/server/env';
+import { hostName } from '@/server/host-name';
+
+export { hostName };
+
 import { EDGE_ERRORS, type EdgeRefusal } from './respond';
 
 /**
@@ -14,15 +18,6 @@ export interface HostRules {
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 const WILDCARD_BINDS = new Set(['', '0.0.0.0', '::', '[::]']);
-
-/** Host header or URL host → lower-case name without port (brackets kept for IPv6); null if malformed. */
-export function hostName(host: string | null | undefined): string | null {
-  if (!host) return null;
-  const h = host.trim().toLowerCase();
-  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/.exec(h);
-  if (!m) return null;
-  return m[1].endsWith('.') && m[1].length > 1 ? m[1].slice(0, -1) : m[1];
-}
 
 /** Loopback names always; BROOK_ALLOWED_HOSTS (comma list) and a specific HOSTNAME the server binds to. */
 export function hostRules(env: Pick<BrookEnv, 'BROOK_ALLOWED_HOSTS' | 'HOSTNAME'>): HostRules {
