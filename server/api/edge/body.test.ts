@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '@/server/env';
-import { DEFAULT_MAX_BODY_BYTES, maxBodyBytes, readBody } from './body';
+import { BodyBudget, DEFAULT_MAX_BODY_BYTES, maxBodyBytes, readBody } from './body';
 import { guardApiRequest } from './guard';
 
 /** A body of `total` bytes made lazily, 64 KiB per pull, counting what the reader actually pulled. */
@@ -54,6 +54,30 @@ describe('API request bodies', () => {
     expect(counter.pulled).toBeLessThanOrEqual(DEFAULT_MAX_BODY_BYTES + 2 * 64 * 1024);
   });
 
+  it('holds request bodies within one shared budget: past it a body is refused as retriable, until others are released', async () => {
+    const budget = new BodyBudget(200 * 1024);
+    const first = lazyBody(150 * 1024);
+    const held = await readBody(post(first.stream), 1024 * 1024, budget);
+    expect('text' in held && held.text.length).toBe(150 * 1024);
+    expect(budget.inUse).toBe(150 * 1024);
+
+    const second = lazyBody(100 * 1024);
+    const refused = await guardApiRequest(post(second.stream), budget);
+    const res = (refused as { response: Response }).response;
+    expect(res.status).toBe(503);
+    expect((await res.json()).error.data.kafka).toMatchObject({ name: 'THROTTLING_QUOTA_EXCEEDED', retriable: true });
+    expect(second.counter.pulled).toBeLessThan(100 * 1024); // not read to the end
+    expect(budget.inUse).toBe(150 * 1024); // the refused one gave back what it took
+
+    if ('release' in held) held.release();
+    expect(budget.inUse).toBe(0);
+    const third = lazyBody(100 * 1024);
+    const accepted = await guardApiRequest(post(third.stream), budget);
+    expect('request' in accepted).toBe(true);
+    if ('release' in accepted) accepted.release();
+    expect(budget.inUse).toBe(0);
+  });
+
   it('refuses on Content-Length alone, pulling nothing', async () => {
     const { stream, counter } = lazyBody(600 * 1024 * 1024);
     const result = await readBody(post(stream, { 'content-length': String(600 * 1024 * 1024) }), 1024 * 1024);
@@ -63,7 +87,7 @@ describe('API request bodies', () => {
 
   it('reads a body within the limit unchanged', async () => {
     const text = JSON.stringify({ topic: 't', records: [{ value: 'café · 日本 · 😀' }] });
-    expect(await readBody(post(text), 1024)).toEqual({ text });
+    expect(await readBody(post(text), 1024)).toMatchObject({ text });
     expect(await readBody(post('x'.repeat(1025)), 1024)).toMatchObject({ refusal: { status: 413 } });
   });
 

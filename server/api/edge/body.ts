@@ -40,34 +40,84 @@ export function checkUrl(url: string): EdgeRefusal | null {
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
+ * Request bodies held in memory at once, across requests: the per-request limit alone lets N large
+ * bodies take N times it. Past the budget a request is refused as retriable (503), never read.
+ */
+export class BodyBudget {
+  private used = 0;
+  constructor(readonly bytes: number) {}
+
+  /** Takes `n` bytes if they fit; false when the budget is spent. */
+  take(n: number): boolean {
+    if (this.used + n > this.bytes) return false;
+    this.used += n;
+    return true;
+  }
+
+  give(n: number): void {
+    this.used = Math.max(0, this.used - n);
+  }
+
+  get inUse(): number {
+    return this.used;
+  }
+}
+
+const busy = (budget: BodyBudget): EdgeRefusal => ({
+  status: 503,
+  trpcCode: 'SERVICE_UNAVAILABLE',
+  kafka: EDGE_ERRORS.THROTTLING_QUOTA_EXCEEDED,
+  message: `The server is reading ${budget.inUse} bytes of other request bodies (budget ${budget.bytes}); retry shortly.`,
+});
+
+/**
  * Reads a request body as text, refusing it as soon as its Content-Length or the bytes read so far pass
  * `limit` (the rest is never pulled), and refusing bytes that are not UTF-8 instead of letting a
  * decoder replace them with U+FFFD, which would store different bytes than were sent.
  */
-export async function readBody(req: Request, limit: number): Promise<{ text: string } | { refusal: EdgeRefusal }> {
+export async function readBody(
+  req: Request,
+  limit: number,
+  budget?: BodyBudget,
+): Promise<{ text: string; release: () => void } | { refusal: EdgeRefusal }> {
   const declared = req.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) {
     await req.body?.cancel().catch(() => {});
     return { refusal: tooLarge(limit, declared) };
   }
-  if (!req.body) return { text: '' };
+  if (!req.body) return { text: '', release: () => {} };
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
+  // The bytes held count against the shared budget until the caller has answered (`release`).
+  let held = 0;
+  const release = () => {
+    budget?.give(held);
+    held = 0;
+  };
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
+      release();
       await reader.cancel().catch(() => {});
       return { refusal: tooLarge(limit, null) };
     }
+    if (budget && !budget.take(value.byteLength)) {
+      release();
+      await reader.cancel().catch(() => {});
+      return { refusal: busy(budget) };
+    }
+    held += value.byteLength;
     chunks.push(value);
   }
   const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  chunks.length = 0;
   try {
-    return { text: fatalUtf8.decode(bytes) };
+    return { text: fatalUtf8.decode(bytes), release };
   } catch {
+    release();
     return {
       refusal: {
         status: 400,

@@ -1,25 +1,31 @@
-import { checkUrl, maxBodyBytes, readBody } from './body';
+import { BodyBudget, checkUrl, maxBodyBytes, readBody } from './body';
 import { checkRequestOrigin, currentHostRules } from './hosts';
 import { trpcRefusal } from './respond';
 
 const limit = maxBodyBytes();
 
+/** Two bodies of the largest size at once (about 195 MiB by default): more wait for a retry. */
+export const bodyBudget = new BodyBudget(2 * limit);
+
 /**
  * The API's edge, before tRPC: Host and Origin rules, URL and body limits, strict UTF-8. Returns a
  * refusal to send, or the request to hand to tRPC (its body already read, within the limit).
  */
-export async function guardApiRequest(req: Request): Promise<{ response: Response } | { request: Request }> {
+export async function guardApiRequest(
+  req: Request,
+  budget: BodyBudget = bodyBudget,
+): Promise<{ response: Response } | { request: Request; release: () => void }> {
   const refusal = checkRequestOrigin(currentHostRules(), req) ?? checkUrl(req.url);
   if (refusal) {
     await req.body?.cancel().catch(() => {});
     return { response: trpcRefusal(req, refusal) };
   }
-  if (req.method === 'GET' || req.method === 'HEAD' || !req.body) return { request: req };
-  const body = await readBody(req, limit);
+  if (req.method === 'GET' || req.method === 'HEAD' || !req.body) return { request: req, release: () => {} };
+  const body = await readBody(req, limit, budget);
   // The unread rest of a refused body is not worth reading: close the connection after answering.
   if ('refusal' in body) return { response: trpcRefusal(req, body.refusal, body.refusal.status === 413 ? { connection: 'close' } : {}) };
   const headers = new Headers(req.headers);
   headers.delete('content-length');
   headers.delete('transfer-encoding');
-  return { request: new Request(req.url, { method: req.method, headers, body: body.text, signal: req.signal }) };
+  return { request: new Request(req.url, { method: req.method, headers, body: body.text, signal: req.signal }), release: body.release };
 }

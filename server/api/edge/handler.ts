@@ -17,15 +17,19 @@ export async function handleApiRequest(original: Request, broker: () => Promise<
   const guarded = await guardApiRequest(original);
   if ('response' in guarded) return guarded.response;
   const req = guarded.request;
-  return fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req,
-    router: appRouter,
-    createContext: async () => ({ broker: await broker(), clientHost: clientHost(req) }),
-    onError({ error, path }) {
-      // Client mistakes are answered, not logged; only unexpected failures reach the server log.
-      if (error.code === 'INTERNAL_SERVER_ERROR')
-        console.error(`[brook] tRPC ${path ?? '?'} failed (id ${errorId(error)}):`, error.cause ?? error);
-    },
-  });
+  try {
+    return await fetchRequestHandler({
+      endpoint: '/api/trpc',
+      req,
+      router: appRouter,
+      createContext: async () => ({ broker: await broker(), clientHost: clientHost(req) }),
+      onError({ error, path }) {
+        // Client mistakes are answered, not logged; only unexpected failures reach the server log.
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          console.error(`[brook] tRPC ${path ?? '?'} failed (id ${errorId(error)}):`, error.cause ?? error);
+      },
+    });
+  } finally {
+    guarded.release(); // the body has been parsed and answered: its bytes leave the shared budget
+  }
 }

@@ -16,6 +16,8 @@ export const EDGE_ERRORS = {
   RECORD_LIST_TOO_LARGE: { name: 'RECORD_LIST_TOO_LARGE', code: 18, retriable: false },
   /** Kafka's answer to a caller it does not accept; Brook has no authentication yet, only origin rules. */
   CLUSTER_AUTHORIZATION_FAILED: { name: 'CLUSTER_AUTHORIZATION_FAILED', code: 31, retriable: false },
+  /** Kafka's answer when a quota is exceeded; here, the bytes of request bodies held at once. */
+  THROTTLING_QUOTA_EXCEEDED: { name: 'THROTTLING_QUOTA_EXCEEDED', code: 89, retriable: true },
 } satisfies Record<string, EdgeKafkaError>;
 
 export interface EdgeRefusal {
