@@ -1,0 +1,54 @@
+import { ITEMS, MAX_QUANTITY, type Order } from './catalog';
+
+const TICK_MS = 100;
+const CUSTOMERS = 40;
+
+/**
+ * The order generator: every tick, the orders due at the current rate (fractions carried over), sent
+ * as one produce request. A tick whose send is still in flight adds to the next one instead of piling up.
+ */
+export class Generator {
+  rate = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private due = 0;
+  private sending = false;
+  private seq = 0;
+
+  constructor(
+    private readonly send: (orders: Order[]) => Promise<unknown>,
+    private readonly now: () => number,
+    private readonly logError: (line: string) => void,
+  ) {}
+
+  setRate(ratePerSecond: number): void {
+    this.rate = ratePerSecond;
+    if (ratePerSecond > 0 && !this.timer) this.timer = setInterval(() => this.tick(), TICK_MS);
+    if (ratePerSecond === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+      this.due = 0;
+    }
+  }
+
+  private tick(): void {
+    this.due += (this.rate * TICK_MS) / 1000;
+    const n = Math.floor(this.due);
+    if (n === 0 || this.sending) return;
+    this.due -= n;
+    this.sending = true;
+    const orders = Array.from({ length: n }, () => this.order());
+    this.send(orders)
+      .catch((err) => this.logError(`generator: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => {
+        this.sending = false;
+      });
+  }
+
+  private order(): Order {
+    this.seq++;
+    const customer = `c-${String(1 + Math.floor(Math.random() * CUSTOMERS)).padStart(3, '0')}`;
+    const item = ITEMS[Math.floor(Math.random() * ITEMS.length)];
+    const quantity = 1 + Math.floor(Math.random() * Math.min(3, MAX_QUANTITY));
+    return { orderId: `g-${this.now().toString(36)}-${this.seq}`, customer, item, quantity, placedAt: this.now() };
+  }
+}
