@@ -1,0 +1,60 @@
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTRPC } from '@/components/trpc/provider';
+import type { LaneRecords, ServiceName, ShopStatus } from './types';
+
+/**
+ * The online-store example's queries. The picture moves with 50 orders/s, so it polls faster than the
+ * console's REFETCH_MS.live (2 s): every half second, a small status and the newest cells per lane.
+ */
+export const SHOP_POLL_MS = 500;
+/** Records read per lane; the lane draws as many of them as fit. */
+export const LANE_CELLS = 24;
+
+export function useShopStatus() {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.shop.status.queryOptions(undefined, { refetchInterval: SHOP_POLL_MS }), select: (s): ShopStatus => s });
+}
+
+/**
+ * The newest LANE_CELLS records of each partition (only once the topic exists), one read per lane so a
+ * busy partition never crowds out a quiet one. The array keeps its identity until a read changes.
+ */
+export function useLaneRecords(topic: string, partitions: number): Array<LaneRecords | undefined> {
+  const trpc = useTRPC();
+  return useQueries({
+    queries: Array.from({ length: partitions }, (_, p) =>
+      trpc.records.browse.queryOptions(
+        { topic, partitions: [p], start: 'newest', pageSize: LANE_CELLS },
+        { refetchInterval: SHOP_POLL_MS, placeholderData: (prev) => prev },
+      ),
+    ),
+    combine: (results) =>
+      results.map((r, p) => {
+        const w = r.data?.watermarks[p];
+        return r.data && w ? { partition: p, ...w, records: r.data.records } : undefined;
+      }),
+  });
+}
+
+/** Every control of the page: each refreshes the status when it lands. */
+export function useShopActions() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const onSuccess = () => qc.invalidateQueries({ queryKey: trpc.shop.pathKey() });
+  return {
+    start: useMutation(trpc.shop.start.mutationOptions({ onSuccess })),
+    placeOrder: useMutation(trpc.shop.placeOrder.mutationOptions({ onSuccess })),
+    generator: useMutation(trpc.shop.generator.mutationOptions({ onSuccess })),
+    service: useMutation(trpc.shop.service.mutationOptions({ onSuccess })),
+    crashMember: useMutation(trpc.shop.crashMember.mutationOptions({ onSuccess })),
+    replay: useMutation(trpc.shop.replay.mutationOptions({ onSuccess })),
+    reset: useMutation(
+      trpc.shop.reset.mutationOptions({
+        onSuccess: () => qc.invalidateQueries({ queryKey: trpc.records.browse.pathKey() }).then(onSuccess),
+      }),
+    ),
+  };
+}
+
+export type ShopActions = ReturnType<typeof useShopActions>;
+export type { ServiceName };
