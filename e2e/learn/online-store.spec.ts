@@ -32,7 +32,14 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-test('the online store: orders flow to inventory and email through Kafka, and the controls teach', async ({ page, browser }) => {
+test('the online store: orders flow to inventory and email through Kafka, and the controls teach', async ({
+  page,
+  browser,
+  pageErrors,
+}) => {
+  // The nav and the breadcrumb link to /learn, the tour built on a parallel branch: until it is merged,
+  // Next's prefetch of it answers 404.
+  pageErrors.allow(/404 \(Not Found\) \(http:\/\/127\.0\.0\.1:\d+\/learn\?_rsc=/);
   const shop = new ShopPage(page);
   await shop.goto();
   await shop.start();
@@ -136,13 +143,24 @@ test('the online store: orders flow to inventory and email through Kafka, and th
     );
   });
 
+  await test.step('reset example asks first, then empties everything', async () => {
+    await shop.setRate(0);
+    await shop.reset();
+    for (const item of ['keyboard', 'mouse', 'monitor', 'headset', 'webcam']) await expect(shop.stock(item)).toHaveText('100');
+    await expect(shop.outboxSize()).toHaveText('0');
+    await expect(shop.members('inventory')).toHaveCount(2);
+  });
+
   await test.step('screenshots, light and dark, 1280 and 390 px', async () => {
     await shop.setRate(5);
+    await expect(page.getByTestId('shop-outbox-email').first()).toBeVisible();
     await shop.click('email', 'pause');
     await expect(page.getByTestId('shop-decoupling')).toBeVisible();
     for (const width of [1280, 390]) {
       for (const scheme of ['light', 'dark'] as const) {
-        const ctx = await browser.newContext({ colorScheme: scheme, viewport: { width, height: width > 500 ? 900 : 844 } });
+        const ctx = pageErrors.watchContext(
+          await browser.newContext({ colorScheme: scheme, viewport: { width, height: width > 500 ? 900 : 844 } }),
+        );
         const p = await ctx.newPage();
         await p.goto('/learn/online-store');
         await expect(p.getByTestId('shop-lane-0')).toBeVisible();

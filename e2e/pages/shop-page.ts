@@ -81,6 +81,15 @@ export class ShopPage {
     await dialog.getByRole('button', { name: 'Done', exact: true }).click();
   }
 
+  /** Reset example: confirm, wait until it has stopped (the Start button is back), start again. */
+  async reset() {
+    await this.page.getByTestId('shop-reset').click();
+    await this.page.getByTestId('shop-reset-confirm').click();
+    await expect(this.page.getByTestId('shop-reset-dialog')).toBeHidden({ timeout: 30_000 });
+    await this.page.getByTestId('shop-start').click();
+    await expect(this.page.getByTestId('shop-inventory-service')).toBeVisible();
+  }
+
   async setRate(perSecond: number) {
     await this.page.getByTestId('shop-generator-rate').fill(String(perSecond));
     await expect(this.page.getByTestId('shop-generator-value')).toHaveText(String(perSecond));

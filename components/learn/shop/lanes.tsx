@@ -68,7 +68,9 @@ export const Lanes = memo(function Lanes({
         {SERVICES.map((s) => (
           <li key={s}>
             <span className={styles.markerSwatch} style={{ background: GROUP_COLOR[s] }} aria-hidden />
-            <Link href={`/groups/${status.services[s].groupId}`}>{status.services[s].groupId}</Link>: committed offset
+            <span>
+              <Link href={`/groups/${status.services[s].groupId}`}>{status.services[s].groupId}</Link>: committed offset
+            </span>
           </li>
         ))}
         <li className="muted">newest {fit} offsets per partition drawn</li>

@@ -59,7 +59,7 @@ export function OnlineStorePage() {
 }
 
 function Running({ status, actions }: { status: ShopStatus; actions: ReturnType<typeof useShopActions> }) {
-  const lanes = useLaneRecords(status.topic, status.partitions.length);
+  const lanes = useLaneRecords(status.topic, status.partitions.length, !actions.reset.isPending);
   const looks = useMemo(() => memberLooks(status), [status]);
   const email = status.services.email;
   // Orders arrived while email was paused and inventory kept reading: the moment the lesson is visible.

@@ -19,13 +19,13 @@ export function useShopStatus() {
  * The newest LANE_CELLS records of each partition (only once the topic exists), one read per lane so a
  * busy partition never crowds out a quiet one. The array keeps its identity until a read changes.
  */
-export function useLaneRecords(topic: string, partitions: number): Array<LaneRecords | undefined> {
+export function useLaneRecords(topic: string, partitions: number, enabled: boolean): Array<LaneRecords | undefined> {
   const trpc = useTRPC();
   return useQueries({
     queries: Array.from({ length: partitions }, (_, p) =>
       trpc.records.browse.queryOptions(
         { topic, partitions: [p], start: 'newest', pageSize: LANE_CELLS },
-        { refetchInterval: SHOP_POLL_MS, placeholderData: (prev) => prev },
+        { enabled, refetchInterval: SHOP_POLL_MS, placeholderData: (prev) => prev },
       ),
     ),
     combine: (results) =>
@@ -48,9 +48,15 @@ export function useShopActions() {
     service: useMutation(trpc.shop.service.mutationOptions({ onSuccess })),
     crashMember: useMutation(trpc.shop.crashMember.mutationOptions({ onSuccess })),
     replay: useMutation(trpc.shop.replay.mutationOptions({ onSuccess })),
+    // Reset deletes the topic: the lanes stop reading it first (a read of a deleted topic is a 404), and
+    // what they read of the old one is dropped, so no cell of it reappears on the new one.
     reset: useMutation(
       trpc.shop.reset.mutationOptions({
-        onSuccess: () => qc.invalidateQueries({ queryKey: trpc.records.browse.pathKey() }).then(onSuccess),
+        onMutate: () => qc.cancelQueries({ queryKey: trpc.records.browse.pathKey() }),
+        onSettled: () => {
+          qc.removeQueries({ queryKey: trpc.records.browse.pathKey() });
+          return onSuccess();
+        },
       }),
     ),
   };
