@@ -113,7 +113,8 @@ test('the online store: orders flow to inventory and email through Kafka, and th
     await shop.click('inventory', 'crash');
     const crashed = page.locator('[data-testid="shop-inventory-member"][data-crashed="true"]');
     await expect(crashed).toHaveCount(1);
-    await expect(page.getByTestId('shop-inventory-member-crashed')).toContainText('session times out');
+    await expect(page.getByTestId('shop-inventory-member-crashed')).toContainText(/session times out in \d+ s/);
+    await page.getByTestId('shop-inventory-service').screenshot({ path: path.join(SHOTS, 'online-store-crash-wide-light.png') });
     const id = (await crashed.getAttribute('data-member-id')) ?? '';
     const partition = Number(await crashed.getAttribute('data-partitions'));
     await expect(page.locator(`[data-testid="shop-inventory-member"][data-member-id="${id}"]`)).toHaveCount(0, { timeout: 30_000 });
@@ -125,7 +126,7 @@ test('the online store: orders flow to inventory and email through Kafka, and th
     const items = ['keyboard', 'mouse', 'monitor', 'headset', 'webcam'];
     const stock = new Map<string, string>();
     for (const item of items) stock.set(item, (await shop.stock(item).textContent()) ?? '');
-    await shop.replay('inventory');
+    await shop.replay('inventory', path.join(SHOTS, 'online-store-replay-wide-light.png'));
     await expect(shop.lag('inventory')).toHaveText('0', { timeout: 30_000 });
     for (const item of items) await expect(shop.stock(item)).toHaveText(stock.get(item) ?? '');
     const sent = Number(await shop.outboxSize().textContent());

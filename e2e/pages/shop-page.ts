@@ -73,9 +73,11 @@ export class ShopPage {
     await this.page.getByTestId(`shop-${service}-${control}`).click();
   }
 
-  async replay(service: Service) {
+  /** Replay through the dialog that walks through stop → reset to earliest → start; `shot` saves the dialog. */
+  async replay(service: Service, shot?: string) {
     await this.page.getByTestId(`shop-${service}-replay`).click();
     const dialog = this.page.getByTestId(`shop-${service}-replay-dialog`);
+    if (shot) await dialog.screenshot({ path: shot });
     await dialog.getByTestId(`shop-${service}-replay-confirm`).click();
     await expect(dialog.getByTestId(`shop-${service}-replay-done`)).toBeVisible({ timeout: 30_000 });
     await dialog.getByRole('button', { name: 'Done', exact: true }).click();
