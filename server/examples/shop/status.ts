@@ -12,7 +12,7 @@ export interface ShopStatus {
   generator: { ratePerSecond: number };
   stock: StockRow[];
   outbox: { size: number; last: Email[] };
-  services: { inventory: ServiceStatus; email: ServiceStatus & { slowMs: number } };
+  services: { inventory: ServiceStatus & { duplicatesSkipped: number }; email: ServiceStatus & { slowMs: number } };
   groups: { inventory: GroupStatus; email: GroupStatus };
   partitions: Array<{ partition: number; logStartOffset: number; highWatermark: number }>;
 }
@@ -48,6 +48,7 @@ interface StatusInput {
   running: boolean;
   ratePerSecond: number;
   slowMs: number;
+  duplicatesSkipped: number;
   pools: { inventory: { groupId: string; pool: MemberPool }; email: { groupId: string; pool: MemberPool } };
 }
 
@@ -100,7 +101,10 @@ export async function readStatus(input: StatusInput): Promise<ShopStatus> {
     stock,
     outbox,
     services: {
-      inventory: service(inventory, input.pools.inventory.groupId, input.pools.inventory.pool),
+      inventory: {
+        ...service(inventory, input.pools.inventory.groupId, input.pools.inventory.pool),
+        duplicatesSkipped: input.duplicatesSkipped,
+      },
       email: { ...service(email, input.pools.email.groupId, input.pools.email.pool), slowMs: input.slowMs },
     },
     groups: { inventory: groupStatus(inventory), email: groupStatus(email) },
