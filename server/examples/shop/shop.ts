@@ -234,6 +234,11 @@ export class Shop {
       const sent = await this.producer.send({ topic: this.topic, messages });
       return sent.map((r) => ({ partition: r.partition, offset: Number(r.offset) }));
     } catch (err) {
+      if (isBrookError(err, 'UNKNOWN_TOPIC_OR_PARTITION'))
+        throw new BrokerError(
+          'UNKNOWN_TOPIC_OR_PARTITION',
+          `Topic "${this.topic}" does not exist yet: start the example first (it creates the topic).`,
+        );
       throw asBrokerError(err);
     }
   }
