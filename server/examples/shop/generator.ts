@@ -1,11 +1,12 @@
-import { ITEMS, MAX_QUANTITY, type Order } from './catalog';
+import { ITEMS, type Order } from './catalog';
 
 const TICK_MS = 100;
 const CUSTOMERS = 40;
 
 /**
  * The order generator: every tick, the orders due at the current rate (fractions carried over), sent
- * as one produce request. A tick whose send is still in flight adds to the next one instead of piling up.
+ * as one produce request; a tick whose send is still in flight adds to the next one instead of piling up.
+ * One item per order, so the stock lasts as long as it can (at 50/s, 10 s; then orders are refused).
  */
 export class Generator {
   rate = 0;
@@ -48,7 +49,6 @@ export class Generator {
     this.seq++;
     const customer = `c-${String(1 + Math.floor(Math.random() * CUSTOMERS)).padStart(3, '0')}`;
     const item = ITEMS[Math.floor(Math.random() * ITEMS.length)];
-    const quantity = 1 + Math.floor(Math.random() * Math.min(3, MAX_QUANTITY));
-    return { orderId: `g-${this.now().toString(36)}-${this.seq}`, customer, item, quantity, placedAt: this.now() };
+    return { orderId: `g-${this.now().toString(36)}-${this.seq}`, customer, item, quantity: 1, placedAt: this.now() };
   }
 }
