@@ -12,7 +12,7 @@ export class Generator {
   rate = 0;
   private timer: NodeJS.Timeout | null = null;
   private due = 0;
-  private sending = false;
+  private inFlight: Promise<unknown> | null = null;
   private seq = 0;
 
   constructor(
@@ -21,7 +21,8 @@ export class Generator {
     private readonly logError: (line: string) => void,
   ) {}
 
-  setRate(ratePerSecond: number): void {
+  /** Changes the rate; at 0, resolves once the send in flight (if any) has landed. */
+  async setRate(ratePerSecond: number): Promise<void> {
     this.rate = ratePerSecond;
     if (ratePerSecond > 0 && !this.timer) this.timer = setInterval(() => this.tick(), TICK_MS);
     if (ratePerSecond === 0 && this.timer) {
@@ -29,19 +30,19 @@ export class Generator {
       this.timer = null;
       this.due = 0;
     }
+    if (ratePerSecond === 0) await this.inFlight;
   }
 
   private tick(): void {
     this.due += (this.rate * TICK_MS) / 1000;
     const n = Math.floor(this.due);
-    if (n === 0 || this.sending) return;
+    if (n === 0 || this.inFlight) return;
     this.due -= n;
-    this.sending = true;
     const orders = Array.from({ length: n }, () => this.order());
-    this.send(orders)
+    this.inFlight = this.send(orders)
       .catch((err) => this.logError(`generator: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => {
-        this.sending = false;
+        this.inFlight = null;
       });
   }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { handleApiRequest } from '@/server/api/edge/handler';
-import { type Broker, createBroker } from '@/server/broker';
+import { type Broker, createBroker, decodeHeaders } from '@/server/broker';
 import { INITIAL_STOCK, ITEMS, type Item } from './catalog';
 import { Shop } from './shop';
 import type { ShopStatus } from './status';
@@ -137,6 +137,44 @@ describe.each(testBackends())('online-store example on %s', (backend) => {
     }, 'three members with one partition each');
     const idle = (await shop.status()).services.inventory.members.filter((m) => m.partitions.length === 0);
     expect(idle).toHaveLength(1);
+    expect(idle[0].note).toMatch(/partition/);
+  });
+
+  it('the generator produces real orders (JSON value, key = customer, headers) until set to 0; placeOrder marks source web', async () => {
+    const shop = await newShop();
+    const placed = await shop.placeOrder({ customer: 'ada', item: 'headset', quantity: 2 });
+    await shop.generator(50);
+    await until(async () => (await shop.status()).partitions.reduce((n, p) => n + p.highWatermark, 0) >= 11, '10 generated orders');
+    await shop.generator(0);
+    const settled = (await shop.status()).partitions;
+    expect((await shop.status()).generator.ratePerSecond).toBe(0);
+    const records = (
+      await Promise.all(
+        settled.map(async (p) => (await broker.fetch({ topic: shop.topic, partition: p.partition, offset: 0, maxRecords: 1000 })).records),
+      )
+    ).flat();
+    expect(records.length).toBe(settled.reduce((n, p) => n + p.highWatermark, 0));
+    const decoded = records.map((r) => ({
+      key: Buffer.from(r.key ?? []).toString(),
+      value: JSON.parse(Buffer.from(r.value ?? []).toString()),
+      headers: Object.fromEntries(decodeHeaders(r.headers).map((h) => [h.key, Buffer.from(h.value ?? []).toString()])),
+    }));
+    for (const d of decoded) {
+      expect(d.value).toMatchObject({
+        orderId: expect.any(String),
+        item: expect.any(String),
+        quantity: expect.any(Number),
+        placedAt: expect.any(Number),
+      });
+      expect(d.key).toBe(d.value.customer);
+      expect(d.headers['content-type']).toBe('application/json');
+    }
+    const web = decoded.filter((d) => d.headers.source === 'web');
+    expect(web.map((d) => d.value.orderId)).toEqual([placed.orderId]);
+    expect(decoded.filter((d) => d.headers.source === 'generator').length).toBe(decoded.length - 1);
+    // Stopped (generator(0) waits for the send in flight): nothing more arrives.
+    await sleep(300);
+    expect((await shop.status()).partitions).toEqual(settled);
   });
 
   it('stop: every member leaves; reset: initial stock, empty outbox and topic, groups deleted', async () => {

@@ -136,7 +136,7 @@ export class Shop {
   generator(ratePerSecond: number): Promise<ShopStatus> {
     return this.serial(async () => {
       if (ratePerSecond > 0) await this.ensureTopic();
-      this.generatorLoop.setRate(ratePerSecond);
+      await this.generatorLoop.setRate(ratePerSecond);
       return this.readStatus();
     });
   }
@@ -248,7 +248,7 @@ export class Shop {
   }
 
   private async halt(): Promise<void> {
-    this.generatorLoop.setRate(0);
+    await this.generatorLoop.setRate(0);
     this.running = false;
     await Promise.all([this.removeAll('inventory'), this.removeAll('email')]);
     await releaseRunner(this.broker.db, this.topic, this.runner);

@@ -32,6 +32,8 @@ export interface MemberStatus {
   crashed: boolean;
   /** When the broker fences it unless it heartbeats again (ms since the epoch). */
   sessionExpiresAt: number | null;
+  /** The coordinator's reason when the member holds no partition (e.g. more members than partitions). */
+  note: string | null;
 }
 
 export interface GroupStatus {
@@ -78,6 +80,7 @@ export async function readStatus(input: StatusInput): Promise<ShopStatus> {
       partitions: m.assignment.filter((a) => a.topic === topic).flatMap((a) => a.partitions),
       crashed: crashed.has(m.memberId),
       sessionExpiresAt: group ? m.lastHeartbeat + group.sessionTimeoutMs : null,
+      note: m.note,
     }));
     pool.prune(new Set(members.map((m) => m.memberId)));
     return { groupId, paused: pool.paused, members };
