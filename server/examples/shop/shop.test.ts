@@ -3,6 +3,7 @@ import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { handleApiRequest } from '@/server/api/edge/handler';
 import { type Broker, createBroker, decodeHeaders } from '@/server/broker';
+import { expectKafkaError } from '@/server/broker/testing';
 import { INITIAL_STOCK, ITEMS, type Item } from './catalog';
 import { Shop } from './shop';
 import type { ShopStatus } from './status';
@@ -175,6 +176,19 @@ describe.each(testBackends())('online-store example on %s', (backend) => {
     // Stopped (generator(0) waits for the send in flight): nothing more arrives.
     await sleep(300);
     expect((await shop.status()).partitions).toEqual(settled);
+  });
+
+  it('a replay refused because another process still has a member in the group changes nothing and restarts ours', async () => {
+    const shop = await newShop();
+    await shop.placeOrder({ customer: 'ada', item: 'mouse', quantity: 1 });
+    await until(async () => caughtUp(await shop.status(), 'inventory'), 'inventory caught up');
+    const groupId = (await shop.status()).services.inventory.groupId;
+    const foreign = await broker.groups.heartbeat({ groupId, memberEpoch: 0, topics: [shop.topic] });
+    const before = (await shop.status()).groups.inventory.partitions.map((p) => p.committedOffset);
+    await expectKafkaError(shop.replay('inventory'), 'NON_EMPTY_GROUP');
+    await broker.groups.heartbeat({ groupId, memberId: foreign.memberId, memberEpoch: -1 });
+    await until(async () => (await shop.status()).services.inventory.members.length === 2, 'our two members back');
+    expect((await shop.status()).groups.inventory.partitions.map((p) => p.committedOffset)).toEqual(before);
   });
 
   it('stop: every member leaves; reset: initial stock, empty outbox and topic, groups deleted', async () => {

@@ -175,8 +175,12 @@ export class Shop {
       const pool = this.pools[service];
       const groupId = this.groups[service];
       await this.removeAll(service);
-      await this.broker.groups.resetOffsets({ groupId, topic: this.topic, to: 'earliest' });
-      if (this.running) await pool.scaleTo(this.desired[service]);
+      try {
+        await this.broker.groups.resetOffsets({ groupId, topic: this.topic, to: 'earliest' });
+      } finally {
+        // Refused (members of another process still in the group: NON_EMPTY_GROUP)? Ours come back all the same.
+        if (this.running) await pool.scaleTo(this.desired[service]);
+      }
       return this.readStatus();
     });
   }
