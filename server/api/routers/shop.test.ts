@@ -65,6 +65,15 @@ describe.each(testBackends())('shop router on %s', (backend) => {
     expect([await snapshotState(db), await shopTables(db)]).toEqual(before);
   });
 
+  it('an order before the example ever started is refused with UNKNOWN_TOPIC_OR_PARTITION, and says to start it', async () => {
+    const before = [await snapshotState(db), await shopTables(db)];
+    const { status, body } = await callApi(broker, 'POST', 'shop.placeOrder', { customer: 'ada', item: 'mouse', quantity: 1 });
+    expect(status).toBe(404);
+    expect(body.error.data.kafka.name).toBe('UNKNOWN_TOPIC_OR_PARTITION');
+    expect(body.error.message).toMatch(/start the example/);
+    expect([await snapshotState(db), await shopTables(db)]).toEqual(before);
+  });
+
   it('start creates the topic and services (idempotently); 5 orders take exactly their quantities from stock and send 5 emails', async () => {
     // Orders of another run on the same database must not count here.
     await callApi(broker, 'POST', 'shop.reset', undefined);

@@ -1,17 +1,18 @@
-import { ITEMS, MAX_QUANTITY, type Order } from './catalog';
+import { ITEMS, type Order } from './catalog';
 
 const TICK_MS = 100;
 const CUSTOMERS = 40;
 
 /**
  * The order generator: every tick, the orders due at the current rate (fractions carried over), sent
- * as one produce request. A tick whose send is still in flight adds to the next one instead of piling up.
+ * as one produce request; a tick whose send is still in flight adds to the next one instead of piling up.
+ * One item per order, so the stock lasts as long as it can (at 50/s, 10 s; then orders are refused).
  */
 export class Generator {
   rate = 0;
   private timer: NodeJS.Timeout | null = null;
   private due = 0;
-  private sending = false;
+  private inFlight: Promise<unknown> | null = null;
   private seq = 0;
 
   constructor(
@@ -20,7 +21,8 @@ export class Generator {
     private readonly logError: (line: string) => void,
   ) {}
 
-  setRate(ratePerSecond: number): void {
+  /** Changes the rate; at 0, resolves once the send in flight (if any) has landed. */
+  async setRate(ratePerSecond: number): Promise<void> {
     this.rate = ratePerSecond;
     if (ratePerSecond > 0 && !this.timer) this.timer = setInterval(() => this.tick(), TICK_MS);
     if (ratePerSecond === 0 && this.timer) {
@@ -28,19 +30,19 @@ export class Generator {
       this.timer = null;
       this.due = 0;
     }
+    if (ratePerSecond === 0) await this.inFlight;
   }
 
   private tick(): void {
     this.due += (this.rate * TICK_MS) / 1000;
     const n = Math.floor(this.due);
-    if (n === 0 || this.sending) return;
+    if (n === 0 || this.inFlight) return;
     this.due -= n;
-    this.sending = true;
     const orders = Array.from({ length: n }, () => this.order());
-    this.send(orders)
+    this.inFlight = this.send(orders)
       .catch((err) => this.logError(`generator: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => {
-        this.sending = false;
+        this.inFlight = null;
       });
   }
 
@@ -48,7 +50,6 @@ export class Generator {
     this.seq++;
     const customer = `c-${String(1 + Math.floor(Math.random() * CUSTOMERS)).padStart(3, '0')}`;
     const item = ITEMS[Math.floor(Math.random() * ITEMS.length)];
-    const quantity = 1 + Math.floor(Math.random() * Math.min(3, MAX_QUANTITY));
-    return { orderId: `g-${this.now().toString(36)}-${this.seq}`, customer, item, quantity, placedAt: this.now() };
+    return { orderId: `g-${this.now().toString(36)}-${this.seq}`, customer, item, quantity: 1, placedAt: this.now() };
   }
 }

@@ -8,6 +8,7 @@ export interface MemberSettings {
   topic: string;
   clientId: string;
   sessionTimeoutMs: number;
+  commitIntervalMs: number;
   /** Where the members' unexpected errors go. */
   logError: (line: string) => void;
 }
@@ -76,7 +77,7 @@ export class MemberPool {
     this.members.push(member);
     await consumer.subscribe({ topic, fromBeginning: true });
     if (this.pausedNow) consumer.pause([{ topic }]);
-    await consumer.run({ autoCommitInterval: 500, eachMessage: this.handle });
+    await consumer.run({ autoCommitInterval: this.settings.commitIntervalMs, eachMessage: this.handle });
   }
 
   setPaused(paused: boolean): void {

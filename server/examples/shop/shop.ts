@@ -25,6 +25,8 @@ export interface ShopOptions {
   emailGroup?: string;
   /** The members' session timeout (ms): after a crash, how long until the partitions move. */
   sessionTimeoutMs?: number;
+  /** How often members commit what they handled (ms, default 500: the page's lag markers move smoothly). */
+  commitIntervalMs?: number;
   now?: () => number;
   logError?: (line: string) => void;
 }
@@ -61,6 +63,8 @@ export class Shop {
   private running = false;
   private desired = { ...DEFAULT_MEMBERS };
   private slowMs = DEFAULT_EMAIL_SLOW_MS;
+  /** Deliveries the inventory skipped as already applied (redelivered after a rebalance, or replayed). */
+  private duplicatesSkipped = 0;
   private controls: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -79,6 +83,7 @@ export class Shop {
       topic: this.topic,
       clientId: `${service}-service`,
       sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
+      commitIntervalMs: options.commitIntervalMs ?? 500,
       logError,
     });
     this.pools = {
@@ -131,7 +136,7 @@ export class Shop {
   generator(ratePerSecond: number): Promise<ShopStatus> {
     return this.serial(async () => {
       if (ratePerSecond > 0) await this.ensureTopic();
-      this.generatorLoop.setRate(ratePerSecond);
+      await this.generatorLoop.setRate(ratePerSecond);
       return this.readStatus();
     });
   }
@@ -170,8 +175,12 @@ export class Shop {
       const pool = this.pools[service];
       const groupId = this.groups[service];
       await this.removeAll(service);
-      await this.broker.groups.resetOffsets({ groupId, topic: this.topic, to: 'earliest' });
-      if (this.running) await pool.scaleTo(this.desired[service]);
+      try {
+        await this.broker.groups.resetOffsets({ groupId, topic: this.topic, to: 'earliest' });
+      } finally {
+        // Refused (members of another process still in the group: NON_EMPTY_GROUP)? Ours come back all the same.
+        if (this.running) await pool.scaleTo(this.desired[service]);
+      }
       return this.readStatus();
     });
   }
@@ -186,6 +195,7 @@ export class Shop {
       await this.ensureTopic();
       this.desired = { ...DEFAULT_MEMBERS };
       this.slowMs = DEFAULT_EMAIL_SLOW_MS;
+      this.duplicatesSkipped = 0;
       this.pools.inventory.setPaused(false);
       this.pools.email.setPaused(false);
       return this.readStatus();
@@ -197,7 +207,8 @@ export class Shop {
   private async inventory({ partition, message }: EachMessagePayload): Promise<void> {
     const order = parseOrder(message.value);
     if (!order) return; // not an order (someone produced by hand): nothing to apply
-    await applyOrder(this.broker.db, this.topic, { partition, offset: Number(message.offset) }, order);
+    const outcome = await applyOrder(this.broker.db, this.topic, { partition, offset: Number(message.offset) }, order);
+    if (outcome === 'already-applied') this.duplicatesSkipped++;
   }
 
   private async email({ partition, message }: EachMessagePayload): Promise<void> {
@@ -227,6 +238,11 @@ export class Shop {
       const sent = await this.producer.send({ topic: this.topic, messages });
       return sent.map((r) => ({ partition: r.partition, offset: Number(r.offset) }));
     } catch (err) {
+      if (isBrookError(err, 'UNKNOWN_TOPIC_OR_PARTITION'))
+        throw new BrokerError(
+          'UNKNOWN_TOPIC_OR_PARTITION',
+          `Topic "${this.topic}" does not exist yet: start the example first (it creates the topic).`,
+        );
       throw asBrokerError(err);
     }
   }
@@ -236,7 +252,7 @@ export class Shop {
   }
 
   private async halt(): Promise<void> {
-    this.generatorLoop.setRate(0);
+    await this.generatorLoop.setRate(0);
     this.running = false;
     await Promise.all([this.removeAll('inventory'), this.removeAll('email')]);
     await releaseRunner(this.broker.db, this.topic, this.runner);
@@ -257,6 +273,7 @@ export class Shop {
       running: this.running,
       ratePerSecond: this.generatorLoop.rate,
       slowMs: this.slowMs,
+      duplicatesSkipped: this.duplicatesSkipped,
       pools: {
         inventory: { groupId: this.groups.inventory, pool: this.pools.inventory },
         email: { groupId: this.groups.email, pool: this.pools.email },

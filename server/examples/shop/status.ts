@@ -12,7 +12,7 @@ export interface ShopStatus {
   generator: { ratePerSecond: number };
   stock: StockRow[];
   outbox: { size: number; last: Email[] };
-  services: { inventory: ServiceStatus; email: ServiceStatus & { slowMs: number } };
+  services: { inventory: ServiceStatus & { duplicatesSkipped: number }; email: ServiceStatus & { slowMs: number } };
   groups: { inventory: GroupStatus; email: GroupStatus };
   partitions: Array<{ partition: number; logStartOffset: number; highWatermark: number }>;
 }
@@ -32,6 +32,8 @@ export interface MemberStatus {
   crashed: boolean;
   /** When the broker fences it unless it heartbeats again (ms since the epoch). */
   sessionExpiresAt: number | null;
+  /** The coordinator's reason when the member holds no partition (e.g. more members than partitions). */
+  note: string | null;
 }
 
 export interface GroupStatus {
@@ -48,6 +50,7 @@ interface StatusInput {
   running: boolean;
   ratePerSecond: number;
   slowMs: number;
+  duplicatesSkipped: number;
   pools: { inventory: { groupId: string; pool: MemberPool }; email: { groupId: string; pool: MemberPool } };
 }
 
@@ -77,6 +80,7 @@ export async function readStatus(input: StatusInput): Promise<ShopStatus> {
       partitions: m.assignment.filter((a) => a.topic === topic).flatMap((a) => a.partitions),
       crashed: crashed.has(m.memberId),
       sessionExpiresAt: group ? m.lastHeartbeat + group.sessionTimeoutMs : null,
+      note: m.note,
     }));
     pool.prune(new Set(members.map((m) => m.memberId)));
     return { groupId, paused: pool.paused, members };
@@ -100,7 +104,10 @@ export async function readStatus(input: StatusInput): Promise<ShopStatus> {
     stock,
     outbox,
     services: {
-      inventory: service(inventory, input.pools.inventory.groupId, input.pools.inventory.pool),
+      inventory: {
+        ...service(inventory, input.pools.inventory.groupId, input.pools.inventory.pool),
+        duplicatesSkipped: input.duplicatesSkipped,
+      },
       email: { ...service(email, input.pools.email.groupId, input.pools.email.pool), slowMs: input.slowMs },
     },
     groups: { inventory: groupStatus(inventory), email: groupStatus(email) },
