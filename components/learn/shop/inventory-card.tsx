@@ -54,6 +54,10 @@ export function InventoryCard({ status, actions, looks }: { status: ShopStatus; 
           </tbody>
         </table>
       </div>
+      <p className="small muted">
+        Redelivered orders skipped as already applied:{' '}
+        <strong data-testid="shop-inventory-skipped">{formatNumber(svc.duplicatesSkipped)}</strong>
+      </p>
       <h3>Members</h3>
       <Members service="inventory" groupId={svc.groupId} members={svc.members} partitionCount={status.partitions.length} looks={looks} />
       <ServiceControls service="inventory" groupId={svc.groupId} members={svc.members.length} paused={svc.paused} actions={actions} />

@@ -65,9 +65,9 @@ export function Members({
             )}
             {idle && (
               <span className="muted" data-testid={`shop-${service}-member-idle`}>
-                {members.length > partitionCount
-                  ? `idle: the topic has ${partitionCount} partitions and a partition is read by one member of a group at a time`
-                  : 'idle: waiting for the group to assign it a partition'}
+                idle: {m.note ?? 'waiting for the group to assign it a partition.'}
+                {members.length > partitionCount &&
+                  ` A partition is read by one member of a group at a time, so with ${partitionCount} partitions a member beyond ${partitionCount} waits, ready to take over.`}
               </span>
             )}
           </li>

@@ -24,7 +24,7 @@ export function ReplayButton({ service, groupId, actions }: { service: ServiceNa
   // One call does the three steps on the server: they are ticked together when it answers.
   const state = mine && replay.isSuccess ? 'done' : mine && replay.isPending ? 'running' : 'todo';
   const steps = [
-    `Stop the group's members: Kafka refuses to reset the offsets of a group with active members (GROUP_NOT_EMPTY).`,
+    `Stop the group's members: Kafka refuses to reset the offsets of a group with active members (NON_EMPTY_GROUP).`,
     `Reset ${groupId}'s committed offsets to the earliest offset of every partition.`,
     'Start the members again: they read every order from the beginning.',
   ];

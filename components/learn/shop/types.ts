@@ -6,6 +6,8 @@ export interface ShopMember {
   partitions: number[];
   crashed: boolean;
   sessionExpiresAt: number | null;
+  /** The coordinator's reason when the member holds no partition (as /groups shows it). */
+  note: string | null;
 }
 
 export interface ShopGroupPartition {
@@ -39,7 +41,8 @@ export interface ShopStatus {
   stock: Array<{ item: string; quantity: number }>;
   outbox: { size: number; last: ShopEmail[] };
   services: {
-    inventory: { members: ShopMember[]; paused: boolean; groupId: string };
+    /** duplicatesSkipped: redelivered orders the inventory recognised by their stored offset and skipped. */
+    inventory: { members: ShopMember[]; paused: boolean; groupId: string; duplicatesSkipped: number };
     email: { members: ShopMember[]; paused: boolean; slowMs: number; groupId: string };
   };
   groups: { inventory: ShopGroup; email: ShopGroup };
