@@ -35,6 +35,11 @@ export function OnlineStorePage() {
       {s && !s.running && (
         <EmptyState title="The example is not running" testId="shop-not-running">
           <p>Start creates the topic {s.topic} (3 partitions) if it is missing and starts the three services in this Brook process.</p>
+          {s.instance && (
+            <p data-testid="shop-instance-elsewhere">
+              It runs now in another Brook process on this database: {s.instance.host} (pid {s.instance.pid}).
+            </p>
+          )}
           <button
             type="button"
             className="btn primary"

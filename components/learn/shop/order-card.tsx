@@ -55,7 +55,7 @@ export function OrderCard({ status, actions }: { status: ShopStatus; actions: Sh
       </form>
       <ErrorBox error={actions.placeOrder.error} />
       {placed && (
-        <p className="small" data-testid="shop-order-result">
+        <p className="small" style={{ overflowWrap: 'anywhere' }} data-testid="shop-order-result">
           Order <span className="mono">{placed.orderId}</span> sent to{' '}
           <Link href={`${topic}/${placed.partition}/${placed.offset}`}>
             partition {placed.partition}, offset {placed.offset}
