@@ -1,18 +1,18 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '@/components/trpc/provider';
+import { REFETCH_MS } from '@/components/trpc/refetch';
 import type { LaneRecords, ServiceName, ShopStatus } from './types';
 
 /**
  * The online-store example's queries. The picture moves with 50 orders/s, so it polls faster than the
- * console's REFETCH_MS.live (2 s): every half second, a small status and the newest cells per lane.
+ * console's REFETCH_MS.live (2 s): at REFETCH_MS.picture, a small status and the newest cells per lane.
  */
-export const SHOP_POLL_MS = 500;
 /** Records read per lane; the lane draws as many of them as fit. */
 export const LANE_CELLS = 24;
 
 export function useShopStatus() {
   const trpc = useTRPC();
-  return useQuery({ ...trpc.shop.status.queryOptions(undefined, { refetchInterval: SHOP_POLL_MS }), select: (s): ShopStatus => s });
+  return useQuery({ ...trpc.shop.status.queryOptions(undefined, { refetchInterval: REFETCH_MS.picture }), select: (s): ShopStatus => s });
 }
 
 /**
@@ -25,7 +25,7 @@ export function useLaneRecords(topic: string, partitions: number, enabled: boole
     queries: Array.from({ length: partitions }, (_, p) =>
       trpc.records.browse.queryOptions(
         { topic, partitions: [p], start: 'newest', pageSize: LANE_CELLS },
-        { enabled, refetchInterval: SHOP_POLL_MS, placeholderData: (prev) => prev },
+        { enabled, refetchInterval: REFETCH_MS.picture, placeholderData: (prev) => prev },
       ),
     ),
     combine: (results) =>
