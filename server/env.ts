@@ -65,6 +65,8 @@ const envSchema = z.object({
       return names;
     })
     .optional(),
+  /** The online-store example's members: how long after a crash their partitions move. */
+  BROOK_SHOP_SESSION_TIMEOUT_MS: wholeNumber(1_000, 3_600_000),
   BROOK_MAX_BODY_BYTES: wholeNumber(1024, Number.MAX_SAFE_INTEGER),
   PORT: wholeNumber(1, 65_535),
   HOSTNAME: z.string().optional(),

@@ -1,6 +1,7 @@
 import { errorMessage } from '@/server/broker/errors';
 import { type Services, startServices } from '@/server/broker/services';
 import { brookEnv } from '@/server/env';
+import { stopShops } from '@/server/examples/shop/registry';
 import { getRuntime, serviceOptions, shutdownRuntime } from '@/server/runtime';
 
 const globalForServices = globalThis as typeof globalThis & { __brookServices?: Services };
@@ -16,9 +17,10 @@ export async function startBrook(): Promise<void> {
   let closing: Promise<void> | null = null;
   const stop = (signal: NodeJS.Signals) => {
     if (closing) return;
-    console.log(`[brook] ${signal}: stopping services, waking long-polls, closing the database`);
-    const closed = services
-      .stop()
+    console.log(`[brook] ${signal}: stopping the example and services, waking long-polls, closing the database`);
+    // The example's members leave their groups first, while the API they talk through is still up.
+    const closed = stopShops()
+      .then(() => services.stop())
       .then(shutdownRuntime)
       .catch((err) => console.error('[brook] shutdown failed:', err));
     closing = closed;

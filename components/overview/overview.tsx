@@ -35,6 +35,12 @@ export function Overview() {
       {t && t.topics === 0 && (
         <EmptyState title="No topics yet" testId="overview-empty">
           <Link href="/topics?create=1">Create a topic</Link>, then produce to it from its page, with curl, or with the TypeScript client.
+          <br />
+          New to Kafka? <Link href="/learn">Take the tour</Link> of its seven concepts, or run{' '}
+          <Link href="/learn/online-store" data-testid="overview-empty-online-store">
+            the online-store example
+          </Link>
+          .
         </EmptyState>
       )}
       <div className="grid-2">

@@ -7,6 +7,7 @@ const LINKS = [
   { href: '/', label: 'Overview' },
   { href: '/topics', label: 'Topics' },
   { href: '/groups', label: 'Consumer groups' },
+  { href: '/learn', label: 'Learn' },
 ];
 
 export function NavLinks() {

@@ -2,6 +2,7 @@ import { clustersRouter } from './routers/clusters';
 import { groupsRouter } from './routers/groups';
 import { ratesRouter } from './routers/rates';
 import { recordsRouter } from './routers/records';
+import { shopRouter } from './routers/shop';
 import { topicsRouter } from './routers/topics';
 import { createTRPCRouter } from './trpc';
 
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   groups: groupsRouter,
   clusters: clustersRouter,
   rates: ratesRouter,
+  shop: shopRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -181,6 +181,23 @@ export class Consumer {
     this.emitter.emit(CONSUMER_EVENTS.DISCONNECT, { groupId: this.config.groupId });
   }
 
+  /**
+   * Stops as a killed process would: fetching and heartbeats end, nothing is committed and the group is
+   * not told, so the broker fences the member only when its session times out and its partitions move
+   * then. For demonstrations (the online-store example's "crash a member") and tests.
+   */
+  async crash(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.running = false;
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    if (this.commitTimer) clearTimeout(this.commitTimer);
+    await this.reconciling;
+    await Promise.all([...this.workers.values()].map((w) => w.stop()));
+    this.workers.clear();
+    this.emitter.emit(CONSUMER_EVENTS.STOP, { groupId: this.config.groupId });
+  }
+
   // --- membership ---------------------------------------------------------------------------------
 
   private scheduleHeartbeat(delay = this.heartbeatMs): void {

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { Broker } from '@/server/broker';
+import { brookEnv } from '@/server/env';
+import {
+  ITEMS,
+  MAX_CUSTOMER_LENGTH,
+  MAX_MEMBERS,
+  MAX_QUANTITY,
+  MAX_RATE_PER_SECOND,
+  MAX_SLOW_MS,
+  SERVICES,
+} from '@/server/examples/shop/catalog';
+import { shopFor } from '@/server/examples/shop/registry';
+import { Shop } from '@/server/examples/shop/shop';
+import { createTRPCRouter, publicProcedure } from '../trpc';
+
+/**
+ * The online-store example (server/examples/shop). Its services are real Brook clients in this process;
+ * their requests go through the same HTTP edge as anyone's, in-process (no socket): the edge module is
+ * imported when first used, since it imports the router this file is part of.
+ */
+function inProcessFetch(broker: Broker): typeof fetch {
+  return async (input, init) => {
+    const { handleApiRequest } = await import('../edge/handler');
+    const headers = new Headers(init?.headers);
+    headers.set('host', 'localhost'); // an allowed Host, as a local client would send
+    return handleApiRequest(new Request(input, { ...init, headers }), async () => broker);
+  };
+}
+
+const shopOf = (broker: Broker) =>
+  shopFor(broker, () => new Shop(broker, inProcessFetch(broker), { sessionTimeoutMs: brookEnv().BROOK_SHOP_SESSION_TIMEOUT_MS }));
+
+const service = z.enum(SERVICES, { error: `service must be one of: ${SERVICES.join(', ')}` });
+
+export const shopRouter = createTRPCRouter({
+  /** Creates `shop.orders` if missing and starts the services in this process; idempotent. */
+  start: publicProcedure.mutation(({ ctx }) => shopOf(ctx.broker).start()),
+
+  /** Stock, outbox, members, lag per partition: everything the page draws. */
+  status: publicProcedure.query(({ ctx }) => shopOf(ctx.broker).status()),
+
+  placeOrder: publicProcedure
+    .input(
+      z.object({
+        customer: z
+          .string()
+          .trim()
+          .min(1, 'customer is required')
+          .max(MAX_CUSTOMER_LENGTH)
+          .regex(/^[\p{L}\p{N} ._@-]+$/u, 'customer may hold letters, digits, spaces and . _ @ - only'),
+        item: z.enum(ITEMS, { error: `item must be one of: ${ITEMS.join(', ')}` }),
+        quantity: z.int().min(1).max(MAX_QUANTITY),
+      }),
+    )
+    .mutation(({ ctx, input }) => shopOf(ctx.broker).placeOrder(input)),
+
+  generator: publicProcedure
+    .input(z.object({ ratePerSecond: z.number().min(0).max(MAX_RATE_PER_SECOND) }))
+    .mutation(({ ctx, input }) => shopOf(ctx.broker).generator(input.ratePerSecond)),
+
+  service: publicProcedure
+    .input(
+      z.object({
+        service,
+        paused: z.boolean().optional(),
+        members: z.int().min(0).max(MAX_MEMBERS).optional(),
+        slowMs: z.int().min(0).max(MAX_SLOW_MS).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => shopOf(ctx.broker).service(input)),
+
+  /** The newest member stops heartbeating without leaving (its partitions move after the session timeout). */
+  crashMember: publicProcedure.input(z.object({ service })).mutation(({ ctx, input }) => shopOf(ctx.broker).crashMember(input.service)),
+
+  /** Stops the group's members, resets its offsets to the earliest, starts them again. */
+  replay: publicProcedure.input(z.object({ service })).mutation(({ ctx, input }) => shopOf(ctx.broker).replay(input.service)),
+
+  /** Stops everything; deletes and recreates the topic; initial stock, empty outbox, groups deleted. */
+  reset: publicProcedure.mutation(({ ctx }) => shopOf(ctx.broker).reset()),
+});

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/db/client';
+import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
+import { startTestServer } from '@/server/api/test-server';
+import { type Broker, createBroker } from '@/server/broker';
+import { Brook, type Consumer } from '.';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe.each(testBackends())('consumer.crash() on %s', (backend) => {
+  let db: Database;
+  let broker: Broker;
+  let server: { url: string; close(): Promise<void> };
+  const consumers: Consumer[] = [];
+  beforeAll(async () => {
+    db = await openTestDatabase(backend);
+    broker = createBroker(db);
+    await broker.start();
+    server = await startTestServer(broker);
+  });
+  afterAll(async () => {
+    await Promise.all(consumers.map((c) => c.disconnect().catch(() => {})));
+    await server?.close();
+    await broker?.close();
+    await db?.close();
+  });
+
+  it('stops without leaving: the member stays until its session times out, then its partitions move', async () => {
+    const brook = new Brook({ url: server.url });
+    const topic = uniqueName('crash');
+    await brook.admin().createTopics({ topics: [{ topic, numPartitions: 2 }] });
+    const groupId = uniqueName('g');
+    const join = async () => {
+      const c = brook.consumer({ groupId, sessionTimeout: 1500, heartbeatInterval: 200 });
+      consumers.push(c);
+      await c.subscribe({ topic, fromBeginning: true });
+      await c.run({ eachMessage: async () => {} });
+      return c;
+    };
+    const a = await join();
+    const b = await join();
+    await until(() => a.assignment().length === 1 && b.assignment().length === 1, 'one partition each');
+
+    await a.crash();
+    expect(a.assignment()).toEqual([]);
+    // Unlike disconnect(), nothing told the group: both members are still there.
+    expect((await broker.groups.describe(groupId)).members).toHaveLength(2);
+    // After the session timeout the broker fences it and the survivor takes both partitions.
+    await until(() => b.assignment().length === 2, 'the survivor owning both partitions');
+    expect((await broker.groups.describe(groupId)).members).toHaveLength(1);
+  });
+});
