@@ -1,5 +1,6 @@
 import { clustersRouter } from './routers/clusters';
 import { groupsRouter } from './routers/groups';
+import { learnRouter } from './routers/learn';
 import { ratesRouter } from './routers/rates';
 import { recordsRouter } from './routers/records';
 import { topicsRouter } from './routers/topics';
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   groups: groupsRouter,
   clusters: clustersRouter,
   rates: ratesRouter,
+  learn: learnRouter,
 });
 
 export type AppRouter = typeof appRouter;
