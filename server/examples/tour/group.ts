@@ -1,7 +1,7 @@
 import type { Broker } from '@/server/broker';
 import { isBrokerError } from '@/server/broker/errors';
 import { Brook, type Consumer } from '@/server/client';
-import { SCRATCH_TOPIC } from './scratch';
+import { MAX_MEMBERS, SCRATCH_TOPIC, TOUR_GROUP } from './names';
 
 /**
  * The tour's consumer group: up to MAX_MEMBERS members of Brook's own client library, running in this
@@ -9,8 +9,6 @@ import { SCRATCH_TOPIC } from './scratch';
  * nobody has looked at the tour for IDLE_MS, and (best effort) when the process stops. The short
  * session timeout fences any member that could not leave, so the group never holds partitions long.
  */
-export const TOUR_GROUP = 'learn.tour-group';
-export const MAX_MEMBERS = 4;
 export const IDLE_MS = 5 * 60_000;
 /** Each member handles one record at a time this slowly, so a burst of records shows lag draining. */
 export const PROCESS_MS = 400;

@@ -1,12 +1,12 @@
 import { fromBytes } from '@/server/api/encoding';
+import { SCRATCH_PARTITIONS, SCRATCH_RETENTION_MS, SCRATCH_TOPIC } from './names';
+
+export { SCRATCH_PARTITIONS, SCRATCH_TOPIC } from './names';
+
 import type { Broker } from '@/server/broker';
 import { isBrokerError } from '@/server/broker/errors';
 
 /** The tour's own topic: small segments that roll fast, so retention visibly drops the old ones. */
-export const SCRATCH_TOPIC = 'learn.scratch';
-export const SCRATCH_PARTITIONS = 3;
-/** Ten minutes by default; the retention step shortens it to show segments going away. */
-export const SCRATCH_RETENTION_MS = 600_000;
 export const SCRATCH_CONFIGS = { 'segment.records': 5, 'segment.ms': 10_000, 'retention.ms': SCRATCH_RETENTION_MS } as const;
 /** Records shown per partition lane (the newest). */
 export const LANE_RECORDS = 8;
