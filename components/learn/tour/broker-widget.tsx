@@ -28,7 +28,8 @@ export function BrokerWidget() {
       </ul>
       <h3>Storage</h3>
       <p className="small">
-        <span className="mono">{database ?? '…'}</span>: every partition's log, every group's committed offsets.
+        One PostgreSQL database, <span className="mono">{database ?? '…'}</span>, holds every partition's log and every group's committed
+        offsets.
       </p>
       <ErrorBox error={cluster.error} />
     </div>

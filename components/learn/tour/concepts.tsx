@@ -6,14 +6,15 @@ import { BrokerWidget } from './broker-widget';
 import { ConsumerWidget } from './consumer-widget';
 import { GroupWidget } from './group-widget';
 import { KeyWidget } from './key-widget';
-import { Lanes, OffsetsWidget } from './offsets-widget';
+import { OffsetsWidget } from './offsets-widget';
 import { ProducerWidget } from './producer-widget';
 import { Step } from './step';
+import { TopicWidget } from './topic-widget';
 
 const topicHref = `/topics/${encodeURIComponent(SCRATCH_TOPIC)}`;
 
 /** The seven concepts of Kafka's introduction, each with a live widget on the scratch topic. */
-export function Concepts({ lanes }: { lanes: Lane[] }) {
+export function Concepts({ lanes, retentionMs }: { lanes: Lane[]; retentionMs: number | null }) {
   return (
     <>
       <Step
@@ -50,7 +51,7 @@ export function Concepts({ lanes }: { lanes: Lane[] }) {
         id="topic"
         n={4}
         title="Topic"
-        widget={<Lanes lanes={lanes} testId="learn-topic-lanes" />}
+        widget={<TopicWidget lanes={lanes} retentionMs={retentionMs} />}
         console={{ href: '/topics', label: 'All topics in the console' }}
       >
         <p>

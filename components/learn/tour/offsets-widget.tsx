@@ -9,9 +9,9 @@ import styles from './tour.module.css';
 const BURST_KEYS = ['alice', 'bob', 'carol'];
 
 /** One row per partition with its newest records labelled by offset: offsets grow per partition only. */
-export function Lanes({ lanes, testId = 'learn-lanes' }: { lanes: Lane[]; testId?: string }) {
+export function Lanes({ lanes }: { lanes: Lane[] }) {
   return (
-    <div data-testid={testId}>
+    <div data-testid="learn-lanes">
       {lanes.map((l) => {
         const older = (l.recent[0]?.offset ?? l.highWatermark) - l.logStartOffset;
         return (
@@ -19,8 +19,8 @@ export function Lanes({ lanes, testId = 'learn-lanes' }: { lanes: Lane[]; testId
             <div className={`${styles.laneLabel} mono`}>
               P{l.partition} <span className="muted">next {formatNumber(l.highWatermark)}</span>
             </div>
+            {older > 0 && <span className={`${styles.older} muted`}>+{formatNumber(older)} older</span>}
             <div className={styles.laneCells}>
-              {older > 0 && <span className={`${styles.older} muted`}>+{formatNumber(older)} older</span>}
               {l.recent.map((r) => (
                 <div key={r.offset} className={styles.rec} title={r.value ?? ''}>
                   <b>{r.offset}</b>

@@ -47,7 +47,10 @@ export function RetentionWidget({ retentionMs, logStart }: { retentionMs: number
         return (
           <div key={p} className={styles.lane} data-testid={`learn-segments-${p}`}>
             <div className={`${styles.laneLabel} mono`}>
-              P{p} <span className="muted">from {logStart[p] ?? '…'}</span>
+              P{p}{' '}
+              <span className="muted">
+                from <span data-testid="learn-segments-start">{logStart[p] ?? '…'}</span>
+              </span>
             </div>
             <div className={styles.seg}>
               {mine.map((s) => (

@@ -44,7 +44,7 @@ export function Tour() {
         </ul>
       </nav>
       <ErrorBox error={start.error} />
-      <Concepts lanes={lanes} />
+      <Concepts lanes={lanes} retentionMs={scratch.data?.retentionMs ?? null} />
       <HowItWorks lanes={lanes} retentionMs={scratch.data?.retentionMs ?? null} />
     </div>
   );
