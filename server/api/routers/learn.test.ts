@@ -3,7 +3,8 @@ import type { Database } from '@/db/client';
 import { snapshotState, testBackends, uniqueName } from '@/db/testing';
 import type { Broker } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
-import { stopAllMembers } from '@/server/examples/tour/group';
+import { IDLE_MS, isIdle, localMembers, stopAllMembers } from '@/server/examples/tour/group';
+import { MAX_MEMBERS } from '@/server/examples/tour/names';
 import { SCRATCH_PARTITIONS, SCRATCH_TOPIC } from '@/server/examples/tour/scratch';
 import { callApi } from '../test-server';
 
@@ -82,5 +83,21 @@ describe.each(testBackends())('learn router on %s', (backend) => {
     const removed = await callApi(broker, 'POST', 'learn.removeConsumer', {});
     expect(removed.body.result.data.local).toHaveLength(0);
     expect(removed.body.result.data.members).toHaveLength(0);
+  });
+
+  it('keeps at most 4 members however often + consumer is pressed, in parallel too; all stop when asked', async () => {
+    const answers = await Promise.all(Array.from({ length: 6 }, () => callApi(broker, 'POST', 'learn.addConsumer', {})));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect((await callApi(broker, 'GET', 'learn.group', undefined)).body.result.data.local).toHaveLength(MAX_MEMBERS);
+    await stopAllMembers();
+    expect(localMembers()).toEqual([]);
+    expect((await broker.groups.describe('learn.tour-group')).members).toEqual([]);
+  });
+});
+
+describe('the tour group idles out', () => {
+  it('after IDLE_MS without a look at the tour, not before', () => {
+    expect(isIdle(1_000, 1_000 + IDLE_MS - 1)).toBe(false);
+    expect(isIdle(1_000, 1_000 + IDLE_MS)).toBe(true);
   });
 });
