@@ -3,6 +3,8 @@ import { expect, test } from '../fixtures';
 import { LearnPage } from '../pages/learn-page';
 
 const SHOTS = path.join(import.meta.dirname, '..', 'screenshots');
+/** The sticky header would cover the step scrolled to; in a picture of one step it is not wanted. */
+const STATIC_HEADER = '.app-header { position: static !important; }';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -59,9 +61,17 @@ test('screenshots of every step, light and dark, 1280 and 390 px', async ({ brow
         const learn = new LearnPage(page);
         await learn.goto();
         await learn.partitionOf('customer-42');
-        await page.screenshot({ path: path.join(SHOTS, `learn-${size}-${scheme}.png`), fullPage: true });
+        // Each widget with an answer on it, as a learner sees it after trying.
+        await page.getByTestId('learn-producer-send').click();
+        await expect(page.getByTestId('learn-producer-result')).toBeVisible();
+        await page.getByTestId('learn-consumer-read').click();
+        await expect(page.getByTestId('learn-consumer-records')).toBeVisible();
+        await learn.sendKey();
+        await page.getByTestId('learn-offsets-send').click();
+        await expect(page.getByTestId('learn-offsets-result')).toBeVisible();
+        await page.screenshot({ path: path.join(SHOTS, `learn-${size}-${scheme}.png`), fullPage: true, style: STATIC_HEADER });
         for (const id of LearnPage.STEPS) {
-          await learn.step(id).screenshot({ path: path.join(SHOTS, `learn-${id}-${size}-${scheme}.png`) });
+          await learn.step(id).screenshot({ path: path.join(SHOTS, `learn-${id}-${size}-${scheme}.png`), style: STATIC_HEADER });
         }
         await ctx.close();
       }

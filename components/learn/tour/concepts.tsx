@@ -31,7 +31,7 @@ export function Concepts({ lanes, retentionMs }: { lanes: Lane[]; retentionMs: n
         id="consumer"
         n={2}
         title="Consumer"
-        widget={<ConsumerWidget />}
+        widget={<ConsumerWidget lanes={lanes} />}
         console={{ href: topicHref, label: 'Browse messages in the console' }}
       >
         <p>A consumer is an application that reads messages from Kafka. Reading does not remove anything: the messages stay for others.</p>

@@ -6,12 +6,13 @@ import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
 import { partitionNumbers } from '@/components/ui/partition-select';
 import { SCRATCH_PARTITIONS, SCRATCH_TOPIC } from '@/server/examples/tour/names';
+import type { Lane } from '@/server/examples/tour/scratch';
 
 /** A consumer's read: one partition, from an offset on, with records.fetch (the call consumers make). */
-export function ConsumerWidget() {
+export function ConsumerWidget({ lanes }: { lanes: Lane[] }) {
   const trpc = useTRPC();
   const [partition, setPartition] = useState('0');
-  const [offset, setOffset] = useState('0');
+  const [offset, setOffset] = useState('');
   const [asked, setAsked] = useState<{ partition: number; offset: number } | null>(null);
   const pid = useId();
   const oid = useId();
@@ -21,7 +22,8 @@ export function ConsumerWidget() {
       { enabled: asked !== null },
     ),
   );
-  const offsetNumber = Number(offset);
+  // Empty means the earliest offset still kept (retention may have dropped offset 0).
+  const offsetNumber = offset === '' ? (lanes[Number(partition)]?.logStartOffset ?? 0) : Number(offset);
   return (
     <div data-testid="learn-consumer-widget">
       <div className="row">
@@ -38,11 +40,18 @@ export function ConsumerWidget() {
         <label htmlFor={oid} className="small">
           from offset
         </label>
-        <input id={oid} className="narrow" inputMode="numeric" value={offset} onChange={(e) => setOffset(e.target.value)} />
+        <input
+          id={oid}
+          className="narrow"
+          inputMode="numeric"
+          placeholder="earliest"
+          value={offset}
+          onChange={(e) => setOffset(e.target.value)}
+        />
         <button
           type="button"
           className="btn primary"
-          disabled={!Number.isSafeInteger(offsetNumber) || offsetNumber < 0 || offset === ''}
+          disabled={!Number.isSafeInteger(offsetNumber) || offsetNumber < 0}
           onClick={() => setAsked({ partition: Number(partition), offset: offsetNumber })}
           data-testid="learn-consumer-read"
         >
