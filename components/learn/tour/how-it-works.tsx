@@ -69,7 +69,13 @@ function ThroughputWidget() {
 export function HowItWorks({ lanes, retentionMs }: { lanes: Lane[]; retentionMs: number | null }) {
   return (
     <>
-      <Step id="how-it-works" n={8} title="How it works" widget={<Pipeline lanes={lanes} />}>
+      <Step
+        id="how-it-works"
+        n={8}
+        title="How it works"
+        widget={<Pipeline lanes={lanes} />}
+        console={{ href: '/', label: 'Produce and consume rates of every topic on the overview' }}
+      >
         <p>
           Producers write messages to a topic; the broker stores them in its partitions; consumers read them, each group at its own pace.
         </p>
