@@ -2,14 +2,14 @@ import { partitionNumbers } from '@/components/ui/partition-select';
 import type { GroupDescription } from '@/server/broker';
 import { fromTopicPartitions, tpKey } from '@/server/broker/topic-partition';
 
-const COLORS = ['#2563eb', '#16a34a', '#d97706', '#db2777', '#7c3aed', '#0891b2', '#dc2626', '#65a30d', '#9333ea', '#0d9488'];
+export const MEMBER_COLORS = ['#2563eb', '#16a34a', '#d97706', '#db2777', '#7c3aed', '#0891b2', '#dc2626', '#65a30d', '#9333ea', '#0d9488'];
 
 /**
  * Which member owns which partition: one strip per topic, a box per partition colored by its owner.
  * Striped: being handed over (revoked, not yet released). Grey: nobody owns it.
  */
 export function AssignmentDiagram({ group }: { group: GroupDescription }) {
-  const color = new Map(group.members.map((m, i) => [m.memberId, COLORS[i % COLORS.length]]));
+  const color = new Map(group.members.map((m, i) => [m.memberId, MEMBER_COLORS[i % MEMBER_COLORS.length]]));
   const owner = new Map<string, { memberId: string; pending: boolean }>();
   for (const m of group.members) {
     for (const k of fromTopicPartitions(m.assignment)) owner.set(k, { memberId: m.memberId, pending: false });

@@ -1,5 +1,6 @@
 import { clustersRouter } from './routers/clusters';
 import { groupsRouter } from './routers/groups';
+import { learnRouter } from './routers/learn';
 import { ratesRouter } from './routers/rates';
 import { recordsRouter } from './routers/records';
 import { shopRouter } from './routers/shop';
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   clusters: clustersRouter,
   rates: ratesRouter,
   shop: shopRouter,
+  learn: learnRouter,
 });
 
 export type AppRouter = typeof appRouter;
