@@ -13,11 +13,7 @@ export default function Page() {
         subtitle={
           <>
             Seven ideas, each shown on a real topic of this Brook. Everything here really happens: the same things appear in the console.
-            Then try the{' '}
-            <Link href="/learn/online-store" prefetch={false}>
-              online-store example
-            </Link>
-            .
+            Then try the <Link href="/learn/online-store">online-store example</Link>.
           </>
         }
       />

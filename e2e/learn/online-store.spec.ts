@@ -37,9 +37,6 @@ test('the online store: orders flow to inventory and email through Kafka, and th
   browser,
   pageErrors,
 }) => {
-  // The nav and the breadcrumb link to /learn, the tour built on a parallel branch: until it is merged,
-  // Next's prefetch of it answers 404.
-  pageErrors.allow(/404 \(Not Found\) \(http:\/\/127\.0\.0\.1:\d+\/learn\?_rsc=/);
   const shop = new ShopPage(page);
   await shop.goto();
   await shop.start();
