@@ -6,6 +6,7 @@ import { uniqueName } from '@/db/testing';
 import { type AnswerData, type ApiAnswer, callApi } from '@/server/api/test-server';
 import type { Broker } from '@/server/broker';
 import { type Services, startServices } from '@/server/broker/services';
+import { sleep } from '@/server/broker/testing';
 import { getRuntime, shutdownRuntime } from '@/server/runtime';
 
 /**
@@ -18,7 +19,6 @@ if (!binDir)
   console.warn('[brook] outage test skipped: no Postgres server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or PG_BIN');
 
 const POOL = 6;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Answer<T = unknown> {
   path: string;

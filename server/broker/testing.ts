@@ -38,3 +38,14 @@ export async function expectKafkaError(p: Promise<unknown>, name: KafkaErrorName
   expect(err.kafkaName).toBe(name);
   return err;
 }
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `cond` every 50 ms until it holds; fails naming `what` after `timeoutMs` (a bound, not a measurement). */
+export async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}

@@ -3,17 +3,11 @@ import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { startTestServer } from '@/server/api/test-server';
 import { type Broker, createBroker } from '@/server/broker';
+import { sleep, until as waitUntil } from '@/server/broker/testing';
 import { tpKey } from '@/server/broker/topic-partition';
 import { Brook, type Consumer, isBrookError } from '.';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition') {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const until = (cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition') => waitUntil(cond, what, timeoutMs);
 
 describe.each(testBackends())('client library over HTTP on %s', (backend) => {
   let db: Database;

@@ -3,16 +3,8 @@ import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { startTestServer } from '@/server/api/test-server';
 import { type Broker, createBroker } from '@/server/broker';
+import { until } from '@/server/broker/testing';
 import { Brook, type Consumer } from '.';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe.each(testBackends())('consumer.crash() on %s', (backend) => {
   let db: Database;

@@ -3,17 +3,9 @@ import type { Database } from '@/db/client';
 import { openTestDatabase, snapshotState, testBackends } from '@/db/testing';
 import { callApi } from '@/server/api/test-server';
 import { type Broker, createBroker } from '@/server/broker';
+import { until } from '@/server/broker/testing';
 import { INITIAL_STOCK, SHOP_TOPIC } from '@/server/examples/shop/catalog';
 import { stopShops } from '@/server/examples/shop/registry';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /** The example's own tables, for "nothing changed". */
 async function shopTables(db: Database): Promise<string> {

@@ -3,19 +3,12 @@ import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { handleApiRequest } from '@/server/api/edge/handler';
 import { type Broker, createBroker, decodeHeaders } from '@/server/broker';
-import { expectKafkaError } from '@/server/broker/testing';
+import { expectKafkaError, sleep, until as waitUntil } from '@/server/broker/testing';
 import { INITIAL_STOCK, ITEMS, type Item } from './catalog';
 import { Shop } from './shop';
 import type { ShopStatus } from './status';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const until = (cond: () => Promise<boolean>, what: string, timeoutMs = 30_000) => waitUntil(cond, what, timeoutMs);
 
 /** Brook's HTTP edge, in-process: what the router gives the example. */
 const edgeFetch =
