@@ -16,8 +16,18 @@ const SECURITY_HEADERS: Record<string, string> = {
   'referrer-policy': 'same-origin',
 };
 
-/** Slow or idle clients cannot hold a socket: headers within 15 s, a whole request body within 2 min. */
-export const SERVER_TIMEOUTS = { headersTimeout: 15_000, requestTimeout: 120_000, keepAliveTimeout: 5_000 } as const;
+/**
+ * Slow or idle clients cannot hold a socket: headers within 15 s, a whole request (body included) within
+ * 2 min, an idle keep-alive connection 5 s; checked every 2 s (Node's default is 30 s). requestTimeout
+ * covers receiving the request only, so long-polls and event streams (bounded by maxWaitMs and the
+ * client) are not cut.
+ */
+export const SERVER_TIMEOUTS = {
+  headersTimeout: 15_000,
+  requestTimeout: 120_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 2_000,
+} as const;
 
 interface InFlight {
   /** Aborted when the client goes away or, for reads (long-polls, event streams), when the server stops. */
