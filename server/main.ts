@@ -57,7 +57,8 @@ async function main(): Promise<void> {
       // The examples' members leave their groups while the engine is still up.
       await Promise.all([stopShops(), stopAllMembers()]);
       const { unfinished } = await closing;
-      if (unfinished > 0) console.error(`[brook] ${unfinished} request(s) still running after ${DRAIN_MS} ms: closed`);
+      if (unfinished.length > 0)
+        console.error(`[brook] ${unfinished.length} request(s) still running after ${DRAIN_MS} ms, closed: ${unfinished.join(', ')}`);
       await services.stop();
       await app.close().catch(() => {});
       console.log('[brook] closing the database');

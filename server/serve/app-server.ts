@@ -33,13 +33,15 @@ interface InFlight {
   /** Aborted when the client goes away or, for reads (long-polls, event streams), when the server stops. */
   controller: AbortController;
   read: boolean;
+  /** Method and path, for the log when a request outlives the drain. */
+  label: string;
   done: Promise<void>;
 }
 
 export interface AppServer {
   server: http.Server;
   /** Stops accepting, ends long-polls and event streams, and waits up to `drainMs` for in-flight requests. */
-  close(drainMs: number): Promise<{ unfinished: number }>;
+  close(drainMs: number): Promise<{ unfinished: string[] }>;
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -74,7 +76,7 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
     const controller = new AbortController();
     const read = req.method === 'GET' || req.method === 'HEAD';
     res.once('close', () => controller.abort());
-    const entry: InFlight = { controller, read, done: Promise.resolve() };
+    const entry: InFlight = { controller, read, label: `${req.method} ${(req.url ?? '/').split('?')[0]}`, done: Promise.resolve() };
     entry.done = route(req, res, controller.signal)
       .catch((err) => {
         console.error('[brook] request failed:', err);
@@ -101,7 +103,7 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
       });
       await Promise.race([Promise.all([...inFlight].map((e) => e.done)), deadline]);
       clearTimeout(timer);
-      const unfinished = inFlight.size;
+      const unfinished = [...inFlight].map((e) => e.label);
       server.closeAllConnections();
       await closed;
       return { unfinished };
