@@ -94,6 +94,7 @@ describe('the server process (server/main.ts)', () => {
     expect(await ready.json()).toMatchObject({ status: 'ok', database: 'pglite' });
     expect(ready.headers.get('x-frame-options')).toBe('DENY');
     expect((await fetch(`${server.url}/api/health/live`)).status).toBe(200);
+    expect((await fetch(`${server.url}/api/metrics`, { method: 'POST' })).status).toBe(405);
   });
 
   it('produces and fetches a record through the API', async () => {
@@ -167,6 +168,14 @@ describe('SIGTERM during 64 producers and an open event stream', () => {
         }
       })().catch((err: unknown) => `failed: ${String(err)}`);
 
+      // A long-poll on a partition nobody writes to: stopping answers it (200, no records) instead of cutting it.
+      expect((await post(server.url, 'topics.create', { name: 'sigterm-idle', partitions: 1 })).status).toBe(200);
+      const pollInput = encodeURIComponent(JSON.stringify({ topic: 'sigterm-idle', partition: 0, offset: 0, maxWaitMs: 30_000 }));
+      const longPoll = fetch(`${server.url}/api/trpc/records.fetch?input=${pollInput}`).then(
+        async (res) => ({ status: res.status, body: await res.json() }),
+        (err: unknown) => ({ status: 0, body: String(err) }),
+      );
+
       const acked: { value: string; partition: number; offset: number }[] = [];
       let signalled = false;
       const producer = async (p: number) => {
@@ -192,6 +201,7 @@ describe('SIGTERM during 64 producers and an open event stream', () => {
       expect(await Promise.race([server.exited, bound])).toBe(0);
       await producers;
       expect(await streamEnded).toBe('ended');
+      expect(await longPoll).toMatchObject({ status: 200, body: { result: { data: { records: [], highWatermark: 0 } } } });
       expect(events).toContain('data:'); // it carried records before it ended
       expect(server.log()).toContain('[brook] closing the database');
 

@@ -67,7 +67,10 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
     // Pages get the same Host/Origin rules from proxy.ts, inside Next.
     if (!endpoint) return options.next(req, res);
     const refusal = checkRequestOrigin(currentHostRules(), toWebRequest(req, signal, { withoutBody: true }));
-    return sendWebResponse(res, refusal ? textRefusal(refusal) : await endpoint());
+    if (refusal) return sendWebResponse(res, textRefusal(refusal));
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendWebResponse(res, new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
+    return sendWebResponse(res, await endpoint());
   };
 
   const server = http.createServer({ ...SERVER_TIMEOUTS, keepAlive: true }, (req, res) => {
