@@ -4,20 +4,7 @@ const nextConfig = {
   serverExternalPackages: ['@electric-sql/pglite', 'postgres', 'prom-client'],
   poweredByHeader: false,
   reactStrictMode: true,
-  // The console is never framed (clickjacking) and its responses are never content-sniffed.
-  async headers() {
-    return [
-      {
-        source: '/:path*',
-        headers: [
-          { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Referrer-Policy', value: 'same-origin' },
-        ],
-      },
-    ];
-  },
+  // Security headers (no framing, no sniffing) are set for every response by server/serve/app-server.ts.
 };
 
 export default nextConfig;

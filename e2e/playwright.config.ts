@@ -5,7 +5,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const port = Number(process.env.E2E_PORT ?? 3100);
 
 /**
- * Browser tests against the built app (`next build` first) on a fresh database, driving Debian's
+ * Browser tests against the built app (`npm run build` first: Next and server/main.ts) on a fresh database, driving Debian's
  * Chromium (never a downloaded browser). Seeding goes through the public HTTP API only.
  */
 export default defineConfig({

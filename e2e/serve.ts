@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 
 /**
- * Playwright's web server: the built app (`next start`) on a database of its own, made for this run
+ * Playwright's web server: the built app (`npm run serve`: server/main.ts, built) on a database of its own, made for this run
  * and removed after. With E2E_DATABASE_URL or TEST_DATABASE_URL: a fresh database on that Postgres
  * server; otherwise a fresh embedded PGlite folder.
  */
@@ -44,11 +43,7 @@ async function main() {
     console.log(`[e2e] embedded PGlite in ${dir}`);
   }
 
-  const child = spawn(
-    process.execPath,
-    [createRequire(import.meta.url).resolve('next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', port],
-    { env, stdio: 'inherit' },
-  );
+  const child = spawn(process.execPath, ['.next/brook/main.mjs'], { env: { ...env, HOSTNAME: '127.0.0.1' }, stdio: 'inherit' });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -64,7 +59,7 @@ async function main() {
   process.on('SIGINT', stop);
   child.on('exit', (code) => {
     if (!stopping) {
-      console.error(`[e2e] next start exited with ${code}`);
+      console.error(`[e2e] the server exited with ${code}`);
       void cleanup().finally(() => process.exit(code ?? 1));
     }
   });

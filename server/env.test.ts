@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENV_VARIABLES, EnvError, parseEnv } from './env';
-import { peekRuntime, shutdownRuntime } from './runtime';
-import { startBrook } from './start';
+import { getRuntime, peekRuntime, shutdownRuntime } from './runtime';
 
 const errorOf = (source: Record<string, string>) => {
   try {
@@ -103,7 +102,7 @@ describe('start-up with a bad value', () => {
   ])('stops with a message naming %s=%s, before opening the database', async (name, value) => {
     process.env = { ...saved, BROOK_DATA_DIR: 'memory://', [name]: value };
     delete process.env.DATABASE_URL;
-    const err = await startBrook().then(
+    const err = await getRuntime().then(
       () => null,
       (e: unknown) => e,
     );

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM script without types
-import { listenHost } from './listen-host.mjs';
+import { listenHost } from './listen-host';
 
 describe('the address npm start listens on', () => {
   it('is loopback unless HOSTNAME was set on purpose', () => {

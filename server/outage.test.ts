@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GET as live } from '@/app/api/health/live/route';
-import { GET as ready } from '@/app/api/health/route';
 import { createPrivateCluster, type PrivateCluster, postgresBinDir } from '@/db/private-cluster';
 import { uniqueName } from '@/db/testing';
 import { type AnswerData, type ApiAnswer, callApi } from '@/server/api/test-server';
@@ -8,6 +6,8 @@ import type { Broker } from '@/server/broker';
 import { type Services, startServices } from '@/server/broker/services';
 import { sleep } from '@/server/broker/testing';
 import { getRuntime, shutdownRuntime } from '@/server/runtime';
+import { healthLive as live } from '@/server/serve/health-live';
+import { healthReady as ready } from '@/server/serve/health-ready';
 
 /**
  * A real Postgres outage: Brook runs on a private cluster that is stopped (2 s, 10 s) and restarted under

@@ -7,8 +7,9 @@ import type { ServiceOptions } from '@/server/broker/services';
 import { type BrookEnv, brookEnv, databaseOptions } from '@/server/env';
 
 /**
- * One broker engine per process. Next.js loads instrumentation.ts and route handlers as separate module
- * copies, and `next dev` reloads modules, so the instance lives on globalThis, not in a module variable.
+ * One broker engine per process. server/main.ts boots it; Next's page bundles (server components
+ * prefetching through server/api/rsc.ts) hold their own copy of this module, and `next dev` reloads
+ * modules, so the instance lives on globalThis: every copy finds the engine main.ts started.
  */
 interface Runtime {
   db: Database;

@@ -4,17 +4,17 @@ import net from 'node:net';
 import { Pool } from 'undici';
 import { sleep } from './env';
 
-/** The real app (`next start`) as a child process, for measurements through HTTP. */
+/** The real app (the built server/main.ts, as `npm run serve` runs it) as a child process, for measurements through HTTP. */
 export interface RunningApp {
   url: string;
   stop(): Promise<void>;
 }
 
 export function ensureBuilt(): void {
-  if (fs.existsSync('.next/BUILD_ID') && !process.env.BENCH_REBUILD) return;
-  console.log('building the app (next build)...');
-  const r = spawnSync('npx', ['next', 'build'], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('next build failed');
+  if (fs.existsSync('.next/BUILD_ID') && fs.existsSync('.next/brook/main.mjs') && !process.env.BENCH_REBUILD) return;
+  console.log('building the app (npm run build)...');
+  const r = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build failed');
 }
 
 /** Whether something accepts TCP connections on 127.0.0.1:`port` (answers within 500 ms). */
@@ -36,8 +36,8 @@ export async function listening(port: number): Promise<boolean> {
 export async function startApp(port: number, env: Record<string, string>): Promise<RunningApp> {
   // Never measure a stray server left from an earlier run.
   if (await listening(port)) throw new Error(`port ${port} is already in use: stop what listens there first`);
-  const child: ChildProcess = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, ...env, PORT: String(port) },
+  const child: ChildProcess = spawn(process.execPath, ['.next/brook/main.mjs'], {
+    env: { ...process.env, ...env, PORT: String(port), HOSTNAME: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -59,7 +59,7 @@ export async function startApp(port: number, env: Record<string, string>): Promi
   const exited = new Promise((r) => child.once('exit', r));
   const signal = (sig: NodeJS.Signals) => {
     try {
-      process.kill(-child.pid!, sig); // the whole group: npx and next-server
+      process.kill(-child.pid!, sig); // the whole group
     } catch {
       /* already gone */
     }

@@ -5,7 +5,7 @@ import { percentile, type Row } from '../lib/report';
 
 /**
  * Issue 4's benchmark: the console's pages on a big topic (10M records over 12 partitions). Each page is
- * fetched whole through `next start` on loopback, so the time is the server's (render, queries) plus a
+ * fetched whole through the built server (`npm run serve`) on loopback, so the time is the server's (render, queries) plus a
  * loopback round trip. The overview's totals come from watermark rows and counters: their plans are
  * checked not to touch the records table.
  */

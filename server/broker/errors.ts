@@ -42,8 +42,8 @@ export const KAFKA_ERRORS = {
 export type KafkaErrorName = keyof typeof KAFKA_ERRORS;
 
 /**
- * Brand instead of `instanceof`: Next.js loads instrumentation and route handlers as separate module
- * copies, so an error thrown by the engine booted in one copy is not an instance of the other's class.
+ * Brand instead of `instanceof`: server/main.ts and Next's page bundles hold separate module copies, so
+ * an error thrown by the engine booted in one copy is not an instance of the other's class.
  */
 const BRAND = Symbol.for('brook.BrokerError');
 

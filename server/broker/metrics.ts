@@ -3,8 +3,8 @@ import { queryMetrics } from '@/db/query-metrics';
 import { isBrokerError } from './errors';
 
 /**
- * Prometheus metrics of this process. One registry per process on globalThis: Next.js loads the engine
- * (booted from instrumentation) and the /api/metrics route as separate module copies.
+ * Prometheus metrics of this process. One registry per process on globalThis: server/main.ts and Next's
+ * page bundles (which run the engine through server/api/rsc.ts) hold separate copies of this module.
  */
 /** Requests, records, bytes and latency of one kind of request (produce, fetch), by topic. */
 function requestMetrics(registers: Registry[], verb: 'produce' | 'fetch', done: 'produced' | 'fetched', latencyHelp: string) {

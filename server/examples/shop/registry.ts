@@ -2,9 +2,9 @@ import type { Broker } from '@/server/broker';
 import type { Shop } from './shop';
 
 /**
- * One example per broker engine in this process. Next.js loads route handlers and instrumentation as
- * separate module copies, so the map lives on globalThis (as the runtime does): the shutdown path must
- * find the same example the router started.
+ * One example per broker engine in this process. Next's page bundles load their own copy of this
+ * module, so the map lives on globalThis (as the runtime does): the shutdown path in server/main.ts
+ * must find the same example whichever copy started it.
  */
 const globalForShop = globalThis as typeof globalThis & { __brookShops?: Map<Broker, Shop> };
 

@@ -1,10 +1,8 @@
 import { renderMetrics } from '@/server/broker/metrics-collect';
 import { getBroker } from '@/server/runtime';
 
-export const dynamic = 'force-dynamic';
-
 /** Prometheus scrape endpoint (kafka-lag-exporter's metric names, plus brook_* ones). */
-export async function GET() {
+export async function metricsResponse(): Promise<Response> {
   const { contentType, body } = await renderMetrics(await getBroker());
   return new Response(body, { headers: { 'content-type': contentType, 'cache-control': 'no-store' } });
 }

@@ -3,15 +3,13 @@ import { migrationStatus } from '@/db/migration-status';
 import { asBrokerError } from '@/server/broker/errors';
 import { getRuntime } from '@/server/runtime';
 
-export const dynamic = 'force-dynamic';
-
 /** A load balancer's check must get an answer, not hang while the database does not answer. */
 const READINESS_WAIT_MS = 2_000;
 
 const noStore = { 'cache-control': 'no-store' };
 
 /** Readiness for load balancers: the database answers and its migrations are current (200), else 503. */
-export async function GET() {
+export async function healthReady(): Promise<Response> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(

@@ -1,0 +1,115 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { handleApiRequest } from '@/server/api/edge/handler';
+import { checkRequestOrigin, currentHostRules } from '@/server/api/edge/hosts';
+import { textRefusal } from '@/server/api/edge/respond';
+import type { Broker } from '@/server/broker';
+import { healthLive } from './health-live';
+import { healthReady } from './health-ready';
+import { metricsResponse } from './metrics';
+import { sendWebResponse, toWebRequest } from './node-bridge';
+
+/** The console is never framed (clickjacking) and no response is content-sniffed: set here, for every answer. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
+
+/**
+ * Slow or idle clients cannot hold a socket: headers within 15 s, a whole request (body included) within
+ * 2 min, an idle keep-alive connection 5 s; checked every 2 s (Node's default is 30 s). requestTimeout
+ * covers receiving the request only, so long-polls and event streams (bounded by maxWaitMs and the
+ * client) are not cut.
+ */
+export const SERVER_TIMEOUTS = {
+  headersTimeout: 15_000,
+  requestTimeout: 120_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 2_000,
+} as const;
+
+interface InFlight {
+  /** Aborted when the client goes away or, for reads (long-polls, event streams), when the server stops. */
+  controller: AbortController;
+  read: boolean;
+  /** Method and path, for the log when a request outlives the drain. */
+  label: string;
+  done: Promise<void>;
+}
+
+export interface AppServer {
+  server: http.Server;
+  /** Stops accepting, ends long-polls and event streams, and waits up to `drainMs` for in-flight requests. */
+  close(drainMs: number): Promise<{ unfinished: string[] }>;
+}
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * One HTTP server: the tRPC API, health and metrics served directly (behind the edge rules of
+ * server/api/edge), everything else (pages, assets) handed to Next's request handler.
+ */
+export function createAppServer(options: { getBroker: () => Promise<Broker>; next: NodeHandler }): AppServer {
+  const inFlight = new Set<InFlight>();
+  let stopping = false;
+
+  const plain: Record<string, () => Response | Promise<Response>> = {
+    '/api/health': healthReady,
+    '/api/health/live': healthLive,
+    '/api/metrics': metricsResponse,
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path.startsWith('/api/trpc/')) return sendWebResponse(res, await handleApiRequest(toWebRequest(req, signal), options.getBroker));
+    const endpoint = Object.hasOwn(plain, path) ? plain[path] : undefined;
+    // Pages get the same Host/Origin rules from proxy.ts, inside Next.
+    if (!endpoint) return options.next(req, res);
+    const refusal = checkRequestOrigin(currentHostRules(), toWebRequest(req, signal, { withoutBody: true }));
+    if (refusal) return sendWebResponse(res, textRefusal(refusal));
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendWebResponse(res, new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
+    return sendWebResponse(res, await endpoint());
+  };
+
+  const server = http.createServer({ ...SERVER_TIMEOUTS, keepAlive: true }, (req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (stopping) res.setHeader('connection', 'close');
+    const controller = new AbortController();
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    res.once('close', () => controller.abort());
+    const entry: InFlight = { controller, read, label: `${req.method} ${(req.url ?? '/').split('?')[0]}`, done: Promise.resolve() };
+    entry.done = route(req, res, controller.signal)
+      .catch((err) => {
+        console.error('[brook] request failed:', err);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end();
+      })
+      .finally(() => inFlight.delete(entry));
+    inFlight.add(entry);
+    // A stopping server still answers what it accepted, but a read that would wait answers at once.
+    if (stopping && read) controller.abort();
+  });
+
+  return {
+    server,
+    async close(drainMs) {
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Long-polls answer with what they have, event streams end: both follow their request's signal.
+      for (const entry of inFlight) if (entry.read) entry.controller.abort();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), drainMs);
+      });
+      await Promise.race([Promise.all([...inFlight].map((e) => e.done)), deadline]);
+      clearTimeout(timer);
+      const unfinished = [...inFlight].map((e) => e.label);
+      server.closeAllConnections();
+      await closed;
+      return { unfinished };
+    },
+  };
+}
