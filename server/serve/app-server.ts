@@ -62,7 +62,11 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
 
   const route = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path.startsWith('/api/trpc/')) return sendWebResponse(res, await handleApiRequest(toWebRequest(req, signal), options.getBroker));
+    if (path.startsWith('/api/trpc/')) {
+      const response = await handleApiRequest(toWebRequest(req, signal), options.getBroker);
+      if (response.status === 413 && !req.complete) return refuseUnreadBody(req, res, response);
+      return sendWebResponse(res, response);
+    }
     const endpoint = Object.hasOwn(plain, path) ? plain[path] : undefined;
     // Pages get the same Host/Origin rules from proxy.ts, inside Next.
     if (!endpoint) return options.next(req, res);
@@ -112,4 +116,19 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
       return { unfinished };
     },
   };
+}
+
+/**
+ * A refused body the client is still sending: answer, then discard what still arrives for a short while
+ * before closing ("lingering close", as nginx does). Closing a socket with unread data makes the kernel
+ * send a reset, and a reset can wipe the answer from the client's buffer before it reads it (EPIPE or
+ * ECONNRESET instead of 413). Discarded bytes are not kept, and the socket goes after 2 s at most.
+ */
+async function refuseUnreadBody(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+  const headers = new Headers(response.headers);
+  headers.delete('connection');
+  req.removeAllListeners('data');
+  req.on('data', () => {}).resume();
+  setTimeout(() => req.socket.destroy(), 2_000).unref();
+  await sendWebResponse(res, new Response(response.body, { status: response.status, headers }));
 }
