@@ -24,25 +24,13 @@ async function main(): Promise<void> {
   const hostname = listenHost(process.env.HOSTNAME);
   const port = env.PORT ?? 3000;
 
-  // Pages render in Next's own bundles, which reach this same engine through getRuntime() (globalThis).
-  await getRuntime();
-  const services = startServices(await getBroker(), serviceOptions(env));
-
-  const app = next({ dev, hostname, port });
-  await app.prepare();
-  const handle = app.getRequestHandler();
-  const http = createAppServer({ getBroker, next: (req, res) => handle(req, res) });
-  await new Promise<void>((resolve, reject) => {
-    http.server.once('error', reject);
-    http.server.listen(port, hostname, () => resolve());
-  });
-  const { port: bound } = http.server.address() as AddressInfo;
-  console.log(`[brook] listening on http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}${dev ? ' (dev)' : ''}`);
-
-  // ---- The Kafka protocol listener (issue 12) starts here, after the engine, and stops below. ----
+  // What has started so far, so a signal or a failure at any point of start-up stops exactly that.
+  let services: ReturnType<typeof startServices> | null = null;
+  let app: ReturnType<typeof next> | null = null;
+  let http: ReturnType<typeof createAppServer> | null = null;
 
   let stopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
+  const stop = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
     // Whatever happens (a database that no longer answers), the process ends within 10 s.
@@ -50,31 +38,58 @@ async function main(): Promise<void> {
       console.error('[brook] shutdown took more than 10 s: exiting anyway');
       process.exit(1);
     }, EXIT_DEADLINE_MS).unref();
-    console.log(`[brook] ${signal}: no new connections; stopping the examples, ending long-polls and streams`);
-    let code = 0;
+    console.log(`[brook] ${reason}: no new connections; stopping the examples, ending long-polls and streams`);
+    let exitCode = code;
     try {
-      const closing = http.close(DRAIN_MS);
+      const closing = http?.close(DRAIN_MS) ?? Promise.resolve({ unfinished: [] as string[] });
       // The examples' members leave their groups while the engine is still up.
       await Promise.all([stopShops(), stopAllMembers()]);
       const { unfinished } = await closing;
       if (unfinished.length > 0)
         console.error(`[brook] ${unfinished.length} request(s) still running after ${DRAIN_MS} ms, closed: ${unfinished.join(', ')}`);
-      await services.stop();
-      await app.close().catch(() => {});
+      await services?.stop();
+      await app?.close().catch(() => {});
       console.log('[brook] closing the database');
-      await shutdownRuntime();
+      await shutdownRuntime({ final: true });
+      console.log('[brook] database closed');
     } catch (err) {
       console.error('[brook] shutdown failed:', err);
-      code = 1;
+      exitCode = 1;
     }
-    process.exit(code);
+    process.exit(exitCode);
   };
-  process.once('SIGTERM', (s) => void stop(s));
-  process.once('SIGINT', (s) => void stop(s));
+  // Installed first: a SIGTERM during migrations or Next's start-up still closes the database cleanly.
+  process.once('SIGTERM', (s) => void stop(s, 0));
+  process.once('SIGINT', (s) => void stop(s, 0));
+
+  try {
+    // Pages render in Next's own bundles, which reach this same engine through getRuntime() (globalThis).
+    await getRuntime();
+    if (stopping) return;
+    services = startServices(await getBroker(), serviceOptions(env));
+
+    app = next({ dev, hostname, port });
+    await app.prepare();
+    if (stopping) return;
+    const handle = app.getRequestHandler();
+    http = createAppServer({ getBroker, next: (req, res) => handle(req, res) });
+    const server = http.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, hostname, () => resolve());
+    });
+    const { port: bound } = server.address() as AddressInfo;
+    console.log(`[brook] listening on http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}${dev ? ' (dev)' : ''}`);
+
+    // ---- The Kafka protocol listener (issue 12) starts here, after the engine, and stops in stop(). ----
+  } catch (err) {
+    console.error(`[brook] cannot start: ${errorMessage(err)}`);
+    http = null; // it never listened
+    await stop('start-up failed', 1);
+  }
 }
 
-main().catch(async (err) => {
+main().catch((err) => {
   console.error(`[brook] cannot start: ${errorMessage(err)}`);
-  await shutdownRuntime().catch(() => {});
   process.exit(1);
 });

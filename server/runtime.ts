@@ -17,9 +17,10 @@ interface Runtime {
   startedAt: number;
 }
 
-const globalForBrook = globalThis as typeof globalThis & { __brook?: Promise<Runtime>; __brookReady?: Runtime };
+const globalForBrook = globalThis as typeof globalThis & { __brook?: Promise<Runtime>; __brookReady?: Runtime; __brookClosed?: boolean };
 
 export function getRuntime(): Promise<Runtime> {
+  if (globalForBrook.__brookClosed) return Promise.reject(new Error('Brook is shutting down: the database is closed.'));
   globalForBrook.__brook ??= boot().then(
     (runtime) => (globalForBrook.__brookReady = runtime),
     (err) => {
@@ -73,8 +74,12 @@ async function boot(): Promise<Runtime> {
   }
 }
 
-/** Closes the engine and the database (SIGTERM, tests). */
-export async function shutdownRuntime(): Promise<void> {
+/**
+ * Closes the engine and the database (SIGTERM, tests). `final`: the process is ending, so a late caller
+ * (a request that outlived the drain, a page render) must not boot a second database on the same folder.
+ */
+export async function shutdownRuntime(options: { final?: boolean } = {}): Promise<void> {
+  if (options.final) globalForBrook.__brookClosed = true;
   const pending = globalForBrook.__brook;
   globalForBrook.__brook = undefined;
   globalForBrook.__brookReady = undefined;

@@ -64,7 +64,8 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
     const path = (req.url ?? '/').split('?')[0];
     if (path.startsWith('/api/trpc/')) {
       const response = await handleApiRequest(toWebRequest(req, signal), options.getBroker);
-      if (response.status === 413 && !req.complete) return refuseUnreadBody(req, res, response);
+      // Any answer given before the body was read (413, 403, 414, a busy 503, a 400) closes lingering.
+      if (!req.complete) return refuseUnreadBody(req, res, response);
       return sendWebResponse(res, response);
     }
     const endpoint = Object.hasOwn(plain, path) ? plain[path] : undefined;
@@ -96,6 +97,13 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
     if (stopping && read) controller.abort();
   });
 
+  // Upgraded sockets (Next's hot-reload websocket in dev) are not closed by closeAllConnections().
+  const upgraded = new Set<import('node:stream').Duplex>();
+  server.on('upgrade', (_req, socket) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+  });
+
   return {
     server,
     async close(drainMs) {
@@ -112,7 +120,8 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
       clearTimeout(timer);
       const unfinished = [...inFlight].map((e) => e.label);
       server.closeAllConnections();
-      await closed;
+      for (const socket of upgraded) socket.destroy();
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
       return { unfinished };
     },
   };
@@ -127,8 +136,13 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
 async function refuseUnreadBody(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   const headers = new Headers(response.headers);
   headers.delete('connection');
+  const socket = req.socket;
+  const timer = setTimeout(() => socket.destroy(), 2_000);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  // Once the client has sent all of it, end the connection gracefully: no further request is read from it.
+  req.once('end', () => (res.writableFinished ? socket.end() : res.once('finish', () => socket.end())));
   req.removeAllListeners('data');
   req.on('data', () => {}).resume();
-  setTimeout(() => req.socket.destroy(), 2_000).unref();
   await sendWebResponse(res, new Response(response.body, { status: response.status, headers }));
 }

@@ -59,15 +59,19 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   const gone = () => void reader.cancel().catch(() => {});
   res.once('close', gone);
   try {
-    res.flushHeaders(); // an event stream's client waits for its headers before the first event
+    // An event stream's client waits for its headers before the first event; other answers go in one write.
+    if (response.headers.get('content-type')?.startsWith('text/event-stream')) res.flushHeaders();
     for (;;) {
       const { done, value } = await reader.read();
       if (done || res.destroyed) break;
       if (!res.write(value)) await writable(res);
     }
+    res.end();
+  } catch (err) {
+    // A body that failed midway must not look complete to the client: cut the connection instead.
+    res.destroy(err instanceof Error ? err : new Error(String(err)));
   } finally {
     res.off('close', gone);
-    res.end();
   }
 }
 
