@@ -128,20 +128,21 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
 }
 
 /**
- * A refused body the client is still sending: answer, then discard what still arrives for a short while
- * before closing ("lingering close", as nginx does). Closing a socket with unread data makes the kernel
- * send a reset, and a reset can wipe the answer from the client's buffer before it reads it (EPIPE or
- * ECONNRESET instead of 413). Discarded bytes are not kept, and the socket goes after 2 s at most.
+ * A refused body the client may still be sending: answer, then discard what still arrives ("lingering
+ * close", as nginx does). Closing a socket with unread data makes the kernel send a reset, and a reset
+ * can wipe the answer from the client's buffer before it reads it (EPIPE or ECONNRESET instead of 413).
+ * Discarded bytes are not kept; a body that ends within 2 s leaves a normal keep-alive connection, one
+ * still arriving then is cut.
  */
 async function refuseUnreadBody(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   const headers = new Headers(response.headers);
   headers.delete('connection');
   const socket = req.socket;
+  // A body still arriving after 2 s is cut; one that ends sooner leaves a normal keep-alive connection.
   const timer = setTimeout(() => socket.destroy(), 2_000);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
-  // Once the client has sent all of it, end the connection gracefully: no further request is read from it.
-  req.once('end', () => (res.writableFinished ? socket.end() : res.once('finish', () => socket.end())));
+  req.once('end', () => clearTimeout(timer));
   req.removeAllListeners('data');
   req.on('data', () => {}).resume();
   await sendWebResponse(res, new Response(response.body, { status: response.status, headers }));
