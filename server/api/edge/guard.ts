@@ -27,5 +27,8 @@ export async function guardApiRequest(
   const headers = new Headers(req.headers);
   headers.delete('content-length');
   headers.delete('transfer-encoding');
-  return { request: new Request(req.url, { method: req.method, headers, body: body.text, signal: req.signal }), release: body.release };
+  return {
+    request: new Request(req.url, { method: req.method, headers, body: body.bytes as Uint8Array<ArrayBuffer>, signal: req.signal }),
+    release: body.release,
+  };
 }
