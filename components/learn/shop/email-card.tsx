@@ -7,6 +7,7 @@ import type { MemberLook } from './colors';
 import { Members } from './members';
 import type { ShopActions } from './queries';
 import { ServiceControls } from './service-controls';
+import { ServiceLag } from './service-lag';
 import styles from './shop.module.css';
 import type { ShopStatus } from './types';
 
@@ -21,15 +22,7 @@ export function EmailCard({ status, actions, looks }: { status: ShopStatus; acti
     <Card
       title={<>Email service {svc.paused && <Badge tone="warn">paused</Badge>}</>}
       testId="shop-email-service"
-      actions={
-        <span className="small">
-          lag{' '}
-          <strong data-testid="shop-email-lag" data-lag={status.groups.email.lag}>
-            {formatNumber(status.groups.email.lag)}
-          </strong>{' '}
-          · <Link href={`/groups/${svc.groupId}`}>{svc.groupId} →</Link>
-        </span>
-      }
+      actions={<ServiceLag service="email" status={status} />}
     >
       <p className={`${styles.lesson} small`}>
         At-least-once: it commits the offset after sending, so a crash between the two, or a replay, sends again.

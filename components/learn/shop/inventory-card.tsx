@@ -1,6 +1,5 @@
 'use client';
 
-import Link from 'next/link';
 import { Badge, Card } from '@/components/ui/bits';
 import { formatNumber } from '@/components/ui/format';
 import { INITIAL_STOCK } from '@/server/examples/shop/catalog';
@@ -8,6 +7,7 @@ import type { MemberLook } from './colors';
 import { Members } from './members';
 import type { ShopActions } from './queries';
 import { ServiceControls } from './service-controls';
+import { ServiceLag } from './service-lag';
 import styles from './shop.module.css';
 import type { ShopStatus } from './types';
 
@@ -18,15 +18,7 @@ export function InventoryCard({ status, actions, looks }: { status: ShopStatus; 
     <Card
       title={<>Inventory service {svc.paused && <Badge tone="warn">paused</Badge>}</>}
       testId="shop-inventory-service"
-      actions={
-        <span className="small">
-          lag{' '}
-          <strong data-testid="shop-inventory-lag" data-lag={status.groups.inventory.lag}>
-            {formatNumber(status.groups.inventory.lag)}
-          </strong>{' '}
-          · <Link href={`/groups/${svc.groupId}`}>{svc.groupId} →</Link>
-        </span>
-      }
+      actions={<ServiceLag service="inventory" status={status} />}
     >
       <p className={`${styles.lesson} small`}>
         Exactly-once effect by storing the offset with the data: each stock change and the offset it came from are written in one
