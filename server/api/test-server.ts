@@ -1,7 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { afterAll, beforeAll } from 'vitest';
+import type { Database } from '@/db/client';
+import type { Backend } from '@/db/testing';
 import type { Broker } from '@/server/broker';
+import { testBroker } from '@/server/broker/testing';
 import type { OutputOf, ProcedurePath } from '@/server/client/api-types';
 import { handleApiRequest } from './edge/handler';
 import { appRouter } from './root';
@@ -65,4 +69,23 @@ export async function callApi<P extends string>(
   const req = method === 'GET' ? new Request(url, { headers }) : new Request(url, { method, headers, body: JSON.stringify(input) });
   const res = await handleApiRequest(req, async () => broker);
   return { status: res.status, body: (await res.json()) as ApiAnswer<AnswerData<P>> };
+}
+
+/**
+ * Test support: a started broker on a fresh test database, served over real HTTP, for the enclosing
+ * describe block (the client library's tests). Hooks registered after it in the block run their
+ * afterAll first, so consumers can disconnect while the server is still up.
+ */
+export function testApiServer(backend: Backend, use: (env: { db: Database; broker: Broker; url: string }) => void): void {
+  let env: { db: Database; broker: Broker } | null = null;
+  let server: { url: string; close(): Promise<void> } | null = null;
+  testBroker(backend, (e) => (env = e), { start: true });
+  beforeAll(async () => {
+    if (!env) throw new Error('testBroker did not start');
+    server = await startTestServer(env.broker);
+    use({ ...env, url: server.url });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
 }

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Database } from '@/db/client';
-import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
-import { startTestServer } from '@/server/api/test-server';
-import { type Broker, createBroker } from '@/server/broker';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { testBackends, uniqueName } from '@/db/testing';
+import { testApiServer } from '@/server/api/test-server';
+import type { Broker } from '@/server/broker';
 import { sleep, until as waitUntil } from '@/server/broker/testing';
 import { tpKey } from '@/server/broker/topic-partition';
 import { Brook, type Consumer, isBrookError } from '.';
@@ -10,21 +9,15 @@ import { Brook, type Consumer, isBrookError } from '.';
 const until = (cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition') => waitUntil(cond, what, timeoutMs);
 
 describe.each(testBackends())('client library over HTTP on %s', (backend) => {
-  let db: Database;
   let broker: Broker;
-  let server: { url: string; close(): Promise<void> };
+  const server = { url: '' };
   const consumers: Consumer[] = [];
-  beforeAll(async () => {
-    db = await openTestDatabase(backend);
-    broker = createBroker(db);
-    await broker.start();
-    server = await startTestServer(broker);
+  testApiServer(backend, (env) => {
+    broker = env.broker;
+    server.url = env.url;
   });
   afterAll(async () => {
     await Promise.all(consumers.map((c) => c.disconnect().catch(() => {})));
-    await server?.close();
-    await broker?.close();
-    await db?.close();
   });
 
   it('produces and consumes with kafkajs-style calls: keys, binary values, headers, commits', async () => {

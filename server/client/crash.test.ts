@@ -1,27 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '@/db/client';
-import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
-import { startTestServer } from '@/server/api/test-server';
-import { type Broker, createBroker } from '@/server/broker';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testBackends, uniqueName } from '@/db/testing';
+import { testApiServer } from '@/server/api/test-server';
+import type { Broker } from '@/server/broker';
 import { until } from '@/server/broker/testing';
 import { Brook, type Consumer } from '.';
 
 describe.each(testBackends())('consumer.crash() on %s', (backend) => {
-  let db: Database;
   let broker: Broker;
-  let server: { url: string; close(): Promise<void> };
+  const server = { url: '' };
   const consumers: Consumer[] = [];
-  beforeAll(async () => {
-    db = await openTestDatabase(backend);
-    broker = createBroker(db);
-    await broker.start();
-    server = await startTestServer(broker);
+  testApiServer(backend, (env) => {
+    broker = env.broker;
+    server.url = env.url;
   });
   afterAll(async () => {
     await Promise.all(consumers.map((c) => c.disconnect().catch(() => {})));
-    await server?.close();
-    await broker?.close();
-    await db?.close();
   });
 
   it('stops without leaving: the member stays until its session times out, then its partitions move', async () => {
