@@ -58,7 +58,9 @@ export interface KafkajsDecodedRecord {
 }
 
 /** Decodes one batch with kafkajs's fetch-side decoder. */
-export async function kafkajsDecode(batch: Buffer): Promise<{ firstOffset: string; records: KafkajsDecodedRecord[] } & Record<string, unknown>> {
+export async function kafkajsDecode(
+  batch: Buffer,
+): Promise<{ firstOffset: string; records: KafkajsDecodedRecord[] } & Record<string, unknown>> {
   return decodeBatch(new Decoder(batch));
 }
 

@@ -6,7 +6,10 @@ import { readVarint, readVarlong, varintSize, varlongSize, writeVarint, writeVar
 
 const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
 // ±2^52: the range a varlong round-trips through a JavaScript number.
-const long = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 }), fc.maxSafeInteger().map((n) => Math.trunc(n / 2) || 0));
+const long = fc.oneof(
+  fc.integer({ min: -(2 ** 31), max: 2 ** 31 }),
+  fc.maxSafeInteger().map((n) => Math.trunc(n / 2) || 0),
+);
 
 function encode(write: (b: Uint8Array, p: number, n: number) => number, n: number): Buffer {
   const buf = Buffer.alloc(10);
