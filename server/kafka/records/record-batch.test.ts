@@ -123,6 +123,17 @@ describe('record batches v2 against kafkajs', () => {
     expect(new Set(batch.records.map((r) => r.timestamp))).toEqual(new Set([batch.maxTimestamp]));
   });
 
+  it('a header key that is not UTF-8 decodes with U+FFFD (lossy, as in Kafka): values stay bytes', () => {
+    const bytes = encodeRecordBatch({
+      baseOffset: 0,
+      records: [{ offset: 0, timestamp: T0, key: null, value: null, headers: [{ key: 'Q', value: Buffer.from([0xff]) }] }],
+    });
+    const bad = Buffer.from(bytes);
+    bad[bad.indexOf('Q', 61)] = 0xff;
+    const [batch] = decodeRecordBatches(withCrc(bad), opts);
+    expect(batch.records[0].headers).toEqual([{ key: '\uFFFD', value: Buffer.from([0xff]) }]);
+  });
+
   it('several batches in one records field decode in order', () => {
     const one = encodeRecordBatch({ baseOffset: 0, records: toEncode(messages(2)) });
     const two = encodeRecordBatch({ baseOffset: 2, records: toEncode(messages(3), 2) });

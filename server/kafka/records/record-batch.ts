@@ -162,8 +162,6 @@ function decodeBatch(b: Buffer, budget: { left: number }, maxBytes: number): Rec
   return batch;
 }
 
-const utf8 = new TextDecoder();
-
 /** A length-prefixed byte string: -1 is null; anything else must fit before `end`. */
 function readBytes(buf: Buffer, c: Cursor, end: number, what: string): Buffer | null {
   const len = readVarint(buf, c, end);
@@ -191,7 +189,8 @@ function decodeRecord(buf: Buffer, c: Cursor, batch: RecordBatch): DecodedRecord
   for (let i = 0; i < count; i++) {
     const k = readBytes(buf, c, end, 'header key');
     if (k === null) throw corrupt('null header key');
-    headers.push({ key: utf8.decode(k), value: readBytes(buf, c, end, 'header value') });
+    // Kafka's header keys are UTF-8 strings: invalid bytes become U+FFFD, as in Java's decoder.
+    headers.push({ key: k.toString('utf8'), value: readBytes(buf, c, end, 'header value') });
   }
   if (c.pos !== end) throw corrupt(`record length ${length} disagrees with its fields`);
   const timestamp = batch.timestampType === 'LogAppendTime' ? batch.maxTimestamp : batch.baseTimestamp + timestampDelta;
