@@ -16,6 +16,7 @@ export class Writer {
     return this.at;
   }
 
+  /** Claims n bytes and returns where they start. Callers must take the position before reading `this.buf`: the buffer may be replaced. */
   private ensure(n: number): number {
     const at = this.at;
     if (at + n > this.buf.length) {
@@ -41,38 +42,48 @@ export class Writer {
   }
 
   int8(value: number): void {
-    this.buf.writeInt8(value, this.ensure(1));
+    const at = this.ensure(1);
+    this.buf.writeInt8(value, at);
   }
   int16(value: number): void {
-    this.buf.writeInt16BE(value, this.ensure(2));
+    const at = this.ensure(2);
+    this.buf.writeInt16BE(value, at);
   }
   uint16(value: number): void {
-    this.buf.writeUInt16BE(value, this.ensure(2));
+    const at = this.ensure(2);
+    this.buf.writeUInt16BE(value, at);
   }
   int32(value: number): void {
-    this.buf.writeInt32BE(value, this.ensure(4));
+    const at = this.ensure(4);
+    this.buf.writeInt32BE(value, at);
   }
   uint32(value: number): void {
-    this.buf.writeUInt32BE(value, this.ensure(4));
+    const at = this.ensure(4);
+    this.buf.writeUInt32BE(value, at);
   }
   int64(value: bigint): void {
-    this.buf.writeBigInt64BE(value, this.ensure(8));
+    const at = this.ensure(8);
+    this.buf.writeBigInt64BE(value, at);
   }
   float64(value: number): void {
-    this.buf.writeDoubleBE(value, this.ensure(8));
+    const at = this.ensure(8);
+    this.buf.writeDoubleBE(value, at);
   }
   bool(value: boolean): void {
-    this.buf[this.ensure(1)] = value ? 1 : 0;
+    const at = this.ensure(1);
+    this.buf[at] = value ? 1 : 0;
   }
 
   /** Unsigned varint (flexible versions' lengths, counts and tags). */
   uvarint(value: number): void {
     if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new KafkaProtocolError(`uvarint out of range: ${value}`);
     while (value >= 0x80) {
-      this.buf[this.ensure(1)] = (value & 0x7f) | 0x80;
+      const at = this.ensure(1);
+      this.buf[at] = (value & 0x7f) | 0x80;
       value = Math.floor(value / 128);
     }
-    this.buf[this.ensure(1)] = value;
+    const at = this.ensure(1);
+    this.buf[at] = value;
   }
 
   raw(bytes: Uint8Array): void {
@@ -81,7 +92,8 @@ export class Writer {
   }
 
   private utf8(value: string, byteLength: number): void {
-    this.buf.write(value, this.ensure(byteLength), byteLength, 'utf8');
+    const at = this.ensure(byteLength);
+    this.buf.write(value, at, byteLength, 'utf8');
   }
 
   string(value: string): void {

@@ -263,7 +263,7 @@ export function emitWrite(ctx: Ctx, s: Struct): string {
     const check =
       f.ignorable || present === 'true'
         ? ''
-        : `if (${not(present)} && !(${isDefaultExpr(ctx, f, s, x)})) throw notInVersion('${s.ts}.${f.camel}', v);`;
+        : `if (${not(present)} && ${x} !== undefined && !(${isDefaultExpr(ctx, f, s, x)})) throw notInVersion('${s.ts}.${f.camel}', v);`;
     if (inline !== 'false') stmts.push(inline === 'true' ? write : `if (${inline}) { ${write} }`);
     if (check !== '') stmts.push(check);
     if (!isEmpty(f.tagged)) tagged.push({ f, x });

@@ -58,7 +58,7 @@ function imports(body: string, from: string): string {
   return lines.join('\n');
 }
 
-function loadMessages(): RawMessage[] {
+export function loadMessages(): RawMessage[] {
   return readdirSync(MESSAGES_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()

@@ -82,7 +82,7 @@ function writeConsumerGroupHeartbeatRequest(w: Writer, v: number, o: ConsumerGro
   if (v >= 1) {
     w.compactNullableString(x7);
   }
-  if (!(v >= 1) && !(x7 === null)) throw notInVersion('ConsumerGroupHeartbeatRequest.subscribedTopicRegex', v);
+  if (!(v >= 1) && x7 !== undefined && !(x7 === null)) throw notInVersion('ConsumerGroupHeartbeatRequest.subscribedTopicRegex', v);
   const x8 = o.serverAssignor;
   w.compactNullableString(x8);
   const x9 = o.topicPartitions;

@@ -76,7 +76,7 @@ function writeCreateTopicsRequest(w: Writer, v: number, o: CreateTopicsRequest):
   if (v >= 1) {
     w.bool(x2);
   }
-  if (!(v >= 1) && !(x2 === false)) throw notInVersion('CreateTopicsRequest.validateOnly', v);
+  if (!(v >= 1) && x2 !== undefined && !(x2 === false)) throw notInVersion('CreateTopicsRequest.validateOnly', v);
   if (flex) w.uvarint(0);
 }
 

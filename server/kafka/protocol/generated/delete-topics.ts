@@ -50,7 +50,7 @@ function writeDeleteTopicsRequest(w: Writer, v: number, o: DeleteTopicsRequest):
   if (v >= 6) {
     writeArray(w, v, true, x0, writeDeleteTopicState);
   }
-  if (!(v >= 6) && !(x0.length === 0)) throw notInVersion('DeleteTopicsRequest.topics', v);
+  if (!(v >= 6) && x0 !== undefined && !(x0.length === 0)) throw notInVersion('DeleteTopicsRequest.topics', v);
   const x1 = o.topicNames;
   if (v <= 5) {
     writeArray(w, v, flex, x1, flex ? writeCompactString : writeString);

@@ -27,7 +27,7 @@ function writeDescribeClusterRequest(w: Writer, v: number, o: DescribeClusterReq
   if (v >= 1) {
     w.int8(x1);
   }
-  if (!(v >= 1) && !(x1 === 1)) throw notInVersion('DescribeClusterRequest.endpointType', v);
+  if (!(v >= 1) && x1 !== undefined && !(x1 === 1)) throw notInVersion('DescribeClusterRequest.endpointType', v);
   w.uvarint(0);
 }
 
@@ -100,7 +100,7 @@ function writeDescribeClusterResponse(w: Writer, v: number, o: DescribeClusterRe
   if (v >= 1) {
     w.int8(x3);
   }
-  if (!(v >= 1) && !(x3 === 1)) throw notInVersion('DescribeClusterResponse.endpointType', v);
+  if (!(v >= 1) && x3 !== undefined && !(x3 === 1)) throw notInVersion('DescribeClusterResponse.endpointType', v);
   const x4 = o.clusterId;
   w.compactString(x4);
   const x5 = o.controllerId === undefined ? -1 : o.controllerId;

@@ -53,12 +53,12 @@ function writeDescribeConfigsRequest(w: Writer, v: number, o: DescribeConfigsReq
   if (v >= 1) {
     w.bool(x1);
   }
-  if (!(v >= 1) && !(x1 === false)) throw notInVersion('DescribeConfigsRequest.includeSynonyms', v);
+  if (!(v >= 1) && x1 !== undefined && !(x1 === false)) throw notInVersion('DescribeConfigsRequest.includeSynonyms', v);
   const x2 = o.includeDocumentation;
   if (v >= 3) {
     w.bool(x2);
   }
-  if (!(v >= 3) && !(x2 === false)) throw notInVersion('DescribeConfigsRequest.includeDocumentation', v);
+  if (!(v >= 3) && x2 !== undefined && !(x2 === false)) throw notInVersion('DescribeConfigsRequest.includeDocumentation', v);
   if (flex) w.uvarint(0);
 }
 
@@ -245,7 +245,7 @@ function writeDescribeConfigsResourceResult(w: Writer, v: number, o: DescribeCon
   if (v <= 0) {
     w.bool(x3);
   }
-  if (!(v <= 0) && !(x3 === false)) throw notInVersion('DescribeConfigsResourceResult.isDefault', v);
+  if (!(v <= 0) && x3 !== undefined && !(x3 === false)) throw notInVersion('DescribeConfigsResourceResult.isDefault', v);
   const x4 = o.configSource === undefined ? -1 : o.configSource;
   if (v >= 1) {
     w.int8(x4);

@@ -39,7 +39,7 @@ function writeDescribeGroupsRequest(w: Writer, v: number, o: DescribeGroupsReque
   if (v >= 3) {
     w.bool(x1);
   }
-  if (!(v >= 3) && !(x1 === false)) throw notInVersion('DescribeGroupsRequest.includeAuthorizedOperations', v);
+  if (!(v >= 3) && x1 !== undefined && !(x1 === false)) throw notInVersion('DescribeGroupsRequest.includeAuthorizedOperations', v);
   if (flex) w.uvarint(0);
 }
 
@@ -166,7 +166,7 @@ function writeDescribedGroup(w: Writer, v: number, o: DescribedGroup): void {
   if (v >= 3) {
     w.int32(x6);
   }
-  if (!(v >= 3) && !(x6 === -2147483648)) throw notInVersion('DescribedGroup.authorizedOperations', v);
+  if (!(v >= 3) && x6 !== undefined && !(x6 === -2147483648)) throw notInVersion('DescribedGroup.authorizedOperations', v);
   if (flex) w.uvarint(0);
 }
 

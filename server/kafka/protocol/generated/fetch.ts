@@ -141,9 +141,9 @@ function writeFetchRequest(w: Writer, v: number, o: FetchRequest): void {
   if (v <= 14) {
     w.int32(x1);
   }
-  if (!(v <= 14) && !(x1 === -1)) throw notInVersion('FetchRequest.replicaId', v);
+  if (!(v <= 14) && x1 !== undefined && !(x1 === -1)) throw notInVersion('FetchRequest.replicaId', v);
   const x2 = o.replicaState;
-  if (!(v >= 15) && !isDefaultLike(x2, defaultReplicaState())) throw notInVersion('FetchRequest.replicaState', v);
+  if (!(v >= 15) && x2 !== undefined && !isDefaultLike(x2, defaultReplicaState())) throw notInVersion('FetchRequest.replicaState', v);
   const x3 = o.maxWaitMs;
   w.int32(x3);
   const x4 = o.minBytes;
@@ -170,7 +170,7 @@ function writeFetchRequest(w: Writer, v: number, o: FetchRequest): void {
   if (v >= 7) {
     writeArray(w, v, flex, x10, writeForgottenTopic);
   }
-  if (!(v >= 7) && !(x10.length === 0)) throw notInVersion('FetchRequest.forgottenTopicsData', v);
+  if (!(v >= 7) && x10 !== undefined && !(x10.length === 0)) throw notInVersion('FetchRequest.forgottenTopicsData', v);
   const x11 = o.rackId;
   if (v >= 11) {
     if (flex) {
@@ -294,7 +294,7 @@ function writeFetchPartition(w: Writer, v: number, o: FetchPartition): void {
   if (v >= 12) {
     w.int32(x3);
   }
-  if (!(v >= 12) && !(x3 === -1)) throw notInVersion('FetchPartition.lastFetchedEpoch', v);
+  if (!(v >= 12) && x3 !== undefined && !(x3 === -1)) throw notInVersion('FetchPartition.lastFetchedEpoch', v);
   const x4 = o.logStartOffset;
   if (v >= 5) {
     w.int64(x4);
@@ -501,11 +501,11 @@ function writeFetchResponse(w: Writer, v: number, o: FetchResponse): void {
   if (v >= 7) {
     w.int32(x2);
   }
-  if (!(v >= 7) && !(x2 === 0)) throw notInVersion('FetchResponse.sessionId', v);
+  if (!(v >= 7) && x2 !== undefined && !(x2 === 0)) throw notInVersion('FetchResponse.sessionId', v);
   const x3 = o.responses;
   writeArray(w, v, flex, x3, writeFetchableTopicResponse);
   const x4 = o.nodeEndpoints === undefined ? [] : o.nodeEndpoints;
-  if (!(v >= 16) && !(x4.length === 0)) throw notInVersion('FetchResponse.nodeEndpoints', v);
+  if (!(v >= 16) && x4 !== undefined && !(x4.length === 0)) throw notInVersion('FetchResponse.nodeEndpoints', v);
   if (flex) {
     const t0 = v >= 16 && !(x4.length === 0);
     w.uvarint(t0 ? 1 : 0);
@@ -617,11 +617,11 @@ function writePartitionData(w: Writer, v: number, o: PartitionData): void {
     w.int64(x4);
   }
   const x5 = o.divergingEpoch === undefined ? defaultEpochEndOffset() : o.divergingEpoch;
-  if (!(v >= 12) && !isDefaultLike(x5, defaultEpochEndOffset())) throw notInVersion('PartitionData.divergingEpoch', v);
+  if (!(v >= 12) && x5 !== undefined && !isDefaultLike(x5, defaultEpochEndOffset())) throw notInVersion('PartitionData.divergingEpoch', v);
   const x6 = o.currentLeader === undefined ? defaultLeaderIdAndEpoch() : o.currentLeader;
-  if (!(v >= 12) && !isDefaultLike(x6, defaultLeaderIdAndEpoch())) throw notInVersion('PartitionData.currentLeader', v);
+  if (!(v >= 12) && x6 !== undefined && !isDefaultLike(x6, defaultLeaderIdAndEpoch())) throw notInVersion('PartitionData.currentLeader', v);
   const x7 = o.snapshotId === undefined ? defaultSnapshotId() : o.snapshotId;
-  if (!(v >= 12) && !isDefaultLike(x7, defaultSnapshotId())) throw notInVersion('PartitionData.snapshotId', v);
+  if (!(v >= 12) && x7 !== undefined && !isDefaultLike(x7, defaultSnapshotId())) throw notInVersion('PartitionData.snapshotId', v);
   const x8 = o.abortedTransactions === undefined ? [] : o.abortedTransactions;
   if (v >= 4) {
     writeArray(w, v, flex, x8, writeAbortedTransaction);
@@ -630,7 +630,7 @@ function writePartitionData(w: Writer, v: number, o: PartitionData): void {
   if (v >= 11) {
     w.int32(x9);
   }
-  if (!(v >= 11) && !(x9 === -1)) throw notInVersion('PartitionData.preferredReadReplica', v);
+  if (!(v >= 11) && x9 !== undefined && !(x9 === -1)) throw notInVersion('PartitionData.preferredReadReplica', v);
   const x10 = o.records;
   if (flex) {
     w.compactNullableBytes(x10);

@@ -34,17 +34,17 @@ function writeFindCoordinatorRequest(w: Writer, v: number, o: FindCoordinatorReq
       w.string(x0);
     }
   }
-  if (!(v <= 3) && !(x0 === '')) throw notInVersion('FindCoordinatorRequest.key', v);
+  if (!(v <= 3) && x0 !== undefined && !(x0 === '')) throw notInVersion('FindCoordinatorRequest.key', v);
   const x1 = o.keyType;
   if (v >= 1) {
     w.int8(x1);
   }
-  if (!(v >= 1) && !(x1 === 0)) throw notInVersion('FindCoordinatorRequest.keyType', v);
+  if (!(v >= 1) && x1 !== undefined && !(x1 === 0)) throw notInVersion('FindCoordinatorRequest.keyType', v);
   const x2 = o.coordinatorKeys;
   if (v >= 4) {
     writeArray(w, v, true, x2, writeCompactString);
   }
-  if (!(v >= 4) && !(x2.length === 0)) throw notInVersion('FindCoordinatorRequest.coordinatorKeys', v);
+  if (!(v >= 4) && x2 !== undefined && !(x2.length === 0)) throw notInVersion('FindCoordinatorRequest.coordinatorKeys', v);
   if (flex) w.uvarint(0);
 }
 
@@ -118,7 +118,7 @@ function writeFindCoordinatorResponse(w: Writer, v: number, o: FindCoordinatorRe
   if (v <= 3) {
     w.int16(x1);
   }
-  if (!(v <= 3) && !(x1 === 0)) throw notInVersion('FindCoordinatorResponse.errorCode', v);
+  if (!(v <= 3) && x1 !== undefined && !(x1 === 0)) throw notInVersion('FindCoordinatorResponse.errorCode', v);
   const x2 = o.errorMessage === undefined ? '' : o.errorMessage;
   if (v >= 1 && v <= 3) {
     if (flex) {
@@ -131,7 +131,7 @@ function writeFindCoordinatorResponse(w: Writer, v: number, o: FindCoordinatorRe
   if (v <= 3) {
     w.int32(x3);
   }
-  if (!(v <= 3) && !(x3 === 0)) throw notInVersion('FindCoordinatorResponse.nodeId', v);
+  if (!(v <= 3) && x3 !== undefined && !(x3 === 0)) throw notInVersion('FindCoordinatorResponse.nodeId', v);
   const x4 = o.host === undefined ? '' : o.host;
   if (v <= 3) {
     if (flex) {
@@ -140,17 +140,17 @@ function writeFindCoordinatorResponse(w: Writer, v: number, o: FindCoordinatorRe
       w.string(x4);
     }
   }
-  if (!(v <= 3) && !(x4 === '')) throw notInVersion('FindCoordinatorResponse.host', v);
+  if (!(v <= 3) && x4 !== undefined && !(x4 === '')) throw notInVersion('FindCoordinatorResponse.host', v);
   const x5 = o.port === undefined ? 0 : o.port;
   if (v <= 3) {
     w.int32(x5);
   }
-  if (!(v <= 3) && !(x5 === 0)) throw notInVersion('FindCoordinatorResponse.port', v);
+  if (!(v <= 3) && x5 !== undefined && !(x5 === 0)) throw notInVersion('FindCoordinatorResponse.port', v);
   const x6 = o.coordinators === undefined ? [] : o.coordinators;
   if (v >= 4) {
     writeArray(w, v, true, x6, writeCoordinator);
   }
-  if (!(v >= 4) && !(x6.length === 0)) throw notInVersion('FindCoordinatorResponse.coordinators', v);
+  if (!(v >= 4) && x6 !== undefined && !(x6.length === 0)) throw notInVersion('FindCoordinatorResponse.coordinators', v);
   if (flex) w.uvarint(0);
 }
 

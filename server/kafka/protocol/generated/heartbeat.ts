@@ -51,7 +51,7 @@ function writeHeartbeatRequest(w: Writer, v: number, o: HeartbeatRequest): void 
       w.nullableString(x3);
     }
   }
-  if (!(v >= 3) && !(x3 === null)) throw notInVersion('HeartbeatRequest.groupInstanceId', v);
+  if (!(v >= 3) && x3 !== undefined && !(x3 === null)) throw notInVersion('HeartbeatRequest.groupInstanceId', v);
   if (flex) w.uvarint(0);
 }
 

@@ -41,12 +41,12 @@ function writeInitProducerIdRequest(w: Writer, v: number, o: InitProducerIdReque
   if (v >= 3) {
     w.int64(x2);
   }
-  if (!(v >= 3) && !(x2 === -1n)) throw notInVersion('InitProducerIdRequest.producerId', v);
+  if (!(v >= 3) && x2 !== undefined && !(x2 === -1n)) throw notInVersion('InitProducerIdRequest.producerId', v);
   const x3 = o.producerEpoch;
   if (v >= 3) {
     w.int16(x3);
   }
-  if (!(v >= 3) && !(x3 === -1)) throw notInVersion('InitProducerIdRequest.producerEpoch', v);
+  if (!(v >= 3) && x3 !== undefined && !(x3 === -1)) throw notInVersion('InitProducerIdRequest.producerEpoch', v);
   if (flex) w.uvarint(0);
 }
 

@@ -75,7 +75,7 @@ function writeJoinGroupRequest(w: Writer, v: number, o: JoinGroupRequest): void 
       w.nullableString(x4);
     }
   }
-  if (!(v >= 5) && !(x4 === null)) throw notInVersion('JoinGroupRequest.groupInstanceId', v);
+  if (!(v >= 5) && x4 !== undefined && !(x4 === null)) throw notInVersion('JoinGroupRequest.groupInstanceId', v);
   const x5 = o.protocolType;
   if (flex) {
     w.compactString(x5);
@@ -215,7 +215,7 @@ function writeJoinGroupResponse(w: Writer, v: number, o: JoinGroupResponse): voi
   if (v >= 9) {
     w.bool(x6);
   }
-  if (!(v >= 9) && !(x6 === false)) throw notInVersion('JoinGroupResponse.skipAssignment', v);
+  if (!(v >= 9) && x6 !== undefined && !(x6 === false)) throw notInVersion('JoinGroupResponse.skipAssignment', v);
   const x7 = o.memberId;
   if (flex) {
     w.compactString(x7);

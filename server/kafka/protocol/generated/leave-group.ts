@@ -46,12 +46,12 @@ function writeLeaveGroupRequest(w: Writer, v: number, o: LeaveGroupRequest): voi
   if (v <= 2) {
     w.string(x1);
   }
-  if (!(v <= 2) && !(x1 === '')) throw notInVersion('LeaveGroupRequest.memberId', v);
+  if (!(v <= 2) && x1 !== undefined && !(x1 === '')) throw notInVersion('LeaveGroupRequest.memberId', v);
   const x2 = o.members;
   if (v >= 3) {
     writeArray(w, v, flex, x2, writeMemberIdentity);
   }
-  if (!(v >= 3) && !(x2.length === 0)) throw notInVersion('LeaveGroupRequest.members', v);
+  if (!(v >= 3) && x2 !== undefined && !(x2.length === 0)) throw notInVersion('LeaveGroupRequest.members', v);
   if (flex) w.uvarint(0);
 }
 
@@ -141,7 +141,7 @@ function writeLeaveGroupResponse(w: Writer, v: number, o: LeaveGroupResponse): v
   if (v >= 3) {
     writeArray(w, v, flex, x2, writeMemberResponse);
   }
-  if (!(v >= 3) && !(x2.length === 0)) throw notInVersion('LeaveGroupResponse.members', v);
+  if (!(v >= 3) && x2 !== undefined && !(x2.length === 0)) throw notInVersion('LeaveGroupResponse.members', v);
   if (flex) w.uvarint(0);
 }
 

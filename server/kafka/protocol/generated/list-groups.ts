@@ -27,12 +27,12 @@ function writeListGroupsRequest(w: Writer, v: number, o: ListGroupsRequest): voi
   if (v >= 4) {
     writeArray(w, v, true, x0, writeCompactString);
   }
-  if (!(v >= 4) && !(x0.length === 0)) throw notInVersion('ListGroupsRequest.statesFilter', v);
+  if (!(v >= 4) && x0 !== undefined && !(x0.length === 0)) throw notInVersion('ListGroupsRequest.statesFilter', v);
   const x1 = o.typesFilter;
   if (v >= 5) {
     writeArray(w, v, true, x1, writeCompactString);
   }
-  if (!(v >= 5) && !(x1.length === 0)) throw notInVersion('ListGroupsRequest.typesFilter', v);
+  if (!(v >= 5) && x1 !== undefined && !(x1.length === 0)) throw notInVersion('ListGroupsRequest.typesFilter', v);
   if (flex) w.uvarint(0);
 }
 

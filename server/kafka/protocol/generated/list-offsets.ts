@@ -55,7 +55,7 @@ function writeListOffsetsRequest(w: Writer, v: number, o: ListOffsetsRequest): v
   if (v >= 2) {
     w.int8(x1);
   }
-  if (!(v >= 2) && !(x1 === 0)) throw notInVersion('ListOffsetsRequest.isolationLevel', v);
+  if (!(v >= 2) && x1 !== undefined && !(x1 === 0)) throw notInVersion('ListOffsetsRequest.isolationLevel', v);
   const x2 = o.topics;
   writeArray(w, v, flex, x2, writeListOffsetsTopic);
   const x3 = o.timeoutMs;
@@ -114,7 +114,7 @@ function writeListOffsetsPartition(w: Writer, v: number, o: ListOffsetsPartition
   if (v <= 0) {
     w.int32(x3);
   }
-  if (!(v <= 0) && !(x3 === 1)) throw notInVersion('ListOffsetsPartition.maxNumOffsets', v);
+  if (!(v <= 0) && x3 !== undefined && !(x3 === 1)) throw notInVersion('ListOffsetsPartition.maxNumOffsets', v);
   if (flex) w.uvarint(0);
 }
 
@@ -229,22 +229,22 @@ function writeListOffsetsPartitionResponse(w: Writer, v: number, o: ListOffsetsP
   if (v <= 0) {
     writeArray(w, v, false, x2, writeInt64);
   }
-  if (!(v <= 0) && !(x2.length === 0)) throw notInVersion('ListOffsetsPartitionResponse.oldStyleOffsets', v);
+  if (!(v <= 0) && x2 !== undefined && !(x2.length === 0)) throw notInVersion('ListOffsetsPartitionResponse.oldStyleOffsets', v);
   const x3 = o.timestamp === undefined ? -1n : o.timestamp;
   if (v >= 1) {
     w.int64(x3);
   }
-  if (!(v >= 1) && !(x3 === -1n)) throw notInVersion('ListOffsetsPartitionResponse.timestamp', v);
+  if (!(v >= 1) && x3 !== undefined && !(x3 === -1n)) throw notInVersion('ListOffsetsPartitionResponse.timestamp', v);
   const x4 = o.offset === undefined ? -1n : o.offset;
   if (v >= 1) {
     w.int64(x4);
   }
-  if (!(v >= 1) && !(x4 === -1n)) throw notInVersion('ListOffsetsPartitionResponse.offset', v);
+  if (!(v >= 1) && x4 !== undefined && !(x4 === -1n)) throw notInVersion('ListOffsetsPartitionResponse.offset', v);
   const x5 = o.leaderEpoch === undefined ? -1 : o.leaderEpoch;
   if (v >= 4) {
     w.int32(x5);
   }
-  if (!(v >= 4) && !(x5 === -1)) throw notInVersion('ListOffsetsPartitionResponse.leaderEpoch', v);
+  if (!(v >= 4) && x5 !== undefined && !(x5 === -1)) throw notInVersion('ListOffsetsPartitionResponse.leaderEpoch', v);
   if (flex) w.uvarint(0);
 }
 

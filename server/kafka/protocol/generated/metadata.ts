@@ -59,17 +59,18 @@ function writeMetadataRequest(w: Writer, v: number, o: MetadataRequest): void {
   if (v >= 4) {
     w.bool(x1);
   }
-  if (!(v >= 4) && !(x1 === true)) throw notInVersion('MetadataRequest.allowAutoTopicCreation', v);
+  if (!(v >= 4) && x1 !== undefined && !(x1 === true)) throw notInVersion('MetadataRequest.allowAutoTopicCreation', v);
   const x2 = o.includeClusterAuthorizedOperations;
   if (v >= 8 && v <= 10) {
     w.bool(x2);
   }
-  if (!(v >= 8 && v <= 10) && !(x2 === false)) throw notInVersion('MetadataRequest.includeClusterAuthorizedOperations', v);
+  if (!(v >= 8 && v <= 10) && x2 !== undefined && !(x2 === false))
+    throw notInVersion('MetadataRequest.includeClusterAuthorizedOperations', v);
   const x3 = o.includeTopicAuthorizedOperations;
   if (v >= 8) {
     w.bool(x3);
   }
-  if (!(v >= 8) && !(x3 === false)) throw notInVersion('MetadataRequest.includeTopicAuthorizedOperations', v);
+  if (!(v >= 8) && x3 !== undefined && !(x3 === false)) throw notInVersion('MetadataRequest.includeTopicAuthorizedOperations', v);
   if (flex) w.uvarint(0);
 }
 
@@ -219,7 +220,8 @@ function writeMetadataResponse(w: Writer, v: number, o: MetadataResponse): void 
   if (v >= 8 && v <= 10) {
     w.int32(x5);
   }
-  if (!(v >= 8 && v <= 10) && !(x5 === -2147483648)) throw notInVersion('MetadataResponse.clusterAuthorizedOperations', v);
+  if (!(v >= 8 && v <= 10) && x5 !== undefined && !(x5 === -2147483648))
+    throw notInVersion('MetadataResponse.clusterAuthorizedOperations', v);
   if (flex) w.uvarint(0);
 }
 
@@ -304,7 +306,7 @@ function writeMetadataResponseTopic(w: Writer, v: number, o: MetadataResponseTop
   if (v >= 8) {
     w.int32(x5);
   }
-  if (!(v >= 8) && !(x5 === -2147483648)) throw notInVersion('MetadataResponseTopic.topicAuthorizedOperations', v);
+  if (!(v >= 8) && x5 !== undefined && !(x5 === -2147483648)) throw notInVersion('MetadataResponseTopic.topicAuthorizedOperations', v);
   if (flex) w.uvarint(0);
 }
 

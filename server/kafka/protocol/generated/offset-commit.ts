@@ -83,7 +83,7 @@ function writeOffsetCommitRequest(w: Writer, v: number, o: OffsetCommitRequest):
       w.nullableString(x3);
     }
   }
-  if (!(v >= 7) && !(x3 === null)) throw notInVersion('OffsetCommitRequest.groupInstanceId', v);
+  if (!(v >= 7) && x3 !== undefined && !(x3 === null)) throw notInVersion('OffsetCommitRequest.groupInstanceId', v);
   const x4 = o.retentionTimeMs;
   if (v >= 2 && v <= 4) {
     w.int64(x4);
@@ -143,7 +143,7 @@ function writeOffsetCommitRequestPartition(w: Writer, v: number, o: OffsetCommit
   if (v === 1) {
     w.int64(x3);
   }
-  if (!(v === 1) && !(x3 === -1n)) throw notInVersion('OffsetCommitRequestPartition.commitTimestamp', v);
+  if (!(v === 1) && x3 !== undefined && !(x3 === -1n)) throw notInVersion('OffsetCommitRequestPartition.commitTimestamp', v);
   const x4 = o.committedMetadata;
   if (flex) {
     w.compactNullableString(x4);

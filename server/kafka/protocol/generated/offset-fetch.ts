@@ -80,7 +80,7 @@ function writeOffsetFetchRequest(w: Writer, v: number, o: OffsetFetchRequest): v
       w.string(x0);
     }
   }
-  if (!(v <= 7) && !(x0 === '')) throw notInVersion('OffsetFetchRequest.groupId', v);
+  if (!(v <= 7) && x0 !== undefined && !(x0 === '')) throw notInVersion('OffsetFetchRequest.groupId', v);
   const x1 = o.topics;
   if (v <= 7) {
     if (v >= 2) {
@@ -89,17 +89,17 @@ function writeOffsetFetchRequest(w: Writer, v: number, o: OffsetFetchRequest): v
       writeNonNullArray(w, v, flex, x1, writeOffsetFetchRequestTopic, 'OffsetFetchRequest.topics');
     }
   }
-  if (!(v <= 7) && !(x1 !== null && x1.length === 0)) throw notInVersion('OffsetFetchRequest.topics', v);
+  if (!(v <= 7) && x1 !== undefined && !(x1 !== null && x1.length === 0)) throw notInVersion('OffsetFetchRequest.topics', v);
   const x2 = o.groups;
   if (v >= 8) {
     writeArray(w, v, true, x2, writeOffsetFetchRequestGroup);
   }
-  if (!(v >= 8) && !(x2.length === 0)) throw notInVersion('OffsetFetchRequest.groups', v);
+  if (!(v >= 8) && x2 !== undefined && !(x2.length === 0)) throw notInVersion('OffsetFetchRequest.groups', v);
   const x3 = o.requireStable;
   if (v >= 7) {
     w.bool(x3);
   }
-  if (!(v >= 7) && !(x3 === false)) throw notInVersion('OffsetFetchRequest.requireStable', v);
+  if (!(v >= 7) && x3 !== undefined && !(x3 === false)) throw notInVersion('OffsetFetchRequest.requireStable', v);
   if (flex) w.uvarint(0);
 }
 
@@ -269,7 +269,7 @@ function writeOffsetFetchResponse(w: Writer, v: number, o: OffsetFetchResponse):
   if (v <= 7) {
     writeArray(w, v, flex, x1, writeOffsetFetchResponseTopic);
   }
-  if (!(v <= 7) && !(x1.length === 0)) throw notInVersion('OffsetFetchResponse.topics', v);
+  if (!(v <= 7) && x1 !== undefined && !(x1.length === 0)) throw notInVersion('OffsetFetchResponse.topics', v);
   const x2 = o.errorCode === undefined ? 0 : o.errorCode;
   if (v >= 2 && v <= 7) {
     w.int16(x2);
@@ -278,7 +278,7 @@ function writeOffsetFetchResponse(w: Writer, v: number, o: OffsetFetchResponse):
   if (v >= 8) {
     writeArray(w, v, true, x3, writeOffsetFetchResponseGroup);
   }
-  if (!(v >= 8) && !(x3.length === 0)) throw notInVersion('OffsetFetchResponse.groups', v);
+  if (!(v >= 8) && x3 !== undefined && !(x3.length === 0)) throw notInVersion('OffsetFetchResponse.groups', v);
   if (flex) w.uvarint(0);
 }
 

@@ -62,7 +62,7 @@ function writeProduceRequest(w: Writer, v: number, o: ProduceRequest): void {
       w.nullableString(x0);
     }
   }
-  if (!(v >= 3) && !(x0 === null)) throw notInVersion('ProduceRequest.transactionalId', v);
+  if (!(v >= 3) && x0 !== undefined && !(x0 === null)) throw notInVersion('ProduceRequest.transactionalId', v);
   const x1 = o.acks;
   w.int16(x1);
   const x2 = o.timeoutMs;
@@ -232,7 +232,7 @@ function writeProduceResponse(w: Writer, v: number, o: ProduceResponse): void {
     w.int32(x1);
   }
   const x2 = o.nodeEndpoints === undefined ? [] : o.nodeEndpoints;
-  if (!(v >= 10) && !(x2.length === 0)) throw notInVersion('ProduceResponse.nodeEndpoints', v);
+  if (!(v >= 10) && x2 !== undefined && !(x2.length === 0)) throw notInVersion('ProduceResponse.nodeEndpoints', v);
   if (flex) {
     const t0 = v >= 10 && !(x2.length === 0);
     w.uvarint(t0 ? 1 : 0);
@@ -332,7 +332,8 @@ function writePartitionProduceResponse(w: Writer, v: number, o: PartitionProduce
     }
   }
   const x7 = o.currentLeader === undefined ? defaultLeaderIdAndEpoch() : o.currentLeader;
-  if (!(v >= 10) && !isDefaultLike(x7, defaultLeaderIdAndEpoch())) throw notInVersion('PartitionProduceResponse.currentLeader', v);
+  if (!(v >= 10) && x7 !== undefined && !isDefaultLike(x7, defaultLeaderIdAndEpoch()))
+    throw notInVersion('PartitionProduceResponse.currentLeader', v);
   if (flex) {
     const t0 = v >= 10 && !isDefaultLike(x7, defaultLeaderIdAndEpoch());
     w.uvarint(t0 ? 1 : 0);

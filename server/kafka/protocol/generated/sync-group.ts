@@ -68,7 +68,7 @@ function writeSyncGroupRequest(w: Writer, v: number, o: SyncGroupRequest): void 
       w.nullableString(x3);
     }
   }
-  if (!(v >= 3) && !(x3 === null)) throw notInVersion('SyncGroupRequest.groupInstanceId', v);
+  if (!(v >= 3) && x3 !== undefined && !(x3 === null)) throw notInVersion('SyncGroupRequest.groupInstanceId', v);
   const x4 = o.protocolType;
   if (v >= 5) {
     w.compactNullableString(x4);
