@@ -94,7 +94,8 @@ function isDefaultExpr(ctx: Ctx, f: Field, s: Struct, x: string): string {
   if (def === 'null') return `${x} === null`;
   const guard = nullableIn(f, s) ? `${x} !== null && ` : '';
   if (t.kind === 'array' || (t.kind === 'prim' && (t.prim === 'bytes' || t.prim === 'records'))) return `${guard}${x}.length === 0`;
-  if (t.kind === 'struct') return `isDefaultLike(${x}, ${def})`;
+  // A struct field left undefined is its default: no default struct is built to compare with.
+  if (t.kind === 'struct') return `${x} === undefined || isDefaultLike(${x}, ${def})`;
   return `${x} === ${def}`;
 }
 
@@ -255,10 +256,13 @@ export function emitWrite(ctx: Ctx, s: Struct): string {
   const tagged: { f: Field; x: string }[] = [];
   for (const [i, f] of s.fields.entries()) {
     const x = `x${i}`;
-    const value = isOptional(ctx, f, s) ? `o.${f.camel} === undefined ? ${defaultExpr(ctx, f)} : o.${f.camel}` : `o.${f.camel}`;
+    // Optional struct fields stay undefined until written, so the hot path builds no default struct.
+    const lazy = isOptional(ctx, f, s) && f.type.kind === 'struct' && defaultExpr(ctx, f) !== 'null';
+    const value = isOptional(ctx, f, s) && !lazy ? `o.${f.camel} === undefined ? ${defaultExpr(ctx, f)} : o.${f.camel}` : `o.${f.camel}`;
     stmts.push(`const ${x} = ${value};`);
+    const written = lazy ? `${x} ?? ${defaultExpr(ctx, f)}` : x;
     const inline = cond(f.inline, s.ctx);
-    const write = writeStmt(ctx, f, s, 'w', x, fieldFlex(ctx, f, s), fieldNullable(f, s, f.inline));
+    const write = writeStmt(ctx, f, s, 'w', written, fieldFlex(ctx, f, s), fieldNullable(f, s, f.inline));
     const present = or(inline, cond(f.tagged, s.ctx));
     const check =
       f.ignorable || present === 'true'

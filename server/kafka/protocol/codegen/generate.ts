@@ -103,8 +103,12 @@ function emitIndex(
     const firstFlexible = flexible.min > flexible.max ? null : flexible.min;
     return `{ name: '${name}', apiKey: ${apiKey}, minVersion: ${Math.max(valid.min, responseValid.min)}, maxVersion: ${Math.min(valid.max, responseValid.max)}, firstFlexibleVersion: ${firstFlexible}, latestVersionUnstable: ${request.latestVersionUnstable === true}, module: '${module}' },`;
   });
+  const namespaces = apis.map(({ name, module }) => `export * as ${name.charAt(0).toLowerCase()}${name.slice(1)} from './${module}';`);
   return `${BANNER}
 ${headers}
+
+/** Each API's codecs as a namespace: \`produce.decodeProduceRequest\`, \`fetch.encodeFetchResponse\`, ... */
+${namespaces.join('\n')}
 
 /** One API whose codecs are generated: the versions its definitions describe (not what Brook serves). */
 export interface ApiInfo {

@@ -143,7 +143,8 @@ function writeFetchRequest(w: Writer, v: number, o: FetchRequest): void {
   }
   if (!(v <= 14) && x1 !== undefined && !(x1 === -1)) throw notInVersion('FetchRequest.replicaId', v);
   const x2 = o.replicaState;
-  if (!(v >= 15) && x2 !== undefined && !isDefaultLike(x2, defaultReplicaState())) throw notInVersion('FetchRequest.replicaState', v);
+  if (!(v >= 15) && x2 !== undefined && !(x2 === undefined || isDefaultLike(x2, defaultReplicaState())))
+    throw notInVersion('FetchRequest.replicaState', v);
   const x3 = o.maxWaitMs;
   w.int32(x3);
   const x4 = o.minBytes;
@@ -181,7 +182,7 @@ function writeFetchRequest(w: Writer, v: number, o: FetchRequest): void {
   }
   if (flex) {
     const t0 = v >= 12 && !(x0 === null);
-    const t1 = v >= 15 && !isDefaultLike(x2, defaultReplicaState());
+    const t1 = v >= 15 && !(x2 === undefined || isDefaultLike(x2, defaultReplicaState()));
     w.uvarint((t0 ? 1 : 0) + (t1 ? 1 : 0));
     if (t0) {
       const tw = new Writer(64);
@@ -616,12 +617,15 @@ function writePartitionData(w: Writer, v: number, o: PartitionData): void {
   if (v >= 5) {
     w.int64(x4);
   }
-  const x5 = o.divergingEpoch === undefined ? defaultEpochEndOffset() : o.divergingEpoch;
-  if (!(v >= 12) && x5 !== undefined && !isDefaultLike(x5, defaultEpochEndOffset())) throw notInVersion('PartitionData.divergingEpoch', v);
-  const x6 = o.currentLeader === undefined ? defaultLeaderIdAndEpoch() : o.currentLeader;
-  if (!(v >= 12) && x6 !== undefined && !isDefaultLike(x6, defaultLeaderIdAndEpoch())) throw notInVersion('PartitionData.currentLeader', v);
-  const x7 = o.snapshotId === undefined ? defaultSnapshotId() : o.snapshotId;
-  if (!(v >= 12) && x7 !== undefined && !isDefaultLike(x7, defaultSnapshotId())) throw notInVersion('PartitionData.snapshotId', v);
+  const x5 = o.divergingEpoch;
+  if (!(v >= 12) && x5 !== undefined && !(x5 === undefined || isDefaultLike(x5, defaultEpochEndOffset())))
+    throw notInVersion('PartitionData.divergingEpoch', v);
+  const x6 = o.currentLeader;
+  if (!(v >= 12) && x6 !== undefined && !(x6 === undefined || isDefaultLike(x6, defaultLeaderIdAndEpoch())))
+    throw notInVersion('PartitionData.currentLeader', v);
+  const x7 = o.snapshotId;
+  if (!(v >= 12) && x7 !== undefined && !(x7 === undefined || isDefaultLike(x7, defaultSnapshotId())))
+    throw notInVersion('PartitionData.snapshotId', v);
   const x8 = o.abortedTransactions === undefined ? [] : o.abortedTransactions;
   if (v >= 4) {
     writeArray(w, v, flex, x8, writeAbortedTransaction);
@@ -638,9 +642,9 @@ function writePartitionData(w: Writer, v: number, o: PartitionData): void {
     w.nullableBytes(x10);
   }
   if (flex) {
-    const t0 = v >= 12 && !isDefaultLike(x5, defaultEpochEndOffset());
-    const t1 = v >= 12 && !isDefaultLike(x6, defaultLeaderIdAndEpoch());
-    const t2 = v >= 12 && !isDefaultLike(x7, defaultSnapshotId());
+    const t0 = v >= 12 && !(x5 === undefined || isDefaultLike(x5, defaultEpochEndOffset()));
+    const t1 = v >= 12 && !(x6 === undefined || isDefaultLike(x6, defaultLeaderIdAndEpoch()));
+    const t2 = v >= 12 && !(x7 === undefined || isDefaultLike(x7, defaultSnapshotId()));
     w.uvarint((t0 ? 1 : 0) + (t1 ? 1 : 0) + (t2 ? 1 : 0));
     if (t0) {
       const tw = new Writer(64);

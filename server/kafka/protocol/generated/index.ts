@@ -87,6 +87,33 @@ export function encodeResponseHeader(w: Writer, version: number, body: ResponseH
   writeResponseHeader(w, version, body);
 }
 
+export * as apiVersions from './api-versions';
+export * as consumerGroupDescribe from './consumer-group-describe';
+export * as consumerGroupHeartbeat from './consumer-group-heartbeat';
+export * as createPartitions from './create-partitions';
+export * as createTopics from './create-topics';
+export * as deleteRecords from './delete-records';
+export * as deleteTopics from './delete-topics';
+export * as describeCluster from './describe-cluster';
+export * as describeConfigs from './describe-configs';
+export * as describeGroups from './describe-groups';
+export * as fetch from './fetch';
+export * as findCoordinator from './find-coordinator';
+export * as heartbeat from './heartbeat';
+export * as initProducerId from './init-producer-id';
+export * as joinGroup from './join-group';
+export * as leaveGroup from './leave-group';
+export * as listGroups from './list-groups';
+export * as listOffsets from './list-offsets';
+export * as metadata from './metadata';
+export * as offsetCommit from './offset-commit';
+export * as offsetFetch from './offset-fetch';
+/** Each API's codecs as a namespace: `produce.decodeProduceRequest`, `fetch.encodeFetchResponse`, ... */
+export * as produce from './produce';
+export * as saslAuthenticate from './sasl-authenticate';
+export * as saslHandshake from './sasl-handshake';
+export * as syncGroup from './sync-group';
+
 /** One API whose codecs are generated: the versions its definitions describe (not what Brook serves). */
 export interface ApiInfo {
   name: string;

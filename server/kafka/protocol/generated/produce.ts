@@ -331,11 +331,11 @@ function writePartitionProduceResponse(w: Writer, v: number, o: PartitionProduce
       w.nullableString(x6);
     }
   }
-  const x7 = o.currentLeader === undefined ? defaultLeaderIdAndEpoch() : o.currentLeader;
-  if (!(v >= 10) && x7 !== undefined && !isDefaultLike(x7, defaultLeaderIdAndEpoch()))
+  const x7 = o.currentLeader;
+  if (!(v >= 10) && x7 !== undefined && !(x7 === undefined || isDefaultLike(x7, defaultLeaderIdAndEpoch())))
     throw notInVersion('PartitionProduceResponse.currentLeader', v);
   if (flex) {
-    const t0 = v >= 10 && !isDefaultLike(x7, defaultLeaderIdAndEpoch());
+    const t0 = v >= 10 && !(x7 === undefined || isDefaultLike(x7, defaultLeaderIdAndEpoch()));
     w.uvarint(t0 ? 1 : 0);
     if (t0) {
       const tw = new Writer(64);
