@@ -40,14 +40,14 @@ export class KafkaListenError extends Error {
 export async function startKafkaListener(
   config: KafkaListenerConfig,
   dispatcher: KafkaDispatcher,
-  log: (line: string) => void = (line) => console.log(line),
+  { log = (line: string) => console.log(line), defaultAddress = DEFAULT_KAFKA_LISTENER } = {},
 ): Promise<StartedKafkaListener> {
   if (config.listener === 'off') {
     log('[brook] Kafka listener off (BROOK_KAFKA_LISTENER=off)');
     return { listener: null, report: { state: 'off' } };
   }
   const explicit = config.listener !== undefined;
-  const wanted = config.listener ?? DEFAULT_KAFKA_LISTENER;
+  const wanted = config.listener ?? defaultAddress;
   const listener = new KafkaListener({ dispatcher, maxFrameBytes: config.maxFrameBytes, idleMs: config.idleMs });
   let bound: HostPort;
   try {
