@@ -166,6 +166,19 @@ export const brookInstances = pgTable('brook_instances', {
   database: text('database').notNull(),
   startedAt: bigint('started_at', { mode: 'number' }).notNull(),
   lastSeenAt: bigint('last_seen_at', { mode: 'number' }).notNull(),
+  /** The Kafka listener as the heartbeat reports it: 'listening', 'off' or 'unavailable' (null: not reported). */
+  kafkaState: text('kafka_state'),
+  /** The bound address while listening; why not, when unavailable. */
+  kafkaListener: text('kafka_listener'),
+  kafkaAdvertised: text('kafka_advertised'),
+  kafkaNodeId: integer('kafka_node_id'),
+  kafkaConnections: integer('kafka_connections').notNull().default(0),
+});
+
+/** Kafka node ids: one per advertised address, so a restarted instance keeps its id (unique: Postgres assigns them). */
+export const kafkaBrokerIds = pgTable('kafka_broker_ids', {
+  advertised: text('advertised').primaryKey(),
+  nodeId: integer('node_id').generatedAlwaysAsIdentity().notNull().unique(),
 });
 
 /*

@@ -28,6 +28,9 @@ describe('environment (server/env.ts)', () => {
         BROOK_LIVENESS_TIMEOUT_MS: '3000',
         BROOK_ALLOWED_HOSTS: ' brook.internal, ,10.0.0.5',
         BROOK_MAX_BODY_BYTES: '2048',
+        BROOK_KAFKA_LISTENER: '0.0.0.0:9093',
+        BROOK_KAFKA_ADVERTISED: 'kafka.internal:19093',
+        BROOK_KAFKA_MAX_FRAME_BYTES: '1048576',
         PORT: '3140',
         HOSTNAME: '0.0.0.0',
         HOME: '/root',
@@ -44,10 +47,15 @@ describe('environment (server/env.ts)', () => {
       BROOK_LIVENESS_TIMEOUT_MS: 3000,
       BROOK_ALLOWED_HOSTS: ['brook.internal', '10.0.0.5'],
       BROOK_MAX_BODY_BYTES: 2048,
+      BROOK_KAFKA_LISTENER: { host: '0.0.0.0', port: 9093 },
+      BROOK_KAFKA_ADVERTISED: { host: 'kafka.internal', port: 19093 },
+      BROOK_KAFKA_MAX_FRAME_BYTES: 1_048_576,
       PORT: 3140,
       HOSTNAME: '0.0.0.0',
     });
     expect(parseEnv({ BROOK_DB_POOL: '', DATABASE_URL: '  ' })).toEqual({});
+    expect(parseEnv({ BROOK_KAFKA_LISTENER: 'off' })).toEqual({ BROOK_KAFKA_LISTENER: 'off' });
+    expect(parseEnv({ BROOK_KAFKA_LISTENER: '[::1]:0' })).toEqual({ BROOK_KAFKA_LISTENER: { host: '::1', port: 0 } });
   });
 
   it.each([
@@ -62,6 +70,12 @@ describe('environment (server/env.ts)', () => {
     ['BROOK_GROUP_EXPIRY_MS', '3000000000'], // past the longest timer: Node would run it every millisecond
     ['BROOK_LIVENESS_TIMEOUT_MS', '60s'],
     ['BROOK_MAX_BODY_BYTES', '100'],
+    ['BROOK_KAFKA_LISTENER', '9092'],
+    ['BROOK_KAFKA_LISTENER', 'localhost:70000'],
+    ['BROOK_KAFKA_LISTENER', 'kafka://localhost:9092'],
+    ['BROOK_KAFKA_ADVERTISED', 'off'],
+    ['BROOK_KAFKA_ADVERTISED', 'kafka.internal:0'],
+    ['BROOK_KAFKA_MAX_FRAME_BYTES', '3000000000'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://root@db/brook'],
     ['DATABASE_URL', 'postgres://u@db1:5432,db2:5432/brook'],

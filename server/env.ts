@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DatabaseOptions } from '@/db/client';
 import { hostName } from './host-name';
+import { type HostPort, parseHostPort } from './kafka/listener/address';
 
 /**
  * Brook's configuration: every environment variable it reads, parsed and checked here and nowhere
@@ -26,6 +27,21 @@ function wholeNumber(min: number, max: number) {
 }
 
 const period = () => wholeNumber(1, MAX_TIMER_MS);
+
+/** `host:port` (IPv6 in brackets); a listener may ask for port 0 (any free port) or be `off`. */
+function hostPort<Off extends boolean>(options: { minPort: number; off: Off }) {
+  const example = `e.g. 127.0.0.1:9092, [::1]:9092 or kafka.internal:9092${options.off ? ', or off' : ''}`;
+  return z
+    .string()
+    .transform((s, ctx): HostPort | (Off extends true ? 'off' : never) => {
+      if (options.off && s === 'off') return 'off' as Off extends true ? 'off' : never;
+      const parsed = parseHostPort(s, options.minPort);
+      if (parsed) return parsed;
+      ctx.issues.push({ code: 'custom', message: `must be host:port, ${example}`, input: s });
+      return z.NEVER;
+    })
+    .optional();
+}
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -68,6 +84,12 @@ const envSchema = z.object({
   /** The online-store example's members: how long after a crash their partitions move. */
   BROOK_SHOP_SESSION_TIMEOUT_MS: wholeNumber(1_000, 3_600_000),
   BROOK_MAX_BODY_BYTES: wholeNumber(1024, Number.MAX_SAFE_INTEGER),
+  /** Unset: 127.0.0.1:9092, skipped with a log line if that port is taken. Set: must bind, or start-up stops. */
+  BROOK_KAFKA_LISTENER: hostPort({ minPort: 0, off: true }),
+  /** What Metadata tells clients to dial; unset: the listener's address (the machine's name for 0.0.0.0 or ::). */
+  BROOK_KAFKA_ADVERTISED: hostPort({ minPort: 1, off: false }),
+  /** Kafka's socket.request.max.bytes (int32 frame sizes). */
+  BROOK_KAFKA_MAX_FRAME_BYTES: wholeNumber(1024, 2_147_483_647),
   PORT: wholeNumber(1, 65_535),
   HOSTNAME: z.string().optional(),
 });

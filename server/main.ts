@@ -5,6 +5,7 @@ import { startServices } from '@/server/broker/services';
 import { brookEnv } from '@/server/env';
 import { stopShops } from '@/server/examples/shop/registry';
 import { stopAllMembers } from '@/server/examples/tour/group';
+import { createKafkaDispatcher, kafkaListenerConfig, startKafkaListener } from '@/server/kafka';
 import { listenHost } from '@/server/listen-host';
 import { getBroker, getRuntime, serviceOptions, shutdownRuntime } from '@/server/runtime';
 import { createAppServer } from '@/server/serve/app-server';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   let services: ReturnType<typeof startServices> | null = null;
   let app: ReturnType<typeof next> | null = null;
   let http: ReturnType<typeof createAppServer> | null = null;
+  let kafka: Awaited<ReturnType<typeof startKafkaListener>>['listener'] = null;
 
   let stopping = false;
   const stop = async (reason: string, code: number) => {
@@ -42,11 +44,15 @@ async function main(): Promise<void> {
     let exitCode = code;
     try {
       const closing = http?.close(DRAIN_MS) ?? Promise.resolve({ unfinished: [] as string[] });
+      // Kafka connections: no new ones, long polls aborted, answers in flight written, then closed (bounded).
+      const kafkaClosing = kafka?.stop(DRAIN_MS) ?? Promise.resolve(0);
       // The examples' members leave their groups while the engine is still up.
       await Promise.all([stopShops(), stopAllMembers()]);
       const { unfinished } = await closing;
       if (unfinished.length > 0)
         console.error(`[brook] ${unfinished.length} request(s) still running after ${DRAIN_MS} ms, closed: ${unfinished.join(', ')}`);
+      const cut = await kafkaClosing;
+      if (cut > 0) console.error(`[brook] ${cut} Kafka connection(s) still busy after ${DRAIN_MS} ms, closed`);
       await services?.stop();
       await app?.close().catch(() => {});
       console.log('[brook] closing the database');
@@ -82,9 +88,20 @@ async function main(): Promise<void> {
     console.log(`[brook] listening on http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}${dev ? ' (dev)' : ''}`);
 
     // ---- The Kafka protocol listener (issue 12) starts here, after the engine, and stops in stop(). ----
+    const broker = await getBroker();
+    const started = await startKafkaListener(kafkaListenerConfig(env), createKafkaDispatcher(broker));
+    kafka = started.listener;
+    if (stopping) {
+      await kafka?.stop(0); // a signal arrived while it was binding: stop() did not see it
+      return;
+    }
+    // Node id and listener state in the instance registry; if the database is away now, the next heartbeat retries.
+    await broker.stats
+      .reportKafkaListener(started.report)
+      .catch((err) => console.error(`[brook] Kafka broker registration: ${errorMessage(err)}`));
   } catch (err) {
     console.error(`[brook] cannot start: ${errorMessage(err)}`);
-    http = null; // it never listened
+    if (!http?.server.listening) http = null; // it never listened
     await stop('start-up failed', 1);
   }
 }

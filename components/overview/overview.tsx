@@ -6,6 +6,7 @@ import { GroupsTable } from '@/components/groups/groups-table';
 import { useGroups } from '@/components/groups/queries';
 import { Card, EmptyState, PageHeader, Stat } from '@/components/ui/bits';
 import { formatAgo, formatBytes, formatDuration, formatNumber, formatRate, formatUptime } from '@/components/ui/format';
+import { KafkaListenerCell } from './kafka-listener-cell';
 import { useClusterOverview, useThroughputHistory } from './queries';
 
 export function Overview() {
@@ -78,6 +79,7 @@ export function Overview() {
                 <th className="num">PID</th>
                 <th>Version</th>
                 <th>Database</th>
+                <th>Kafka listener</th>
                 <th>Uptime</th>
                 <th>Last seen</th>
                 <th>State</th>
@@ -92,6 +94,9 @@ export function Overview() {
                   </td>
                   <td data-label="Version">{i.version}</td>
                   <td data-label="Database">{i.database}</td>
+                  <td data-label="Kafka listener" data-testid="overview-instance-kafka">
+                    <KafkaListenerCell kafka={i.kafka} />
+                  </td>
                   <td data-label="Uptime">{formatUptime(i.uptimeMs)}</td>
                   <td data-label="Last seen">{formatAgo(i.lastSeenAt)}</td>
                   <td data-label="State">{i.alive ? <span className="ok-text">alive</span> : <span className="muted">gone</span>}</td>

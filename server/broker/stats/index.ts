@@ -1,10 +1,12 @@
 import type { Database } from '@/db/client';
-import { type Instance, InstanceRegistration, listInstances } from './instances';
+import { INSTANCE_ALIVE_MS, type Instance, InstanceRegistration, type KafkaListenerReport, listInstances } from './instances';
+import { type KafkaBroker, listKafkaBrokers } from './kafka-brokers';
 import { takeSamples } from './sampler';
 import { type RatePoint, throughputHistory, topicRates } from './throughput';
 import { dropOldHourPartitions, HOUR_MS } from './time-partitions';
 
-export type { Instance } from './instances';
+export type { Instance, InstanceKafka, KafkaListenerReport } from './instances';
+export type { KafkaBroker } from './kafka-brokers';
 export type { RatePoint } from './throughput';
 
 export interface StatsOptions {
@@ -51,6 +53,21 @@ export class Stats {
 
   instances(): Promise<Instance[]> {
     return listInstances(this.db, this.options.now());
+  }
+
+  /** Live instances with a Kafka listener, as Metadata lists brokers (by node id). */
+  kafkaBrokers(now: number = this.options.now()): Promise<KafkaBroker[]> {
+    return listKafkaBrokers(this.db, now, INSTANCE_ALIVE_MS);
+  }
+
+  /** This instance's Kafka node id; null while it has no listener. */
+  get kafkaNodeId(): number | null {
+    return this.registration.kafkaNodeId;
+  }
+
+  /** The server reports its Kafka listener once started (or why not): node id, then a heartbeat at once. */
+  reportKafkaListener(report: KafkaListenerReport): Promise<number | null> {
+    return this.registration.reportKafka(report, this.options.now());
   }
 
   throughput(since?: number | null, topic?: string | null): Promise<RatePoint[]> {

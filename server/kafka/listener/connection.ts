@@ -1,0 +1,154 @@
+import type { Socket } from 'node:net';
+import { errorMessage } from '@/server/broker/errors';
+import { type ConnectionInfo, isKafkaProtocolError, type KafkaDispatcher } from './dispatcher';
+import { FrameDecoder } from './frame-decoder';
+
+export interface ConnectionOptions {
+  dispatcher: KafkaDispatcher;
+  maxFrameBytes: number;
+  /** Requests dispatched but not yet answered; reading stops at this many. */
+  maxInFlight: number;
+  /** Closed after this long without a byte in either direction and nothing in flight. */
+  idleMs: number;
+  /** Rate-limited: one line per abnormally closed connection. */
+  log: (line: string) => void;
+}
+
+/** One request's place in the answer order; `done` once the dispatcher settled it. */
+interface Slot {
+  done: boolean;
+  response: Buffer | null;
+}
+
+/**
+ * One client connection: frames in, dispatched concurrently, answers out strictly in request order (a
+ * slow answer, such as a long-polling Fetch, holds later ones back, as in Kafka). Backpressure: reading
+ * stops while `maxInFlight` requests are unanswered or the socket's write buffer is full, so a client that
+ * pipelines without reading cannot grow memory here beyond one frame and its answers in flight.
+ */
+export class KafkaConnection {
+  readonly info: ConnectionInfo;
+  readonly closed: Promise<void>;
+  private readonly decoder: FrameDecoder;
+  private readonly queue: Slot[] = [];
+  private readonly abort = new AbortController();
+  private writeBlocked = false;
+  /** No new requests: answer those in flight, then end (listener stopping, or the client ended). */
+  private draining = false;
+  private gone = false;
+
+  constructor(
+    private readonly socket: Socket,
+    id: number,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.info = { id, remoteAddress: socket.remoteAddress ?? 'unknown', remotePort: socket.remotePort ?? 0 };
+    this.decoder = new FrameDecoder(options.maxFrameBytes);
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.setNoDelay(true); // small answers (heartbeats, acks) must not wait for Nagle
+    socket.setTimeout(options.idleMs);
+    socket.on('data', (chunk: Buffer) => {
+      this.decoder.push(chunk);
+      this.pump();
+    });
+    socket.on('drain', () => {
+      this.writeBlocked = false;
+      this.pump();
+    });
+    socket.on('end', () => this.drain()); // the client sent FIN: answer what it asked, then close
+    socket.on('timeout', () => {
+      if (this.queue.length === 0) this.destroy(); // idle (connections.max.idle.ms); a long poll is not idleness
+    });
+    socket.on('error', () => this.destroy()); // resets and broken pipes are the client's business: no log line
+    socket.on('close', () => {
+      this.gone = true;
+      this.abort.abort();
+    });
+  }
+
+  get inFlight(): number {
+    return this.queue.length;
+  }
+
+  /** Stop taking requests, abort those in flight (long polls answer now), write their answers, then end. */
+  drain(): void {
+    if (this.gone || this.draining) return;
+    this.draining = true;
+    this.socket.pause();
+    this.abort.abort();
+    if (this.queue.length === 0) this.socket.end();
+  }
+
+  /** Closes at once; answers not yet written are dropped. */
+  destroy(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.abort.abort();
+    this.socket.destroy();
+  }
+
+  private fail(reason: string): void {
+    if (this.gone) return;
+    this.options.log(`[kafka] closing the connection from ${this.info.remoteAddress}:${this.info.remotePort}: ${reason}`);
+    this.destroy();
+  }
+
+  /** Takes frames while there is room in flight and the client reads its answers; otherwise stops reading. */
+  private pump(): void {
+    while (!this.gone && !this.draining && !this.writeBlocked && this.queue.length < this.options.maxInFlight) {
+      let frame: Buffer | null;
+      try {
+        frame = this.decoder.next();
+      } catch (err) {
+        this.fail(errorMessage(err));
+        return;
+      }
+      if (frame === null) break;
+      this.dispatch(frame);
+    }
+    if (this.gone || this.draining) return;
+    if (this.writeBlocked || this.queue.length >= this.options.maxInFlight) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  private dispatch(frame: Buffer): void {
+    const slot: Slot = { done: false, response: null };
+    this.queue.push(slot);
+    let answer: Promise<Buffer | null>;
+    try {
+      answer = this.options.dispatcher.handle(frame, this.info, this.abort.signal);
+    } catch (err) {
+      answer = Promise.reject(err);
+    }
+    answer.then(
+      (response) => {
+        slot.done = true;
+        slot.response = response;
+        this.flush();
+      },
+      (err: unknown) => {
+        if (this.gone) return; // aborted because the connection went: nothing to say
+        this.fail(isKafkaProtocolError(err) ? `malformed request: ${err.message}` : `request failed: ${errorMessage(err)}`);
+      },
+    );
+  }
+
+  /** Writes every answer at the head of the queue that is ready, in request order, in one corked write. */
+  private flush(): void {
+    if (this.gone) return;
+    const head = this.queue[0];
+    if (!head?.done) return;
+    this.socket.cork();
+    while (this.queue[0]?.done) {
+      const { response } = this.queue.shift() as Slot;
+      if (response === null) continue; // a request Kafka does not answer (Produce acks=0)
+      const size = Buffer.allocUnsafe(4);
+      size.writeInt32BE(response.length, 0);
+      this.socket.write(size);
+      if (!this.socket.write(response)) this.writeBlocked = true;
+    }
+    this.socket.uncork();
+    if (this.draining && this.queue.length === 0) this.socket.end();
+    else this.pump();
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The seam between the transport (this folder) and the Kafka API handlers: the listener cuts the byte
+ * stream into frames and hands each request to a dispatcher, which decodes it, calls the engine and
+ * encodes the answer. The listener knows nothing of API keys or versions.
+ */
+
+/** What a handler may know about the connection a request came on. */
+export interface ConnectionInfo {
+  /** Unique per listener, for per-connection state a dispatcher keeps (never reused while open). */
+  readonly id: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+}
+
+export interface KafkaDispatcher {
+  /**
+   * One request: `frame` is the request without its size prefix (header and body). Resolves with the
+   * response without its size prefix (the listener adds it), or null for a request Kafka does not answer
+   * (Produce with acks=0). Responses are written in request order whatever order these settle in.
+   * `signal` aborts when the connection closes or the listener stops: a long poll then answers at once
+   * with what it has (its answer is written while the listener drains) or gives up.
+   * Throwing closes this connection only (with one log line); throw KafkaProtocolError for a request
+   * that cannot be parsed, anything else is logged as a handler failure.
+   */
+  handle(frame: Buffer, conn: ConnectionInfo, signal: AbortSignal): Promise<Buffer | null>;
+}
+
+const BRAND = Symbol.for('brook.KafkaProtocolError');
+
+/** A request the dispatcher cannot make sense of: Kafka closes the connection, and so does Brook. */
+export class KafkaProtocolError extends Error {
+  readonly [BRAND] = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'KafkaProtocolError';
+  }
+}
+
+/** Brand check instead of instanceof: Next's bundles and main.ts may hold separate module copies. */
+export function isKafkaProtocolError(err: unknown): err is KafkaProtocolError {
+  return typeof err === 'object' && err !== null && (err as { [BRAND]?: boolean })[BRAND] === true;
+}
