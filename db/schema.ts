@@ -171,10 +171,7 @@ export const producerIds = pgTable(
     /** ms since epoch of the last InitProducerId for this id (expiry). */
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
-  (t) => [
-    check('producer_ids_epoch_in_range', sql`${t.epoch} BETWEEN 0 AND 32767`),
-    index('producer_ids_updated_at').on(t.updatedAt),
-  ],
+  (t) => [check('producer_ids_epoch_in_range', sql`${t.epoch} BETWEEN 0 AND 32767`), index('producer_ids_updated_at').on(t.updatedAt)],
 );
 
 /** One of the last batches of a producer on a partition, kept to answer a retried batch with its offsets. */
