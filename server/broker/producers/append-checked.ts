@@ -4,7 +4,7 @@ import { APPEND_CHANNEL, type AppendBatch, type AppendResult, CHECK_VIOLATION, p
 import { COPY_COLUMNS_WITH_PRODUCER, type CopyBatch, encodeCopyRows } from '../log/record-codec';
 import { ensureSegments, partitionTable, type SegmentCoverage } from '../log/segments';
 import { afterAppend, checkBatch, type ProducerState } from './sequence';
-import { loadProducerStates, saveProducerStates } from './store';
+import { loadProducerStates, upsertStatesParams, upsertStatesSql } from './store';
 
 /**
  * The append transaction for batches of one partition of which some carry idempotent producer fields
@@ -34,6 +34,37 @@ export async function appendChecked(
     coverage.forget(pid);
     return db.transaction((tx) => inTransaction(tx, pid, batches, coverage, now));
   }
+}
+
+const ONE_STATEMENT_MAX_RECORDS = 16;
+const ONE_STATEMENT_MAX_BYTES = 64 * 1024;
+
+/** $1 partition id, $2 the new high watermark, $3 the bytes added. */
+const WATERMARK_CTE = `w AS (
+  UPDATE topic_partitions SET high_watermark = $2, bytes = bytes + $3 WHERE id = $1
+  RETURNING pg_notify('${APPEND_CHANNEL}', id || ':' || high_watermark)::text AS notified
+)`;
+
+const oneStatementSql = new Map<number, string>();
+
+/** Watermark, producer states ($4-$8) and `n` rows (8 parameters each from $9) in one statement. */
+function oneStatement(n: number): string {
+  let text = oneStatementSql.get(n);
+  if (!text) {
+    const rows = Array.from({ length: n }, (_, i) => {
+      const p = 9 + i * 8;
+      const types = ['bigint', 'bigint', 'bytea', 'bytea', 'bytea', 'bigint', 'smallint', 'int'];
+      return `($1, ${types.map((t, j) => `$${p + j}::${t}`).join(', ')})`;
+    });
+    // Through the root table (partition routing), so the text does not depend on the partition. Every
+    // CTE is read by the final SELECT, so none is skipped.
+    text = `WITH ${WATERMARK_CTE}, s AS (${upsertStatesSql(4)}), r AS (
+      INSERT INTO records (partition_id, "offset", "timestamp", key, value, headers, producer_id, producer_epoch, sequence)
+      VALUES ${rows.join(', ')} RETURNING 1
+    ) SELECT (SELECT count(*) FROM w) AS w, (SELECT count(*) FROM s) AS s, (SELECT count(*) FROM r) AS r`;
+    oneStatementSql.set(n, text);
+  }
+  return text;
 }
 
 async function inTransaction(
@@ -76,16 +107,39 @@ async function inTransaction(
   });
 
   if (written.length > 0) {
-    await tx.query(
-      `UPDATE topic_partitions SET high_watermark = $2, bytes = bytes + $3 WHERE id = $1
-       RETURNING pg_notify('${APPEND_CHANNEL}', id || ':' || high_watermark)::text AS notified`,
-      [pid, next, bytes],
-      { name: 'append.set_watermark' },
-    );
     if (!coverage.covers(pid, next)) coverage.record(pid, await ensureSegments(tx, pid, next, batches[0].segmentCapacity));
     coverage.sawHighWatermark(pid, next);
-    await tx.copyIn(partitionTable(pid), COPY_COLUMNS_WITH_PRODUCER, encodeCopyRows(written, true));
-    await saveProducerStates(tx, pid, changed, now);
+    const records = next - locked.high_watermark;
+    const head = [pid, next, bytes, ...upsertStatesParams(changed, now)];
+    if (records <= ONE_STATEMENT_MAX_RECORDS && bytes <= ONE_STATEMENT_MAX_BYTES) {
+      // Small batches (the common case of a lingering idempotent producer): everything in one statement.
+      const params = [...head];
+      for (const b of written) {
+        b.records.forEach((r, i) => {
+          const p = b.producer;
+          params.push(
+            b.baseOffset + i,
+            r.timestamp,
+            r.key,
+            r.value,
+            r.headers,
+            p?.producerId ?? null,
+            p?.producerEpoch ?? null,
+            p?.baseSequence ?? null,
+          );
+        });
+      }
+      await tx.query(oneStatement(records), params, { name: 'append.checked' });
+    } else {
+      await tx.query(
+        `WITH ${WATERMARK_CTE}, s AS (${upsertStatesSql(4)}) SELECT (SELECT count(*) FROM w) AS w, (SELECT count(*) FROM s) AS s`,
+        head,
+        {
+          name: 'append.checked_watermark',
+        },
+      );
+      await tx.copyIn(partitionTable(pid), COPY_COLUMNS_WITH_PRODUCER, encodeCopyRows(written, true));
+    }
   }
   for (const r of results) if (!r.error) r.highWatermark = next;
   return results;

@@ -92,6 +92,16 @@ describe.each(testBackends())('idempotent producers on %s', (backend) => {
       [producerId, 0, 3],
     ]);
     expect((await broker.describeTopic(name)).partitionDetails[0].highWatermark).toBe(6);
+
+    // A batch past the one-statement bounds goes by COPY: the same rules and columns.
+    const many = Array.from({ length: 40 }, (_, i) => `m${i}`);
+    const range = Array.from({ length: 40 }, (_, i) => 6 + i);
+    expect(offsets(await broker.produce(name, records(0, ...many), p(5)))).toEqual(range);
+    expect(offsets(await other.broker.produce(name, records(0, ...many), p(5)))).toEqual(range);
+    await expectKafkaError(broker.produce(name, records(0, ...many), p(44)), 'OUT_OF_ORDER_SEQUENCE_NUMBER');
+    const after = await logOf(name);
+    expect(after).toHaveLength(46);
+    expect(after[45]).toMatchObject({ offset: 45, value: 'm39', producer_id: producerId, producer_epoch: 0, sequence: 5 });
   });
 
   it('recognises a retry of any of the last 5 batches; older ones and gaps are refused and write nothing', async () => {

@@ -25,31 +25,31 @@ export async function loadProducerStates(
   return new Map(rows.map((r) => [r.producer_id, { producerEpoch: r.producer_epoch, lastSequence: r.last_sequence, batches: r.batches }]));
 }
 
-export async function saveProducerStates(
-  tx: Queryable,
-  partitionId: number,
-  states: ReadonlyMap<number, ProducerState>,
-  now: number,
-): Promise<void> {
-  if (states.size === 0) return;
-  const entries = [...states];
-  await tx.query(
-    `INSERT INTO producer_states (partition_id, producer_id, producer_epoch, last_sequence, batches, updated_at)
-     SELECT $1, s.id, s.epoch, s.seq, s.batches::jsonb, $6
-       FROM unnest($2::bigint[], $3::smallint[], $4::int[], $5::text[]) AS s(id, epoch, seq, batches)
+/**
+ * The upsert of changed states, as a statement to put in a WITH clause: the partition id is $1 and the
+ * states are the 5 parameters from `$first` (see upsertStatesParams), so the append writes its rows,
+ * its watermark and its producer states in one round trip.
+ */
+export function upsertStatesSql(first: number): string {
+  const [ids, epochs, seqs, batches, now] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`);
+  return `INSERT INTO producer_states (partition_id, producer_id, producer_epoch, last_sequence, batches, updated_at)
+     SELECT $1, s.id, s.epoch, s.seq, s.batches::jsonb, ${now}::bigint
+       FROM unnest(${ids}::bigint[], ${epochs}::smallint[], ${seqs}::int[], ${batches}::text[]) AS s(id, epoch, seq, batches)
      ON CONFLICT (partition_id, producer_id) DO UPDATE
         SET producer_epoch = EXCLUDED.producer_epoch, last_sequence = EXCLUDED.last_sequence,
-            batches = EXCLUDED.batches, updated_at = EXCLUDED.updated_at`,
-    [
-      partitionId,
-      entries.map(([id]) => id),
-      entries.map(([, s]) => s.producerEpoch),
-      entries.map(([, s]) => s.lastSequence),
-      entries.map(([, s]) => JSON.stringify(s.batches)),
-      now,
-    ],
-    { name: 'producers.save' },
-  );
+            batches = EXCLUDED.batches, updated_at = EXCLUDED.updated_at
+     RETURNING 1`;
+}
+
+export function upsertStatesParams(states: ReadonlyMap<number, ProducerState>, now: number): unknown[] {
+  const entries = [...states];
+  return [
+    entries.map(([id]) => id),
+    entries.map(([, s]) => s.producerEpoch),
+    entries.map(([, s]) => s.lastSequence),
+    entries.map(([, s]) => JSON.stringify(s.batches)),
+    now,
+  ];
 }
 
 /**
