@@ -8,6 +8,7 @@ import {
   pgTable,
   primaryKey,
   serial,
+  smallint,
   text,
   timestamp,
   unique,
@@ -155,6 +156,60 @@ export const groupOffsetCommits = pgTable(
     committedAt: bigint('committed_at', { mode: 'number' }).notNull(),
   },
   (t) => [index('group_offset_commits_partition_recent').on(t.groupId, t.topic, t.partition, t.id)],
+);
+
+/**
+ * Idempotent producers (Kafka's InitProducerId): one row per producer id handed out. The identity column
+ * makes ids unique across every Brook process on the database; `epoch` is the latest one issued, bumped
+ * by a re-init that presents the current one (KIP-360).
+ */
+export const producerIds = pgTable(
+  'producer_ids',
+  {
+    producerId: bigint('producer_id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    epoch: smallint('epoch').notNull().default(0),
+    /** ms since epoch of the last InitProducerId for this id (expiry). */
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [check('producer_ids_epoch_in_range', sql`${t.epoch} BETWEEN 0 AND 32767`), index('producer_ids_updated_at').on(t.updatedAt)],
+);
+
+/** One of the last batches of a producer on a partition, kept to answer a retried batch with its offsets. */
+export interface ProducerBatchMeta {
+  firstSequence: number;
+  lastSequence: number;
+  baseOffset: number;
+  /** The batch's largest record timestamp (ms). */
+  timestamp: number;
+}
+
+/**
+ * Kafka's ProducerStateManager entry, per (partition, producer id): the epoch and sequence the next batch
+ * is checked against, and the last 5 batches (oldest first) for duplicate detection. Read and written
+ * only under the partition's watermark row lock, in the append transaction. Separate from the log, so
+ * retention and compaction of records never forget a recent batch.
+ */
+export const producerStates = pgTable(
+  'producer_states',
+  {
+    partitionId: integer('partition_id')
+      .notNull()
+      .references(() => topicPartitions.id, { onDelete: 'cascade' }),
+    producerId: bigint('producer_id', { mode: 'number' }).notNull(),
+    producerEpoch: smallint('producer_epoch').notNull(),
+    lastSequence: integer('last_sequence').notNull(),
+    batches: jsonb('batches').$type<ProducerBatchMeta[]>().notNull(),
+    /** ms since epoch of the last batch appended (producer.id.expiration.ms counts from here). */
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'producer_states_pkey', columns: [t.partitionId, t.producerId] }),
+    check('producer_states_producer_id_not_negative', sql`${t.producerId} >= 0`),
+    check('producer_states_epoch_in_range', sql`${t.producerEpoch} BETWEEN 0 AND 32767`),
+    check('producer_states_last_sequence_not_negative', sql`${t.lastSequence} >= 0`),
+    check('producer_states_batches_at_most_5', sql`jsonb_array_length(${t.batches}) BETWEEN 1 AND 5`),
+    index('producer_states_updated_at').on(t.updatedAt),
+  ],
 );
 
 /** Brook processes serving this cluster: each upserts its row every few seconds (alive = seen recently). */

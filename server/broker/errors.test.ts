@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asBrokerError, BrokerError, errorMessage } from './errors';
+import { asBrokerError, BrokerError, errorMessage, KAFKA_ERRORS } from './errors';
 
 describe('errorMessage: a readable message for anything thrown', () => {
   it('keeps Error messages, with the code and the cause', () => {
@@ -43,5 +43,19 @@ describe('asBrokerError: transient database failures as retriable Kafka errors',
     expect(asBrokerError(own)).toBe(own);
     expect(asBrokerError(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
     expect(asBrokerError(new TypeError('x is undefined'))).toBeNull();
+  });
+});
+
+describe("KAFKA_ERRORS: Kafka's table", () => {
+  it('has one name per code, with the codes and retriability of Errors.java for the ones clients act on', () => {
+    const codes = Object.values(KAFKA_ERRORS).map((e) => e.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(KAFKA_ERRORS.OUT_OF_ORDER_SEQUENCE_NUMBER).toEqual({ code: 45, retriable: false });
+    expect(KAFKA_ERRORS.INVALID_PRODUCER_EPOCH).toEqual({ code: 47, retriable: false });
+    expect(KAFKA_ERRORS.UNKNOWN_PRODUCER_ID).toEqual({ code: 59, retriable: false });
+    expect(KAFKA_ERRORS.PRODUCER_FENCED).toEqual({ code: 90, retriable: false });
+    expect(KAFKA_ERRORS.NOT_COORDINATOR).toEqual({ code: 16, retriable: true });
+    expect(KAFKA_ERRORS.UNSUPPORTED_VERSION).toEqual({ code: 35, retriable: false });
+    expect(KAFKA_ERRORS.MEMBER_ID_REQUIRED).toEqual({ code: 79, retriable: false });
   });
 });

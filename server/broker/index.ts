@@ -10,6 +10,9 @@ import { SegmentCoverage } from './log/segments';
 import { measureRequest } from './metrics';
 import { StickyPartitioner } from './partitioner';
 import { type ProduceDeps, type ProduceRecord, produce } from './produce';
+import { appendChecked } from './producers/append-checked';
+import { type InitProducerIdRequest, initProducerId } from './producers/init-producer-id';
+import type { ProducerFields } from './producers/sequence';
 import { Stats } from './stats';
 import { tailTopic } from './tail';
 import * as admin from './topics/admin';
@@ -23,6 +26,8 @@ export type * from './groups';
 export type { StoredRecord } from './log/read';
 export { decodeHeaders, type RecordHeader } from './log/record-codec';
 export type { ProduceRecord, ProduceResult } from './produce';
+export type { InitProducerIdRequest, InitProducerIdResult } from './producers/init-producer-id';
+export type { ProducerFields } from './producers/sequence';
 export type * from './stats';
 export type { TailedRecord } from './tail';
 export type { PartitionDescription, SegmentDescription, TopicDescription, TopicSummary } from './topics/admin';
@@ -70,11 +75,15 @@ export class Broker {
     this.now = options.now ?? Date.now;
     this.topicCache = new TopicMetadataCache(db, options.metadataTtlMs ?? 2000);
     this.wakeup = new Wakeup(db, options.recheckMs ?? 500);
-    this.queue = new AppendQueue((batches) => appendToLog(db, batches, this.coverage), {
-      coalesce: options.coalesce ?? true,
-      maxRecords: 50_000,
-      maxBytes: 16 * 1024 * 1024,
-    });
+    this.queue = new AppendQueue(
+      (batches) =>
+        batches.some((b) => b.producer) ? appendChecked(db, batches, this.coverage, this.now()) : appendToLog(db, batches, this.coverage),
+      {
+        coalesce: options.coalesce ?? true,
+        maxRecords: 50_000,
+        maxBytes: 16 * 1024 * 1024,
+      },
+    );
     this.produceDeps = {
       topics: this.topicCache,
       sticky: this.sticky,
@@ -141,13 +150,19 @@ export class Broker {
 
   // --- records ----------------------------------------------------------------------------------
 
-  produce(topic: string, records: readonly ProduceRecord[]) {
+  /** `producer`: the records are one idempotent producer's batch for one partition (see produce.ts). */
+  produce(topic: string, records: readonly ProduceRecord[], producer?: ProducerFields) {
     return measureRequest(
       'produce',
       topic,
-      () => produce(this.produceDeps, topic, records),
+      () => produce(this.produceDeps, topic, records, producer),
       () => ({ records: records.length, bytes: records.reduce((n, r) => n + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0) }),
     );
+  }
+
+  /** Kafka's InitProducerId for idempotent producers: a new id (epoch 0), or the epoch bumped on re-init. */
+  initProducerId(req: InitProducerIdRequest, now = this.now()) {
+    return initProducerId(this.db, req, now);
   }
 
   fetch(req: FetchRequest) {

@@ -4,6 +4,7 @@ import type { AppendBatch, AppendResult } from './log/append';
 import { encodeHeaders, type PreparedRecord, type RecordHeader, recordBytes } from './log/record-codec';
 import { segmentCapacity } from './log/segments';
 import { partitionForKey, type StickyPartitioner } from './partitioner';
+import { type ProducerFields, validProducerFields } from './producers/sequence';
 import { type TopicMetadata, type TopicMetadataCache, unknownPartition } from './topics/metadata';
 
 export interface ProduceRecord {
@@ -36,24 +37,54 @@ export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 /**
  * Appends `records` to `topic` and returns each record's partition and offset, once committed.
  * Validation happens before anything is written; the whole request is one transaction.
+ *
+ * With `producer` (an idempotent producer's record batch, as Kafka's Produce carries it), the records
+ * are one batch for one partition, named on every record: the batch is checked against the producer's
+ * state on that partition; a retry of one of its last 5 batches returns the offsets it was written at
+ * and writes nothing; a stale epoch fails with INVALID_PRODUCER_EPOCH, a gap with
+ * OUT_OF_ORDER_SEQUENCE_NUMBER (see producers/sequence.ts).
  */
-export async function produce(deps: ProduceDeps, topic: string, records: readonly ProduceRecord[]): Promise<ProduceResult[]> {
+export async function produce(
+  deps: ProduceDeps,
+  topic: string,
+  records: readonly ProduceRecord[],
+  producer?: ProducerFields,
+): Promise<ProduceResult[]> {
   if (records.length === 0) throw new BrokerError('INVALID_REQUEST', 'A produce request needs at least one record.');
   if (records.length > MAX_RECORDS_PER_REQUEST) {
     throw new BrokerError('INVALID_REQUEST', `At most ${MAX_RECORDS_PER_REQUEST} records per produce request (got ${records.length}).`);
   }
+  if (producer) checkProducerBatch(records, producer);
   let meta = await deps.topics.get(topic);
   try {
-    return await produceWith(deps, meta, records);
+    return await produceWith(deps, meta, records, producer);
   } catch (err) {
     // A topic deleted (or re-created) by another process since we cached it: retry once, fresh.
     if (!isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw err;
     meta = await deps.topics.refresh(topic);
-    return produceWith(deps, meta, records);
+    return produceWith(deps, meta, records, producer);
   }
 }
 
-async function produceWith(deps: ProduceDeps, meta: TopicMetadata, records: readonly ProduceRecord[]): Promise<ProduceResult[]> {
+function checkProducerBatch(records: readonly ProduceRecord[], producer: ProducerFields): void {
+  if (!validProducerFields(producer)) {
+    throw new BrokerError(
+      'INVALID_REQUEST',
+      `Producer fields out of range: producer id ${producer.producerId}, epoch ${producer.producerEpoch}, base sequence ${producer.baseSequence}.`,
+    );
+  }
+  const partition = records[0].partition;
+  if (partition === undefined || partition === null || records.some((r) => r.partition !== partition)) {
+    throw new BrokerError('INVALID_REQUEST', "An idempotent producer's batch goes to one partition, named on every record.");
+  }
+}
+
+async function produceWith(
+  deps: ProduceDeps,
+  meta: TopicMetadata,
+  records: readonly ProduceRecord[],
+  producer: ProducerFields | undefined,
+): Promise<ProduceResult[]> {
   const highestExplicit = records.reduce((max, r) => Math.max(max, r.partition ?? -1), -1);
   if (highestExplicit >= meta.partitionIds.length) {
     // Another process may have added partitions since we cached the topic.
@@ -114,8 +145,10 @@ async function produceWith(deps: ProduceDeps, meta: TopicMetadata, records: read
     records: g.records,
     bytes: g.bytes,
     segmentCapacity: segmentCapacity(config, g.bytes / g.records.length),
+    producer,
   }));
   const results = await deps.append(batches);
+  for (const r of results) if (r.error) throw r.error;
   const baseById = new Map(results.map((r) => [r.partitionId, r.baseOffset]));
   for (const r of results) deps.appended(r.partitionId, r.highWatermark);
   return placement.map(({ partition, index }) => ({

@@ -4,7 +4,8 @@ import type { AppendBatch, AppendResult } from './append';
  * Write coalescing. Concurrent single-partition appends that reach one partition in this process are
  * merged into one transaction: while a partition's transaction is in flight, new batches wait and then
  * go together in the next one. 64 clients sending one record each pay a handful of commits, not 64.
- * Multi-partition requests keep their own transaction (they must be atomic as a whole).
+ * Multi-partition requests keep their own transaction (they must be atomic as a whole). Batches of
+ * idempotent producers share the transaction but keep their own outcome (see appendSeparately).
  *
  * This only batches work; it enforces nothing. Ordering and density of offsets come from the watermark
  * row lock in Postgres, so several processes appending to one partition stay correct.
@@ -62,26 +63,46 @@ export class AppendQueue {
       const taken = this.take(queue);
       if (queue.length === 0) this.waiting.delete(pid);
 
-      const first = taken[0].batch;
-      const merged: AppendBatch = {
-        partitionId: pid,
-        records: taken.length === 1 ? first.records : taken.flatMap((w) => w.batch.records),
-        bytes: taken.reduce((n, w) => n + w.batch.bytes, 0),
-        segmentCapacity: first.segmentCapacity,
-      };
       try {
-        const [result] = await this.appendFn([merged]);
-        let base = result.baseOffset;
-        for (const w of taken) {
-          w.resolve({ partitionId: pid, baseOffset: base, highWatermark: result.highWatermark });
-          base += w.batch.records.length;
-        }
+        if (taken.some((w) => w.batch.producer)) await this.appendSeparately(taken);
+        else await this.appendMerged(pid, taken);
       } catch (err) {
         for (const w of taken) w.reject(err);
       }
     }
     this.flushing.delete(pid);
     if (this.flushing.size === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /** Plain batches: one batch of all their records, offsets handed out in arrival order. */
+  private async appendMerged(pid: number, taken: Waiting[]): Promise<void> {
+    const first = taken[0].batch;
+    const merged: AppendBatch = {
+      partitionId: pid,
+      records: taken.length === 1 ? first.records : taken.flatMap((w) => w.batch.records),
+      bytes: taken.reduce((n, w) => n + w.batch.bytes, 0),
+      segmentCapacity: first.segmentCapacity,
+    };
+    const [result] = await this.appendFn([merged]);
+    let base = result.baseOffset;
+    for (const w of taken) {
+      w.resolve({ partitionId: pid, baseOffset: base, highWatermark: result.highWatermark });
+      base += w.batch.records.length;
+    }
+  }
+
+  /**
+   * With idempotent producers' batches among them: kept apart in one transaction, because each has its
+   * own outcome (written, a duplicate answered with its first offsets, or refused) and one batch's
+   * refusal must neither fail nor duplicate the others.
+   */
+  private async appendSeparately(taken: Waiting[]): Promise<void> {
+    const results = await this.appendFn(taken.map((w) => w.batch));
+    taken.forEach((w, i) => {
+      const r = results[i];
+      if (r.error) w.reject(r.error);
+      else w.resolve(r);
+    });
   }
 
   /** Takes waiting batches in arrival order up to the transaction bounds (always at least one). */

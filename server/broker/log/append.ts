@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '@/db/client';
 import { BrokerError, sqlState, UNDEFINED_TABLE } from '../errors';
+import type { ProducerFields } from '../producers/sequence';
 import { COPY_COLUMNS, encodeCopyRows, type PreparedRecord } from './record-codec';
 import { ensureSegments, partitionTable, type SegmentCoverage } from './segments';
 
@@ -10,6 +11,8 @@ export interface AppendBatch {
   bytes: number;
   /** Offsets each new segment of this partition should cover, if one has to be created. */
   segmentCapacity: number;
+  /** An idempotent producer's batch: checked against the producer's state (producers/append-checked.ts). */
+  producer?: ProducerFields;
 }
 
 export interface AppendResult {
@@ -17,13 +20,17 @@ export interface AppendResult {
   baseOffset: number;
   /** The partition's high watermark once this append committed. */
   highWatermark: number;
+  /** An idempotent producer's retry: `baseOffset` is where the batch was written the first time. */
+  duplicate?: boolean;
+  /** This batch was refused (idempotent producers: fenced or out of sequence); nothing of it was written. */
+  error?: BrokerError;
 }
 
 /** NOTIFY channel carrying "<partition id>:<high watermark>" once per partition per transaction. */
 export const APPEND_CHANNEL = 'brook_append';
 
 /** Postgres: no partition of relation found for row (the segment for an offset does not exist). */
-const CHECK_VIOLATION = '23514';
+export const CHECK_VIOLATION = '23514';
 
 /** Small single-partition appends go as one statement (one round trip, its own transaction). */
 const SINGLE_STATEMENT_MAX_RECORDS = 16;
@@ -100,7 +107,7 @@ async function appendInOneStatement(db: Database, b: AppendBatch): Promise<Appen
   return { partitionId: b.partitionId, baseOffset: base, highWatermark: base + b.records.length };
 }
 
-function partitionGone(): BrokerError {
+export function partitionGone(): BrokerError {
   return new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', 'A partition of this request no longer exists (its topic was deleted).');
 }
 

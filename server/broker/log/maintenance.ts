@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '@/db/client';
 import { resolveTopicConfig, type TopicConfig } from '../configs';
 import { LOCK_NOT_AVAILABLE, sqlState } from '../errors';
+import { expireProducers, PRODUCER_ID_EXPIRATION_MS } from '../producers/store';
 import { compactPartition } from './compaction';
 import {
   createSegment,
@@ -43,12 +44,22 @@ export interface MaintenanceReport {
   segmentsDropped: number;
   recordsCompacted: number;
   orphanTablesDropped: number;
+  /** Idempotent producers' partition state forgotten after producer.id.expiration.ms idle. */
+  producerStatesExpired: number;
 }
 
 const LOCK_TIMEOUT = `SET LOCAL lock_timeout = '2s'`;
 
-/** `topics` limits the pass to some topics (tests share a database); by default every partition is visited. */
-export async function maintainLogs(db: Database, now: number, topics?: readonly string[]): Promise<MaintenanceReport> {
+/**
+ * `topics` limits the pass to some topics (tests share a database); by default every partition is
+ * visited, and idle producer state (producer.id.expiration.ms, Kafka's broker config) is expired.
+ */
+export async function maintainLogs(
+  db: Database,
+  now: number,
+  topics?: readonly string[],
+  producerIdExpirationMs = PRODUCER_ID_EXPIRATION_MS,
+): Promise<MaintenanceReport> {
   const report: MaintenanceReport = {
     segmentsCreated: 0,
     segmentsSealed: 0,
@@ -56,6 +67,7 @@ export async function maintainLogs(db: Database, now: number, topics?: readonly 
     segmentsDropped: 0,
     recordsCompacted: 0,
     orphanTablesDropped: 0,
+    producerStatesExpired: 0,
   };
   const partitions = await db.query<PartitionState>(
     `SELECT tp.id, tp.high_watermark, tp.log_start_offset, tp.bytes, t.configs,
@@ -98,7 +110,10 @@ export async function maintainLogs(db: Database, now: number, topics?: readonly 
       if (config.cleanupPolicy.compact) report.recordsCompacted += await compactPartition(db, p.id, config, now);
     });
   }
-  if (!topics) report.orphanTablesDropped = await dropOrphanTables(db);
+  if (!topics) {
+    report.orphanTablesDropped = await dropOrphanTables(db);
+    report.producerStatesExpired = await expireProducers(db, now, producerIdExpirationMs);
+  }
   return report;
 }
 

@@ -108,6 +108,8 @@ export function decodeHeaders(buf: Uint8Array | null): RecordHeader[] {
 
 /** Columns written by `encodeCopyRows`, in order. */
 export const COPY_COLUMNS = ['partition_id', 'offset', 'timestamp', 'key', 'value', 'headers'] as const;
+/** Columns written by `encodeCopyRows(batches, true)`: an idempotent producer's batch keeps its fields on every row. */
+export const COPY_COLUMNS_WITH_PRODUCER = [...COPY_COLUMNS, 'producer_id', 'producer_epoch', 'sequence'] as const;
 
 const COPY_SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // "PGCOPY\n\377\r\n\0"
 
@@ -115,6 +117,8 @@ export interface CopyBatch {
   partitionId: number;
   baseOffset: number;
   records: readonly PreparedRecord[];
+  /** Idempotent producer fields; `sequence` is the batch's first sequence, as Kafka's batch header has it. */
+  producer?: { producerId: number; producerEpoch: number; baseSequence: number };
 }
 
 /** Non-negative safe integers only (offsets, ms timestamps); avoids a BigInt per field. */
@@ -123,11 +127,16 @@ function setInt64(view: DataView, pos: number, n: number) {
   view.setUint32(pos + 4, n >>> 0);
 }
 
-/** Encodes rows for `COPY records (...) FROM STDIN WITH (FORMAT binary)`: offsets are base + index. */
-export function encodeCopyRows(batches: readonly CopyBatch[]): Uint8Array {
+/**
+ * Encodes rows for `COPY records (...) FROM STDIN WITH (FORMAT binary)`: offsets are base + index. With
+ * `withProducer`, the columns are COPY_COLUMNS_WITH_PRODUCER (null for a batch without producer fields).
+ */
+export function encodeCopyRows(batches: readonly CopyBatch[], withProducer = false): Uint8Array {
+  const columns = withProducer ? COPY_COLUMNS_WITH_PRODUCER.length : COPY_COLUMNS.length;
   let size = 11 + 8 + 2; // signature, flags + header extension length, trailer
   for (const b of batches) {
-    for (const r of b.records) size += 2 + 8 + 12 + 12 + 12 + recordBytes(r);
+    const producerBytes = !withProducer ? 0 : b.producer ? 12 + 6 + 8 : 12;
+    for (const r of b.records) size += 2 + 8 + 12 + 12 + 12 + recordBytes(r) + producerBytes;
   }
   const buf = new Uint8Array(size);
   const view = new DataView(buf.buffer);
@@ -145,7 +154,7 @@ export function encodeCopyRows(batches: readonly CopyBatch[]): Uint8Array {
   };
   for (const b of batches) {
     b.records.forEach((r, i) => {
-      view.setInt16(pos, COPY_COLUMNS.length);
+      view.setInt16(pos, columns);
       view.setInt32(pos + 2, 4);
       view.setInt32(pos + 6, b.partitionId);
       view.setInt32(pos + 10, 8);
@@ -156,8 +165,23 @@ export function encodeCopyRows(batches: readonly CopyBatch[]): Uint8Array {
       bytes(r.key);
       bytes(r.value);
       bytes(r.headers);
+      if (withProducer) pos = writeProducer(view, pos, b.producer);
     });
   }
   view.setInt16(pos, -1);
   return buf;
+}
+
+function writeProducer(view: DataView, pos: number, p: CopyBatch['producer']): number {
+  if (!p) {
+    for (let i = 0; i < 3; i++) view.setInt32(pos + 4 * i, -1);
+    return pos + 12;
+  }
+  view.setInt32(pos, 8);
+  setInt64(view, pos + 4, p.producerId);
+  view.setInt32(pos + 12, 2);
+  view.setInt16(pos + 16, p.producerEpoch);
+  view.setInt32(pos + 18, 4);
+  view.setInt32(pos + 22, p.baseSequence);
+  return pos + 26;
 }
