@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import next from 'next';
+import type { KafkaListenerReport } from '@/server/broker';
 import { errorMessage } from '@/server/broker/errors';
 import { startServices } from '@/server/broker/services';
 import { brookEnv } from '@/server/env';
@@ -89,7 +90,12 @@ async function main(): Promise<void> {
 
     // ---- The Kafka protocol listener (issue 12) starts here, after the engine, and stops in stop(). ----
     const broker = await getBroker();
-    const started = await startKafkaListener(kafkaListenerConfig(env), createKafkaDispatcher(broker));
+    let report: KafkaListenerReport | null = null; // the handlers learn this instance's address once bound
+    const started = await startKafkaListener(
+      kafkaListenerConfig(env),
+      createKafkaDispatcher(broker, () => report),
+    );
+    report = started.report;
     kafka = started.listener;
     if (stopping) {
       await kafka?.stop(0); // a signal arrived while it was binding: stop() did not see it

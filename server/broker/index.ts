@@ -14,6 +14,7 @@ import { appendChecked } from './producers/append-checked';
 import { type InitProducerIdRequest, initProducerId } from './producers/init-producer-id';
 import type { ProducerFields } from './producers/sequence';
 import { Stats } from './stats';
+import { clusterId } from './stats/cluster-id';
 import { tailTopic } from './tail';
 import * as admin from './topics/admin';
 import { TopicMetadataCache } from './topics/metadata';
@@ -192,6 +193,16 @@ export class Broker {
   segments(topic: string) {
     return admin.describeSegments(this.db, topic);
   }
+
+  /** The Kafka cluster id: the same from every instance on this database (cached: it cannot change). */
+  clusterId(): Promise<string> {
+    this.clusterIdCache ??= clusterId(this.db).catch((err) => {
+      this.clusterIdCache = undefined;
+      throw err;
+    });
+    return this.clusterIdCache;
+  }
+  private clusterIdCache: Promise<string> | undefined;
 }
 
 export function createBroker(db: Database, options?: BrokerOptions): Broker {

@@ -1,4 +1,6 @@
-import type { Broker } from '@/server/broker';
+import type { Broker, KafkaListenerReport } from '@/server/broker';
+import { clusterView } from './cluster';
+import { createDispatcher } from './dispatch';
 import type { KafkaDispatcher } from './listener/dispatcher';
 
 export type { ConnectionInfo, KafkaDispatcher } from './listener/dispatcher';
@@ -6,14 +8,9 @@ export { KafkaProtocolError } from './listener/dispatcher';
 export { type KafkaListenerConfig, kafkaListenerConfig, startKafkaListener } from './listener/start';
 
 /**
- * The dispatcher server/main.ts hands the Kafka listener. Until the API handlers exist (issue 12's codecs
- * and handlers are plugged in here) every request closes its connection with a "no handler" log line, so
- * a Kafka client fails fast instead of waiting for an answer that will never come.
+ * The dispatcher server/main.ts hands the Kafka listener: every API in handlers/ over this engine.
+ * `report` is the listener's state once bound (its advertised address makes this instance's node).
  */
-export function createKafkaDispatcher(_broker: Broker): KafkaDispatcher {
-  return {
-    async handle() {
-      throw new Error('no handler: Brook does not answer Kafka requests yet');
-    },
-  };
+export function createKafkaDispatcher(broker: Broker, report: () => KafkaListenerReport | null): KafkaDispatcher {
+  return createDispatcher({ broker, cluster: clusterView(broker, report) });
 }

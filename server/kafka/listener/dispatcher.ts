@@ -25,18 +25,5 @@ export interface KafkaDispatcher {
   handle(frame: Buffer, conn: ConnectionInfo, signal: AbortSignal): Promise<Buffer | null>;
 }
 
-const BRAND = Symbol.for('brook.KafkaProtocolError');
-
-/** A request the dispatcher cannot make sense of: Kafka closes the connection, and so does Brook. */
-export class KafkaProtocolError extends Error {
-  readonly [BRAND] = true;
-  constructor(message: string) {
-    super(message);
-    this.name = 'KafkaProtocolError';
-  }
-}
-
-/** Brand check instead of instanceof: Next's bundles and main.ts may hold separate module copies. */
-export function isKafkaProtocolError(err: unknown): err is KafkaProtocolError {
-  return typeof err === 'object' && err !== null && (err as { [BRAND]?: boolean })[BRAND] === true;
-}
+// One error class for "this request cannot be parsed", shared with the codecs that throw it.
+export { isKafkaProtocolError, KafkaProtocolError } from '../protocol/reader';

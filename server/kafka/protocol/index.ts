@@ -44,5 +44,5 @@
  */
 
 export * from './generated/index';
-export { KafkaProtocolError, Reader } from './reader';
+export { isKafkaProtocolError, KafkaProtocolError, Reader } from './reader';
 export { Writer } from './writer';

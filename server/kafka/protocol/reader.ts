@@ -1,9 +1,20 @@
 // Bounds-checked reads of Kafka's wire primitives over one Buffer. Every failure is a KafkaProtocolError:
 // a hostile frame must never surface as Buffer's RangeError nor make us allocate more than it carries.
 
-/** The one error the codecs throw: the bytes are not a valid encoding of what was expected. */
+const BRAND = Symbol.for('brook.KafkaProtocolError');
+
+/**
+ * The one error the codecs throw: the bytes are not a valid encoding of what was expected. The listener
+ * closes a connection whose request throws it (Kafka does the same).
+ */
 export class KafkaProtocolError extends Error {
   override name = 'KafkaProtocolError';
+  readonly [BRAND] = true;
+}
+
+/** Brand check instead of instanceof: Next's bundles and main.ts may hold separate module copies. */
+export function isKafkaProtocolError(err: unknown): err is KafkaProtocolError {
+  return typeof err === 'object' && err !== null && (err as { [BRAND]?: boolean })[BRAND] === true;
 }
 
 const UUID_HEX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,0 +1,85 @@
+import type { Broker } from '@/server/broker';
+import { asBrokerError, errorMessage } from '@/server/broker/errors';
+import { API_VERSIONS_KEY } from './handlers/api-versions';
+import { handlerRegistry } from './handlers/index';
+import type { ApiHandler, ClusterView, KafkaContext } from './handlers/types';
+import type { ConnectionInfo, KafkaDispatcher } from './listener/dispatcher';
+import {
+  apiVersions,
+  decodeRequestHeader,
+  encodeResponseHeader,
+  isKafkaProtocolError,
+  KafkaProtocolError,
+  Reader,
+  requestHeaderVersion,
+  responseHeaderVersion,
+  Writer,
+} from './protocol';
+
+const UNSUPPORTED_VERSION = 35;
+const UNKNOWN_SERVER_ERROR = -1;
+
+export interface DispatcherOptions {
+  broker: Broker;
+  cluster: ClusterView;
+  /** Tests register extra handlers; production serves the registry as it is. */
+  handlers?: ReadonlyMap<number, ApiHandler>;
+  log?: (line: string) => void;
+}
+
+/**
+ * Frame → handler → frame: reads the request header (its version follows the API version's flexibility),
+ * checks the version against what the registry serves, decodes the body with the generated codec, calls
+ * the handler and encodes header and body. A request that cannot be parsed closes the connection (the
+ * listener does it on KafkaProtocolError), as Kafka does; a request that parses never does.
+ */
+export function createDispatcher({
+  broker,
+  cluster,
+  handlers = handlerRegistry(),
+  log = console.error,
+}: DispatcherOptions): KafkaDispatcher {
+  return {
+    async handle(frame: Buffer, conn: ConnectionInfo, signal: AbortSignal): Promise<Buffer | null> {
+      if (frame.length < 8) throw new KafkaProtocolError(`a request of ${frame.length} bytes has no header`);
+      const apiKey = frame.readInt16BE(0);
+      const apiVersion = frame.readInt16BE(2);
+      const handler = handlers.get(apiKey);
+      if (!handler) throw new KafkaProtocolError(`API key ${apiKey} is not served`);
+      if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
+        // ApiVersions of a version the broker does not know: a v0 body with UNSUPPORTED_VERSION and the full
+        // list, so the client can pick a version both speak (KIP-511). Any other API: the client ignored
+        // ApiVersions, and Kafka closes the connection.
+        if (apiKey !== API_VERSIONS_KEY) {
+          throw new KafkaProtocolError(
+            `${handler.name} v${apiVersion} is not served (versions ${handler.minVersion}-${handler.maxVersion})`,
+          );
+        }
+        const correlationId = frame.readInt32BE(4);
+        const w = new Writer(512);
+        encodeResponseHeader(w, 0, { correlationId });
+        const all = [...handlers.values()].map(({ apiKey: k, minVersion, maxVersion }) => ({ apiKey: k, minVersion, maxVersion }));
+        apiVersions.encodeApiVersionsResponse(w, 0, { errorCode: UNSUPPORTED_VERSION, apiKeys: all });
+        return w.finish();
+      }
+      const r = new Reader(frame);
+      const header = decodeRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
+      const request = handler.decode(r, apiVersion);
+      const ctx: KafkaContext = { broker, cluster, conn, clientId: header.clientId, apiVersion, signal };
+      let response: unknown;
+      try {
+        response = await handler.handle(request, ctx);
+      } catch (err) {
+        if (isKafkaProtocolError(err)) throw err;
+        const known = asBrokerError(err);
+        if (!known) log(`[brook] Kafka ${handler.name} v${apiVersion} from ${conn.remoteAddress} failed: ${errorMessage(err)}`);
+        response = handler.errorResponse(request, known?.kafkaCode ?? UNKNOWN_SERVER_ERROR, ctx);
+      }
+      if (response === null) return null;
+      const w = new Writer(1024);
+      encodeResponseHeader(w, responseHeaderVersion(apiKey, apiVersion), { correlationId: header.correlationId });
+      handler.encode(w, apiVersion, response);
+      return w.finish();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import type { ApiHandler } from './types';
+
+/** Topic administration and cluster description. */
+export const adminHandlers: ApiHandler[] = [];

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll } from 'vitest';
+import type { Database } from '@/db/client';
+import { type Backend, openTestDatabase } from '@/db/testing';
+import { type Broker, type BrokerOptions, createBroker, type KafkaListenerReport } from '@/server/broker';
+import { createKafkaDispatcher } from './index';
+import { KafkaListener } from './listener/listener';
+
+export interface KafkaTestBroker {
+  db: Database;
+  broker: Broker;
+  listener: KafkaListener;
+  host: string;
+  port: number;
+  /** `host:port`, what kafkajs's `brokers` and kcat's `-b` take. */
+  bootstrap: string;
+  /** This instance's Kafka node id. */
+  nodeId: number;
+}
+
+/**
+ * A test engine with a real Kafka listener on an ephemeral port and the real dispatcher, for the enclosing
+ * describe block (like testBroker). On Postgres every call shares the run's database, so two calls in one
+ * block are two Brook instances of one cluster.
+ */
+export function kafkaTestBroker(backend: Backend, use: (env: KafkaTestBroker) => void, options: BrokerOptions = {}): void {
+  let env: KafkaTestBroker | null = null;
+  beforeAll(async () => {
+    env = await startKafkaTestBroker(backend, options);
+    use(env);
+  });
+  afterAll(async () => {
+    if (env) await stopKafkaTestBroker(env);
+  });
+}
+
+export async function startKafkaTestBroker(backend: Backend, options: BrokerOptions = {}): Promise<KafkaTestBroker> {
+  const db = await openTestDatabase(backend);
+  const broker = createBroker(db, options);
+  await broker.start();
+  let report: KafkaListenerReport | null = null;
+  const listener = new KafkaListener({ dispatcher: createKafkaDispatcher(broker, () => report) });
+  const { port } = await listener.listen('127.0.0.1', 0);
+  const bootstrap = `127.0.0.1:${port}`;
+  report = { state: 'listening', listener: bootstrap, advertised: bootstrap, connections: () => listener.connectionCount };
+  const nodeId = await broker.stats.reportKafkaListener(report);
+  if (nodeId === null) throw new Error('no Kafka node id');
+  return { db, broker, listener, host: '127.0.0.1', port, bootstrap, nodeId };
+}
+
+export async function stopKafkaTestBroker(env: KafkaTestBroker): Promise<void> {
+  await env.listener.stop(1_000);
+  await env.broker.close();
+  await env.db.close();
+}
