@@ -15,7 +15,8 @@ import { loadProducerStates, upsertStatesParams, upsertStatesSql } from './store
  * Order of work: lock the watermark row (FOR UPDATE, first statement, so the producer state read next is
  * the latest committed by any process), check every batch in order against the state as it evolves
  * (a retry coalesced with its original is a duplicate of it), then move the watermark, write the rows
- * with their producer fields in one COPY, and store the states.
+ * with their producer fields and store the states: one statement for small batches, else the watermark
+ * and states in one and the rows by COPY.
  */
 export async function appendChecked(
   db: Database,
