@@ -1,0 +1,95 @@
+// A real client reads what our encoders write: a throwaway TCP stub built only from these codecs answers
+// ApiVersions (flexible v3, response header v0) and Metadata, and `kcat -L` (librdkafka) must print the
+// topic it was told about. Needs Debian's kcat (installed by .ci/run); skipped where it is missing.
+
+import { execFile, spawnSync } from 'node:child_process';
+import net from 'node:net';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiVersions,
+  decodeRequestHeader,
+  encodeResponseHeader,
+  metadata,
+  Reader,
+  requestHeaderVersion,
+  responseHeaderVersion,
+  Writer,
+} from './index';
+
+const hasKcat = spawnSync('kcat', ['-V']).status === 0;
+const run = promisify(execFile);
+
+/** What the stub advertises: only the two APIs it answers. */
+const SUPPORTED = [
+  { apiKey: 18, minVersion: 0, maxVersion: 3 },
+  { apiKey: 3, minVersion: 0, maxVersion: 12 },
+];
+
+function answer(frame: Buffer, port: number, seen: string[]): Buffer {
+  const apiKey = frame.readInt16BE(0);
+  const apiVersion = frame.readInt16BE(2);
+  const r = new Reader(frame);
+  const header = decodeRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
+  seen.push(`${apiKey}v${apiVersion}`);
+  const w = new Writer();
+  const size = w.reserveInt32();
+  encodeResponseHeader(w, responseHeaderVersion(apiKey, apiVersion), { correlationId: header.correlationId });
+  if (apiKey === 18) {
+    apiVersions.decodeApiVersionsRequest(r, apiVersion);
+    apiVersions.encodeApiVersionsResponse(w, apiVersion, { errorCode: 0, apiKeys: SUPPORTED, throttleTimeMs: 0 });
+  } else if (apiKey === 3) {
+    metadata.decodeMetadataRequest(r, apiVersion);
+    metadata.encodeMetadataResponse(w, apiVersion, {
+      brokers: [{ nodeId: 7, host: '127.0.0.1', port }],
+      clusterId: 'codec-test',
+      controllerId: 7,
+      topics: [
+        {
+          errorCode: 0,
+          name: 'interop-topic',
+          partitions: [0, 1, 2].map((partitionIndex) => ({ errorCode: 0, partitionIndex, leaderId: 7, replicaNodes: [7], isrNodes: [7] })),
+        },
+      ],
+    });
+  } else throw new Error(`stub cannot answer api ${apiKey}`);
+  w.setInt32(size, w.length - 4);
+  return w.finish();
+}
+
+describe.runIf(hasKcat)('kcat (librdkafka) against a stub speaking through these codecs', () => {
+  let server: net.Server;
+  let port = 0;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    server = net.createServer((socket) => {
+      let pending = Buffer.alloc(0);
+      socket.on('data', (chunk) => {
+        pending = Buffer.concat([pending, chunk]);
+        while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
+          const frame = pending.subarray(4, 4 + pending.readInt32BE(0));
+          pending = pending.subarray(4 + frame.length);
+          socket.write(answer(frame, port, seen));
+        }
+      });
+      socket.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as net.AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('kcat -L lists the stub broker and its topic', async () => {
+    const { stdout } = await run('kcat', ['-b', `127.0.0.1:${port}`, '-L', '-J', '-m', '5'], { timeout: 20_000 });
+    const listing = JSON.parse(stdout) as {
+      brokers: { id: number; name: string }[];
+      topics: { topic: string; partitions: { partition: number; leader: number }[] }[];
+    };
+    expect(listing.brokers).toEqual([{ id: 7, name: `127.0.0.1:${port}` }]);
+    expect(listing.topics.map((t) => [t.topic, t.partitions.map((p) => p.leader)])).toEqual([['interop-topic', [7, 7, 7]]]);
+    // librdkafka 2.0.2 asks ApiVersions v3 (flexible) first: it accepted our v3 answer rather than falling back.
+    expect(seen[0]).toBe('18v3');
+    expect(seen).not.toContain('18v0');
+  }, 30_000);
+});
