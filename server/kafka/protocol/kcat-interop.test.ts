@@ -11,6 +11,7 @@ import {
   decodeRequestHeader,
   encodeResponseHeader,
   metadata,
+  produce,
   Reader,
   requestHeaderVersion,
   responseHeaderVersion,
@@ -20,13 +21,15 @@ import {
 const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 const run = promisify(execFile);
 
-/** What the stub advertises: only the two APIs it answers. */
+/** What the stub advertises: the APIs it answers, and Fetch, without which librdkafka will not use record batch v2. */
 const SUPPORTED = [
+  { apiKey: 1, minVersion: 4, maxVersion: 12 },
   { apiKey: 18, minVersion: 0, maxVersion: 3 },
   { apiKey: 3, minVersion: 0, maxVersion: 12 },
+  { apiKey: 0, minVersion: 3, maxVersion: 9 },
 ];
 
-function answer(frame: Buffer, port: number, seen: string[]): Buffer {
+function answer(frame: Buffer, port: number, seen: string[], produced: produce.ProduceRequest[]): Buffer {
   const apiKey = frame.readInt16BE(0);
   const apiVersion = frame.readInt16BE(2);
   const r = new Reader(frame);
@@ -52,6 +55,16 @@ function answer(frame: Buffer, port: number, seen: string[]): Buffer {
         },
       ],
     });
+  } else if (apiKey === 0) {
+    const request = produce.decodeProduceRequest(r, apiVersion);
+    produced.push(request);
+    produce.encodeProduceResponse(w, apiVersion, {
+      responses: request.topicData.map((t) => ({
+        name: t.name,
+        partitionResponses: t.partitionData.map((p) => ({ index: p.index, errorCode: 0, baseOffset: 42n })),
+      })),
+      throttleTimeMs: 0,
+    });
   } else throw new Error(`stub cannot answer api ${apiKey}`);
   w.setInt32(size, w.length - 4);
   return w.finish();
@@ -61,6 +74,7 @@ describe.runIf(hasKcat)('kcat (librdkafka) against a stub speaking through these
   let server: net.Server;
   let port = 0;
   const seen: string[] = [];
+  const produced: produce.ProduceRequest[] = [];
 
   beforeAll(async () => {
     server = net.createServer((socket) => {
@@ -70,7 +84,7 @@ describe.runIf(hasKcat)('kcat (librdkafka) against a stub speaking through these
         while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
           const frame = pending.subarray(4, 4 + pending.readInt32BE(0));
           pending = pending.subarray(4 + frame.length);
-          socket.write(answer(frame, port, seen));
+          socket.write(answer(frame, port, seen, produced));
         }
       });
       socket.on('error', () => socket.destroy());
@@ -91,5 +105,21 @@ describe.runIf(hasKcat)('kcat (librdkafka) against a stub speaking through these
     // librdkafka 2.0.2 asks ApiVersions v3 (flexible) first: it accepted our v3 answer rather than falling back.
     expect(seen[0]).toBe('18v3');
     expect(seen).not.toContain('18v0');
+  }, 30_000);
+
+  it('kcat -P sends a Produce request we decode and accepts our Produce response', async () => {
+    const child = execFile('kcat', ['-b', `127.0.0.1:${port}`, '-P', '-t', 'interop-topic', '-p', '1', '-X', 'message.timeout.ms=10000']);
+    child.stdin?.end('hello from kcat\n');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(produced).toHaveLength(1);
+    const [topic] = produced[0].topicData;
+    expect(topic.name).toBe('interop-topic');
+    expect(topic.partitionData.map((p) => p.index)).toEqual([1]);
+    // A record batch v2 (magic byte at offset 16) holding the line.
+    const records = topic.partitionData[0].records!;
+    expect(records[16]).toBe(2);
+    expect(records.includes(Buffer.from('hello from kcat'))).toBe(true);
+    expect(seen.some((s) => /^0v[3-9]$/.test(s))).toBe(true);
   }, 30_000);
 });
