@@ -10,6 +10,8 @@ import {
   apiVersions,
   decodeRequestHeader,
   encodeResponseHeader,
+  fetch,
+  listOffsets,
   metadata,
   produce,
   Reader,
@@ -24,10 +26,17 @@ const run = promisify(execFile);
 /** What the stub advertises: the APIs it answers, and Fetch, without which librdkafka will not use record batch v2. */
 const SUPPORTED = [
   { apiKey: 1, minVersion: 4, maxVersion: 12 },
+  { apiKey: 2, minVersion: 0, maxVersion: 7 },
   { apiKey: 18, minVersion: 0, maxVersion: 3 },
   { apiKey: 3, minVersion: 0, maxVersion: 12 },
   { apiKey: 0, minVersion: 3, maxVersion: 9 },
 ];
+
+const producedBatch = (produced: produce.ProduceRequest[], partition: number): Buffer | null =>
+  produced.flatMap((p) => p.topicData.flatMap((t) => t.partitionData)).find((p) => p.index === partition)?.records ?? null;
+
+/** The stub's log: one record at offset 0 once kcat has produced to the partition. */
+const highWatermark = (produced: produce.ProduceRequest[], partition: number): number => (producedBatch(produced, partition) ? 1 : 0);
 
 function answer(frame: Buffer, port: number, seen: string[], produced: produce.ProduceRequest[]): Buffer {
   const apiKey = frame.readInt16BE(0);
@@ -57,6 +66,8 @@ function answer(frame: Buffer, port: number, seen: string[], produced: produce.P
     });
   } else if (apiKey === 0) {
     const request = produce.decodeProduceRequest(r, apiVersion);
+    // Keep a copy: decoded bytes are views of the frame.
+    for (const t of request.topicData) for (const p of t.partitionData) p.records = p.records && Buffer.from(p.records);
     produced.push(request);
     produce.encodeProduceResponse(w, apiVersion, {
       responses: request.topicData.map((t) => ({
@@ -64,6 +75,45 @@ function answer(frame: Buffer, port: number, seen: string[], produced: produce.P
         partitionResponses: t.partitionData.map((p) => ({ index: p.index, errorCode: 0, baseOffset: 42n })),
       })),
       throttleTimeMs: 0,
+    });
+  } else if (apiKey === 2) {
+    // Every partition's log is [0, hw): the produced batch, if any, is offset 0.
+    const request = listOffsets.decodeListOffsetsRequest(r, apiVersion);
+    listOffsets.encodeListOffsetsResponse(w, apiVersion, {
+      topics: request.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => {
+          const offset = p.timestamp === -2n ? 0n : BigInt(highWatermark(produced, p.partitionIndex));
+          // v0 answers with a list of offsets, later versions with one (oldStyleOffsets is not ignorable).
+          return {
+            partitionIndex: p.partitionIndex,
+            errorCode: 0,
+            oldStyleOffsets: apiVersion === 0 ? [offset] : [],
+            timestamp: -1n,
+            offset,
+          };
+        }),
+      })),
+    });
+  } else if (apiKey === 1) {
+    const request = fetch.decodeFetchRequest(r, apiVersion);
+    fetch.encodeFetchResponse(w, apiVersion, {
+      responses: request.topics.map((t) => ({
+        topic: t.topic,
+        partitions: t.partitions.map((p) => {
+          const hw = highWatermark(produced, p.partition);
+          // Nothing to return is an empty record set, never null: librdkafka fails the whole response on size -1.
+          const records = (p.fetchOffset < BigInt(hw) ? producedBatch(produced, p.partition) : null) ?? Buffer.alloc(0);
+          return {
+            partitionIndex: p.partition,
+            errorCode: 0,
+            highWatermark: BigInt(hw),
+            lastStableOffset: BigInt(hw),
+            logStartOffset: 0n,
+            records,
+          };
+        }),
+      })),
     });
   } else throw new Error(`stub cannot answer api ${apiKey}`);
   w.setInt32(size, w.length - 4);
@@ -121,5 +171,17 @@ describe.runIf(hasKcat)('kcat (librdkafka) against a stub speaking through these
     expect(records[16]).toBe(2);
     expect(records.includes(Buffer.from('hello from kcat'))).toBe(true);
     expect(seen.some((s) => /^0v[3-9]$/.test(s))).toBe(true);
+  }, 30_000);
+
+  it('kcat -C reads that record back from our Fetch response', async () => {
+    const { stdout } = await run(
+      'kcat',
+      ['-b', `127.0.0.1:${port}`, '-C', '-t', 'interop-topic', '-p', '1', '-o', 'beginning', '-e', '-f', '%o %s\\n'],
+      {
+        timeout: 20_000,
+      },
+    );
+    expect(stdout).toBe('0 hello from kcat\n');
+    expect(seen.some((s) => /^1v(4|5|6|7|8|9|10|11|12)$/.test(s))).toBe(true);
   }, 30_000);
 });
