@@ -39,6 +39,8 @@
  *   must come from the handler registry.
  * - Varints here are Kafka's unsigned ones (flexible lengths as length + 1, counts, tags). Record batches
  *   use zigzag varints: those live with the record-batch codec in server/kafka/records/, not here.
+ * - Fetch responses: a partition with nothing to return carries an empty Buffer as `records`, never null:
+ *   librdkafka 2.0.2 rejects the whole response on a -1 size ("invalid MessageSetSize -1", kcat-interop.test.ts).
  * - Writer.finish() returns a view of the writer's buffer; `new Writer(sizeHint)` avoids regrowth when the
  *   size is roughly known (a Fetch response: the sum of its record sets plus a few hundred bytes).
  */
