@@ -75,6 +75,26 @@ describe('Kafka listener: framing, order, backpressure, bad clients', () => {
     expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
+  it('stops reading while the client does not read its answers (write buffer full), and catches up when it does', async () => {
+    const c = await connect();
+    c.socket.pause(); // a client that pipelines requests but reads nothing
+    const before = dispatcher.handled;
+    const total = 2000;
+    for (let id = 1; id <= total; id++) c.send(testRequest('E', id, 0, 32 * 1024)); // 64 MB of answers
+    let seen = -1;
+    await until(async () => {
+      const now = dispatcher.handled - before;
+      const stable = now === seen;
+      seen = now;
+      await sleep(200);
+      return stable;
+    }, 'dispatching to stall');
+    // Stalled well before the end: only what the socket buffers hold has been answered.
+    expect(dispatcher.handled - before).toBeLessThan(total);
+    c.socket.resume();
+    for (let id = 1; id <= total; id++) expect(requestId(await c.next())).toBe(id);
+  });
+
   it.each([
     ['a frame above the cap', () => testRequest('E', 1, 0, 64 * 1024)],
     ['a negative size', () => null],
