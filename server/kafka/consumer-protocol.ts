@@ -14,7 +14,6 @@ import type { TopicPartitions } from '@/server/broker/topic-partition';
  * some clients announce a version without writing its trailing fields.
  */
 
-export const CONSUMER_PROTOCOL_TYPE = 'consumer';
 export const MAX_CONSUMER_PROTOCOL_VERSION = 3;
 
 export interface ConsumerSubscription {
@@ -229,7 +228,3 @@ export function encodeAssignment(a: {
   w.nullableBytes(a.userData ?? null);
   return w.done();
 }
-
-/** The version to answer a member with: the one its subscription used, capped at what Brook writes. */
-export const assignmentVersionFor = (subscriptionVersion: number): number =>
-  Math.min(Math.max(subscriptionVersion, 0), MAX_CONSUMER_PROTOCOL_VERSION);

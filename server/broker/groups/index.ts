@@ -1,6 +1,16 @@
 import type { Database } from '@/db/client';
 import { BrokerError } from '../errors';
 import { must } from '../invariant';
+import type {
+  ClassicHeartbeatRequest,
+  ClassicJoinRequest,
+  ClassicJoinResponse,
+  ClassicLeaveResult,
+  ClassicMemberRef,
+  ClassicSyncRequest,
+  ClassicSyncResponse,
+} from './classic';
+import { classicGroupHeartbeat, classicGroupJoin, classicGroupLeave, classicGroupSync } from './classic-membership';
 import type { HeartbeatResponse } from './coordinator';
 import { describeGroupState, type GroupDescription, type GroupLag, type GroupSummary, lagOfGroups, summariseGroup } from './lag';
 import { type LagHistory, lagHistory } from './lag-history';
@@ -18,6 +28,17 @@ import {
 import { readGroups } from './store';
 import { attachLagSeconds } from './time-lag';
 
+export type {
+  ClassicHeartbeatRequest,
+  ClassicJoinRequest,
+  ClassicJoinResponse,
+  ClassicLeaveResult,
+  ClassicMemberRef,
+  ClassicSubscription,
+  ClassicSyncRequest,
+  ClassicSyncResponse,
+} from './classic';
+export { CONSUMER_PROTOCOL_TYPE } from './classic';
 export type { HeartbeatResponse } from './coordinator';
 export type { GroupDescription, GroupLag, GroupSummary, MemberDescription, PartitionLag } from './lag';
 export type { LagHistory, LagPoint, LagProgress, PartitionRate } from './lag-history';
@@ -42,6 +63,25 @@ export class Groups {
     return groupHeartbeat(this.db, input, this.options.now());
   }
 
+  // --- Kafka's classic group protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup), see classic.ts ----
+
+  classicJoin(groupId: string, req: ClassicJoinRequest): Promise<ClassicJoinResponse> {
+    return classicGroupJoin(this.db, groupId, req, this.options.now());
+  }
+
+  classicSync(groupId: string, req: ClassicSyncRequest): Promise<ClassicSyncResponse> {
+    return classicGroupSync(this.db, groupId, req, this.options.now());
+  }
+
+  classicHeartbeat(groupId: string, req: ClassicHeartbeatRequest): Promise<void> {
+    return classicGroupHeartbeat(this.db, groupId, req, this.options.now());
+  }
+
+  classicLeave(groupId: string, members: readonly ClassicMemberRef[]): Promise<ClassicLeaveResult[]> {
+    return classicGroupLeave(this.db, groupId, members, this.options.now());
+  }
+
+  /** Both protocols commit here; Kafka's OffsetCommit sets `classic` (generation checks as Kafka's). */
   commit(req: CommitRequest): Promise<void> {
     return commitOffsets(this.db, req, this.options.now());
   }
