@@ -5,7 +5,7 @@ import { type Broker, createBroker } from '@/server/broker';
 import { isBrokerError } from '@/server/broker/errors';
 import { expectKafkaError } from '@/server/broker/testing';
 import { fromTopicPartitions, toTopicPartitions } from '../topic-partition';
-import type { ClassicJoinRequest } from '.';
+import { type ClassicJoinRequest, classicGroupState } from '.';
 
 const flat = fromTopicPartitions;
 
@@ -210,6 +210,18 @@ describe.each(testBackends())('classic group members on %s', (backend) => {
     const d = await broker.groups.describe(group);
     expect(d.state).toBe('Stable');
     expect(d.members).toHaveLength(2);
+    // Kafka's DescribeGroups sees both members, in classic terms; a group that does not exist is Dead.
+    const missing = uniqueName('none');
+    const [kd, dead] = await broker.groups.classicDescribe([group, missing]);
+    expect(kd).toMatchObject({ groupId: group, state: 'Stable', protocolType: 'consumer', protocol: 'RoundRobinAssigner' });
+    const classicView = kd.members.find((m) => m.memberId === c.memberId);
+    expect(classicView).toMatchObject({ clientId: 'kafkajs', clientHost: '/127.0.0.1', groupInstanceId: null, assignmentVersion: 0 });
+    expect(classicView?.subscription.topics).toEqual([t]);
+    expect(flat(classicView?.assignment ?? [])).toEqual(c.assignment);
+    expect(flat(kd.members.find((m) => m.memberId === http.memberId)?.assignment ?? [])).toEqual(kept);
+    expect(dead).toEqual({ groupId: missing, state: 'Dead', protocolType: '', protocol: '', members: [] });
+    const listed = (await broker.groups.list()).find((g) => g.groupId === group);
+    expect(classicGroupState(listed?.state ?? 'Dead')).toBe('Stable');
     // The HTTP protocol cannot act for a classic member, nor the classic one for an HTTP member.
     await expectKafkaError(
       broker.groups.heartbeat({ groupId: group, memberId: c.memberId, memberEpoch: c.generation }),

@@ -10,6 +10,7 @@ import type {
   ClassicSyncRequest,
   ClassicSyncResponse,
 } from './classic';
+import { type ClassicDescribedGroup, describeClassicGroups } from './classic-describe';
 import { classicGroupHeartbeat, classicGroupJoin, classicGroupLeave, classicGroupSync } from './classic-membership';
 import type { HeartbeatResponse } from './coordinator';
 import { describeGroupState, type GroupDescription, type GroupLag, type GroupSummary, lagOfGroups, summariseGroup } from './lag';
@@ -39,6 +40,8 @@ export type {
   ClassicSyncResponse,
 } from './classic';
 export { CONSUMER_PROTOCOL_TYPE } from './classic';
+export type { ClassicDescribedGroup, ClassicDescribedMember, ClassicGroupState } from './classic-describe';
+export { classicGroupState } from './classic-describe';
 export type { HeartbeatResponse } from './coordinator';
 export type { GroupDescription, GroupLag, GroupSummary, MemberDescription, PartitionLag } from './lag';
 export type { LagHistory, LagPoint, LagProgress, PartitionRate } from './lag-history';
@@ -79,6 +82,11 @@ export class Groups {
 
   classicLeave(groupId: string, members: readonly ClassicMemberRef[]): Promise<ClassicLeaveResult[]> {
     return classicGroupLeave(this.db, groupId, members, this.options.now());
+  }
+
+  /** Kafka's DescribeGroups: every member (both protocols) in classic terms; a missing group is Dead. */
+  classicDescribe(groupIds: readonly string[]): Promise<ClassicDescribedGroup[]> {
+    return describeClassicGroups(this.db, groupIds);
   }
 
   /** Both protocols commit here; Kafka's OffsetCommit sets `classic` (generation checks as Kafka's). */
