@@ -358,6 +358,20 @@ describe.each(testBackends())('classic group members on %s', (backend) => {
     );
   });
 
+  it('accepts an empty subscription (a pattern matching nothing yet) and a rebalance timeout of days', async () => {
+    const t = await topic(2);
+    const group = uniqueName('g');
+    const idle = new Client(broker, group, []);
+    await idle.join();
+    expect(idle.assignment).toEqual([]);
+    const busy = new Client(broker, group, [t], { rebalanceTimeoutMs: 2_147_483_647 });
+    await busy.join();
+    await settle([idle, busy], 2);
+    expect(busy.assignment).toHaveLength(2);
+    await expectKafkaError(broker.groups.classicJoin(group, { ...busy.joinRequest(), rebalanceTimeoutMs: -1 }), 'INVALID_REQUEST');
+    await expectKafkaError(broker.groups.classicJoin(group, { ...busy.joinRequest(), sessionTimeoutMs: 10 }), 'INVALID_SESSION_TIMEOUT');
+  });
+
   it('a cooperative member keeps what it owns across a rejoin and gives up only what it must', async () => {
     const t = await topic(4);
     const group = uniqueName('g');

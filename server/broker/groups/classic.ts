@@ -109,9 +109,6 @@ export function validateClassicJoin(req: ClassicJoinRequest): BrokerError | null
     );
   }
   if (req.protocols.length === 0) return new BrokerError('INCONSISTENT_GROUP_PROTOCOL', 'JoinGroup names no protocol.');
-  if (!normaliseTopics(req.subscription.topics)?.length) {
-    return new BrokerError('INVALID_REQUEST', 'The subscription names no topic (Brook assigns by topic name; no regex subscriptions).');
-  }
   if (req.memberId.length > MAX_ID || (req.groupInstanceId?.length ?? 0) > MAX_ID) {
     return new BrokerError('INVALID_REQUEST', `memberId and groupInstanceId are at most ${MAX_ID} characters.`);
   }
@@ -121,14 +118,17 @@ export function validateClassicJoin(req: ClassicJoinRequest): BrokerError | null
       `The session timeout must be between ${SESSION_TIMEOUT_RANGE[0]} and ${SESSION_TIMEOUT_RANGE[1]} ms; got ${req.sessionTimeoutMs}.`,
     );
   }
-  if (!inRange(req.rebalanceTimeoutMs, REBALANCE_TIMEOUT_RANGE)) {
-    return new BrokerError(
-      'INVALID_REQUEST',
-      `The rebalance timeout must be between ${REBALANCE_TIMEOUT_RANGE[0]} and ${REBALANCE_TIMEOUT_RANGE[1]} ms; got ${req.rebalanceTimeoutMs}.`,
-    );
+  if (!Number.isInteger(req.rebalanceTimeoutMs) || req.rebalanceTimeoutMs <= 0) {
+    return new BrokerError('INVALID_REQUEST', `The rebalance timeout must be a positive number of ms; got ${req.rebalanceTimeoutMs}.`);
   }
   return null;
 }
+
+/**
+ * Kafka bounds no rebalance timeout (it is the client's max.poll.interval.ms, which some set to days);
+ * Brook's deadlines keep to the coordinator's range, so a longer one waits an hour at most.
+ */
+const rebalanceTimeout = (ms: number) => Math.min(Math.max(ms, REBALANCE_TIMEOUT_RANGE[0]), REBALANCE_TIMEOUT_RANGE[1]);
 
 /** JoinGroup v4+ from a dynamic member without an id: Kafka answers MEMBER_ID_REQUIRED and a fresh id, remembering nothing. */
 export const needsMemberId = (req: ClassicJoinRequest): boolean => !req.memberId && !req.groupInstanceId && req.requireKnownMemberId;
@@ -170,7 +170,9 @@ export function classicJoin(state: GroupState, req: ClassicJoinRequest, ctx: Coo
   // MEMBER_ID_REQUIRED was answered before the lock (needsMemberId); an id-less join here is v0-v3's.
   memberId ||= ctx.newMemberId();
 
+  // An empty subscription is legal (a pattern that matches nothing yet): the member gets no partition.
   const topics = normaliseTopics(req.subscription.topics) ?? [];
+  const rebalanceTimeoutMs = rebalanceTimeout(req.rebalanceTimeoutMs);
   const classic = {
     protocols: [...req.protocols],
     protocolName,
@@ -179,7 +181,7 @@ export function classicJoin(state: GroupState, req: ClassicJoinRequest, ctx: Coo
     subscriptionVersion: req.subscription.version,
     userData: req.subscription.userData ? Buffer.from(req.subscription.userData).toString('base64') : null,
     // A SyncGroup is owed within the rebalance timeout.
-    deadline: ctx.now + req.rebalanceTimeoutMs,
+    deadline: ctx.now + rebalanceTimeoutMs,
   };
   let member = s.members.find((m) => m.memberId === memberId);
   if (member && !member.classic) {
@@ -194,7 +196,7 @@ export function classicJoin(state: GroupState, req: ClassicJoinRequest, ctx: Coo
       clientId: req.clientId,
       clientHost: req.clientHost,
       subscribedTopics: topics,
-      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+      rebalanceTimeoutMs,
       assigned: [],
       owned: [],
       revokingSince: null,
@@ -209,7 +211,7 @@ export function classicJoin(state: GroupState, req: ClassicJoinRequest, ctx: Coo
     member.lastHeartbeat = ctx.now;
     member.clientId = req.clientId;
     member.clientHost = req.clientHost;
-    member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
+    member.rebalanceTimeoutMs = rebalanceTimeoutMs;
     member.classic = classic;
     if (topics.join('\n') !== member.subscribedTopics.join('\n')) {
       member.subscribedTopics = topics;
