@@ -1,6 +1,6 @@
 import type { Queryable } from '@/db/client';
 import { groupStateName } from './coordinator';
-import { readGroup } from './store';
+import { readGroup, readGroups } from './store';
 import { type GroupState, type GroupStateName, type TopicPartitions, toTopicPartitions } from './types';
 
 /**
@@ -83,4 +83,11 @@ export async function describeClassicGroups(db: Queryable, groupIds: readonly st
     out.push(g ? describeClassic(g) : deadGroup(groupId));
   }
   return out;
+}
+
+/** Kafka's ListGroups: every group, as a consumer group in classic states. */
+export async function listClassicGroups(
+  db: Queryable,
+): Promise<Array<{ groupId: string; protocolType: 'consumer'; state: ClassicGroupState }>> {
+  return (await readGroups(db)).map((g) => ({ groupId: g.groupId, protocolType: 'consumer', state: classicGroupState(groupStateName(g)) }));
 }

@@ -220,8 +220,9 @@ describe.each(testBackends())('classic group members on %s', (backend) => {
     expect(flat(classicView?.assignment ?? [])).toEqual(c.assignment);
     expect(flat(kd.members.find((m) => m.memberId === http.memberId)?.assignment ?? [])).toEqual(kept);
     expect(dead).toEqual({ groupId: missing, state: 'Dead', protocolType: '', protocol: '', members: [] });
-    const listed = (await broker.groups.list()).find((g) => g.groupId === group);
-    expect(classicGroupState(listed?.state ?? 'Dead')).toBe('Stable');
+    const listed = (await broker.groups.classicList()).find((g) => g.groupId === group);
+    expect(listed).toEqual({ groupId: group, protocolType: 'consumer', state: 'Stable' });
+    expect(classicGroupState('Reconciling')).toBe('CompletingRebalance');
     // The HTTP protocol cannot act for a classic member, nor the classic one for an HTTP member.
     await expectKafkaError(
       broker.groups.heartbeat({ groupId: group, memberId: c.memberId, memberEpoch: c.generation }),

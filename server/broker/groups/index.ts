@@ -10,7 +10,7 @@ import type {
   ClassicSyncRequest,
   ClassicSyncResponse,
 } from './classic';
-import { type ClassicDescribedGroup, describeClassicGroups } from './classic-describe';
+import { type ClassicDescribedGroup, type ClassicGroupState, describeClassicGroups, listClassicGroups } from './classic-describe';
 import { classicGroupHeartbeat, classicGroupJoin, classicGroupLeave, classicGroupSync } from './classic-membership';
 import type { HeartbeatResponse } from './coordinator';
 import { describeGroupState, type GroupDescription, type GroupLag, type GroupSummary, lagOfGroups, summariseGroup } from './lag';
@@ -87,6 +87,11 @@ export class Groups {
   /** Kafka's DescribeGroups: every member (both protocols) in classic terms; a missing group is Dead. */
   classicDescribe(groupIds: readonly string[]): Promise<ClassicDescribedGroup[]> {
     return describeClassicGroups(this.db, groupIds);
+  }
+
+  /** Kafka's ListGroups. */
+  classicList(): Promise<Array<{ groupId: string; protocolType: 'consumer'; state: ClassicGroupState }>> {
+    return listClassicGroups(this.db);
   }
 
   /** Both protocols commit here; Kafka's OffsetCommit sets `classic` (generation checks as Kafka's). */
