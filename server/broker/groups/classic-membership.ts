@@ -1,21 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '@/db/client';
 import { BrokerError } from '../errors';
-import {
-  type ClassicHeartbeatRequest,
-  type ClassicJoinRequest,
-  type ClassicJoinResponse,
-  type ClassicLeaveResult,
-  type ClassicMemberRef,
-  type ClassicSyncRequest,
-  type ClassicSyncResponse,
-  classicHeartbeat,
-  classicJoin,
-  classicLeave,
-  classicSync,
-  needsMemberId,
-  validateClassicJoin,
-} from './classic';
+import { classicHeartbeat, classicJoin, classicLeave, classicSync, needsMemberId, validateClassicJoin } from './classic';
+import type {
+  ClassicHeartbeatRequest,
+  ClassicJoinRequest,
+  ClassicJoinResponse,
+  ClassicLeaveResult,
+  ClassicMemberRef,
+  ClassicSyncRequest,
+  ClassicSyncResponse,
+} from './classic-types';
 import type { CoordinatorContext } from './coordinator';
 import { partitionCounts, validateGroupId, withLockedGroup } from './store';
 import type { GroupState } from './types';

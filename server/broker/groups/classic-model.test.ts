@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ClassicJoinRequest, classicHeartbeat, classicJoin, classicLeave, classicSync } from './classic';
+import { classicHeartbeat, classicJoin, classicLeave, classicSync } from './classic';
+import type { ClassicJoinRequest } from './classic-types';
 import { type CoordinatorContext, fenceExpired, groupStateName, heartbeat } from './coordinator';
 import { fromTopicPartitions, type GroupState, newGroup, toTopicPartitions } from './types';
 

@@ -1,6 +1,16 @@
 import { BrokerError } from '../errors';
 import { compareTpKeys } from '../topic-partition';
 import {
+  type ClassicHeartbeatRequest,
+  type ClassicJoinRequest,
+  type ClassicJoinResponse,
+  type ClassicLeaveResult,
+  type ClassicMemberRef,
+  type ClassicSyncRequest,
+  type ClassicSyncResponse,
+  CONSUMER_PROTOCOL_TYPE,
+} from './classic-types';
+import {
   type CoordinatorContext,
   clone,
   expireMembers,
@@ -13,7 +23,7 @@ import {
   refreshTarget,
   SESSION_TIMEOUT_RANGE,
 } from './coordinator';
-import { fromTopicPartitions, type GroupMember, type GroupState, type TopicPartitions, toTopicPartitions } from './types';
+import { fromTopicPartitions, type GroupMember, type GroupState, toTopicPartitions } from './types';
 
 /**
  * Kafka's classic group protocol (JoinGroup, SyncGroup, Heartbeat, LeaveGroup) hosted on Brook's KIP-848
@@ -29,74 +39,6 @@ import { fromTopicPartitions, type GroupMember, type GroupState, type TopicParti
  * rejoin. Static members (group.instance.id) are supported: a restarted instance takes over its
  * predecessor's place and target without a rebalance; the predecessor's id is then fenced.
  */
-
-export const CONSUMER_PROTOCOL_TYPE = 'consumer';
-
-export interface ClassicSubscription {
-  /** The ConsumerProtocolSubscription version the client wrote (the assignment is answered in kind). */
-  version: number;
-  topics: string[];
-  /** v1+; eager clients (kafkajs, librdkafka's default) send none: they revoked everything before rejoining. */
-  ownedPartitions?: TopicPartitions[] | null;
-  userData?: Uint8Array | null;
-}
-
-export interface ClassicJoinRequest {
-  /** Empty for a member without an id yet. */
-  memberId: string;
-  groupInstanceId?: string | null;
-  /** JoinGroup v4+: a member without an id first gets one with MEMBER_ID_REQUIRED. */
-  requireKnownMemberId: boolean;
-  protocolType: string;
-  /** The protocol (assignor) names, in the client's order; every one carries `subscription`. */
-  protocols: string[];
-  subscription: ClassicSubscription;
-  sessionTimeoutMs: number;
-  /** JoinGroup v1+; v0 clients use the session timeout. */
-  rebalanceTimeoutMs: number;
-  clientId: string;
-  clientHost: string;
-}
-
-export interface ClassicJoinResponse {
-  memberId: string;
-  /** The member's epoch; -1 with memberIdRequired. */
-  generationId: number;
-  protocolName: string | null;
-  /** Every classic member is a follower: the leader is nobody (the broker assigns). */
-  leader: string;
-  /** JoinGroup v4+ first join: answer MEMBER_ID_REQUIRED with `memberId`; the next join with it is accepted. */
-  memberIdRequired: boolean;
-}
-
-export interface ClassicMemberRef {
-  memberId: string;
-  groupInstanceId?: string | null;
-}
-
-export interface ClassicSyncRequest extends ClassicMemberRef {
-  generationId: number;
-  protocolType?: string | null;
-  protocolName?: string | null;
-}
-
-export interface ClassicSyncResponse {
-  protocolType: string;
-  protocolName: string;
-  /** Encode as ConsumerProtocolAssignment with `assignmentVersion`. */
-  assignment: TopicPartitions[];
-  assignmentVersion: number;
-}
-
-export interface ClassicHeartbeatRequest extends ClassicMemberRef {
-  generationId: number;
-}
-
-export interface ClassicLeaveResult {
-  memberId: string;
-  groupInstanceId: string | null;
-  error: BrokerError | null;
-}
 
 const MAX_ID = 255;
 

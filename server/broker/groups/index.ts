@@ -1,6 +1,8 @@
 import type { Database } from '@/db/client';
 import { BrokerError } from '../errors';
 import { must } from '../invariant';
+import { type ClassicDescribedGroup, type ClassicGroupState, describeClassicGroups, listClassicGroups } from './classic-describe';
+import { classicGroupHeartbeat, classicGroupJoin, classicGroupLeave, classicGroupSync } from './classic-membership';
 import type {
   ClassicHeartbeatRequest,
   ClassicJoinRequest,
@@ -9,9 +11,7 @@ import type {
   ClassicMemberRef,
   ClassicSyncRequest,
   ClassicSyncResponse,
-} from './classic';
-import { type ClassicDescribedGroup, type ClassicGroupState, describeClassicGroups, listClassicGroups } from './classic-describe';
-import { classicGroupHeartbeat, classicGroupJoin, classicGroupLeave, classicGroupSync } from './classic-membership';
+} from './classic-types';
 import type { HeartbeatResponse } from './coordinator';
 import { describeGroupState, type GroupDescription, type GroupLag, type GroupSummary, lagOfGroups, summariseGroup } from './lag';
 import { type LagHistory, lagHistory } from './lag-history';
@@ -29,6 +29,8 @@ import {
 import { readGroups } from './store';
 import { attachLagSeconds } from './time-lag';
 
+export type { ClassicDescribedGroup, ClassicDescribedMember, ClassicGroupState } from './classic-describe';
+export { classicGroupState } from './classic-describe';
 export type {
   ClassicHeartbeatRequest,
   ClassicJoinRequest,
@@ -38,10 +40,8 @@ export type {
   ClassicSubscription,
   ClassicSyncRequest,
   ClassicSyncResponse,
-} from './classic';
-export { CONSUMER_PROTOCOL_TYPE } from './classic';
-export type { ClassicDescribedGroup, ClassicDescribedMember, ClassicGroupState } from './classic-describe';
-export { classicGroupState } from './classic-describe';
+} from './classic-types';
+export { CONSUMER_PROTOCOL_TYPE } from './classic-types';
 export type { HeartbeatResponse } from './coordinator';
 export type { GroupDescription, GroupLag, GroupSummary, MemberDescription, PartitionLag } from './lag';
 export type { LagHistory, LagPoint, LagProgress, PartitionRate } from './lag-history';
