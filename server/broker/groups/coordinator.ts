@@ -58,7 +58,7 @@ export type Outcome<T> =
   | { state: GroupState; result: T; error?: undefined }
   | { state: GroupState; error: BrokerError; result?: undefined };
 
-const clone = (s: GroupState): GroupState => structuredClone(s);
+export const clone = (s: GroupState): GroupState => structuredClone(s);
 
 export const SESSION_TIMEOUT_RANGE = [1_000, 3_600_000] as const;
 export const REBALANCE_TIMEOUT_RANGE = [1_000, 3_600_000] as const;
@@ -66,11 +66,7 @@ const MAX_MEMBER_ID = 255;
 
 /** Fences members whose session (no heartbeat) or rebalance (no revocation) timeout has passed. */
 export function expireMembers(state: GroupState, now: number): { state: GroupState; fenced: string[] } {
-  const fenced = state.members
-    .filter(
-      (m) => now - m.lastHeartbeat > state.sessionTimeoutMs || (m.revokingSince !== null && now - m.revokingSince > m.rebalanceTimeoutMs),
-    )
-    .map((m) => m.memberId);
+  const fenced = state.members.filter((m) => now > memberDeadline(state, m)).map((m) => m.memberId);
   if (fenced.length === 0) return { state, fenced };
   const s = clone(state);
   s.members = s.members.filter((m) => !fenced.includes(m.memberId));
@@ -79,8 +75,19 @@ export function expireMembers(state: GroupState, now: number): { state: GroupSta
   return { state: s, fenced };
 }
 
+/**
+ * When the member runs out of time: its session (a classic member's own, from JoinGroup, else the
+ * group's), its rebalance timeout while it holds revoked partitions, or the SyncGroup/JoinGroup a classic
+ * member owes (see classic.ts).
+ */
+export function memberDeadline(state: GroupState, m: GroupMember): number {
+  const session = m.lastHeartbeat + (m.classic?.sessionTimeoutMs ?? state.sessionTimeoutMs);
+  const rebalance = m.revokingSince === null ? Infinity : m.revokingSince + m.rebalanceTimeoutMs;
+  return Math.min(session, rebalance, m.classic?.deadline ?? Infinity);
+}
+
 /** Keeps `emptySince`: set when the last member goes, cleared when one joins. */
-function noteEmpty(s: GroupState, now: number): void {
+export function noteEmpty(s: GroupState, now: number): void {
   if (s.members.length > 0) s.emptySince = null;
   else s.emptySince ??= now;
 }
@@ -105,7 +112,8 @@ export function heartbeat(state: GroupState, req: HeartbeatRequest, ctx: Coordin
     member = joined.member;
   } else {
     const found = s.members.find((m) => m.memberId === req.memberId);
-    if (!found) {
+    // A classic (JoinGroup) member speaks its own protocol: this one cannot act for it.
+    if (!found || found.classic) {
       return {
         state: s,
         error: new BrokerError(
@@ -253,7 +261,7 @@ function updateMember(m: GroupMember, req: HeartbeatRequest, now: number): { sub
 }
 
 /** Recomputes the target assignment when the group epoch moved or a subscribed topic changed shape. */
-function refreshTarget(s: GroupState, ctx: CoordinatorContext): void {
+export function refreshTarget(s: GroupState, ctx: CoordinatorContext): void {
   const subscribed = [...new Set(s.members.flatMap((m) => m.subscribedTopics))].sort();
   const metadata = Object.fromEntries(
     subscribed.filter((t) => ctx.partitionCounts[t] !== undefined).map((t) => [t, ctx.partitionCounts[t]]),
@@ -268,7 +276,7 @@ function refreshTarget(s: GroupState, ctx: CoordinatorContext): void {
 }
 
 /** Moves one member toward its target: drop what it must give up, grant what nobody else holds. */
-function reconcile(s: GroupState, m: GroupMember, now: number): void {
+export function reconcile(s: GroupState, m: GroupMember, now: number): void {
   const target = new Set(s.targetAssignment[m.memberId] ?? []);
   const heldByOthers = new Set(s.members.filter((o) => o !== m).flatMap((o) => [...o.owned, ...o.assigned]));
   const owned = new Set(m.owned);
@@ -353,9 +361,9 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((k, i) => k === b[i]);
 }
 
-function normaliseTopics(topics: string[] | null | undefined): string[] | null {
+export function normaliseTopics(topics: string[] | null | undefined): string[] | null {
   if (!topics) return null;
   return [...new Set(topics.map((t) => t.trim()).filter(Boolean))].sort();
 }
 
-const inRange = (n: number, [min, max]: readonly [number, number]) => Number.isInteger(n) && n >= min && n <= max;
+export const inRange = (n: number, [min, max]: readonly [number, number]) => Number.isInteger(n) && n >= min && n <= max;

@@ -1,6 +1,17 @@
 import type { Database } from '@/db/client';
 import { BrokerError } from '../errors';
 import { must } from '../invariant';
+import { type ClassicDescribedGroup, type ClassicGroupState, describeClassicGroups, listClassicGroups } from './classic-describe';
+import { classicGroupHeartbeat, classicGroupJoin, classicGroupLeave, classicGroupSync } from './classic-membership';
+import type {
+  ClassicHeartbeatRequest,
+  ClassicJoinRequest,
+  ClassicJoinResponse,
+  ClassicLeaveResult,
+  ClassicMemberRef,
+  ClassicSyncRequest,
+  ClassicSyncResponse,
+} from './classic-types';
 import type { HeartbeatResponse } from './coordinator';
 import { describeGroupState, type GroupDescription, type GroupLag, type GroupSummary, lagOfGroups, summariseGroup } from './lag';
 import { type LagHistory, lagHistory } from './lag-history';
@@ -18,6 +29,19 @@ import {
 import { readGroups } from './store';
 import { attachLagSeconds } from './time-lag';
 
+export type { ClassicDescribedGroup, ClassicDescribedMember, ClassicGroupState } from './classic-describe';
+export { classicGroupState } from './classic-describe';
+export type {
+  ClassicHeartbeatRequest,
+  ClassicJoinRequest,
+  ClassicJoinResponse,
+  ClassicLeaveResult,
+  ClassicMemberRef,
+  ClassicSubscription,
+  ClassicSyncRequest,
+  ClassicSyncResponse,
+} from './classic-types';
+export { CONSUMER_PROTOCOL_TYPE } from './classic-types';
 export type { HeartbeatResponse } from './coordinator';
 export type { GroupDescription, GroupLag, GroupSummary, MemberDescription, PartitionLag } from './lag';
 export type { LagHistory, LagPoint, LagProgress, PartitionRate } from './lag-history';
@@ -42,6 +66,35 @@ export class Groups {
     return groupHeartbeat(this.db, input, this.options.now());
   }
 
+  // --- Kafka's classic group protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup), see classic.ts ----
+
+  classicJoin(groupId: string, req: ClassicJoinRequest): Promise<ClassicJoinResponse> {
+    return classicGroupJoin(this.db, groupId, req, this.options.now());
+  }
+
+  classicSync(groupId: string, req: ClassicSyncRequest): Promise<ClassicSyncResponse> {
+    return classicGroupSync(this.db, groupId, req, this.options.now());
+  }
+
+  classicHeartbeat(groupId: string, req: ClassicHeartbeatRequest): Promise<void> {
+    return classicGroupHeartbeat(this.db, groupId, req, this.options.now());
+  }
+
+  classicLeave(groupId: string, members: readonly ClassicMemberRef[]): Promise<ClassicLeaveResult[]> {
+    return classicGroupLeave(this.db, groupId, members, this.options.now());
+  }
+
+  /** Kafka's DescribeGroups: every member (both protocols) in classic terms; a missing group is Dead. */
+  classicDescribe(groupIds: readonly string[]): Promise<ClassicDescribedGroup[]> {
+    return describeClassicGroups(this.db, groupIds);
+  }
+
+  /** Kafka's ListGroups. */
+  classicList(): Promise<Array<{ groupId: string; protocolType: 'consumer'; state: ClassicGroupState }>> {
+    return listClassicGroups(this.db);
+  }
+
+  /** Both protocols commit here; Kafka's OffsetCommit sets `classic` (generation checks as Kafka's). */
   commit(req: CommitRequest): Promise<void> {
     return commitOffsets(this.db, req, this.options.now());
   }

@@ -4,6 +4,7 @@ import { must } from '../invariant';
 import { offsetForTimestamp } from '../log/read';
 import { textProblem } from '../text';
 import { BURROW_WINDOW } from './burrow';
+import { checkClassicCommit } from './classic';
 import { checkCommit, fenceExpired, groupStateName } from './coordinator';
 import { partitionCounts, readGroup, validateGroupId, withLockedGroup } from './store';
 import { type GroupState, tpKey } from './types';
@@ -21,6 +22,8 @@ export interface CommitRequest {
   memberId?: string | null;
   memberEpoch?: number | null;
   offsets: OffsetCommit[];
+  /** From Kafka's OffsetCommit (classic members, simple consumers): checked as Kafka does (see classic.ts). */
+  classic?: { generationId: number; groupInstanceId?: string | null } | null;
 }
 
 export const MAX_OFFSET_METADATA = 4096;
@@ -96,11 +99,10 @@ export async function commitOffsets(db: Database, req: CommitRequest, now: numbe
       return {
         error: new BrokerError('UNKNOWN_MEMBER_ID', `Group "${req.groupId}" has no member "${req.memberId}" (the group does not exist).`),
       };
-    const out = checkCommit(
-      state,
-      { memberId: req.memberId, memberEpoch: req.memberEpoch, partitions: req.offsets.map((o) => tpKey(o.topic, o.partition)) },
-      now,
-    );
+    const partitions = req.offsets.map((o) => tpKey(o.topic, o.partition));
+    const out = req.classic
+      ? checkClassicCommit(state, { memberId: req.memberId ?? '', ...req.classic, partitions }, now)
+      : checkCommit(state, { memberId: req.memberId, memberEpoch: req.memberEpoch, partitions }, now);
     if (out.error) return { state: out.state, error: out.error };
     await writeOffsets(tx, req.groupId, req.offsets, marks, now);
     return { state: out.state };

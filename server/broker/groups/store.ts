@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '@/db/client';
 import { BrokerError } from '../errors';
 import { textProblem } from '../text';
+import { memberDeadline } from './coordinator';
 import { type GroupState, newGroup } from './types';
 
 /**
@@ -24,9 +25,7 @@ const parse = (v: unknown): GroupState => v as GroupState;
 export function nextDeadline(s: GroupState): number | null {
   let next: number | null = null;
   for (const m of s.members) {
-    const session = m.lastHeartbeat + s.sessionTimeoutMs;
-    const rebalance = m.revokingSince === null ? Infinity : m.revokingSince + m.rebalanceTimeoutMs;
-    const d = Math.min(session, rebalance);
+    const d = memberDeadline(s, m);
     if (next === null || d < next) next = d;
   }
   return next;

@@ -30,6 +30,26 @@ export interface GroupMember {
   revokingSince: number | null;
   lastHeartbeat: number;
   joinedAt: number;
+  /** Set for a member that joined with Kafka's classic protocol (JoinGroup/SyncGroup), see classic.ts. */
+  classic?: ClassicMember;
+}
+
+/** What a classic member adds (absent in members of Brook's own protocol and in states saved before it). */
+export interface ClassicMember {
+  /** JoinGroup's protocol (assignor) names, in the client's order. */
+  protocols: string[];
+  /** The name it was told at its last join; SyncGroup must name it. */
+  protocolName: string;
+  /** JoinGroup's session timeout: a classic member has its own, in place of the group's. */
+  sessionTimeoutMs: number;
+  /** Static membership (KIP-345). */
+  groupInstanceId: string | null;
+  /** The ConsumerProtocolSubscription version it wrote, to answer with the same assignment version. */
+  subscriptionVersion: number;
+  /** The last subscription's user data, base64 (DescribeGroups shows it). */
+  userData: string | null;
+  /** By when it owes a SyncGroup (after joining) or a JoinGroup (after being told to rejoin); else null. */
+  deadline: number | null;
 }
 
 export interface GroupState {
