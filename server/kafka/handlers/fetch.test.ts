@@ -127,6 +127,10 @@ describe.each(testBackends())('Metadata, ListOffsets, Fetch (%s)', (backend) => 
       expect(await ask(1500n)).toMatchObject({ errorCode: 0, offset: 1n, timestamp: 2000n });
       expect(await ask(9999n)).toMatchObject({ errorCode: 0, offset: -1n, timestamp: -1n });
     }
+    if (v >= 7) {
+      await env.broker.produce(topic, [{ value: text('late'), timestamp: 500, partition: 0 }]);
+      expect(await ask(-3n)).toMatchObject({ errorCode: 0, offset: 2n, timestamp: 3000n });
+    }
     expect((await ask(-1n, 5)).errorCode).toBe(3);
   });
 
