@@ -67,10 +67,6 @@ export class KafkaConnection {
     });
   }
 
-  get inFlight(): number {
-    return this.queue.length;
-  }
-
   /** Stop taking requests, abort those in flight (long polls answer now), write their answers, then end. */
   drain(): void {
     if (this.gone || this.draining) return;
