@@ -1,5 +1,8 @@
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testBackends } from '@/db/testing';
+import type { Broker } from '@/server/broker';
+import { testBroker, until } from '@/server/broker/testing';
 import { type AppServer, createAppServer } from './app-server';
 
 /** A raw upgrade handshake (as a browser's websocket sends it); resolves with what the server wrote. */
@@ -62,5 +65,31 @@ describe('websocket upgrades (dev hot reload) follow the Host/Origin rules', () 
     expect(await upgrade(port, { host: `localhost:${port}`, origin: `http://localhost:${port}` })).toMatch(/^HTTP\/1\.1 101 /);
     expect(await upgrade(port, { host: `127.0.0.1:${port}` })).toMatch(/^HTTP\/1\.1 101 /);
     expect(accepted).toEqual([`localhost:${port}`, `127.0.0.1:${port}`]);
+  });
+});
+
+describe.each(testBackends())('shutdown on %s', (backend) => {
+  let broker: Broker;
+  testBroker(backend, (env) => (broker = env.broker), { start: true });
+
+  it('ends a group call waiting server-side (a join waiting for members), so the drain is not held', async () => {
+    let waiting = false;
+    const app = createAppServer({
+      getBroker: async () => broker,
+      // Stands for a group call that waits in the engine (the Kafka listener's JoinGroup and SyncGroup do).
+      next: async (_req, res) => {
+        waiting = true;
+        await broker.wakeup.waitForGroup('g', 600_000);
+        res.end('answered');
+      },
+    });
+    await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+    const { port } = app.server.address() as AddressInfo;
+    const call = fetch(`http://127.0.0.1:${port}/join`, { method: 'POST' }).then((r) => r.text());
+    await until(() => waiting, 'the call waiting');
+    // A drain of ten minutes: were the wait not ended, this test would time out instead.
+    const { unfinished } = await app.close(600_000);
+    expect(unfinished).toEqual([]);
+    expect(await call).toBe('answered');
   });
 });

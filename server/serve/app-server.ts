@@ -41,7 +41,10 @@ interface InFlight {
 
 export interface AppServer {
   server: http.Server;
-  /** Stops accepting, ends long-polls and event streams, and waits up to `drainMs` for in-flight requests. */
+  /**
+   * Stops accepting, ends long-polls, event streams and the engine's other waits (group calls), and
+   * waits up to `drainMs` for in-flight requests.
+   */
   close(drainMs: number): Promise<{ unfinished: string[] }>;
 }
 
@@ -114,6 +117,11 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
       server.closeIdleConnections();
       // Long-polls answer with what they have, event streams end: both follow their request's signal.
       for (const entry of inFlight) if (entry.read) entry.controller.abort();
+      // Server-side waits of any call, a group join or sync among them, end too (the engine is up by now).
+      void options.getBroker().then(
+        (broker) => broker.wakeup.shutdown(),
+        () => {},
+      );
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), drainMs);
