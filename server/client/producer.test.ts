@@ -149,6 +149,7 @@ describe.each(testBackends())('pipelined producer over HTTP on %s', (backend) =>
     const sends = Array.from({ length: 50 }, (_, i) =>
       producer.send({ topic, messages: [{ key: `k${i % 7}`, value: `v${i}` }] }).finally(() => settled++),
     );
+    expect(await producer.send({ topic, messages: [] })).toEqual([]); // nothing to wait for, even lingering
     await producer.disconnect(); // a linger of a minute: only the flush sends them
     expect(settled).toBe(50);
     await Promise.all(sends);

@@ -63,6 +63,7 @@ export class Producer {
 
   /** Resolves with each message's partition and offset, in the order given. */
   send({ topic, messages }: { topic: string; messages: Message[] }): Promise<RecordMetadata[]> {
+    if (messages.length === 0) return Promise.resolve([]);
     return new Promise<Array<{ partition: number; offset: number }>>((resolve, reject) => {
       const encoded = messages.map(encodeMessage);
       const bytes = encoded.reduce((n, r) => n + 64 + (r.key?.length ?? 0) + (r.value?.length ?? 0) + headerBytes(r.headers), 0);
