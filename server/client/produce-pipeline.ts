@@ -54,7 +54,7 @@ export class ProducePipeline {
   private inFlight = 0;
   private queuedBytes = 0;
   /** The pending linger (a timer, or an immediate for lingerMs 0). */
-  private timer: { cancel(): void } | null = null;
+  private timer: { cancel(): void; lingering: boolean } | null = null;
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -66,8 +66,8 @@ export class ProducePipeline {
   push(send: PendingSend): void {
     this.queue.push(send);
     this.queuedBytes += send.bytes;
-    if (this.queuedBytes >= this.settings.batchSize) this.drain();
-    else this.schedule();
+    // A full batch goes without lingering, but at the end of this turn: a loop of sends scans the queue once.
+    this.schedule(this.queuedBytes >= this.settings.batchSize);
   }
 
   /** The sends of `topic` whose partitions were pending now have them (or failed: `err`). */
@@ -96,20 +96,21 @@ export class ProducePipeline {
     return this.inFlight;
   }
 
-  private schedule(): void {
-    if (this.timer) return;
+  private schedule(now = false): void {
+    if (this.timer && !(now && this.timer.lingering)) return;
+    this.timer?.cancel();
     const fire = () => {
       this.timer = null;
       this.drain();
     };
     // While someone waits for a flush, nothing lingers.
-    if (this.settings.lingerMs <= 0 || this.idleWaiters.length > 0) {
+    if (now || this.settings.lingerMs <= 0 || this.idleWaiters.length > 0) {
       // Sends made in the same turn of the event loop share a request.
       const immediate = setImmediate(fire);
-      this.timer = { cancel: () => clearImmediate(immediate) };
+      this.timer = { cancel: () => clearImmediate(immediate), lingering: false };
     } else {
       const timeout = setTimeout(fire, this.settings.lingerMs);
-      this.timer = { cancel: () => clearTimeout(timeout) };
+      this.timer = { cancel: () => clearTimeout(timeout), lingering: true };
     }
   }
 

@@ -101,7 +101,7 @@ describe.each(testBackends())('pipelined producer over HTTP on %s', (backend) =>
     const topic = uniqueName('inflight');
     await broker.createTopic({ name: topic, partitions: 8 });
     const stats = watchProduce(() => 25);
-    const producer = new Brook({ url: server.url }).producer({ maxInFlightRequests: 3, batchSize: 300 });
+    const producer = new Brook({ url: server.url }).producer({ maxInFlightRequests: 3, batchSize: 100 });
     await Promise.all(Array.from({ length: 64 }, (_, i) => producer.send({ topic, messages: [{ value: `v${i}`, partition: i % 8 }] })));
     expect(stats.maxActive).toBe(3);
     expect(stats.overlaps).toBe(0);
