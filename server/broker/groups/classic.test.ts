@@ -294,6 +294,10 @@ describe.each(testBackends())('classic group members on %s', (backend) => {
     await b.join();
     await settle([a, b], 4);
     const before = { id: a.memberId, assignment: a.assignment, epoch: (await broker.groups.describe(group)).groupEpoch };
+    // A replacement refused for its protocols leaves the predecessor in place.
+    const odd = new Client(broker, group, [t], { groupInstanceId: 'a-1', protocols: ['other'] });
+    await expectKafkaError(broker.groups.classicJoin(group, odd.joinRequest()), 'INCONSISTENT_GROUP_PROTOCOL');
+    expect(await a.beat()).toBe(false);
     const restarted = new Client(broker, group, [t], { groupInstanceId: 'a-1' });
     await restarted.join();
     expect(restarted.memberId).not.toBe(before.id);
