@@ -232,6 +232,7 @@ describe.each(testBackends())('classic group members on %s', (backend) => {
       broker.groups.classicHeartbeat(group, { memberId: http.memberId, generationId: h3.memberEpoch }),
       'UNKNOWN_MEMBER_ID',
     );
+    await expectKafkaError(broker.groups.heartbeat({ groupId: group, memberId: c.memberId, memberEpoch: -1 }), 'UNKNOWN_MEMBER_ID');
 
     // Offsets: the classic member commits what it owns at its generation; a stale generation is refused.
     const [mine] = toTopicPartitions(c.assignment);
