@@ -68,6 +68,11 @@ const envSchema = z.object({
   /** The online-store example's members: how long after a crash their partitions move. */
   BROOK_SHOP_SESSION_TIMEOUT_MS: wholeNumber(1_000, 3_600_000),
   BROOK_MAX_BODY_BYTES: wholeNumber(1024, Number.MAX_SAFE_INTEGER),
+  /** The benchmark's reference routes through Next (app/api/bench/*); 404 unless 1. */
+  BROOK_BENCH_ROUTES: z
+    .enum(['0', '1'], { error: 'must be 0 (off) or 1 (on)' })
+    .transform((v) => v === '1')
+    .optional(),
   PORT: wholeNumber(1, 65_535),
   HOSTNAME: z.string().optional(),
 });
