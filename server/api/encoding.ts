@@ -46,12 +46,15 @@ export interface RecordJson {
   headers: Array<{ key: string; value: string | null }>;
 }
 
+/** Most records have no headers: one shared (frozen) empty list instead of two new arrays per record. */
+const NO_HEADERS = Object.freeze([]) as unknown as RecordJson['headers'];
+
 export function recordToJson(r: StoredRecord, encoding: Encoding): RecordJson {
   return {
     offset: r.offset,
     timestamp: r.timestamp,
     key: fromBytes(r.key, encoding),
     value: fromBytes(r.value, encoding),
-    headers: decodeHeaders(r.headers).map((h) => ({ key: h.key, value: fromBytes(h.value, encoding) })),
+    headers: r.headers === null ? NO_HEADERS : decodeHeaders(r.headers).map((h) => ({ key: h.key, value: fromBytes(h.value, encoding) })),
   };
 }
