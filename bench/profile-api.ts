@@ -9,7 +9,7 @@ import { httpRecord } from './scenarios/core-http';
 
 /**
  * The JSON path of records.produce and records.fetch with 1000-record requests, in one process, for a
- * CPU profile: `node --cpu-prof --import tsx bench/profile-api.ts [requests] [produce|fetch]`. The API is served as
+ * CPU profile: `node --cpu-prof --import tsx bench/profile-api.ts [requests] [produce|fetch|single]`. The API is served as
  * server/main.ts serves it (Node's HTTP server, node-bridge, the edge, tRPC's fetch adapter); the load
  * is sequential, one request at a time, so per-request milliseconds are the server's own.
  */
@@ -58,6 +58,11 @@ async function main() {
       const cpuMs = (cpu.user + cpu.system) / 1000 / requests;
       console.log(`${label}: ${ms.toFixed(2)} ms/request (${cpuMs.toFixed(2)} ms CPU), ${Math.round(1000 / ms)}k rec/s`);
     };
+    const one = JSON.stringify({ topic, records: [{ ...httpRecord(1), partition: 0 }] });
+    const singles = async () => {
+      for (let i = 0; i < 10; i++) await call('POST', '/api/trpc/records.produce', one);
+    };
+    await measure('single-record produce x10', singles);
     await measure('produce 1000 utf8', () => call('POST', '/api/trpc/records.produce', body));
     await measure('produce 1000 base64', () => call('POST', '/api/trpc/records.produce', b64));
     const fetchPath = (i: number, encoding: string) =>
