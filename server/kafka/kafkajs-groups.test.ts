@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { type Consumer, Kafka, logLevel } from 'kafkajs';
+import { AssignerProtocol, type Consumer, Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testBackends, uniqueName } from '@/db/testing';
 import { startTestServer } from '@/server/api/test-server';
@@ -157,6 +157,40 @@ describe.each(testBackends())('kafkajs consumer groups against Brook (%s)', (bac
       await server.close();
     }
   }, 60_000);
+
+  it("kafkajs's admin lists, describes, reads, sets and deletes a group's offsets", async () => {
+    const topic = uniqueName('kjs-admin');
+    const groupId = uniqueName('kjs-group');
+    await env.broker.createTopic({ name: topic, partitions: PARTITIONS });
+    await produceEach(env.broker, topic, 2, 'admin');
+    const seen = new Deliveries();
+    const consumer = await startConsumer(groupId, topic, 'admin-member', seen);
+    await until(() => seen.count.size === 12, 'all 12 records', 30_000);
+    await until(async () => (await committedTotal(env.broker, groupId, topic)) === 12, 'commits up to 12', 30_000);
+
+    const admin = new Kafka({ clientId: 'admin', brokers: [env.bootstrap], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      expect((await admin.listGroups()).groups).toContainEqual({ groupId, protocolType: 'consumer' });
+      const [g] = (await admin.describeGroups([groupId])).groups;
+      expect(g).toMatchObject({ groupId, state: 'Stable', protocolType: 'consumer' });
+      expect(g.members.map((m) => m.clientId)).toEqual(['admin-member']);
+      const assignment = AssignerProtocol.MemberAssignment.decode(g.members[0].memberAssignment);
+      expect(assignment?.assignment[topic]?.length).toBe(PARTITIONS);
+      await expect(admin.deleteGroups([groupId])).rejects.toThrow();
+
+      await consumer.disconnect();
+      await until(async () => (await holdings(env.broker, groupId)).length === 0, 'the group to empty', 30_000);
+      await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '1' }] });
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      expect(offsets.partitions.find((p) => p.partition === 0)?.offset).toBe('1');
+      expect(offsets.partitions.find((p) => p.partition === 1)?.offset).toBe('2');
+      expect(await admin.deleteGroups([groupId])).toEqual([{ groupId, errorCode: 0 }]);
+      expect(await env.broker.groups.fetchOffsets(groupId)).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
+  }, 90_000);
 
   it('kcat -G consumes the topic as a group member and commits', async () => {
     const topic = uniqueName('kcat-group');
