@@ -192,21 +192,40 @@ describe.each(testBackends())('kafkajs consumer groups against Brook (%s)', (bac
     }
   }, 90_000);
 
-  it('kcat -G consumes the topic as a group member and commits', async () => {
-    const topic = uniqueName('kcat-group');
-    const groupId = uniqueName('kcat');
-    await env.broker.createTopic({ name: topic, partitions: PARTITIONS });
-    await produceEach(env.broker, topic, 10, 'kcat');
-    const { stdout } = await promisify(execFile)(
-      'kcat',
-      ['-b', env.bootstrap, '-G', groupId, '-X', 'auto.offset.reset=earliest', '-c', '60', '-q', '-f', '%p:%o\\n', topic],
-      { timeout: 60_000 },
-    );
-    const lines = stdout.trim().split('\n');
-    expect(lines).toHaveLength(60);
-    expect(new Set(lines).size).toBe(60);
-    await until(async () => (await committedTotal(env.broker, groupId, topic)) === 60, 'kcat commits up to 60', 30_000);
-  }, 90_000);
+  it.each([['range'], ['cooperative-sticky']])(
+    'kcat -G (%s) consumes the topic as a group member and commits',
+    async (strategy) => {
+      const topic = uniqueName('kcat-group');
+      const groupId = uniqueName('kcat');
+      await env.broker.createTopic({ name: topic, partitions: PARTITIONS });
+      await produceEach(env.broker, topic, 10, 'kcat');
+      const { stdout } = await promisify(execFile)(
+        'kcat',
+        [
+          '-b',
+          env.bootstrap,
+          '-G',
+          groupId,
+          '-X',
+          `partition.assignment.strategy=${strategy}`,
+          '-X',
+          'auto.offset.reset=earliest',
+          '-c',
+          '60',
+          '-q',
+          '-f',
+          '%p:%o\\n',
+          topic,
+        ],
+        { timeout: 60_000 },
+      );
+      const lines = stdout.trim().split('\n');
+      expect(lines).toHaveLength(60);
+      expect(new Set(lines).size).toBe(60);
+      await until(async () => (await committedTotal(env.broker, groupId, topic)) === 60, 'kcat commits up to 60', 30_000);
+    },
+    90_000,
+  );
 });
 
 describe.skipIf(!testBackends().includes('postgres'))('kafkajs consumer group across two Brook instances on one database', () => {
