@@ -37,6 +37,7 @@ const ERR = {
   COORDINATOR_NOT_AVAILABLE: 15,
   MEMBER_ID_REQUIRED: 79,
   NON_EMPTY_GROUP: 68,
+  FENCED_INSTANCE_ID: 82,
   GROUP_ID_NOT_FOUND: 69,
 };
 
@@ -309,4 +310,32 @@ describe.each(testBackends())('Kafka group APIs at exact versions (%s)', (backen
       expect(await env.broker.groups.fetchOffsets(group)).toEqual([]);
     },
   );
+
+  it('a static member (group.instance.id) restarting takes its place back; the old id is fenced; it leaves by instance id', async () => {
+    const first = await join(5, '', { groupInstanceId: 'instance-1' });
+    expect(first.errorCode).toBe(0);
+    const a = { memberId: first.memberId, generationId: first.generationId ?? -1 };
+    expect(partitionsOf(await sync(a))).toHaveLength(6);
+
+    const restarted = await join(5, '', { groupInstanceId: 'instance-1' });
+    expect(restarted.errorCode).toBe(0);
+    expect(restarted.memberId).not.toBe(a.memberId);
+    const b = { memberId: restarted.memberId, generationId: restarted.generationId ?? -1 };
+    expect(partitionsOf(await sync(b))).toHaveLength(6);
+    const stale = await client.request<heartbeat.HeartbeatResponse>(KEY.heartbeat, 3, {
+      groupId: group,
+      generationId: a.generationId,
+      memberId: a.memberId,
+      groupInstanceId: 'instance-1',
+    });
+    expect(stale.errorCode).toBe(ERR.FENCED_INSTANCE_ID);
+
+    const left = await client.request<leaveGroup.LeaveGroupResponse>(KEY.leave, 4, {
+      groupId: group,
+      memberId: '',
+      members: [{ memberId: '', groupInstanceId: 'instance-1', reason: null }],
+    });
+    expect(left.members?.map((m) => [m.groupInstanceId, m.errorCode])).toEqual([['instance-1', 0]]);
+    expect((await env.broker.groups.classicDescribe([group]))[0].members).toEqual([]);
+  });
 });
