@@ -7,6 +7,8 @@ import { startTestServer } from '@/server/api/test-server';
 import type { Broker } from '@/server/broker';
 import { until } from '@/server/broker/testing';
 import { Brook, type Consumer as BrookConsumer } from '@/server/client';
+import { encodeSubscription } from './consumer-protocol';
+import { KafkaTestClient } from './test-client';
 import { type KafkaTestBroker, kafkaTestBroker } from './testing';
 
 const PARTITIONS = 6;
@@ -156,6 +158,42 @@ describe.each(testBackends())('kafkajs consumer groups against Brook (%s)', (bac
       await http?.disconnect().catch(() => {});
       await server.close();
     }
+  }, 60_000);
+
+  it('a member that vanishes without leaving is fenced at its session timeout and a kafkajs member takes its partitions', async () => {
+    const topic = uniqueName('kjs-crash');
+    const groupId = uniqueName('kjs-group');
+    await env.broker.createTopic({ name: topic, partitions: PARTITIONS });
+    await produceEach(env.broker, topic, 5, 'crash');
+    // A raw member with a short session holds every partition, then its connection drops without LeaveGroup.
+    const raw = await KafkaTestClient.connect(env.host, env.port);
+    const join = {
+      groupId,
+      sessionTimeoutMs: 1_500,
+      rebalanceTimeoutMs: 1_500,
+      memberId: 'crashing-member',
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocols: [{ name: 'RoundRobinAssigner', metadata: encodeSubscription({ version: 0, topics: [topic] }) }],
+      reason: null,
+    };
+    const joined = await raw.request<{ errorCode: number; generationId: number }>(11, 3, join);
+    expect(joined.errorCode).toBe(0);
+    await raw.request(14, 3, {
+      groupId,
+      generationId: joined.generationId,
+      memberId: 'crashing-member',
+      groupInstanceId: null,
+      assignments: [],
+    });
+    expect(await holdings(env.broker, groupId)).toEqual([6]);
+    raw.close();
+
+    const seen = new Deliveries();
+    await startConsumer(groupId, topic, 'survivor', seen);
+    await until(() => seen.count.size === 30, 'all 30 records after the fence', 30_000);
+    expect(seen.duplicates).toEqual([]);
+    expect(await holdings(env.broker, groupId)).toEqual([6]);
   }, 60_000);
 
   it("kafkajs's admin lists, describes, reads, sets and deletes a group's offsets", async () => {
