@@ -1,0 +1,180 @@
+import { type FetchResult, isBrokerError } from '@/server/broker';
+import { fetch } from '../protocol';
+import { encodeFetchBatches } from '../records';
+import { defineHandler, type KafkaContext } from './types';
+
+type Req = fetch.FetchRequest;
+type Res = fetch.FetchResponse;
+type PartitionRes = fetch.PartitionData;
+
+/** Not in the engine's error table (it is the Kafka layer's alone). */
+const FETCH_SESSION_ID_NOT_FOUND = 70;
+/** The engine's bounds on one partition read (server/broker/fetch.ts FETCH_LIMITS). */
+const ENGINE_MAX_RECORDS = 10_000;
+const ENGINE_MAX_BYTES = 64 * 1024 * 1024;
+const ENGINE_MAX_WAIT_MS = 30_000;
+
+interface Wanted {
+  topic: string;
+  partition: number;
+  offset: number;
+  maxBytes: number;
+}
+
+type Outcome = { ok: FetchResult } | { errorCode: number };
+
+/**
+ * Fetch 4-12. Every partition is read at once; while that gives fewer than `min_bytes` (and no partition
+ * failed), all of them are long-polled past what was seen, through the engine's wakeup, and read again
+ * when one moves, until `max_wait_ms` (on the broker's clock) or the connection or listener closes
+ * (`ctx.signal`). Records come back as one uncompressed batch per partition, cut to `partition_max_bytes`
+ * and to what is left of `max_bytes`, but the first partition with records always gets at least one whole
+ * record so a consumer progresses.
+ *
+ * No fetch sessions (KIP-227): a full fetch is answered with session id 0, which tells the client none was
+ * created, so it keeps sending full fetches; an incremental fetch of a session id (never handed out, or
+ * from another broker) is FETCH_SESSION_ID_NOT_FOUND, on which clients start over with a full fetch.
+ * No transactions: last stable offset = high watermark, aborted transactions an empty list.
+ */
+export const fetchHandler = defineHandler<Req, Res>({
+  name: 'Fetch',
+  apiKey: 1,
+  minVersion: 4,
+  maxVersion: 12,
+  decode: fetch.decodeFetchRequest,
+  encode: fetch.encodeFetchResponse,
+  async handle(req, ctx) {
+    if (req.sessionId !== 0) return { throttleTimeMs: 0, errorCode: FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+    const wanted: Wanted[] = req.topics.flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.fetchOffset), maxBytes: p.partitionMaxBytes })),
+    );
+    const maxWaitMs = Math.min(Math.max(req.maxWaitMs, 0), ENGINE_MAX_WAIT_MS);
+    const deadline = ctx.broker.now() + maxWaitMs;
+    let outcomes = await readAll(wanted, ctx);
+    while (!outcomes.some((o) => 'errorCode' in o) && bytesOf(outcomes) < req.minBytes && !ctx.signal.aborted) {
+      const remainingMs = Math.ceil(deadline - ctx.broker.now());
+      if (remainingMs <= 0 || !(await waitForMore(wanted, outcomes, remainingMs, ctx))) break;
+      outcomes = await readAll(wanted, ctx);
+    }
+    return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: encodeResponses(req, wanted, outcomes) };
+  },
+  errorResponse: (req, errorCode) => ({
+    throttleTimeMs: 0,
+    errorCode,
+    sessionId: 0,
+    responses: req.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => failedPartition(p.partition, errorCode)) })),
+  }),
+});
+
+/** Reads every partition at once; a partition's BrokerError is its outcome, anything else fails the request. */
+function readAll(wanted: readonly Wanted[], ctx: KafkaContext): Promise<Outcome[]> {
+  return Promise.all(
+    wanted.map(async (w): Promise<Outcome> => {
+      try {
+        const ok = await ctx.broker.fetch({
+          topic: w.topic,
+          partition: w.partition,
+          offset: w.offset,
+          maxRecords: ENGINE_MAX_RECORDS,
+          maxBytes: Math.min(Math.max(w.maxBytes, 1), ENGINE_MAX_BYTES),
+        });
+        return { ok };
+      } catch (err) {
+        if (!isBrokerError(err)) throw err;
+        return { errorCode: err.kafkaCode };
+      }
+    }),
+  );
+}
+
+/**
+ * Long-polls every partition past what the last read saw (its high watermark) through the engine's wakeup;
+ * true as soon as one has new records (the others are cut short), false at the timeout or when the
+ * connection or listener closes.
+ */
+async function waitForMore(wanted: readonly Wanted[], seen: readonly Outcome[], waitMs: number, ctx: KafkaContext): Promise<boolean> {
+  const done = new AbortController();
+  const onClose = () => done.abort();
+  ctx.signal.addEventListener('abort', onClose, { once: true });
+  let advanced = false;
+  try {
+    await Promise.all(
+      wanted.map(async (w, i) => {
+        const o = seen[i];
+        if (!('ok' in o)) return;
+        try {
+          const probe = await ctx.broker.fetch({
+            topic: w.topic,
+            partition: w.partition,
+            offset: Math.max(w.offset, o.ok.highWatermark),
+            maxRecords: 1,
+            maxBytes: 1,
+            maxWaitMs: waitMs,
+            signal: done.signal,
+          });
+          if (probe.records.length === 0) return;
+        } catch (err) {
+          if (!isBrokerError(err)) throw err; // a partition gone or truncated meanwhile: the next read reports it
+        }
+        advanced = true;
+        done.abort();
+      }),
+    );
+  } finally {
+    done.abort(); // a probe that threw must not leave the others waiting
+    ctx.signal.removeEventListener('abort', onClose);
+  }
+  return advanced;
+}
+
+function encodeResponses(req: Req, wanted: readonly Wanted[], outcomes: readonly Outcome[]): fetch.FetchableTopicResponse[] {
+  let budget = Math.max(req.maxBytes, 0);
+  let first = true;
+  let i = 0;
+  return req.topics.map((t) => ({
+    topic: t.topic,
+    partitions: t.partitions.map((): PartitionRes => {
+      const w = wanted[i];
+      const o = outcomes[i++];
+      if ('errorCode' in o) return failedPartition(w.partition, o.errorCode);
+      const { records, highWatermark, logStartOffset } = o.ok;
+      let bytes: Buffer = Buffer.alloc(0);
+      // The first partition with records gets one whole record even above both limits; the others stop at the budget.
+      if (records.length > 0 && (first || budget > 0)) {
+        bytes = encodeFetchBatches(records, { maxBytes: Math.min(w.maxBytes, budget) }).bytes;
+        if (!first && bytes.length > budget) bytes = Buffer.alloc(0);
+        if (bytes.length > 0) first = false;
+        budget -= bytes.length;
+      }
+      return {
+        partitionIndex: w.partition,
+        errorCode: 0,
+        highWatermark: BigInt(highWatermark),
+        lastStableOffset: BigInt(highWatermark),
+        logStartOffset: BigInt(logStartOffset),
+        abortedTransactions: [],
+        preferredReadReplica: -1,
+        records: bytes,
+      };
+    }),
+  }));
+}
+
+function failedPartition(partitionIndex: number, errorCode: number): PartitionRes {
+  return {
+    partitionIndex,
+    errorCode,
+    highWatermark: -1n,
+    lastStableOffset: -1n,
+    logStartOffset: -1n,
+    abortedTransactions: [],
+    preferredReadReplica: -1,
+    // librdkafka rejects the whole response on a null record set (protocol/index.ts).
+    records: Buffer.alloc(0),
+  };
+}
+
+const resultBytes = (r: FetchResult) =>
+  r.records.reduce((n, rec) => n + 20 + (rec.key?.length ?? 0) + (rec.value?.length ?? 0) + (rec.headers?.length ?? 0), 0);
+
+const bytesOf = (outcomes: readonly Outcome[]) => outcomes.reduce((n, o) => n + ('ok' in o ? resultBytes(o.ok) : 0), 0);
