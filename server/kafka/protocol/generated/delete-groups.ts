@@ -14,7 +14,7 @@ import {
 import type { Writer } from '../writer';
 
 export interface DeleteGroupsRequest {
-  /** The group names to delete. (versions 0+) */
+  /** Groups to delete. (versions 0+) */
   groupsNames: string[];
 }
 
@@ -47,17 +47,17 @@ export function encodeDeleteGroupsRequest(w: Writer, version: number, body: Dele
 }
 
 export interface DeleteGroupsResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  /** Throttle time in ms (0: not throttled). (versions 0+) */
   throttleTimeMs: number;
-  /** The deletion results. (versions 0+) */
+  /** One result per group. (versions 0+) */
   results: DeletableGroupResult[];
 }
 
-/** The deletion results. */
+/** One result per group. */
 export interface DeletableGroupResult {
-  /** The group id. (versions 0+) */
+  /** The group. (versions 0+) */
   groupId: string;
-  /** The deletion error, or 0 if the deletion succeeded. (versions 0+) */
+  /** 0, or why the group was not deleted. (versions 0+) */
   errorCode: number;
 }
 
