@@ -88,43 +88,29 @@ function readAll(wanted: readonly Wanted[], ctx: KafkaContext): Promise<Outcome[
 }
 
 /**
- * Long-polls every partition past what the last read saw (its high watermark) through the engine's wakeup;
- * true as soon as one has new records (the others are cut short), false at the timeout or when the
- * connection or listener closes.
+ * Waits until one partition's high watermark passes what the last read saw (the engine's wakeup: appends
+ * here at once, other processes' by NOTIFY or the bounded re-check), at most `waitMs`; false when the
+ * connection or listener closed meanwhile. Nothing is read while waiting: the caller reads again.
  */
 async function waitForMore(wanted: readonly Wanted[], seen: readonly Outcome[], waitMs: number, ctx: KafkaContext): Promise<boolean> {
   const done = new AbortController();
   const onClose = () => done.abort();
   ctx.signal.addEventListener('abort', onClose, { once: true });
-  let advanced = false;
   try {
-    await Promise.all(
-      wanted.map(async (w, i) => {
-        const o = seen[i];
-        if (!('ok' in o)) return;
-        try {
-          const probe = await ctx.broker.fetch({
-            topic: w.topic,
-            partition: w.partition,
-            offset: Math.max(w.offset, o.ok.highWatermark),
-            maxRecords: 1,
-            maxBytes: 1,
-            maxWaitMs: waitMs,
-            signal: done.signal,
-          });
-          if (probe.records.length === 0) return;
-        } catch (err) {
-          if (!isBrokerError(err)) throw err; // a partition gone or truncated meanwhile: the next read reports it
-        }
-        advanced = true;
-        done.abort();
-      }),
-    );
+    const waits = wanted.flatMap((w, i) => {
+      const o = seen[i];
+      if (!('ok' in o)) return [];
+      const past = Math.max(w.offset, o.ok.highWatermark);
+      // A partition gone meanwhile ends the wait: the next read reports it.
+      return [ctx.broker.waitForRecords(w.topic, w.partition, past, waitMs, done.signal).catch(() => {})];
+    });
+    if (waits.length === 0) return false;
+    await Promise.race(waits);
   } finally {
-    done.abort(); // a probe that threw must not leave the others waiting
+    done.abort(); // the other partitions' waits end with this one
     ctx.signal.removeEventListener('abort', onClose);
   }
-  return advanced;
+  return !ctx.signal.aborted;
 }
 
 function encodeResponses(req: Req, wanted: readonly Wanted[], outcomes: readonly Outcome[]): fetch.FetchableTopicResponse[] {
