@@ -43,6 +43,13 @@ function hostPort<Off extends boolean>(options: { minPort: number; off: Off }) {
     .optional();
 }
 
+/** A switch: 0 (off) or 1 (on). */
+const onOff = () =>
+  z
+    .enum(['0', '1'], { error: 'must be 0 (off) or 1 (on)' })
+    .transform((v) => v === '1')
+    .optional();
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -52,10 +59,7 @@ const envSchema = z.object({
     .optional(),
   BROOK_DATA_DIR: z.string().optional(),
   BROOK_DB_POOL: wholeNumber(1, 1000),
-  BROOK_COALESCE: z
-    .enum(['0', '1'], { error: 'must be 0 (off) or 1 (on)' })
-    .transform((v) => v === '1')
-    .optional(),
+  BROOK_COALESCE: onOff(),
   BROOK_LAG_SAMPLE_MS: period(),
   BROOK_LAG_RETENTION_HOURS: wholeNumber(1, 24 * 366),
   BROOK_LOG_MAINTENANCE_MS: period(),
@@ -90,11 +94,12 @@ const envSchema = z.object({
   BROOK_KAFKA_ADVERTISED: hostPort({ minPort: 1, off: false }),
   /** Kafka's socket.request.max.bytes (int32 frame sizes). */
   BROOK_KAFKA_MAX_FRAME_BYTES: wholeNumber(1024, 2_147_483_647),
+  /** Kafka's auto.create.topics.enable: Metadata for an unknown topic creates it (off unless 1). */
+  BROOK_KAFKA_AUTO_CREATE_TOPICS: onOff(),
+  /** Kafka's num.partitions: partitions of an auto-created topic. */
+  BROOK_KAFKA_NUM_PARTITIONS: wholeNumber(1, 1000),
   /** The benchmark's reference routes through Next (app/api/bench/*); 404 unless 1. */
-  BROOK_BENCH_ROUTES: z
-    .enum(['0', '1'], { error: 'must be 0 (off) or 1 (on)' })
-    .transform((v) => v === '1')
-    .optional(),
+  BROOK_BENCH_ROUTES: onOff(),
   PORT: wholeNumber(1, 65_535),
   HOSTNAME: z.string().optional(),
 });

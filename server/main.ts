@@ -6,7 +6,7 @@ import { startServices } from '@/server/broker/services';
 import { brookEnv } from '@/server/env';
 import { stopShops } from '@/server/examples/shop/registry';
 import { stopAllMembers } from '@/server/examples/tour/group';
-import { createKafkaDispatcher, kafkaListenerConfig, startKafkaListener } from '@/server/kafka';
+import { createKafkaDispatcher, kafkaListenerConfig, kafkaSettings, startKafkaListener } from '@/server/kafka';
 import { listenHost } from '@/server/listen-host';
 import { getBroker, getRuntime, serviceOptions, shutdownRuntime } from '@/server/runtime';
 import { createAppServer } from '@/server/serve/app-server';
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     let report: KafkaListenerReport | null = null; // the handlers learn this instance's address once bound
     const started = await startKafkaListener(
       kafkaListenerConfig(env),
-      createKafkaDispatcher(broker, () => report),
+      createKafkaDispatcher(broker, () => report, kafkaSettings(env)),
     );
     report = started.report;
     kafka = started.listener;

@@ -2,7 +2,7 @@ import type { Broker } from '@/server/broker';
 import { asBrokerError, errorMessage } from '@/server/broker/errors';
 import { API_VERSIONS_KEY } from './handlers/api-versions';
 import { handlerRegistry } from './handlers/index';
-import type { ApiHandler, ClusterView, KafkaContext } from './handlers/types';
+import { type ApiHandler, type ClusterView, DEFAULT_KAFKA_SETTINGS, type KafkaContext, type KafkaSettings } from './handlers/types';
 import type { ConnectionInfo, KafkaDispatcher } from './listener/dispatcher';
 import {
   apiVersions,
@@ -22,6 +22,7 @@ const UNKNOWN_SERVER_ERROR = -1;
 export interface DispatcherOptions {
   broker: Broker;
   cluster: ClusterView;
+  settings?: KafkaSettings;
   /** Tests register extra handlers; production serves the registry as it is. */
   handlers?: ReadonlyMap<number, ApiHandler>;
   log?: (line: string) => void;
@@ -36,6 +37,7 @@ export interface DispatcherOptions {
 export function createDispatcher({
   broker,
   cluster,
+  settings = DEFAULT_KAFKA_SETTINGS,
   handlers = handlerRegistry(),
   log = console.error,
 }: DispatcherOptions): KafkaDispatcher {
@@ -65,7 +67,7 @@ export function createDispatcher({
       const r = new Reader(frame);
       const header = decodeRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
       const request = handler.decode(r, apiVersion);
-      const ctx: KafkaContext = { broker, cluster, conn, clientId: header.clientId, apiVersion, signal };
+      const ctx: KafkaContext = { broker, cluster, settings, conn, clientId: header.clientId, apiVersion, signal };
       let response: unknown;
       try {
         response = await handler.handle(request, ctx);

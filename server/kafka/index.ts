@@ -1,6 +1,8 @@
 import type { Broker, KafkaListenerReport } from '@/server/broker';
+import type { BrookEnv } from '@/server/env';
 import { clusterView } from './cluster';
 import { createDispatcher } from './dispatch';
+import { DEFAULT_KAFKA_SETTINGS, type KafkaSettings } from './handlers/types';
 import type { KafkaDispatcher } from './listener/dispatcher';
 
 export type { ConnectionInfo, KafkaDispatcher } from './listener/dispatcher';
@@ -11,6 +13,18 @@ export { type KafkaListenerConfig, kafkaListenerConfig, startKafkaListener } fro
  * The dispatcher server/main.ts hands the Kafka listener: every API in handlers/ over this engine.
  * `report` is the listener's state once bound (its advertised address makes this instance's node).
  */
-export function createKafkaDispatcher(broker: Broker, report: () => KafkaListenerReport | null): KafkaDispatcher {
-  return createDispatcher({ broker, cluster: clusterView(broker, report) });
+export function createKafkaDispatcher(
+  broker: Broker,
+  report: () => KafkaListenerReport | null,
+  settings: KafkaSettings = DEFAULT_KAFKA_SETTINGS,
+): KafkaDispatcher {
+  return createDispatcher({ broker, cluster: clusterView(broker, report), settings });
+}
+
+/** The Kafka handlers' settings from the environment (unset: Kafka's defaults, except auto-creation off). */
+export function kafkaSettings(env: BrookEnv): KafkaSettings {
+  return {
+    autoCreateTopics: env.BROOK_KAFKA_AUTO_CREATE_TOPICS ?? DEFAULT_KAFKA_SETTINGS.autoCreateTopics,
+    numPartitions: env.BROOK_KAFKA_NUM_PARTITIONS ?? DEFAULT_KAFKA_SETTINGS.numPartitions,
+  };
 }

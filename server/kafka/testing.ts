@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Database } from '@/db/client';
 import { type Backend, openTestDatabase } from '@/db/testing';
 import { type Broker, type BrokerOptions, createBroker, type KafkaListenerReport } from '@/server/broker';
+import { DEFAULT_KAFKA_SETTINGS, type KafkaSettings } from './handlers/types';
 import { createKafkaDispatcher } from './index';
 import { KafkaListener } from './listener/listener';
 
@@ -22,7 +23,11 @@ export interface KafkaTestBroker {
  * describe block (like testBroker). On Postgres every call shares the run's database, so two calls in one
  * block are two Brook instances of one cluster.
  */
-export function kafkaTestBroker(backend: Backend, use: (env: KafkaTestBroker) => void, options: BrokerOptions = {}): void {
+export function kafkaTestBroker(
+  backend: Backend,
+  use: (env: KafkaTestBroker) => void,
+  options: BrokerOptions & { kafka?: Partial<KafkaSettings> } = {},
+): void {
   let env: KafkaTestBroker | null = null;
   beforeAll(async () => {
     env = await startKafkaTestBroker(backend, options);
@@ -33,12 +38,17 @@ export function kafkaTestBroker(backend: Backend, use: (env: KafkaTestBroker) =>
   });
 }
 
-export async function startKafkaTestBroker(backend: Backend, options: BrokerOptions = {}): Promise<KafkaTestBroker> {
+export async function startKafkaTestBroker(
+  backend: Backend,
+  options: BrokerOptions & { kafka?: Partial<KafkaSettings> } = {},
+): Promise<KafkaTestBroker> {
   const db = await openTestDatabase(backend);
   const broker = createBroker(db, options);
   await broker.start();
   let report: KafkaListenerReport | null = null;
-  const listener = new KafkaListener({ dispatcher: createKafkaDispatcher(broker, () => report) });
+  const listener = new KafkaListener({
+    dispatcher: createKafkaDispatcher(broker, () => report, { ...DEFAULT_KAFKA_SETTINGS, ...options.kafka }),
+  });
   const { port } = await listener.listen('127.0.0.1', 0);
   const bootstrap = `127.0.0.1:${port}`;
   report = { state: 'listening', listener: bootstrap, advertised: bootstrap, connections: () => listener.connectionCount };

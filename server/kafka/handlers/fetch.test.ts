@@ -282,3 +282,44 @@ describe.each(testBackends())('Fetch long poll and listener stop (%s)', (backend
     client.close();
   });
 });
+
+describe.each(testBackends())('Metadata with auto.create.topics.enable on (%s)', (backend) => {
+  let env: KafkaTestBroker;
+  kafkaTestBroker(backend, (e) => (env = e), { kafka: { autoCreateTopics: true, numPartitions: 3 } });
+  const ask = async (v: number, name: string, allowAutoTopicCreation: boolean) => {
+    const client = await KafkaTestClient.connect(env.host, env.port);
+    try {
+      const res = await client.request<metadata.MetadataResponse>(METADATA, v, {
+        topics: [{ name, topicId: '00000000-0000-0000-0000-000000000000' }],
+        allowAutoTopicCreation,
+        includeClusterAuthorizedOperations: false,
+        includeTopicAuthorizedOperations: false,
+      });
+      return res.topics[0];
+    } finally {
+      client.close();
+    }
+  };
+
+  it('creates an unknown topic with num.partitions when the client allows it (v0-3 always do), never otherwise', async () => {
+    const refused = uniqueName('auto-no');
+    expect(await ask(9, refused, false)).toMatchObject({ errorCode: 3, partitions: [] });
+    await expect(env.broker.describeTopic(refused)).rejects.toThrow();
+
+    for (const [v, allow] of [
+      [9, true],
+      [1, true], // v0-3 have no flag: always allowed (true is its default, all an encoder may send)
+    ] as const) {
+      const name = uniqueName(`auto-v${v}`);
+      const created = await ask(v, name, allow);
+      expect(created).toMatchObject({ errorCode: 0, name });
+      expect(created.partitions.map((p) => p.partitionIndex)).toEqual([0, 1, 2]);
+      expect((await env.broker.describeTopic(name)).partitions).toBe(3);
+      expect(await ask(v, name, allow)).toMatchObject({ errorCode: 0 }); // asking again changes nothing
+    }
+  });
+
+  it('answers an invalid name with INVALID_TOPIC_EXCEPTION and creates nothing', async () => {
+    expect(await ask(9, 'bad name!', true)).toMatchObject({ errorCode: 17, partitions: [] });
+  });
+});

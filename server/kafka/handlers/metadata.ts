@@ -21,9 +21,9 @@ export function partitionLeader(brokers: readonly KafkaNode[], partition: number
 /**
  * Metadata 0-12: brokers are the live instances, the controller is the lowest node id, every partition has
  * its leader as only replica and ISR, leader epoch 0. Topics have no ids (v10+ answers the zero UUID; a
- * request by id alone is UNKNOWN_TOPIC_ID). Brook never creates topics from Metadata
- * (`auto.create.topics.enable` is off, Kafka's recommended production setting): an unknown topic is
- * UNKNOWN_TOPIC_OR_PARTITION with no partitions.
+ * request by id alone is UNKNOWN_TOPIC_ID). An unknown topic is UNKNOWN_TOPIC_OR_PARTITION with no
+ * partitions, unless `auto.create.topics.enable` (BROOK_KAFKA_AUTO_CREATE_TOPICS, off by default: Kafka's
+ * recommended production setting) is on and the client allows it: then it is created with num.partitions.
  */
 export const metadataHandler = defineHandler<Req, Res>({
   name: 'Metadata',
@@ -64,12 +64,26 @@ async function describeTopics(req: Req, ctx: KafkaContext, brokers: readonly Kaf
         const meta = await ctx.broker.topicCache.get(t.name);
         return topicResponse(t.name, meta.partitionIds.length, brokers);
       } catch (err) {
-        if (isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION'))
-          return { errorCode: UNKNOWN_TOPIC_OR_PARTITION, name: t.name, partitions: [] };
-        throw err;
+        if (!isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw err;
+        // v0-3 always ask for auto-creation; v4+ say whether they want it.
+        const wanted = ctx.apiVersion < 4 || req.allowAutoTopicCreation;
+        if (!(ctx.settings.autoCreateTopics && wanted)) return { errorCode: UNKNOWN_TOPIC_OR_PARTITION, name: t.name, partitions: [] };
+        return autoCreate(t.name, ctx, brokers);
       }
     }),
   );
+}
+
+/** auto.create.topics.enable: create with num.partitions; another instance creating it first is fine. */
+async function autoCreate(name: string, ctx: KafkaContext, brokers: readonly KafkaNode[]): Promise<TopicRes> {
+  try {
+    await ctx.broker.createTopic({ name, partitions: ctx.settings.numPartitions });
+  } catch (err) {
+    if (isBrokerError(err, 'INVALID_TOPIC_EXCEPTION')) return { errorCode: err.kafkaCode, name, partitions: [] };
+    if (!isBrokerError(err, 'TOPIC_ALREADY_EXISTS')) throw err;
+  }
+  const meta = await ctx.broker.topicCache.get(name);
+  return topicResponse(name, meta.partitionIds.length, brokers);
 }
 
 function topicResponse(name: string, partitions: number, brokers: readonly KafkaNode[]): TopicRes {

@@ -21,10 +21,21 @@ export interface ClusterView {
   clusterId(): Promise<string>;
 }
 
+/** Broker settings a Kafka handler follows (from the environment: server/env.ts). */
+export interface KafkaSettings {
+  /** Kafka's auto.create.topics.enable: Metadata for an unknown topic creates it. */
+  autoCreateTopics: boolean;
+  /** Kafka's num.partitions: partitions of an auto-created topic. */
+  numPartitions: number;
+}
+
+export const DEFAULT_KAFKA_SETTINGS: KafkaSettings = { autoCreateTopics: false, numPartitions: 1 };
+
 /** What a handler gets besides its decoded request. */
 export interface KafkaContext {
   broker: Broker;
   cluster: ClusterView;
+  settings: KafkaSettings;
   conn: ConnectionInfo;
   clientId: string | null;
   apiVersion: number;
