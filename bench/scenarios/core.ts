@@ -77,8 +77,8 @@ async function engineProduce(broker: Broker, topic: string, partitions: number, 
 const httpRecord = (i: number) => ({ key: `key-${String(i % 100_000).padStart(12, '0')}`, value: `value-${i}-`.padEnd(100, 'a') });
 
 /** (3) HTTP produce through the running app, 1000 records per request, `clients` at once, one partition. */
-const HTTP_CLIENTS = 8;
-async function httpProduce(url: string, topic: string, requests: number): Promise<number> {
+export const HTTP_CLIENTS = 8;
+export async function httpProduce(url: string, topic: string, requests: number): Promise<number> {
   await trpcPost(url, 'topics.create', { name: topic, partitions: 1 });
   await trpcPost(url, 'records.produce', { topic, records: [httpRecord(0)] }); // warm up
   const clients = HTTP_CLIENTS;
