@@ -1,7 +1,19 @@
 import type { BrokerError } from '../errors';
 import type { TopicPartitions } from './types';
 
-/** The classic group protocol's requests and answers, as the engine takes them (decoded: topics, not bytes). See classic.ts. */
+/**
+ * The classic group protocol's requests and answers, as the engine takes them (decoded: topics, not bytes);
+ * the semantics are in classic.ts. For the Kafka handlers (errors are thrown as BrokerError: `kafkaCode`):
+ * - JoinGroup: `subscription` = decodeSubscription (server/kafka/consumer-protocol.ts) of the first protocol's
+ *   metadata (a malformed one throws INCONSISTENT_GROUP_PROTOCOL); `protocols` = the names in order;
+ *   v0 has no rebalance timeout: pass the session timeout; `requireKnownMemberId` = version >= 4.
+ *   `memberIdRequired` → error MEMBER_ID_REQUIRED (79) with `memberId`. Answer `leader` and no members.
+ * - SyncGroup: the assignment bytes are encodeAssignment({ version: assignmentVersion, assignedPartitions: assignment }).
+ * - LeaveGroup v0-v2: one member; its result's error is the response's. v3+: per member.
+ * - OffsetCommit: Groups.commit with `classic: { generationId, groupInstanceId }` (v0, and simple
+ *   consumers: generation -1 and an empty member id).
+ * - DescribeGroups / ListGroups: Groups.classicDescribe / classicList.
+ */
 
 export const CONSUMER_PROTOCOL_TYPE = 'consumer';
 

@@ -1,0 +1,154 @@
+import { type FetchResult, isBrokerError } from '@/server/broker';
+import { fetch } from '../protocol';
+import { encodeFetchBatches } from '../records';
+import { defineHandler, type KafkaContext } from './types';
+
+type Req = fetch.FetchRequest;
+type Res = fetch.FetchResponse;
+type PartitionRes = fetch.PartitionData;
+
+/** Not in the engine's error table (it is the Kafka layer's alone). */
+const FETCH_SESSION_ID_NOT_FOUND = 70;
+/** The engine's bounds on one partition read (server/broker/fetch.ts FETCH_LIMITS). */
+const ENGINE_MAX_RECORDS = 10_000;
+const ENGINE_MAX_BYTES = 64 * 1024 * 1024;
+const ENGINE_MAX_WAIT_MS = 30_000;
+
+interface Wanted {
+  topic: string;
+  partition: number;
+  offset: number;
+  maxBytes: number;
+}
+
+type Outcome = { ok: FetchResult } | { errorCode: number };
+
+/**
+ * Fetch 4-12. Every partition is read at once; if that gives fewer than `min_bytes` (and no partition
+ * failed), they are read again as long polls through the engine's wakeup, which end as soon as enough has
+ * arrived, at `max_wait_ms`, or when the connection or listener closes (`ctx.signal`). Records come back as
+ * one uncompressed batch per partition, cut to `partition_max_bytes` and to what is left of `max_bytes`,
+ * but the first partition with records always gets at least one whole record so a consumer progresses.
+ *
+ * No fetch sessions (KIP-227): a full fetch is answered with session id 0, which tells the client none was
+ * created, so it keeps sending full fetches; an incremental fetch of a session id (never handed out, or
+ * from another broker) is FETCH_SESSION_ID_NOT_FOUND, on which clients start over with a full fetch.
+ * No transactions: last stable offset = high watermark, aborted transactions an empty list.
+ */
+export const fetchHandler = defineHandler<Req, Res>({
+  name: 'Fetch',
+  apiKey: 1,
+  minVersion: 4,
+  maxVersion: 12,
+  decode: fetch.decodeFetchRequest,
+  encode: fetch.encodeFetchResponse,
+  async handle(req, ctx) {
+    if (req.sessionId !== 0) return { throttleTimeMs: 0, errorCode: FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+    const wanted: Wanted[] = req.topics.flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.fetchOffset), maxBytes: p.partitionMaxBytes })),
+    );
+    let outcomes = await readAll(wanted, 0, 0, ctx);
+    const maxWaitMs = Math.min(Math.max(req.maxWaitMs, 0), ENGINE_MAX_WAIT_MS);
+    const failed = outcomes.some((o) => 'errorCode' in o);
+    if (!failed && maxWaitMs > 0 && bytesOf(outcomes) < req.minBytes && !ctx.signal.aborted) {
+      outcomes = await readAll(wanted, maxWaitMs, req.minBytes, ctx);
+    }
+    return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: encodeResponses(req, wanted, outcomes) };
+  },
+  errorResponse: (req, errorCode) => ({
+    throttleTimeMs: 0,
+    errorCode,
+    sessionId: 0,
+    responses: req.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => failedPartition(p.partition, errorCode)) })),
+  }),
+});
+
+/**
+ * Reads every partition; with `waitMs`, as long polls that all end once `minBytes` have arrived in total
+ * (the others are then cut short and answer with what they read last) or a partition fails.
+ */
+async function readAll(wanted: readonly Wanted[], waitMs: number, minBytes: number, ctx: KafkaContext): Promise<Outcome[]> {
+  const enough = new AbortController();
+  const onClose = () => enough.abort();
+  ctx.signal.addEventListener('abort', onClose, { once: true });
+  let bytes = 0;
+  try {
+    return await Promise.all(
+      wanted.map(async (w): Promise<Outcome> => {
+        try {
+          const result = await ctx.broker.fetch({
+            topic: w.topic,
+            partition: w.partition,
+            offset: w.offset,
+            maxRecords: ENGINE_MAX_RECORDS,
+            maxBytes: Math.min(Math.max(w.maxBytes, 1), ENGINE_MAX_BYTES),
+            maxWaitMs: waitMs,
+            signal: waitMs > 0 ? enough.signal : undefined,
+          });
+          bytes += resultBytes(result);
+          if (bytes >= minBytes) enough.abort();
+          return { ok: result };
+        } catch (err) {
+          if (!isBrokerError(err)) throw err;
+          enough.abort();
+          return { errorCode: err.kafkaCode };
+        }
+      }),
+    );
+  } finally {
+    enough.abort(); // a partition that threw an unknown error must not leave the others waiting
+    ctx.signal.removeEventListener('abort', onClose);
+  }
+}
+
+function encodeResponses(req: Req, wanted: readonly Wanted[], outcomes: readonly Outcome[]): fetch.FetchableTopicResponse[] {
+  let budget = Math.max(req.maxBytes, 0);
+  let first = true;
+  let i = 0;
+  return req.topics.map((t) => ({
+    topic: t.topic,
+    partitions: t.partitions.map((): PartitionRes => {
+      const w = wanted[i];
+      const o = outcomes[i++];
+      if ('errorCode' in o) return failedPartition(w.partition, o.errorCode);
+      const { records, highWatermark, logStartOffset } = o.ok;
+      let bytes: Buffer = Buffer.alloc(0);
+      // The first partition with records gets one whole record even above both limits; the others stop at the budget.
+      if (records.length > 0 && (first || budget > 0)) {
+        bytes = encodeFetchBatches(records, { maxBytes: Math.min(w.maxBytes, budget) }).bytes;
+        if (!first && bytes.length > budget) bytes = Buffer.alloc(0);
+        if (bytes.length > 0) first = false;
+        budget -= bytes.length;
+      }
+      return {
+        partitionIndex: w.partition,
+        errorCode: 0,
+        highWatermark: BigInt(highWatermark),
+        lastStableOffset: BigInt(highWatermark),
+        logStartOffset: BigInt(logStartOffset),
+        abortedTransactions: [],
+        preferredReadReplica: -1,
+        records: bytes,
+      };
+    }),
+  }));
+}
+
+function failedPartition(partitionIndex: number, errorCode: number): PartitionRes {
+  return {
+    partitionIndex,
+    errorCode,
+    highWatermark: -1n,
+    lastStableOffset: -1n,
+    logStartOffset: -1n,
+    abortedTransactions: [],
+    preferredReadReplica: -1,
+    // librdkafka rejects the whole response on a null record set (protocol/index.ts).
+    records: Buffer.alloc(0),
+  };
+}
+
+const resultBytes = (r: FetchResult) =>
+  r.records.reduce((n, rec) => n + 20 + (rec.key?.length ?? 0) + (rec.value?.length ?? 0) + (rec.headers?.length ?? 0), 0);
+
+const bytesOf = (outcomes: readonly Outcome[]) => outcomes.reduce((n, o) => n + ('ok' in o ? resultBytes(o.ok) : 0), 0);

@@ -1,0 +1,22 @@
+import { listGroups as api } from '../protocol';
+import { defineHandler } from './types';
+
+/** ListGroups 0-4: every group as a consumer group in Kafka's classic state names; v4 filters by state (case-insensitive, as Kafka). */
+export const listGroupsHandler = defineHandler<api.ListGroupsRequest, api.ListGroupsResponse>({
+  name: 'ListGroups',
+  apiKey: 16,
+  minVersion: 0,
+  maxVersion: 4,
+  decode: api.decodeListGroupsRequest,
+  encode: api.encodeListGroupsResponse,
+  async handle(req, ctx) {
+    const wanted = new Set((ctx.apiVersion >= 4 ? req.statesFilter : []).map((s) => s.toLowerCase()));
+    const groups = (await ctx.broker.groups.classicList()).filter((g) => wanted.size === 0 || wanted.has(g.state.toLowerCase()));
+    return {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state })),
+    };
+  },
+  errorResponse: (_req, errorCode) => ({ errorCode, groups: [] }),
+});

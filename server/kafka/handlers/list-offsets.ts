@@ -1,0 +1,68 @@
+import { isBrokerError, type OffsetSpec } from '@/server/broker';
+import { listOffsets } from '../protocol';
+import { defineHandler, type KafkaContext } from './types';
+
+type Req = listOffsets.ListOffsetsRequest;
+type Res = listOffsets.ListOffsetsResponse;
+type PartitionRes = listOffsets.ListOffsetsPartitionResponse;
+
+const LATEST = -1n;
+const EARLIEST = -2n;
+const MAX_TIMESTAMP = -3n;
+const UNSUPPORTED_VERSION = 35;
+
+/**
+ * ListOffsets 0-7: latest (-1) is the high watermark (= last stable offset: Brook has no transactions, so
+ * both isolation levels agree), earliest (-2) the log start, a timestamp the first offset at or after it
+ * (-1/-1 when none is). Max timestamp (-3, v7) is answered per partition with UNSUPPORTED_VERSION: the
+ * engine keeps no per-partition max-timestamp index yet. Leader epochs are unknown (-1), as in the batches
+ * Fetch returns. v0 answers its old list form with the one offset.
+ */
+export const listOffsetsHandler = defineHandler<Req, Res>({
+  name: 'ListOffsets',
+  apiKey: 2,
+  minVersion: 0,
+  maxVersion: 7,
+  decode: listOffsets.decodeListOffsetsRequest,
+  encode: listOffsets.encodeListOffsetsResponse,
+  async handle(req, ctx) {
+    const topics = await Promise.all(
+      req.topics.map(async (t) => ({
+        name: t.name,
+        partitions: await Promise.all(t.partitions.map((p) => offsetOf(t.name, p, ctx))),
+      })),
+    );
+    return { throttleTimeMs: 0, topics };
+  },
+  errorResponse: (req, errorCode, ctx) => ({
+    topics: req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => answer(p.partitionIndex, errorCode, null, ctx.apiVersion)),
+    })),
+  }),
+});
+
+async function offsetOf(topic: string, p: listOffsets.ListOffsetsPartition, ctx: KafkaContext): Promise<PartitionRes> {
+  if (p.timestamp === MAX_TIMESTAMP || p.timestamp < MAX_TIMESTAMP) {
+    return answer(p.partitionIndex, UNSUPPORTED_VERSION, null, ctx.apiVersion);
+  }
+  const spec: OffsetSpec = p.timestamp === LATEST ? 'latest' : p.timestamp === EARLIEST ? 'earliest' : { timestamp: Number(p.timestamp) };
+  try {
+    const r = await ctx.broker.listOffsets(topic, p.partitionIndex, spec);
+    return answer(p.partitionIndex, 0, { offset: r.offset ?? -1, timestamp: r.timestamp ?? -1 }, ctx.apiVersion);
+  } catch (err) {
+    if (isBrokerError(err)) return answer(p.partitionIndex, err.kafkaCode, null, ctx.apiVersion);
+    throw err;
+  }
+}
+
+function answer(
+  partitionIndex: number,
+  errorCode: number,
+  found: { offset: number; timestamp: number } | null,
+  version: number,
+): PartitionRes {
+  const offset = BigInt(found?.offset ?? -1);
+  if (version === 0) return { partitionIndex, errorCode, oldStyleOffsets: found && found.offset >= 0 ? [offset] : [] };
+  return { partitionIndex, errorCode, timestamp: BigInt(found?.timestamp ?? -1), offset, leaderEpoch: -1 };
+}

@@ -1,0 +1,93 @@
+import { isBrokerError } from '@/server/broker';
+import { metadata } from '../protocol';
+import { defineHandler, type KafkaContext, type KafkaNode } from './types';
+
+type Req = metadata.MetadataRequest;
+type Res = metadata.MetadataResponse;
+type TopicRes = metadata.MetadataResponseTopic;
+
+const UNKNOWN_TOPIC_OR_PARTITION = 3;
+const UNKNOWN_TOPIC_ID = 100;
+
+/**
+ * Which node leads a partition: partitions spread round-robin over the live instances (ordered by node id),
+ * so clients spread their connections as over Kafka brokers. Every instance can serve every partition (they
+ * share the log), so a client holding a stale answer is still served correctly.
+ */
+export function partitionLeader(brokers: readonly KafkaNode[], partition: number): number {
+  return brokers[partition % brokers.length].nodeId;
+}
+
+/**
+ * Metadata 0-12: brokers are the live instances, the controller is the lowest node id, every partition has
+ * its leader as only replica and ISR, leader epoch 0. Topics have no ids (v10+ answers the zero UUID; a
+ * request by id alone is UNKNOWN_TOPIC_ID). Brook never creates topics from Metadata
+ * (`auto.create.topics.enable` is off, Kafka's recommended production setting): an unknown topic is
+ * UNKNOWN_TOPIC_OR_PARTITION with no partitions.
+ */
+export const metadataHandler = defineHandler<Req, Res>({
+  name: 'Metadata',
+  apiKey: 3,
+  minVersion: 0,
+  maxVersion: 12,
+  decode: metadata.decodeMetadataRequest,
+  encode: metadata.encodeMetadataResponse,
+  async handle(req, ctx) {
+    const [brokers, clusterId] = await Promise.all([ctx.cluster.brokers(), ctx.cluster.clusterId()]);
+    const topics = await describeTopics(req, ctx, brokers);
+    return {
+      throttleTimeMs: 0,
+      brokers: brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
+      clusterId,
+      controllerId: brokers[0].nodeId,
+      topics,
+    };
+  },
+  errorResponse: (req, errorCode) => ({
+    brokers: [],
+    controllerId: -1,
+    topics: (req.topics ?? []).map((t) => ({ errorCode, name: t.name, partitions: [] })),
+  }),
+});
+
+async function describeTopics(req: Req, ctx: KafkaContext, brokers: readonly KafkaNode[]): Promise<TopicRes[]> {
+  // v0: an empty list means every topic; v1+: null means every topic, empty means none.
+  const all = req.topics === null || (ctx.apiVersion === 0 && req.topics.length === 0);
+  if (all) {
+    const list = await ctx.broker.listTopics();
+    return list.map((t) => topicResponse(t.name, t.partitions, brokers));
+  }
+  return Promise.all(
+    (req.topics ?? []).map(async (t): Promise<TopicRes> => {
+      if (t.name === null) return { errorCode: UNKNOWN_TOPIC_ID, name: null, topicId: t.topicId, partitions: [] };
+      try {
+        const meta = await ctx.broker.topicCache.get(t.name);
+        return topicResponse(t.name, meta.partitionIds.length, brokers);
+      } catch (err) {
+        if (isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION'))
+          return { errorCode: UNKNOWN_TOPIC_OR_PARTITION, name: t.name, partitions: [] };
+        throw err;
+      }
+    }),
+  );
+}
+
+function topicResponse(name: string, partitions: number, brokers: readonly KafkaNode[]): TopicRes {
+  return {
+    errorCode: 0,
+    name,
+    isInternal: false,
+    partitions: Array.from({ length: partitions }, (_, partitionIndex) => {
+      const leader = partitionLeader(brokers, partitionIndex);
+      return {
+        errorCode: 0,
+        partitionIndex,
+        leaderId: leader,
+        leaderEpoch: 0,
+        replicaNodes: [leader],
+        isrNodes: [leader],
+        offlineReplicas: [],
+      };
+    }),
+  };
+}

@@ -1,0 +1,97 @@
+import type { Broker } from '@/server/broker';
+import { isBrokerError } from '@/server/broker/errors';
+import type { CommitRequest } from '@/server/broker/groups';
+import { offsetCommit as api } from '../protocol';
+import { errorCodeOf, kafkaCode } from './group-errors';
+import { defineHandler } from './types';
+
+type Partition = api.OffsetCommitRequestPartition;
+
+/**
+ * OffsetCommit 0-9: the partitions of unknown topics (or beyond a topic's partition count) are answered
+ * UNKNOWN_TOPIC_OR_PARTITION each; the rest commit in one transaction with Kafka's classic checks
+ * (generation, membership, ownership; generation -1 with no member id only while the group is empty), so
+ * an error there (ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS...) is every one of those partitions' error.
+ */
+export const offsetCommitHandler = defineHandler<api.OffsetCommitRequest, api.OffsetCommitResponse>({
+  name: 'OffsetCommit',
+  apiKey: 8,
+  minVersion: 0,
+  maxVersion: 9,
+  decode: api.decodeOffsetCommitRequest,
+  encode: api.encodeOffsetCommitResponse,
+  async handle(req, ctx) {
+    const v = ctx.apiVersion;
+    const known = await knownPartitions(ctx.broker, req.topics);
+    const offsets: CommitRequest['offsets'] = [];
+    for (const t of req.topics) {
+      for (const p of t.partitions) {
+        if (known.get(t.name)?.has(p.partitionIndex)) offsets.push(offsetOf(t.name, p));
+      }
+    }
+    let commitError = 0;
+    if (offsets.length > 0) {
+      try {
+        await ctx.broker.groups.commit({
+          groupId: req.groupId,
+          memberId: v >= 1 && req.memberId ? req.memberId : null,
+          offsets,
+          classic: {
+            generationId: v >= 1 ? req.generationIdOrMemberEpoch : -1,
+            groupInstanceId: v >= 7 ? req.groupInstanceId : null,
+          },
+        });
+      } catch (err) {
+        commitError = errorCodeOf(err);
+      }
+    }
+    const unknown = kafkaCode('UNKNOWN_TOPIC_OR_PARTITION');
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({
+          partitionIndex: p.partitionIndex,
+          errorCode: known.get(t.name)?.has(p.partitionIndex) ? commitError : unknown,
+        })),
+      })),
+    };
+  },
+  errorResponse: (req, errorCode) => ({
+    topics: req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+    })),
+  }),
+});
+
+const offsetOf = (topic: string, p: Partition) => ({
+  topic,
+  partition: p.partitionIndex,
+  offset: Number(p.committedOffset),
+  metadata: p.committedMetadata,
+});
+
+/** The partitions that exist among those named, by topic (the engine checks again under its lock). */
+async function knownPartitions(broker: Broker, topics: readonly api.OffsetCommitRequestTopic[]): Promise<Map<string, Set<number>>> {
+  const named = new Map<string, number[]>();
+  for (const t of topics) named.set(t.name, [...(named.get(t.name) ?? []), ...t.partitions.map((p) => p.partitionIndex)]);
+  const out = new Map<string, Set<number>>();
+  for (const [name, indexes] of named) {
+    let count = await partitionCount(broker, name, false);
+    // A partition beyond the cached count may have been added since: read past the cache once.
+    if (indexes.some((i) => i >= count)) count = await partitionCount(broker, name, true);
+    out.set(name, new Set(indexes.filter((i) => i >= 0 && i < count)));
+  }
+  return out;
+}
+
+async function partitionCount(broker: Broker, topic: string, fresh: boolean): Promise<number> {
+  try {
+    const meta = fresh ? await broker.topicCache.refresh(topic) : await broker.topicCache.get(topic);
+    return meta.partitionIds.length;
+  } catch (err) {
+    if (isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) return 0;
+    throw err;
+  }
+}
