@@ -18,6 +18,7 @@ async function main() {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: port,
+    BROOK_KAFKA_LISTENER: '127.0.0.1:0', // a free port: e2e servers run beside other Brooks
     BROOK_LAG_SAMPLE_MS: '1000',
     BROOK_GROUP_EXPIRY_MS: '500',
     BROOK_LOG_MAINTENANCE_MS: '2000',

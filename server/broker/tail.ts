@@ -32,7 +32,8 @@ export async function* tailTopic(
     });
   }
   const dense = !meta.config.cleanupPolicy.compact;
-  while (!signal.aborted) {
+  // The stream ends at shutdown too (the process's drain must not wait for the client to go).
+  while (!signal.aborted && !deps.wakeup.closingSignal.aborted) {
     const batch: TailedRecord[] = [];
     for (const [partition, c] of cursors) {
       const slice = await readLog(deps.db, c.pid, c.offset, 500, { dense });

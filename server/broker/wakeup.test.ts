@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { type Broker, createBroker } from '@/server/broker';
+import { sleep, testBroker, until } from '@/server/broker/testing';
 
 const HOUR = 3_600_000;
 
@@ -67,5 +68,48 @@ describe.each(testBackends())('long-poll with a skewed broker clock on %s', (bac
     stop.abort();
     expect((await next).done).toBe(true);
     expect(reads).toBeLessThan(10);
+  });
+});
+
+/** Group calls that wait server-side (a join waiting for members, a sync for its assignment) and shutdown. */
+describe.each(testBackends())('group waits on %s', (backend) => {
+  let broker: Broker;
+  testBroker(backend, (env) => (broker = env.broker), { start: true });
+
+  const settled = (p: Promise<unknown>) => {
+    const state = { done: false };
+    void p.then(() => (state.done = true));
+    return state;
+  };
+
+  it('wakes the waiters of the group that changed, and only those; a timeout or an abort ends a wait too', async () => {
+    const a = settled(broker.wakeup.waitForGroup('a', 600_000));
+    const b = settled(broker.wakeup.waitForGroup('b', 600_000));
+    broker.wakeup.groupChanged('a');
+    await until(() => a.done, 'the waiter of group a');
+    await sleep(50);
+    expect(b.done).toBe(false);
+    const abort = new AbortController();
+    const c = settled(broker.wakeup.waitForGroup('b', 600_000, abort.signal));
+    abort.abort();
+    await until(() => c.done, 'the aborted wait');
+    await broker.wakeup.waitForGroup('c', 20); // times out
+    broker.wakeup.groupChanged('b');
+    await until(() => b.done, 'the waiter of group b');
+  });
+
+  it('shutdown ends every wait in progress; group waits after it answer at once, partition waits still wait', async () => {
+    const join = settled(broker.wakeup.waitForGroup('g', 600_000));
+    const poll = settled(broker.wakeup.waitFor(-1, 0, 600_000));
+    broker.wakeup.shutdown();
+    expect(broker.wakeup.closingSignal.aborted).toBe(true);
+    await until(() => join.done && poll.done, 'both waits woken');
+    await broker.wakeup.waitForGroup('g', 600_000); // at once: a test timeout otherwise
+    // A partition wait started now waits as before (callers that loop must not spin): a new record ends it.
+    const later = settled(broker.wakeup.waitFor(-2, 0, 600_000));
+    await sleep(50);
+    expect(later.done).toBe(false);
+    broker.wakeup.advanced(-2, 1);
+    await until(() => later.done, 'the later partition wait');
   });
 });

@@ -12,9 +12,15 @@ interface Waiter {
  * Three sources move it: appends committed by this process (immediately), NOTIFY from any process (one
  * per partition per transaction), and a bounded re-check that reads the watermarks of partitions that
  * have waiters, so delivery never depends on a notification arriving.
+ *
+ * It is also where server-side waits end at shutdown (`shutdown()`): the process's drain must not be
+ * held by a long-poll or by a group call waiting for members (`waitForGroup`), whatever transport
+ * (HTTP, the Kafka listener) the call came through.
  */
 export class Wakeup {
   private readonly waiters = new Map<number, Set<Waiter>>();
+  private readonly groupWaiters = new Map<string, Set<() => void>>();
+  private readonly closing = new AbortController();
   /** Highest watermark seen per partition; closes the gap between a read and registering a waiter. */
   private readonly known = new Map<number, number>();
   private unlisten: (() => Promise<void>) | null = null;
@@ -39,11 +45,64 @@ export class Wakeup {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    for (const set of this.waiters.values()) for (const w of set) w.wake();
-    this.waiters.clear();
+    this.shutdown();
     const unlisten = this.unlisten;
     this.unlisten = null;
     if (unlisten) await unlisten().catch(() => {});
+  }
+
+  /** Aborted once the process is shutting down: a server-side wait can follow it (or use waitForGroup). */
+  get closingSignal(): AbortSignal {
+    return this.closing.signal;
+  }
+
+  /**
+   * The process is stopping: every wait in progress returns now, so requests answer with what they
+   * have and the drain is not held. Partition waits started later wait as usual (a caller that loops,
+   * such as a tail, must not spin: it ends on its request's signal); group waits started later return
+   * at once (a join answered now is retried by its client against another process).
+   */
+  shutdown(): void {
+    this.closing.abort();
+    for (const set of this.waiters.values()) for (const w of set) w.wake();
+    this.waiters.clear();
+    for (const set of this.groupWaiters.values()) for (const wake of set) wake();
+    this.groupWaiters.clear();
+  }
+
+  /** Something in `groupId` changed in this process (a member joined, synced or left): wake its waiters. */
+  groupChanged(groupId: string): void {
+    const set = this.groupWaiters.get(groupId);
+    this.groupWaiters.delete(groupId);
+    if (set) for (const wake of set) wake();
+  }
+
+  /**
+   * A group call's server-side wait (a join waiting for the other members, a sync for the assignment):
+   * resolves on `groupChanged(groupId)`, after `timeoutMs`, on `signal`, or at shutdown. The caller
+   * re-reads the group under its row lock after every return (another process changes it unseen: keep
+   * `timeoutMs` short enough to serve as the bounded re-check).
+   */
+  waitForGroup(groupId: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (timeoutMs <= 0 || signal?.aborted || this.closing.signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timeout);
+        signal?.removeEventListener('abort', remove);
+        resolve();
+      };
+      const remove = () => {
+        const set = this.groupWaiters.get(groupId);
+        set?.delete(wake);
+        if (set?.size === 0) this.groupWaiters.delete(groupId);
+        wake();
+      };
+      const timeout = setTimeout(remove, timeoutMs);
+      signal?.addEventListener('abort', remove, { once: true });
+      const set = this.groupWaiters.get(groupId) ?? new Set<() => void>();
+      this.groupWaiters.set(groupId, set);
+      set.add(wake);
+    });
   }
 
   /** A partition's high watermark is now `highWatermark`: wake everyone waiting below it. */

@@ -1,7 +1,7 @@
 import { Admin } from './admin';
 import { Consumer, type ConsumerConfig } from './consumer';
 import { BrookHttp, type HttpOptions } from './http';
-import { Producer } from './producer';
+import { Producer, type ProducerConfig } from './producer';
 
 /**
  * Brook's TypeScript client, modelled on kafkajs, over the HTTP API (so it runs wherever fetch does):
@@ -21,8 +21,8 @@ export class Brook {
     this.clientId = options.clientId ?? 'brook-client';
   }
 
-  producer(): Producer {
-    return new Producer(this.http);
+  producer(config?: ProducerConfig): Producer {
+    return new Producer(this.http, config);
   }
 
   consumer(config: ConsumerConfig): Consumer {
@@ -47,4 +47,4 @@ export {
 export { BrookError, isBrookError } from './http';
 export type { Bytes, Headers, KafkaMessage, Message } from './messages';
 export type { Batch } from './partition-worker';
-export { Producer, type RecordMetadata } from './producer';
+export { Producer, type ProducerConfig, type RecordMetadata } from './producer';

@@ -22,10 +22,13 @@ export interface KafkaMessage {
   size: number;
 }
 
-const toBase64 = (v: Bytes | undefined): string | null => {
+/** The bytes of a key, value or header value as Brook stores them (a string as UTF-8). */
+export const toBuffer = (v: Bytes | undefined): Buffer | null => {
   if (v === null || v === undefined) return null;
-  return (typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v.buffer, v.byteOffset, v.byteLength)).toString('base64');
+  return typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 };
+
+const toBase64 = (v: Bytes | undefined): string | null => toBuffer(v)?.toString('base64') ?? null;
 
 function headerList(h: Headers | undefined): Array<{ key: string; value: Bytes }> {
   if (!h) return [];

@@ -1,5 +1,7 @@
-import type { BrookHttp } from './http';
-import { encodeMessage, type Message } from './messages';
+import { partitionForKey, StickyPartitioner } from '@/server/partitioning';
+import { type BrookHttp, isBrookError } from './http';
+import { encodeMessage, type Message, toBuffer } from './messages';
+import { type EncodedRecord, type PendingSend, ProducePipeline } from './produce-pipeline';
 
 export interface RecordMetadata {
   topicName: string;
@@ -8,26 +10,127 @@ export interface RecordMetadata {
   offset: string;
 }
 
+export interface ProducerConfig {
+  /** How long a send waits for others to share its request (ms; Kafka's linger.ms). Default 0: the sends of one event-loop turn share one. */
+  lingerMs?: number;
+  /** A request is sent once it holds about this many bytes (default 1 MiB). */
+  batchSize?: number;
+  /** Produce requests in flight at once (Kafka's max.in.flight.requests.per.connection; default 5). */
+  maxInFlightRequests?: number;
+  /** How long a topic's partition count is trusted (ms; default 5 min, as kafkajs' metadataMaxAge). */
+  metadataMaxAge?: number;
+}
+
 /**
- * kafkajs-style producer. Each `send` is one request and one transaction on the broker: acknowledged
- * means committed, and a send that spans partitions is all or nothing.
+ * kafkajs-style producer with Kafka's pipelining: concurrent sends share requests (a short linger), up
+ * to `maxInFlightRequests` requests travel at once, and order per partition is kept. The producer picks
+ * every record's partition itself, as Kafka's producer does (an explicit one; murmur2 of the key, the
+ * broker's own function; else sticky), from the topic's partition count, so it knows which partitions
+ * each request touches and never has two in flight touching the same one (ProducePipeline).
+ *
+ * Acknowledged means committed; a send is one transaction on the broker (it shares its request with
+ * others, never splits), so a send that spans partitions is all or nothing.
  */
 export class Producer {
-  constructor(private readonly http: BrookHttp) {}
+  private readonly pipeline: ProducePipeline;
+  private readonly sticky = new StickyPartitioner();
+  private readonly partitionCounts = new Map<string, { count: number; at: number }>();
+  private readonly lookups = new Map<string, Promise<number>>();
+  private readonly metadataMaxAge: number;
+
+  constructor(
+    private readonly http: BrookHttp,
+    config: ProducerConfig = {},
+  ) {
+    this.metadataMaxAge = config.metadataMaxAge ?? 300_000;
+    this.pipeline = new ProducePipeline(
+      {
+        lingerMs: config.lingerMs ?? 0,
+        batchSize: config.batchSize ?? 1 << 20,
+        maxInFlightRequests: Math.max(1, config.maxInFlightRequests ?? 5),
+      },
+      (topic, records) => this.produce(topic, records),
+    );
+  }
 
   /** Kept for kafkajs compatibility: there is no connection to open. */
   async connect(): Promise<void> {}
 
-  async disconnect(): Promise<void> {}
+  /** Sends everything already queued and waits for its answers. */
+  async disconnect(): Promise<void> {
+    await this.pipeline.flush();
+  }
 
-  async send({ topic, messages }: { topic: string; messages: Message[] }): Promise<RecordMetadata[]> {
-    const { results } = await this.http.mutate('records.produce', { topic, encoding: 'base64', records: messages.map(encodeMessage) });
-    return results.map((r) => ({ topicName: topic, partition: r.partition, offset: String(r.offset) }));
+  /** Resolves with each message's partition and offset, in the order given. */
+  send({ topic, messages }: { topic: string; messages: Message[] }): Promise<RecordMetadata[]> {
+    if (messages.length === 0) return Promise.resolve([]);
+    return new Promise<Array<{ partition: number; offset: number }>>((resolve, reject) => {
+      const encoded = messages.map(encodeMessage);
+      const bytes = encoded.reduce((n, r) => n + 64 + (r.key?.length ?? 0) + (r.value?.length ?? 0) + headerBytes(r.headers), 0);
+      const send: PendingSend = { topic, records: null, bytes, settle: { resolve, reject } };
+      const needsCount = messages.some((m) => m.partition === undefined);
+      const known = this.partitionCount(topic);
+      if (!needsCount || known !== null) this.place(send, messages, encoded, known ?? 0);
+      this.pipeline.push(send);
+      if (send.records === null) this.lookUp(topic, (count) => this.place(send, messages, encoded, count));
+    }).then((results) => results.map((r) => ({ topicName: topic, partition: r.partition, offset: String(r.offset) })));
   }
 
   async sendBatch({ topicMessages }: { topicMessages: Array<{ topic: string; messages: Message[] }> }): Promise<RecordMetadata[]> {
-    const out: RecordMetadata[] = [];
-    for (const t of topicMessages) out.push(...(await this.send(t)));
-    return out;
+    return (await Promise.all(topicMessages.map((t) => this.send(t)))).flat();
   }
+
+  /** Chooses each record's partition as the broker would (same murmur2, Kafka's sticky rule for null keys). */
+  private place(send: PendingSend, messages: Message[], encoded: ReturnType<typeof encodeMessage>[], count: number): void {
+    send.records = encoded.map((r, i): EncodedRecord => {
+      const m = messages[i];
+      if (m.partition !== undefined) return { ...r, partition: m.partition };
+      const key = toBuffer(m.key);
+      if (key !== null) return { ...r, partition: partitionForKey(key, count) };
+      return { ...r, partition: this.sticky.next(send.topic, count, toBuffer(m.value)?.length ?? 0) };
+    });
+  }
+
+  private partitionCount(topic: string): number | null {
+    const known = this.partitionCounts.get(topic);
+    return known && Date.now() - known.at < this.metadataMaxAge ? known.count : null;
+  }
+
+  /**
+   * Looks the topic's partition count up once for all sends waiting on it; each waiting send's `place`
+   * runs in call order (the sticky partitioner's state follows sends in order), then the pipeline moves.
+   */
+  private lookUp(topic: string, place: (count: number) => void): void {
+    let lookup = this.lookups.get(topic);
+    if (!lookup) {
+      lookup = this.http.query('topics.get', { name: topic }).then((t) => {
+        this.partitionCounts.set(topic, { count: t.partitions, at: Date.now() });
+        return t.partitions;
+      });
+      lookup.then(
+        () => this.pipeline.resolved(topic),
+        (err) => this.pipeline.resolved(topic, err),
+      );
+      lookup.finally(() => this.lookups.delete(topic)).catch(() => {});
+      this.lookups.set(topic, lookup);
+    }
+    // resolved() only schedules the drain (a later macrotask), so every waiting send is placed first.
+    lookup.then(place, () => {});
+  }
+
+  private async produce(topic: string, records: EncodedRecord[]) {
+    try {
+      return (await this.http.mutate('records.produce', { topic, encoding: 'base64', records })).results;
+    } catch (err) {
+      // Partitions added or the topic recreated: look its partition count up again next time.
+      if (isBrookError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) this.partitionCounts.delete(topic);
+      throw err;
+    }
+  }
+}
+
+function headerBytes(headers: Array<{ key: string; value: string | null }>): number {
+  let n = 0;
+  for (const h of headers) n += 16 + h.key.length + (h.value?.length ?? 0);
+  return n;
 }

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { handleApiRequest } from '@/server/api/edge/handler';
-import { checkRequestOrigin, currentHostRules } from '@/server/api/edge/hosts';
+import { checkHost, checkOrigin, checkRequestOrigin, currentHostRules } from '@/server/api/edge/hosts';
 import { textRefusal } from '@/server/api/edge/respond';
 import type { Broker } from '@/server/broker';
 import { healthLive } from './health-live';
@@ -40,7 +41,10 @@ interface InFlight {
 
 export interface AppServer {
   server: http.Server;
-  /** Stops accepting, ends long-polls and event streams, and waits up to `drainMs` for in-flight requests. */
+  /**
+   * Stops accepting, ends long-polls, event streams and the engine's other waits (group calls), and
+   * waits up to `drainMs` for in-flight requests.
+   */
   close(drainMs: number): Promise<{ unfinished: string[] }>;
 }
 
@@ -98,11 +102,12 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
   });
 
   // Upgraded sockets (Next's hot-reload websocket in dev) are not closed by closeAllConnections().
-  const upgraded = new Set<import('node:stream').Duplex>();
+  const upgraded = new Set<Duplex>();
   server.on('upgrade', (_req, socket) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
   });
+  guardUpgrades(server);
 
   return {
     server,
@@ -112,6 +117,11 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
       server.closeIdleConnections();
       // Long-polls answer with what they have, event streams end: both follow their request's signal.
       for (const entry of inFlight) if (entry.read) entry.controller.abort();
+      // Server-side waits of any call, a group join or sync among them, end too (the engine is up by now).
+      void options.getBroker().then(
+        (broker) => broker.wakeup.shutdown(),
+        () => {},
+      );
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), drainMs);
@@ -146,4 +156,34 @@ async function refuseUnreadBody(req: IncomingMessage, res: ServerResponse, respo
   req.removeAllListeners('data');
   req.on('data', () => {}).resume();
   await sendWebResponse(res, new Response(response.body, { status: response.status, headers }));
+}
+
+/**
+ * Websocket upgrades (Next's hot-reload socket in `npm run dev`) get the Host/Origin rules too: Next
+ * adds its own 'upgrade' listener to this server on its first request, so the rules sit in front of
+ * every listener, at the event itself. A websocket is not bound by the same-origin policy, so a page
+ * of another site is refused by its Origin although the handshake is a GET (cross-site websocket
+ * hijacking); a DNS-rebinding page by its Host.
+ */
+function guardUpgrades(server: http.Server): void {
+  const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
+  server.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event !== 'upgrade') return emit(event, ...args);
+    const [req, socket] = args as [IncomingMessage, Duplex];
+    const rules = currentHostRules();
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return typeof v === 'string' ? v : null;
+    };
+    const refusal =
+      checkHost(rules, header('host')) ??
+      checkOrigin(rules, { method: 'UPGRADE', origin: header('origin'), secFetchSite: header('sec-fetch-site') });
+    if (!refusal) return emit(event, ...args);
+    const body = `${refusal.message}\n`;
+    const reason = http.STATUS_CODES[refusal.status] ?? 'Refused';
+    socket.end(
+      `HTTP/1.1 ${refusal.status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    return true;
+  }) as typeof server.emit;
 }

@@ -40,7 +40,14 @@ export interface ServerChild {
 
 export async function startServerChild(entry: string, env: Record<string, string>): Promise<ServerChild> {
   const port = await freePort();
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, PORT: String(port), HOSTNAME: '127.0.0.1' };
+  // Its own Kafka listener on a free port (tests run servers side by side; 9092 may be anyone's), unless the test sets one.
+  const childEnv: NodeJS.ProcessEnv = {
+    BROOK_KAFKA_LISTENER: '127.0.0.1:0',
+    ...process.env,
+    ...env,
+    PORT: String(port),
+    HOSTNAME: '127.0.0.1',
+  };
   delete childEnv.DATABASE_URL;
   const child = spawn(process.execPath, [entry], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

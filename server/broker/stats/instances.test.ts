@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends } from '@/db/testing';
+import { createBroker } from '../index';
 import { INSTANCE_ALIVE_MS, InstanceRegistration, listInstances } from './instances';
 import { kafkaNodeId, listKafkaBrokers } from './kafka-brokers';
 
@@ -105,5 +106,45 @@ describe.each(testBackends())('Kafka broker identity (%s)', (backend) => {
     } finally {
       await Promise.all([a, b, off, taken, gone].map((r) => r.leave()));
     }
+  });
+});
+
+describe.each(testBackends())('broker.stats Kafka brokers through the engine facade (%s)', (backend) => {
+  let db: Database;
+  let other: Database;
+  beforeAll(async () => {
+    db = await openTestDatabase(backend);
+    other = backend === 'postgres' ? await openTestDatabase(backend) : db;
+  });
+  afterAll(async () => {
+    if (other !== db) await other?.close();
+    await db?.close();
+  });
+
+  it('two engines on one database list each other as brokers with distinct node ids; a restarted one keeps its id', async () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const report = (host: string) =>
+      ({ state: 'listening', listener: `${host}:9092`, advertised: `${host}:9092`, connections: () => 0 }) as const;
+    const one = createBroker(db);
+    const two = createBroker(other);
+    const idOne = await one.stats.reportKafkaListener(report(`one-${suffix}`));
+    const idTwo = await two.stats.reportKafkaListener(report(`two-${suffix}`));
+    expect(idOne).not.toBeNull();
+    expect(idOne).not.toBe(idTwo);
+    expect(one.stats.kafkaNodeId).toBe(idOne);
+    const seenByOne = (await one.stats.kafkaBrokers()).filter((b) => b.host.endsWith(suffix));
+    expect(seenByOne).toEqual((await two.stats.kafkaBrokers()).filter((b) => b.host.endsWith(suffix)));
+    expect(seenByOne.map((b) => [b.nodeId, b.host, b.port])).toEqual(
+      [
+        [idOne, `one-${suffix}`, 9092],
+        [idTwo, `two-${suffix}`, 9092],
+      ].sort((a, b) => (a[0] as number) - (b[0] as number)),
+    );
+
+    await one.stats.registration.leave(); // stopped
+    const again = createBroker(db);
+    expect(await again.stats.reportKafkaListener(report(`one-${suffix}`))).toBe(idOne);
+    await Promise.all([again, two].map((b) => b.stats.registration.leave()));
+    expect((await two.stats.kafkaBrokers()).filter((b) => b.host.endsWith(suffix))).toEqual([]);
   });
 });

@@ -36,6 +36,7 @@ export class KafkaConnection {
   /** No new requests: answer those in flight, then end (listener stopping, or the client ended). */
   private draining = false;
   private gone = false;
+  private flushScheduled = false;
 
   constructor(
     private readonly socket: Socket,
@@ -64,10 +65,6 @@ export class KafkaConnection {
       this.gone = true;
       this.abort.abort();
     });
-  }
-
-  get inFlight(): number {
-    return this.queue.length;
   }
 
   /** Stop taking requests, abort those in flight (long polls answer now), write their answers, then end. */
@@ -124,13 +121,23 @@ export class KafkaConnection {
       (response) => {
         slot.done = true;
         slot.response = response;
-        this.flush();
+        this.scheduleFlush();
       },
       (err: unknown) => {
         if (this.gone) return; // aborted because the connection went: nothing to say
         this.fail(isKafkaProtocolError(err) ? `malformed request: ${err.message}` : `request failed: ${errorMessage(err)}`);
       },
     );
+  }
+
+  /** One flush per microtask turn: answers settling together (a pipelined burst) go out in one write. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
   }
 
   /** Writes every answer at the head of the queue that is ready, in request order, in one corked write. */

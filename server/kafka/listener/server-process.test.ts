@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@/server/broker/testing';
+import { KafkaTestClient } from '@/server/kafka/test-client';
 import { buildServerForTests, startServerChild } from '@/server/serve/spawn-server';
-import { TestClient, testRequest } from './testing';
 
 /** The Kafka listener inside the real server process (server/main.ts, built): start-up, registry, shutdown. */
 let entry = '';
@@ -55,11 +55,15 @@ describe('the Kafka listener in the server process', () => {
         ((await (await fetch(`${server.url}/api/trpc/clusters.describe`)).json()) as Described).result.data.instances[0].kafka;
       expect(await kafka()).toMatchObject({ state: 'listening', advertised: `127.0.0.1:${port}`, nodeId: expect.any(Number) });
 
-      // Until API handlers are plugged in, a request closes its connection with a "no handler" line.
-      const asking = await TestClient.connect(port);
-      asking.send(testRequest('E', 1));
-      await asking.closed;
-      await until(() => server.log().includes('no handler'), 'the "no handler" log line');
+      // The built server answers Kafka requests through the real dispatcher.
+      const client = await KafkaTestClient.connect('127.0.0.1', port);
+      const versions = await client.request<{ errorCode: number; apiKeys: { apiKey: number }[] }>(18, 3, {
+        clientSoftwareName: 'brook-test',
+        clientSoftwareVersion: '1',
+      });
+      expect(versions.errorCode).toBe(0);
+      expect(versions.apiKeys.map((a) => a.apiKey)).toContain(18);
+      client.close();
 
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);

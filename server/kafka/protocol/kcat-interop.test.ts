@@ -8,16 +8,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiVersions,
-  decodeRequestHeader,
-  encodeResponseHeader,
+  decodeRequestFrame,
+  encodeResponseFrame,
   fetch,
   listOffsets,
   metadata,
   produce,
-  Reader,
-  requestHeaderVersion,
-  responseHeaderVersion,
-  Writer,
+  type Reader,
+  type Writer,
 } from './index';
 
 const hasKcat = spawnSync('kcat', ['-V']).status === 0;
@@ -39,14 +37,13 @@ const producedBatch = (produced: produce.ProduceRequest[], partition: number): B
 const highWatermark = (produced: produce.ProduceRequest[], partition: number): number => (producedBatch(produced, partition) ? 1 : 0);
 
 function answer(frame: Buffer, port: number, seen: string[], produced: produce.ProduceRequest[]): Buffer {
-  const apiKey = frame.readInt16BE(0);
-  const apiVersion = frame.readInt16BE(2);
-  const r = new Reader(frame);
-  const header = decodeRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
+  const { header, body: r } = decodeRequestFrame(frame);
+  const { requestApiKey: apiKey, requestApiVersion: apiVersion } = header;
   seen.push(`${apiKey}v${apiVersion}`);
-  const w = new Writer();
-  const size = w.reserveInt32();
-  encodeResponseHeader(w, responseHeaderVersion(apiKey, apiVersion), { correlationId: header.correlationId });
+  return encodeResponseFrame(apiKey, apiVersion, header.correlationId, (w) => writeBody(w, r, apiKey, apiVersion, port, produced));
+}
+
+function writeBody(w: Writer, r: Reader, apiKey: number, apiVersion: number, port: number, produced: produce.ProduceRequest[]): void {
   if (apiKey === 18) {
     apiVersions.decodeApiVersionsRequest(r, apiVersion);
     apiVersions.encodeApiVersionsResponse(w, apiVersion, { errorCode: 0, apiKeys: SUPPORTED, throttleTimeMs: 0 });
@@ -116,8 +113,6 @@ function answer(frame: Buffer, port: number, seen: string[], produced: produce.P
       })),
     });
   } else throw new Error(`stub cannot answer api ${apiKey}`);
-  w.setInt32(size, w.length - 4);
-  return w.finish();
 }
 
 describe.runIf(hasKcat)('kcat (librdkafka) against a stub speaking through these codecs', () => {
