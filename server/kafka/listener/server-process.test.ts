@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@/server/broker/testing';
 import { KafkaTestClient } from '@/server/kafka/test-client';
 import { buildServerForTests, startServerChild } from '@/server/serve/spawn-server';
+import { TestClient } from './testing';
 
 /** The Kafka listener inside the real server process (server/main.ts, built): start-up, registry, shutdown. */
 let entry = '';
