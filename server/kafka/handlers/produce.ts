@@ -1,0 +1,98 @@
+import { BrokerError, type ProducerFields } from '@/server/broker';
+import { asBrokerError } from '@/server/broker/errors';
+import { KafkaProtocolError, produce } from '../protocol';
+import { batchesToProduceRecords, decodeRecordBatches } from '../records';
+import { defineHandler, type KafkaContext } from './types';
+
+type Req = produce.ProduceRequest;
+type Res = produce.ProduceResponse;
+type PartitionRes = produce.PartitionProduceResponse;
+
+/** Decompressed records of one partition's batch may not exceed what one engine produce accepts (MAX_REQUEST_BYTES). */
+const MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024;
+const NO_PRODUCER_ID = -1;
+
+/**
+ * Produce 3-9 (record batch v2). Each partition's batch is checked as Kafka's ProduceRequest.validateRecords
+ * does (exactly one batch, magic 2, CRC-32C, zstd only from v7), decoded, and appended through the same
+ * engine call as an HTTP produce (its coalescing, limits and max.message.bytes); partitions are appended
+ * concurrently and answered each with its own error. A batch with a producer id is an idempotent
+ * producer's: the engine answers a retried batch with its original offsets and a gap with
+ * OUT_OF_ORDER_SEQUENCE_NUMBER. Brook has no transactions: transactional produces are refused.
+ *
+ * acks=0 gets no answer; if any partition failed the connection is closed instead, which is how Kafka tells
+ * such a producer (it cannot be told otherwise). log_append_time is -1 (create time is kept; under
+ * LogAppendTime the engine stamps), log_start_offset -1 (not read on this path; clients only use it with
+ * UNKNOWN_PRODUCER_ID, which Brook never returns).
+ */
+export const produceHandler = defineHandler<Req, Res>({
+  name: 'Produce',
+  apiKey: 0,
+  minVersion: 3,
+  maxVersion: 9,
+  decode: produce.decodeProduceRequest,
+  encode: produce.encodeProduceResponse,
+  async handle(req, ctx) {
+    const refusal = requestRefusal(req);
+    const responses = await Promise.all(
+      req.topicData.map(async (t) => ({
+        name: t.name,
+        partitionResponses: await Promise.all(
+          t.partitionData.map((p) => (refusal ? failed(p.index, refusal) : appendPartition(t.name, p, ctx))),
+        ),
+      })),
+    );
+    if (req.acks === 0) {
+      const failure = responses.flatMap((t) => t.partitionResponses).find((p) => p.errorCode !== 0);
+      if (failure) throw new KafkaProtocolError(`Produce with acks=0 failed (error ${failure.errorCode}: ${failure.errorMessage})`);
+      return null;
+    }
+    return { responses, throttleTimeMs: 0 };
+  },
+  errorResponse: (req, errorCode) => ({
+    responses: req.topicData.map((t) => ({
+      name: t.name,
+      partitionResponses: t.partitionData.map((p) => ({ index: p.index, errorCode, baseOffset: -1n })),
+    })),
+    throttleTimeMs: 0,
+  }),
+});
+
+function requestRefusal(req: Req): BrokerError | null {
+  if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) {
+    return new BrokerError('INVALID_REQUIRED_ACKS', `acks must be 0, 1 or -1; got ${req.acks}.`);
+  }
+  if (req.transactionalId !== null) {
+    return new BrokerError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'Brook does not support transactions.');
+  }
+  return null;
+}
+
+async function appendPartition(topic: string, p: produce.PartitionProduceData, ctx: KafkaContext): Promise<PartitionRes> {
+  try {
+    const batches = decodeRecordBatches(p.records ?? Buffer.alloc(0), { maxUncompressedBytes: MAX_UNCOMPRESSED_BYTES });
+    if (batches.length !== 1) {
+      throw new BrokerError('INVALID_RECORD', `Produce v3+ carries exactly one record batch per partition; got ${batches.length}.`);
+    }
+    const [batch] = batches;
+    if (batch.compression === 'zstd' && ctx.apiVersion < 7) {
+      throw new BrokerError('UNSUPPORTED_COMPRESSION_TYPE', `zstd needs Produce v7 or later; this request is v${ctx.apiVersion}.`);
+    }
+    if (batch.isTransactional) throw new BrokerError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'Brook does not support transactions.');
+    const records = batchesToProduceRecords(batches, p.index);
+    const producer: ProducerFields | undefined =
+      batch.producerId === NO_PRODUCER_ID
+        ? undefined
+        : { producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence };
+    const results = await ctx.broker.produce(topic, records, producer);
+    return { index: p.index, errorCode: 0, baseOffset: BigInt(results[0].offset), logAppendTimeMs: -1n, logStartOffset: -1n };
+  } catch (err) {
+    const known = asBrokerError(err);
+    if (!known) throw err;
+    return failed(p.index, known);
+  }
+}
+
+function failed(index: number, err: BrokerError): PartitionRes {
+  return { index, errorCode: err.kafkaCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, errorMessage: err.message };
+}
