@@ -210,7 +210,7 @@ describe.each(testBackends())('Kafka admin handlers at exact versions (%s)', (ba
         { resourceType: 2, resourceName: name, configurationKeys: null },
         { resourceType: 2, resourceName: name, configurationKeys: ['retention.ms', 'not.a.config'] },
         { resourceType: 2, resourceName: uniqueName('dc-missing'), configurationKeys: null },
-        { resourceType: 4, resourceName: String(env.nodeId), configurationKeys: null },
+        { resourceType: 4, resourceName: String(env.nodeId), configurationKeys: [] },
         { resourceType: 8, resourceName: String(env.nodeId), configurationKeys: null },
       ],
       includeSynonyms: version >= 1,

@@ -154,7 +154,8 @@ export const describeConfigsHandler = defineHandler<describeConfigs.DescribeConf
     const results: Result[] = [];
     for (const resource of request.resources) {
       const { outcome: o, entries } = await describeResource(resource, ctx);
-      const keys = resource.configurationKeys === null ? null : new Set(resource.configurationKeys);
+      // null or empty: every config, as Kafka answers both.
+      const keys = resource.configurationKeys?.length ? new Set(resource.configurationKeys) : null;
       results.push({
         ...o,
         resourceType: resource.resourceType,
