@@ -12,6 +12,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Not /api/trpc (see above) nor build assets, which hold no data.
-  matcher: ['/((?!api/trpc|_next/static|_next/image).*)'],
+  // Not /api/trpc (see above; nor the bench's copy of it through Next, app/api/bench) nor build assets, which hold no data.
+  matcher: ['/((?!api/trpc|api/bench/trpc|_next/static|_next/image).*)'],
 };

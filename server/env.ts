@@ -90,6 +90,11 @@ const envSchema = z.object({
   BROOK_KAFKA_ADVERTISED: hostPort({ minPort: 1, off: false }),
   /** Kafka's socket.request.max.bytes (int32 frame sizes). */
   BROOK_KAFKA_MAX_FRAME_BYTES: wholeNumber(1024, 2_147_483_647),
+  /** The benchmark's reference routes through Next (app/api/bench/*); 404 unless 1. */
+  BROOK_BENCH_ROUTES: z
+    .enum(['0', '1'], { error: 'must be 0 (off) or 1 (on)' })
+    .transform((v) => v === '1')
+    .optional(),
   PORT: wholeNumber(1, 65_535),
   HOSTNAME: z.string().optional(),
 });

@@ -109,8 +109,12 @@ async function call<T = unknown>(url: string, method: 'GET' | 'POST', path: stri
   return (text ? JSON.parse(text) : null) as T;
 }
 
-export async function trpcPost<T = unknown>(url: string, path: string, input: unknown): Promise<T> {
-  return (await call<TrpcResult<T>>(url, 'POST', `/api/trpc/${path}`, JSON.stringify(input))).result.data;
+/** The API as server/main.ts serves it, and the same router through a Next.js route (BROOK_BENCH_ROUTES=1). */
+export const API = '/api/trpc';
+export const NEXT_API = '/api/bench/trpc';
+
+export async function trpcPost<T = unknown>(url: string, path: string, input: unknown, base = API): Promise<T> {
+  return (await call<TrpcResult<T>>(url, 'POST', `${base}/${path}`, JSON.stringify(input))).result.data;
 }
 
 /** POST of an already serialized input: load generators build their bodies before the clock starts. */

@@ -2,10 +2,10 @@ import type { Database } from '@/db/client';
 import { type Broker, createBroker } from '@/server/broker';
 import { COPY_COLUMNS, encodeCopyRows, type PreparedRecord } from '@/server/broker/log/record-codec';
 import { partitionTable } from '@/server/broker/log/segments';
-import { closePools, httpGet, startApp, trpcGet, trpcPost, trpcPostBody } from '../lib/app';
 import { startChild } from '../lib/child';
 import { type BenchDatabase, sampleRecord, sleep } from '../lib/env';
 import { percentile, type Row } from '../lib/report';
+import { runHttpCases, sixtyFourClients } from './core-http';
 
 /**
  * Issue 2's benchmark: the broker core against raw Postgres, all in one run on one database server.
@@ -74,54 +74,26 @@ async function engineProduce(broker: Broker, topic: string, partitions: number, 
   return (partitions * perProducer) / seconds;
 }
 
-const httpRecord = (i: number) => ({ key: `key-${String(i % 100_000).padStart(12, '0')}`, value: `value-${i}-`.padEnd(100, 'a') });
-
-/** (3) HTTP produce through the running app, 1000 records per request, `clients` at once, one partition. */
-export const HTTP_CLIENTS = 8;
-export async function httpProduce(url: string, topic: string, requests: number): Promise<number> {
-  await trpcPost(url, 'topics.create', { name: topic, partitions: 1 });
-  await trpcPost(url, 'records.produce', { topic, records: [httpRecord(0)] }); // warm up
-  const clients = HTTP_CLIENTS;
-  // Bodies are serialized before the clock starts (as the COPY floor's rows are encoded before it):
-  // the load generator shares the machine's cores with the app and Postgres.
-  const bodies = Array.from({ length: clients }, (_, c) =>
-    JSON.stringify({ topic, records: Array.from({ length: 1000 }, (_, i) => ({ ...httpRecord(c * 1000 + i), partition: 0 })) }),
+/**
+ * (2p) One producer pipelining to one partition: `inFlight` requests of `batch` records outstanding at
+ * once (Kafka's max.in.flight.requests.per.connection is 5), each sent as soon as an earlier one is acked.
+ */
+async function engineProducePipelined(broker: Broker, topic: string, batch: number, inFlight: number, total: number): Promise<number> {
+  await broker.createTopic({ name: topic, partitions: 1 });
+  const batches = Array.from({ length: 20 }, (_, b) =>
+    Array.from({ length: batch }, (_, i) => ({ ...sampleRecord(b * batch + i), partition: 0 })),
   );
+  let next = 0;
+  const requests = Math.ceil(total / batch);
   const seconds = await timed(async () => {
     await Promise.all(
-      bodies.map(async (body) => {
-        for (let r = 0; r < requests / clients; r++) await trpcPostBody(url, 'records.produce', body);
+      Array.from({ length: inFlight }, async () => {
+        while (next < requests) await broker.produce(topic, batches[next++ % batches.length]);
       }),
     );
   });
-  return (requests * 1000) / seconds;
+  return (requests * batch) / seconds;
 }
-
-/** 64 clients, each calling `send(client, i)` again as soon as its last call returned, for `seconds`: calls per second. */
-async function sixtyFourClients(seconds: number, send: (client: number, i: number) => Promise<unknown>): Promise<number> {
-  let done = 0;
-  const deadline = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: 64 }, async (_, c) => {
-      for (let i = 0; performance.now() < deadline; i++) {
-        await send(c, i);
-        done++;
-      }
-    }),
-  );
-  return done / seconds;
-}
-
-/** (4) 64 concurrent clients, each sending one record per request, for `seconds`. */
-async function httpSingleRecordClients(url: string, topic: string, seconds: number): Promise<number> {
-  await trpcPost(url, 'topics.create', { name: topic, partitions: 1 });
-  return sixtyFourClients(seconds, (c, i) =>
-    trpcPost(url, 'records.produce', { topic, records: [{ ...httpRecord(c * 1_000_000 + i), partition: 0 }] }),
-  );
-}
-
-/** The ceiling for (4): 64 clients calling a route that does nothing (Next.js' own per-request cost). */
-const noopRequests = (url: string, seconds: number) => sixtyFourClients(seconds, () => httpGet(url, '/api/health/live'));
 
 /** (4e) The same 64 single-record producers inside one engine (no HTTP): what coalescing itself buys. */
 async function engineSingleRecordClients(broker: Broker, topic: string, seconds: number): Promise<number> {
@@ -158,22 +130,6 @@ async function fetchPaging(db: Database, broker: Broker, topic: string, n: numbe
     }
   });
   return { raw: n / rawSeconds, engine: n / engineSeconds };
-}
-
-async function httpFetchPaging(url: string, topic: string, n: number): Promise<number> {
-  const seconds = await timed(async () => {
-    for (let offset = 0; offset < n; offset += 1000) {
-      const page = await trpcGet<{ records: unknown[] }>(url, 'records.fetch', {
-        topic,
-        partition: 0,
-        offset,
-        maxRecords: 1000,
-        maxBytes: 8 << 20,
-      });
-      if (page.records.length !== 1000) throw new Error('short page');
-    }
-  });
-  return n / seconds;
 }
 
 /**
@@ -217,6 +173,7 @@ export async function runCoreBench(bench: BenchDatabase, quick: boolean): Promis
   const scale = quick ? 0.2 : 1;
   const rows: Row[] = [];
   const notes: string[] = [];
+  const pagingN = Math.round(200_000 * scale);
   const db = await bench.open(12);
   const broker = createBroker(db);
   await broker.start();
@@ -272,6 +229,18 @@ export async function runCoreBench(bench: BenchDatabase, quick: boolean): Promis
       }
     }
 
+    const pipelined = await engineProducePipelined(broker, 'bench-produce-1p-1000-x5', 1000, 5, Math.round(300_000 * scale));
+    rows.push({
+      section: SECTION,
+      case: `(2p) engine produce, 1 partition, batch 1000, 5 requests in flight`,
+      value: pipelined,
+      unit: 'rec/s',
+      ratio: pipelined / floor,
+      baseline: 'of (1)',
+      target: '>= 0.5x of (1)',
+      met: pipelined / floor >= 0.5,
+    });
+
     console.log('(4e) coalescing inside the engine...');
     const engineOn = await engineSingleRecordClients(broker, 'bench-engine-64-on', quick ? 2 : 5);
     const uncoalesced = createBroker(db, { coalesce: false });
@@ -290,7 +259,6 @@ export async function runCoreBench(bench: BenchDatabase, quick: boolean): Promis
     });
 
     console.log('(5) fetch paging...');
-    const pagingN = Math.round(200_000 * scale);
     const paging = await fetchPaging(db, broker, 'bench-paging', pagingN);
     rows.push({ section: SECTION, case: `(5) raw SELECT paging, 1000 per page`, value: paging.raw, unit: 'rec/s' });
     rows.push({
@@ -327,63 +295,15 @@ export async function runCoreBench(bench: BenchDatabase, quick: boolean): Promis
     await db.close();
   }
 
-  console.log('(3)(4) through the running app...');
-  const app = await startApp(3390, { DATABASE_URL: bench.url });
-  try {
-    const requests = Math.round(200 * scale);
-    const httpRate = await httpProduce(app.url, 'bench-http-1000', requests);
-    rows.push({
-      section: SECTION,
-      case: `(3) HTTP produce, 1000 records/request, ${HTTP_CLIENTS} clients`,
-      value: httpRate,
-      unit: 'rec/s',
-      ratio: httpRate / floorRate(rows),
-      baseline: 'of (1)',
-      target: '>= 0.3x',
-      met: httpRate / floorRate(rows) >= 0.3,
-    });
-    const noop = await noopRequests(app.url, quick ? 2 : 5);
-    rows.push({ section: SECTION, case: `(4) ceiling: 64 clients on a no-op Next.js route (req/s)`, value: noop, unit: 'req/s' });
-    const onRate = await httpSingleRecordClients(app.url, 'bench-http-64-on', quick ? 2 : 5);
-    const httpPaging = await httpFetchPaging(app.url, 'bench-paging', Math.round(200_000 * scale));
-    rows.push({
-      section: SECTION,
-      case: `(5) HTTP fetch paging (JSON), 1000 per page`,
-      value: httpPaging,
-      unit: 'rec/s',
-      ratio: httpPaging / rawPagingRate(rows),
-      baseline: 'of raw SELECT',
-    });
-    await app.stop();
-    const off = await startApp(3391, { DATABASE_URL: bench.url, BROOK_COALESCE: '0' });
-    try {
-      const offRate = await httpSingleRecordClients(off.url, 'bench-http-64-off', quick ? 2 : 5);
-      rows.push({ section: SECTION, case: `(4) 64 single-record HTTP producers, coalescing off`, value: offRate, unit: 'rec/s' });
-      rows.push({
-        section: SECTION,
-        case: `(4) 64 single-record HTTP producers, coalescing on`,
-        value: onRate,
-        unit: 'rec/s',
-        ratio: onRate / offRate,
-        baseline: 'of coalescing off',
-        target: '>= 10x and >= 10k rec/s',
-        met: onRate / offRate >= 10 && onRate >= 10_000,
-      });
-      rows.push({
-        section: SECTION,
-        case: `(4) coalescing on, as a share of the no-op ceiling`,
-        value: onRate / noop,
-        unit: 'x',
-        ratio: onRate / noop,
-        baseline: 'of no-op route',
-      });
-    } finally {
-      await off.stop();
-    }
-  } finally {
-    await app.stop();
-    await closePools();
-  }
+  console.log('(3)(4)(5) through the running server, and through a Next.js route...');
+  rows.push(
+    ...(await runHttpCases(bench, quick, {
+      engineBatch1000: rowValue(rows, '(2) engine produce, 1 partition, batch 1000'),
+      rawPaging: rowValue(rows, '(5) raw SELECT'),
+      pagingTopic: 'bench-paging',
+      pagingN,
+    })),
+  );
   notes.push(
     '(1b) is the floor for acknowledged 1000-record requests: each must commit (and flush WAL) before its ack, which one large COPY never pays per batch.',
   );
@@ -396,5 +316,4 @@ export async function runCoreBench(bench: BenchDatabase, quick: boolean): Promis
   return { rows, notes };
 }
 
-const floorRate = (rows: Row[]) => rows.find((r) => r.case.startsWith('(1)'))!.value;
-const rawPagingRate = (rows: Row[]) => rows.find((r) => r.case.startsWith('(5) raw'))!.value;
+const rowValue = (rows: Row[], prefix: string) => rows.find((r) => r.case.startsWith(prefix))!.value;

@@ -7,7 +7,7 @@ import { closePools, startApp } from '../lib/app';
 import { type BenchDatabase, KEY_BYTES, sampleRecord, sleep, VALUE_BYTES } from '../lib/env';
 import { percentile, type Row } from '../lib/report';
 import { paced } from './competitors';
-import { HTTP_CLIENTS, httpProduce } from './core';
+import { HTTP_CLIENTS, httpProduce } from './core-http';
 import { brookConsumeRate, fill, MEMBERS } from './groups';
 
 /**

@@ -1,5 +1,6 @@
 import type { Queryable } from '@/db/client';
 import { BrokerError } from './errors';
+import { offsetOfMaxTimestamp } from './log/max-timestamp';
 import { offsetForTimestamp, readLog, readWatermarks, type StoredRecord } from './log/read';
 import { recordBytes } from './log/record-codec';
 import { type TopicMetadata, type TopicMetadataCache, unknownPartition } from './topics/metadata';
@@ -94,7 +95,8 @@ function checkRange(name: string, value: number, min: number, max: number) {
   }
 }
 
-export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
+/** `maxTimestamp`: the record with the largest timestamp (Kafka's -3, KIP-734). */
+export type OffsetSpec = 'earliest' | 'latest' | 'maxTimestamp' | { timestamp: number };
 
 export interface ListOffsetsResult {
   /** null when asked for a timestamp later than every record's (Kafka returns offset -1 then). */
@@ -105,13 +107,17 @@ export interface ListOffsetsResult {
   highWatermark: number;
 }
 
-/** Kafka's ListOffsets: earliest, latest, or the first offset whose timestamp is >= T. */
+/** Kafka's ListOffsets: earliest, latest, the largest timestamp, or the first offset whose timestamp is >= T. */
 export async function listOffsets(deps: FetchDeps, topic: string, partition: number, spec: OffsetSpec): Promise<ListOffsetsResult> {
   const { meta, partitionId } = await resolvePartition(deps.topics, topic, partition);
   const marks = await readWatermarks(deps.db, partitionId);
   if (!marks) throw unknownPartition(meta, partition);
   if (spec === 'earliest') return { offset: marks.logStartOffset, timestamp: null, ...marks };
   if (spec === 'latest') return { offset: marks.highWatermark, timestamp: null, ...marks };
+  if (spec === 'maxTimestamp') {
+    const top = await offsetOfMaxTimestamp(deps.db, partitionId);
+    return { offset: top?.offset ?? null, timestamp: top?.timestamp ?? null, ...marks };
+  }
   if (!Number.isSafeInteger(spec.timestamp) || spec.timestamp < 0) {
     throw new BrokerError('INVALID_TIMESTAMP', `Timestamp ${spec.timestamp} must be a non-negative integer (ms since epoch).`);
   }

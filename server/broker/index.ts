@@ -1,7 +1,7 @@
 import type { Database } from '@/db/client';
 import { type BrowseRequest, browse } from './browse';
 import type { ConfigInput } from './configs';
-import { type FetchDeps, type FetchRequest, fetchRecords, listOffsets, type OffsetSpec } from './fetch';
+import { type FetchDeps, type FetchRequest, fetchRecords, listOffsets, type OffsetSpec, resolvePartition } from './fetch';
 import { Groups } from './groups';
 import { appendToLog } from './log/append';
 import { AppendQueue } from './log/append-queue';
@@ -173,6 +173,16 @@ export class Broker {
       () => fetchRecords(this.fetchDeps, req),
       (result) => ({ records: result.records.length, bytes: result.records.reduce((n, r) => n + recordBytes(r), 0) }),
     );
+  }
+
+  /**
+   * Resolves once the partition's high watermark is above `offset`, after `timeoutMs`, or on `signal`
+   * (which of them is for the caller to read again): a long poll over several partitions at once, as
+   * Kafka's Fetch makes, without reading each partition's log while it waits.
+   */
+  async waitForRecords(topic: string, partition: number, offset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const { partitionId } = await resolvePartition(this.topicCache, topic, partition);
+    await this.wakeup.waitFor(partitionId, offset, timeoutMs, signal);
   }
 
   listOffsets(topic: string, partition: number, spec: OffsetSpec) {

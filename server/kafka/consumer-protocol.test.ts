@@ -37,6 +37,19 @@ describe('ConsumerProtocolSubscription', () => {
     expect(encodeSubscription(s)).toEqual(bytes);
   });
 
+  it('reads v1 as librdkafka 1.5-2.1 writes it (empty userData, owned partitions)', () => {
+    // version 1 | topics ["t"] | userData "" | owned []  (rd_kafka_consumer_protocol_member_metadata_new)
+    const bytes = hex('0001 00000001 0001 74 00000000 00000000');
+    expect(decodeSubscription(bytes)).toEqual({
+      version: 1,
+      topics: ['t'],
+      userData: Buffer.alloc(0),
+      ownedPartitions: [],
+      generationId: -1,
+      rackId: null,
+    });
+  });
+
   it('reads a version above 3 with the v3 layout and ignores what follows', () => {
     const v3 = encodeSubscription({ version: 3, topics: ['a'], generationId: 2, rackId: null });
     const v9 = Buffer.concat([hex('0009'), v3.subarray(2), hex('deadbeef')]);

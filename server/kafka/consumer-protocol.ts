@@ -6,8 +6,8 @@ import type { TopicPartitions } from '@/server/broker/topic-partition';
  * Kafka's embedded consumer protocol: the bytes a classic client puts in JoinGroup's protocol metadata
  * (ConsumerProtocolSubscription) and expects back in SyncGroup's assignment (ConsumerProtocolAssignment).
  * Both start with an int16 version, then non-flexible fields (int16-length strings, int32-length arrays
- * and bytes, -1 for null). kafkajs writes version 0 (topics, userData); librdkafka and the Java client
- * write v1+ (owned partitions), v2 (generation) and v3 (rack).
+ * and bytes, -1 for null). kafkajs writes version 0 (topics, userData); librdkafka 1.5-2.1 writes v1
+ * (owned partitions, empty userData rather than null), 2.2+ v3 (generation, rack), as the Java client does.
  *
  * As Kafka does, a version above 3 is read with the v3 layout (newer versions only append fields). Unlike
  * Kafka, a v1+ body that ends exactly where an optional field would begin gets that field's default:

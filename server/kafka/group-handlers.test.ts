@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { testBackends, uniqueName } from '@/db/testing';
 import { decodeAssignment, decodeSubscription, encodeSubscription } from './consumer-protocol';
 import type {
+  deleteGroups,
   describeGroups,
   findCoordinator,
   heartbeat,
@@ -15,7 +16,18 @@ import type {
 import { KafkaTestClient } from './test-client';
 import { type KafkaTestBroker, kafkaTestBroker } from './testing';
 
-const KEY = { offsetCommit: 8, offsetFetch: 9, findCoordinator: 10, join: 11, heartbeat: 12, leave: 13, sync: 14, describe: 15, list: 16 };
+const KEY = {
+  offsetCommit: 8,
+  offsetFetch: 9,
+  findCoordinator: 10,
+  join: 11,
+  heartbeat: 12,
+  leave: 13,
+  sync: 14,
+  describe: 15,
+  list: 16,
+  deleteGroups: 42,
+};
 const ERR = {
   ILLEGAL_GENERATION: 22,
   INCONSISTENT_GROUP_PROTOCOL: 23,
@@ -24,6 +36,9 @@ const ERR = {
   UNKNOWN_TOPIC_OR_PARTITION: 3,
   COORDINATOR_NOT_AVAILABLE: 15,
   MEMBER_ID_REQUIRED: 79,
+  NON_EMPTY_GROUP: 68,
+  FENCED_INSTANCE_ID: 82,
+  GROUP_ID_NOT_FOUND: 69,
 };
 
 describe.each(testBackends())('Kafka group APIs at exact versions (%s)', (backend) => {
@@ -276,5 +291,51 @@ describe.each(testBackends())('Kafka group APIs at exact versions (%s)', (backen
     expect(all.groups).toContainEqual(expect.objectContaining({ groupId: group, protocolType: 'consumer' }));
     const v0 = await client.request<leaveGroup.LeaveGroupResponse>(KEY.leave, 0, { groupId: group, memberId: a.memberId, members: [] });
     expect(v0.errorCode).toBe(ERR.UNKNOWN_MEMBER_ID);
+  });
+
+  it.each([0, 2])(
+    'DeleteGroups v%i: a group with members is NON_EMPTY_GROUP, an empty one goes with its offsets, a missing one is GROUP_ID_NOT_FOUND',
+    async (version) => {
+      const a = await member();
+      await sync(a);
+      await commit(5, a, [[topic, 0, 0]]);
+      const missing = uniqueName('missing');
+      const del = () => client.request<deleteGroups.DeleteGroupsResponse>(KEY.deleteGroups, version, { groupsNames: [group, missing] });
+      expect((await del()).results).toEqual([
+        { groupId: group, errorCode: ERR.NON_EMPTY_GROUP },
+        { groupId: missing, errorCode: ERR.GROUP_ID_NOT_FOUND },
+      ]);
+      await client.request<leaveGroup.LeaveGroupResponse>(KEY.leave, 1, { groupId: group, memberId: a.memberId, members: [] });
+      expect((await del()).results[0]).toEqual({ groupId: group, errorCode: 0 });
+      expect(await env.broker.groups.fetchOffsets(group)).toEqual([]);
+    },
+  );
+
+  it('a static member (group.instance.id) restarting takes its place back; the old id is fenced; it leaves by instance id', async () => {
+    const first = await join(5, '', { groupInstanceId: 'instance-1' });
+    expect(first.errorCode).toBe(0);
+    const a = { memberId: first.memberId, generationId: first.generationId ?? -1 };
+    expect(partitionsOf(await sync(a))).toHaveLength(6);
+
+    const restarted = await join(5, '', { groupInstanceId: 'instance-1' });
+    expect(restarted.errorCode).toBe(0);
+    expect(restarted.memberId).not.toBe(a.memberId);
+    const b = { memberId: restarted.memberId, generationId: restarted.generationId ?? -1 };
+    expect(partitionsOf(await sync(b))).toHaveLength(6);
+    const stale = await client.request<heartbeat.HeartbeatResponse>(KEY.heartbeat, 3, {
+      groupId: group,
+      generationId: a.generationId,
+      memberId: a.memberId,
+      groupInstanceId: 'instance-1',
+    });
+    expect(stale.errorCode).toBe(ERR.FENCED_INSTANCE_ID);
+
+    const left = await client.request<leaveGroup.LeaveGroupResponse>(KEY.leave, 4, {
+      groupId: group,
+      memberId: '',
+      members: [{ memberId: '', groupInstanceId: 'instance-1', reason: null }],
+    });
+    expect(left.members?.map((m) => [m.groupInstanceId, m.errorCode])).toEqual([['instance-1', 0]]);
+    expect((await env.broker.groups.classicDescribe([group]))[0].members).toEqual([]);
   });
 });

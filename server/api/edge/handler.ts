@@ -10,16 +10,21 @@ function clientHost(req: Request): string {
 }
 
 /**
- * The tRPC API as the Next.js route serves it: Host, Origin, URL and body limits first (nothing
- * oversized or foreign is read or parsed), then the router. Tests call it with their own broker.
+ * The tRPC API as server/main.ts serves it: Host, Origin, URL and body limits first (nothing
+ * oversized or foreign is read or parsed), then the router. Tests call it with their own broker; the
+ * benchmark's reference route through Next (app/api/bench) serves it under another `endpoint`.
  */
-export async function handleApiRequest(original: Request, broker: () => Promise<Context['broker']>): Promise<Response> {
+export async function handleApiRequest(
+  original: Request,
+  broker: () => Promise<Context['broker']>,
+  endpoint = '/api/trpc',
+): Promise<Response> {
   const guarded = await guardApiRequest(original);
   if ('response' in guarded) return guarded.response;
   const req = guarded.request;
   try {
     return await fetchRequestHandler({
-      endpoint: '/api/trpc',
+      endpoint,
       req,
       router: appRouter,
       createContext: async () => ({ broker: await broker(), clientHost: clientHost(req) }),

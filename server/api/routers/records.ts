@@ -1,24 +1,11 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { MAX_RECORDS_PER_REQUEST } from '@/server/broker/produce';
 import { encodingSchema, recordToJson, toBytes } from '../encoding';
-import { byPartition, int, partitionList, timestampMs, topicRef, wellFormed } from '../inputs';
+import { byPartition, int, partitionList, topicRef } from '../inputs';
 import { createTRPCRouter, publicProcedure } from '../trpc';
+import { produceRecords } from './produce-input';
 
-/**
- * Keys, values and header values are sized by max.message.bytes and the body limit, not here; text
- * ones are checked for well-formed Unicode when turned into bytes (toBytes). Header keys are text.
- */
-const headerKey = wellFormed(1_000_000);
-const header = z.object({ key: headerKey, value: z.string().nullable() });
-const produceRecord = z.object({
-  key: z.string().nullish(),
-  value: z.string().nullable(),
-  /** An ordered list (duplicate keys allowed, as in Kafka) or, for convenience, an object. */
-  headers: z.union([z.array(header), z.record(headerKey, z.string().nullable())]).optional(),
-  partition: int().optional(),
-  timestamp: timestampMs().optional(),
-});
+const NO_HEADERS: never[] = [];
 
 /** Where a read of one partition starts and how much it takes (fetch and tail). */
 const partitionRead = z.object({
@@ -34,14 +21,24 @@ const offsetSpec = z.union([z.literal('earliest'), z.literal('latest'), z.object
 
 export const recordsRouter = createTRPCRouter({
   produce: publicProcedure
-    .input(z.object({ topic: topicRef, records: z.array(produceRecord).max(MAX_RECORDS_PER_REQUEST), encoding: encodingSchema }))
+    .input(
+      z.object({
+        topic: topicRef,
+        records: produceRecords,
+        encoding: encodingSchema,
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const records = input.records.map((r, i) => ({
         key: toBytes(r.key, input.encoding, `records[${i}].key`),
         value: toBytes(r.value, input.encoding, `records[${i}].value`),
-        headers: (Array.isArray(r.headers) ? r.headers : Object.entries(r.headers ?? {}).map(([key, value]) => ({ key, value }))).map(
-          (h, j) => ({ key: h.key, value: toBytes(h.value, input.encoding, `records[${i}].headers[${j}].value`) }),
-        ),
+        headers:
+          r.headers === undefined
+            ? NO_HEADERS
+            : (Array.isArray(r.headers) ? r.headers : Object.entries(r.headers).map(([key, value]) => ({ key, value }))).map((h, j) => ({
+                key: h.key,
+                value: toBytes(h.value, input.encoding, `records[${i}].headers[${j}].value`),
+              })),
         partition: r.partition,
         timestamp: r.timestamp,
       }));

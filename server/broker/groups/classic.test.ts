@@ -1,117 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
-import { openTestDatabase, postgresUrl, testBackends, uniqueName } from '@/db/testing';
+import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { type Broker, createBroker } from '@/server/broker';
-import { isBrokerError } from '@/server/broker/errors';
 import { expectKafkaError } from '@/server/broker/testing';
 import { fromTopicPartitions, toTopicPartitions } from '../topic-partition';
-import { type ClassicJoinRequest, classicGroupState } from '.';
+import { classicGroupState } from '.';
+import { Client, expectDisjoint, settle } from './classic-testing';
 
 const flat = fromTopicPartitions;
-
-/**
- * A classic eager client as kafkajs and librdkafka behave: it gives up everything before rejoining,
- * joins (again after MEMBER_ID_REQUIRED), syncs, and rejoins when a heartbeat says REBALANCE_IN_PROGRESS.
- */
-class Client {
-  memberId = '';
-  generation = -1;
-  assignment: string[] = [];
-  constructor(
-    readonly engine: Broker,
-    readonly group: string,
-    readonly topics: string[],
-    readonly opts: Partial<ClassicJoinRequest> = {},
-  ) {}
-
-  joinRequest(): ClassicJoinRequest {
-    return {
-      memberId: this.memberId,
-      requireKnownMemberId: true,
-      protocolType: 'consumer',
-      protocols: ['RoundRobinAssigner'],
-      subscription: { version: 0, topics: this.topics },
-      sessionTimeoutMs: 10_000,
-      rebalanceTimeoutMs: 30_000,
-      clientId: 'kafkajs',
-      clientHost: '/127.0.0.1',
-      ...this.opts,
-    };
-  }
-
-  /** Joins and syncs; a sync answered REBALANCE_IN_PROGRESS (someone joined meanwhile) means join again. */
-  async join(): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        return await this.joinOnce();
-      } catch (e) {
-        if (!isBrokerError(e, 'REBALANCE_IN_PROGRESS')) throw e;
-      }
-    }
-    throw new Error(`${this.memberId} could not complete a join in 5 attempts`);
-  }
-
-  async joinOnce(): Promise<void> {
-    this.assignment = [];
-    let r = await this.engine.groups.classicJoin(this.group, this.joinRequest());
-    if (r.memberIdRequired) {
-      this.memberId = r.memberId;
-      r = await this.engine.groups.classicJoin(this.group, this.joinRequest());
-    }
-    expect(r.memberIdRequired).toBe(false);
-    expect(r.leader).not.toBe(r.memberId);
-    this.memberId = r.memberId;
-    this.generation = r.generationId;
-    const s = await this.engine.groups.classicSync(this.group, {
-      memberId: this.memberId,
-      groupInstanceId: this.opts.groupInstanceId,
-      generationId: this.generation,
-      protocolType: 'consumer',
-      protocolName: r.protocolName,
-    });
-    this.assignment = flat(s.assignment);
-  }
-
-  /** One heartbeat; on REBALANCE_IN_PROGRESS rejoins. Returns whether it had to. */
-  async beat(): Promise<boolean> {
-    try {
-      await this.heartbeat();
-      return false;
-    } catch (e) {
-      if (!isBrokerError(e, 'REBALANCE_IN_PROGRESS')) throw e;
-      await this.join();
-      return true;
-    }
-  }
-
-  heartbeat() {
-    return this.engine.groups.classicHeartbeat(this.group, {
-      memberId: this.memberId,
-      groupInstanceId: this.opts.groupInstanceId,
-      generationId: this.generation,
-    });
-  }
-}
-
-/** No partition owned by two clients; with `complete`, every partition owned by one. */
-function expectDisjoint(clients: Client[], partitions?: number) {
-  const all = clients.flatMap((c) => c.assignment);
-  expect(new Set(all).size, 'a partition has two owners').toBe(all.length);
-  if (partitions !== undefined) expect(all.length).toBe(partitions);
-}
-
-/** Heartbeat rounds until a whole round asks nobody to rejoin (bounded). */
-async function settle(clients: Client[], partitions: number) {
-  for (let round = 0; round < 10; round++) {
-    let rejoined = false;
-    for (const c of clients) {
-      rejoined = (await c.beat()) || rejoined;
-      expectDisjoint(clients);
-    }
-    if (!rejoined) break;
-  }
-  expectDisjoint(clients, partitions);
-}
 
 describe.each(testBackends())('classic group members on %s', (backend) => {
   let db: Database;
@@ -232,6 +128,7 @@ describe.each(testBackends())('classic group members on %s', (backend) => {
       broker.groups.classicHeartbeat(group, { memberId: http.memberId, generationId: h3.memberEpoch }),
       'UNKNOWN_MEMBER_ID',
     );
+    await expectKafkaError(broker.groups.heartbeat({ groupId: group, memberId: c.memberId, memberEpoch: -1 }), 'UNKNOWN_MEMBER_ID');
 
     // Offsets: the classic member commits what it owns at its generation; a stale generation is refused.
     const [mine] = toTopicPartitions(c.assignment);
@@ -294,6 +191,10 @@ describe.each(testBackends())('classic group members on %s', (backend) => {
     await b.join();
     await settle([a, b], 4);
     const before = { id: a.memberId, assignment: a.assignment, epoch: (await broker.groups.describe(group)).groupEpoch };
+    // A replacement refused for its protocols leaves the predecessor in place.
+    const odd = new Client(broker, group, [t], { groupInstanceId: 'a-1', protocols: ['other'] });
+    await expectKafkaError(broker.groups.classicJoin(group, odd.joinRequest()), 'INCONSISTENT_GROUP_PROTOCOL');
+    expect(await a.beat()).toBe(false);
     const restarted = new Client(broker, group, [t], { groupInstanceId: 'a-1' });
     await restarted.join();
     expect(restarted.memberId).not.toBe(before.id);
@@ -401,34 +302,5 @@ describe.each(testBackends())('classic group members on %s', (backend) => {
     expect(a.assignment).toHaveLength(2);
     await settle([a, b], 4);
     expect((await broker.groups.describe(group)).state).toBe('Stable');
-  });
-});
-
-describe.skipIf(!postgresUrl())('classic members on two Brook engines', () => {
-  it('members joining and heartbeating through either engine, concurrently, converge on one assignment', async () => {
-    const [dbA, dbB] = [await openTestDatabase('postgres', 4), await openTestDatabase('postgres', 4)];
-    const [A, B] = [createBroker(dbA), createBroker(dbB)];
-    try {
-      const t = uniqueName('shared');
-      await A.createTopic({ name: t, partitions: 6 });
-      const group = uniqueName('g');
-      const clients = Array.from({ length: 4 }, (_, i) => new Client(i % 2 ? B : A, group, [t]));
-      await Promise.all(clients.map((c) => c.join()));
-      expectDisjoint(clients);
-      for (let round = 0; round < 12; round++) {
-        const rejoined = await Promise.all(clients.map((c) => c.beat()));
-        expectDisjoint(clients);
-        if (!rejoined.some(Boolean) && clients.flatMap((c) => c.assignment).length === 6) break;
-      }
-      expectDisjoint(clients, 6);
-      const d = await B.groups.describe(group);
-      expect(d.state).toBe('Stable');
-      expect(d.members.map((m) => flat(m.assignment).length).sort()).toEqual([1, 1, 2, 2]);
-    } finally {
-      await A.close();
-      await B.close();
-      await dbA.close();
-      await dbB.close();
-    }
   });
 });

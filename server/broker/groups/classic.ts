@@ -88,18 +88,15 @@ export function classicJoin(state: GroupState, req: ClassicJoinRequest, ctx: Coo
   const instanceId = req.groupInstanceId || null;
   const holder = instanceId ? s.members.find((m) => m.classic?.groupInstanceId === instanceId) : undefined;
   let memberId = req.memberId;
-  if (holder && holder.memberId !== memberId) {
-    if (memberId) {
-      return fail(
-        s,
-        new BrokerError('FENCED_INSTANCE_ID', `Instance "${instanceId}" is now member "${holder.memberId}", not "${memberId}".`),
-      );
-    }
-    // A restarted static member takes its predecessor's place and target, without a rebalance.
-    memberId = ctx.newMemberId();
-    renameMember(s, holder, memberId);
+  const replaces = holder && holder.memberId !== memberId ? holder : undefined;
+  if (replaces && memberId) {
+    return fail(
+      s,
+      new BrokerError('FENCED_INSTANCE_ID', `Instance "${instanceId}" is now member "${replaces.memberId}", not "${memberId}".`),
+    );
   }
-  const protocolName = commonProtocol(s, memberId, req.protocols);
+  // Checked before anything changes: a refused join leaves the group as it was.
+  const protocolName = commonProtocol(s, replaces?.memberId ?? memberId, req.protocols);
   if (protocolName === null) {
     return fail(
       s,
@@ -108,6 +105,11 @@ export function classicJoin(state: GroupState, req: ClassicJoinRequest, ctx: Coo
         `None of the protocols ${req.protocols.join(', ')} is supported by every classic member of group "${s.groupId}".`,
       ),
     );
+  }
+  if (replaces) {
+    // A restarted static member takes its predecessor's place and target, without a rebalance.
+    memberId = ctx.newMemberId();
+    renameMember(s, replaces, memberId);
   }
   // MEMBER_ID_REQUIRED was answered before the lock (needsMemberId); an id-less join here is v0-v3's.
   memberId ||= ctx.newMemberId();

@@ -156,7 +156,7 @@ export function heartbeat(state: GroupState, req: HeartbeatRequest, ctx: Coordin
 }
 
 function leave(s: GroupState, req: HeartbeatRequest, ctx: CoordinatorContext): Outcome<HeartbeatResponse> {
-  const found = s.members.find((m) => m.memberId === req.memberId);
+  const found = s.members.find((m) => m.memberId === req.memberId && !m.classic);
   if (!found) {
     return { state: s, error: new BrokerError('UNKNOWN_MEMBER_ID', `Member "${req.memberId ?? ''}" is not in group "${s.groupId}".`) };
   }

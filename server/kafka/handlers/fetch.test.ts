@@ -127,6 +127,10 @@ describe.each(testBackends())('Metadata, ListOffsets, Fetch (%s)', (backend) => 
       expect(await ask(1500n)).toMatchObject({ errorCode: 0, offset: 1n, timestamp: 2000n });
       expect(await ask(9999n)).toMatchObject({ errorCode: 0, offset: -1n, timestamp: -1n });
     }
+    if (v >= 7) {
+      await env.broker.produce(topic, [{ value: text('late'), timestamp: 500, partition: 0 }]);
+      expect(await ask(-3n)).toMatchObject({ errorCode: 0, offset: 2n, timestamp: 3000n });
+    }
     expect((await ask(-1n, 5)).errorCode).toBe(3);
   });
 
@@ -178,6 +182,45 @@ describe.each(testBackends())('Metadata, ListOffsets, Fetch (%s)', (backend) => 
     expect(got[0].value).toEqual(big);
     const end = await client.request<fetch.FetchResponse>(FETCH, 11, fetchBody(topic, [{ partition: 0, offset: 3 }]));
     expect(end.responses[0].partitions[0]).toMatchObject({ errorCode: 0, highWatermark: 3n, records: Buffer.alloc(0) });
+  });
+
+  it('max_bytes is shared by the partitions: the first with records gets one whole record, the rest what is left', async () => {
+    const topic = uniqueName('f-budget');
+    await env.broker.createTopic({ name: topic, partitions: 2 });
+    const big = Buffer.alloc(3000, 1);
+    await env.broker.produce(
+      topic,
+      [0, 0, 1, 1].map((partition) => ({ value: big, partition })),
+    );
+    const both = [
+      { partition: 0, offset: 0 },
+      { partition: 1, offset: 0 },
+    ];
+    const tight = await client.request<fetch.FetchResponse>(FETCH, 11, fetchBody(topic, both, { maxBytes: 4000 }));
+    expect(tight.responses[0].partitions.map((p) => recordsOf(p).length)).toEqual([1, 0]);
+    expect(tight.responses[0].partitions[1]).toMatchObject({ errorCode: 0, highWatermark: 2n });
+    const roomy = await client.request<fetch.FetchResponse>(FETCH, 11, fetchBody(topic, both, { maxBytes: 100_000 }));
+    expect(roomy.responses[0].partitions.map((p) => recordsOf(p).length)).toEqual([2, 2]);
+  });
+
+  it('a long poll waits until min_bytes have arrived, not just the first record', async () => {
+    const topic = uniqueName('f-min');
+    await env.broker.createTopic({ name: topic, partitions: 1 });
+    await env.broker.produce(topic, [{ value: text('small'), partition: 0 }]);
+    const pending = client.request<fetch.FetchResponse>(
+      FETCH,
+      11,
+      fetchBody(topic, [{ partition: 0, offset: 0 }], { maxWaitMs: 30_000, minBytes: 2000 }),
+    );
+    let answered = false;
+    void pending.then(() => {
+      answered = true;
+    });
+    await sleep(300);
+    expect(answered).toBe(false);
+    await env.broker.produce(topic, [{ value: Buffer.alloc(3000, 2), partition: 0 }]);
+    const res = await pending;
+    expect(recordsOf(res.responses[0].partitions[0]).map((r) => r.offset)).toEqual([0, 1]);
   });
 
   it('an incremental fetch of an unknown session gets FETCH_SESSION_ID_NOT_FOUND; a full one gets session id 0', async () => {

@@ -24,11 +24,12 @@ interface Wanted {
 type Outcome = { ok: FetchResult } | { errorCode: number };
 
 /**
- * Fetch 4-12. Every partition is read at once; if that gives fewer than `min_bytes` (and no partition
- * failed), they are read again as long polls through the engine's wakeup, which end as soon as enough has
- * arrived, at `max_wait_ms`, or when the connection or listener closes (`ctx.signal`). Records come back as
- * one uncompressed batch per partition, cut to `partition_max_bytes` and to what is left of `max_bytes`,
- * but the first partition with records always gets at least one whole record so a consumer progresses.
+ * Fetch 4-12. Every partition is read at once; while that gives fewer than `min_bytes` (and no partition
+ * failed), all of them are long-polled past what was seen, through the engine's wakeup, and read again
+ * when one moves, until `max_wait_ms` (on the broker's clock) or the connection or listener closes
+ * (`ctx.signal`). Records come back as one uncompressed batch per partition, cut to `partition_max_bytes`
+ * and to what is left of `max_bytes`, but the first partition with records always gets at least one whole
+ * record so a consumer progresses.
  *
  * No fetch sessions (KIP-227): a full fetch is answered with session id 0, which tells the client none was
  * created, so it keeps sending full fetches; an incremental fetch of a session id (never handed out, or
@@ -47,11 +48,13 @@ export const fetchHandler = defineHandler<Req, Res>({
     const wanted: Wanted[] = req.topics.flatMap((t) =>
       t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.fetchOffset), maxBytes: p.partitionMaxBytes })),
     );
-    let outcomes = await readAll(wanted, 0, 0, ctx);
     const maxWaitMs = Math.min(Math.max(req.maxWaitMs, 0), ENGINE_MAX_WAIT_MS);
-    const failed = outcomes.some((o) => 'errorCode' in o);
-    if (!failed && maxWaitMs > 0 && bytesOf(outcomes) < req.minBytes && !ctx.signal.aborted) {
-      outcomes = await readAll(wanted, maxWaitMs, req.minBytes, ctx);
+    const deadline = ctx.broker.now() + maxWaitMs;
+    let outcomes = await readAll(wanted, ctx);
+    while (!outcomes.some((o) => 'errorCode' in o) && bytesOf(outcomes) < req.minBytes && !ctx.signal.aborted) {
+      const remainingMs = Math.ceil(deadline - ctx.broker.now());
+      if (remainingMs <= 0 || !(await waitForMore(wanted, outcomes, remainingMs, ctx))) break;
+      outcomes = await readAll(wanted, ctx);
     }
     return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: encodeResponses(req, wanted, outcomes) };
   },
@@ -63,42 +66,51 @@ export const fetchHandler = defineHandler<Req, Res>({
   }),
 });
 
+/** Reads every partition at once; a partition's BrokerError is its outcome, anything else fails the request. */
+function readAll(wanted: readonly Wanted[], ctx: KafkaContext): Promise<Outcome[]> {
+  return Promise.all(
+    wanted.map(async (w): Promise<Outcome> => {
+      try {
+        const ok = await ctx.broker.fetch({
+          topic: w.topic,
+          partition: w.partition,
+          offset: w.offset,
+          maxRecords: ENGINE_MAX_RECORDS,
+          maxBytes: Math.min(Math.max(w.maxBytes, 1), ENGINE_MAX_BYTES),
+        });
+        return { ok };
+      } catch (err) {
+        if (!isBrokerError(err)) throw err;
+        return { errorCode: err.kafkaCode };
+      }
+    }),
+  );
+}
+
 /**
- * Reads every partition; with `waitMs`, as long polls that all end once `minBytes` have arrived in total
- * (the others are then cut short and answer with what they read last) or a partition fails.
+ * Waits until one partition's high watermark passes what the last read saw (the engine's wakeup: appends
+ * here at once, other processes' by NOTIFY or the bounded re-check), at most `waitMs`; false when the
+ * connection or listener closed meanwhile. Nothing is read while waiting: the caller reads again.
  */
-async function readAll(wanted: readonly Wanted[], waitMs: number, minBytes: number, ctx: KafkaContext): Promise<Outcome[]> {
-  const enough = new AbortController();
-  const onClose = () => enough.abort();
+async function waitForMore(wanted: readonly Wanted[], seen: readonly Outcome[], waitMs: number, ctx: KafkaContext): Promise<boolean> {
+  const done = new AbortController();
+  const onClose = () => done.abort();
   ctx.signal.addEventListener('abort', onClose, { once: true });
-  let bytes = 0;
   try {
-    return await Promise.all(
-      wanted.map(async (w): Promise<Outcome> => {
-        try {
-          const result = await ctx.broker.fetch({
-            topic: w.topic,
-            partition: w.partition,
-            offset: w.offset,
-            maxRecords: ENGINE_MAX_RECORDS,
-            maxBytes: Math.min(Math.max(w.maxBytes, 1), ENGINE_MAX_BYTES),
-            maxWaitMs: waitMs,
-            signal: waitMs > 0 ? enough.signal : undefined,
-          });
-          bytes += resultBytes(result);
-          if (bytes >= minBytes) enough.abort();
-          return { ok: result };
-        } catch (err) {
-          if (!isBrokerError(err)) throw err;
-          enough.abort();
-          return { errorCode: err.kafkaCode };
-        }
-      }),
-    );
+    const waits = wanted.flatMap((w, i) => {
+      const o = seen[i];
+      if (!('ok' in o)) return [];
+      const past = Math.max(w.offset, o.ok.highWatermark);
+      // A partition gone meanwhile ends the wait: the next read reports it.
+      return [ctx.broker.waitForRecords(w.topic, w.partition, past, waitMs, done.signal).catch(() => {})];
+    });
+    if (waits.length === 0) return false;
+    await Promise.race(waits);
   } finally {
-    enough.abort(); // a partition that threw an unknown error must not leave the others waiting
+    done.abort(); // the other partitions' waits end with this one
     ctx.signal.removeEventListener('abort', onClose);
   }
+  return !ctx.signal.aborted;
 }
 
 function encodeResponses(req: Req, wanted: readonly Wanted[], outcomes: readonly Outcome[]): fetch.FetchableTopicResponse[] {

@@ -1,3 +1,4 @@
+import { deleteGroupsHandler } from './delete-groups';
 import { describeGroupsHandler } from './describe-groups';
 import { findCoordinatorHandler } from './find-coordinator';
 import { heartbeatHandler } from './heartbeat';
@@ -20,4 +21,5 @@ export const groupHandlers: ApiHandler[] = [
   offsetFetchHandler,
   listGroupsHandler,
   describeGroupsHandler,
+  deleteGroupsHandler,
 ];

@@ -14,9 +14,8 @@ const UNSUPPORTED_VERSION = 35;
 /**
  * ListOffsets 0-7: latest (-1) is the high watermark (= last stable offset: Brook has no transactions, so
  * both isolation levels agree), earliest (-2) the log start, a timestamp the first offset at or after it
- * (-1/-1 when none is). Max timestamp (-3, v7) is answered per partition with UNSUPPORTED_VERSION: the
- * engine keeps no per-partition max-timestamp index yet. Leader epochs are unknown (-1), as in the batches
- * Fetch returns. v0 answers its old list form with the one offset.
+ * (-1/-1 when none is), max timestamp (-3, v7) the record with the largest timestamp. Leader epochs are
+ * unknown (-1), as in the batches Fetch returns. v0 answers its old list form with the one offset.
  */
 export const listOffsetsHandler = defineHandler<Req, Res>({
   name: 'ListOffsets',
@@ -43,10 +42,16 @@ export const listOffsetsHandler = defineHandler<Req, Res>({
 });
 
 async function offsetOf(topic: string, p: listOffsets.ListOffsetsPartition, ctx: KafkaContext): Promise<PartitionRes> {
-  if (p.timestamp === MAX_TIMESTAMP || p.timestamp < MAX_TIMESTAMP) {
-    return answer(p.partitionIndex, UNSUPPORTED_VERSION, null, ctx.apiVersion);
-  }
-  const spec: OffsetSpec = p.timestamp === LATEST ? 'latest' : p.timestamp === EARLIEST ? 'earliest' : { timestamp: Number(p.timestamp) };
+  // Below -3 are v8+ specs (local log start, tiered storage): not in the versions served.
+  if (p.timestamp < MAX_TIMESTAMP) return answer(p.partitionIndex, UNSUPPORTED_VERSION, null, ctx.apiVersion);
+  const spec: OffsetSpec =
+    p.timestamp === LATEST
+      ? 'latest'
+      : p.timestamp === EARLIEST
+        ? 'earliest'
+        : p.timestamp === MAX_TIMESTAMP
+          ? 'maxTimestamp'
+          : { timestamp: Number(p.timestamp) };
   try {
     const r = await ctx.broker.listOffsets(topic, p.partitionIndex, spec);
     return answer(p.partitionIndex, 0, { offset: r.offset ?? -1, timestamp: r.timestamp ?? -1 }, ctx.apiVersion);

@@ -40,11 +40,8 @@ export const offsetFetchHandler = defineHandler<api.OffsetFetchRequest, api.Offs
       for (const g of req.groups) groups.push({ groupId: g.groupId, ...(await fetchGroup(ctx.broker, g.groupId, g.topics)) });
       return { throttleTimeMs: 0, groups };
     }
+    // v0-1 have no top-level error code (the encoder drops it): every partition carries it too.
     const answer = await fetchGroup(ctx.broker, req.groupId, req.topics);
-    if (ctx.apiVersion < 2 && answer.errorCode !== 0) {
-      // v0-1 have no top-level error: every partition carries it.
-      return { throttleTimeMs: 0, topics: answer.topics };
-    }
     return { throttleTimeMs: 0, errorCode: answer.errorCode, topics: answer.topics };
   },
   errorResponse(req, errorCode, ctx) {

@@ -92,6 +92,7 @@ export * as consumerGroupDescribe from './consumer-group-describe';
 export * as consumerGroupHeartbeat from './consumer-group-heartbeat';
 export * as createPartitions from './create-partitions';
 export * as createTopics from './create-topics';
+export * as deleteGroups from './delete-groups';
 export * as deleteRecords from './delete-records';
 export * as deleteTopics from './delete-topics';
 export * as describeCluster from './describe-cluster';
@@ -303,6 +304,15 @@ export const API_TABLE: readonly ApiInfo[] = [
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
     module: 'create-partitions',
+  },
+  {
+    name: 'DeleteGroups',
+    apiKey: 42,
+    minVersion: 0,
+    maxVersion: 2,
+    firstFlexibleVersion: 2,
+    latestVersionUnstable: false,
+    module: 'delete-groups',
   },
   {
     name: 'DescribeCluster',
