@@ -9,6 +9,8 @@ import { defineHandler, type KafkaContext } from './types';
 
 type Topic = createTopics.CreatableTopic;
 type Result = createTopics.CreatableTopicResult;
+/** What a created (or validated) topic's result reports from v5 on. */
+type Created = { partitions: number; configs: createTopics.CreatableTopicConfigs[] };
 
 /** What a CreatableTopic asks for, in Brook's terms, or the error Kafka answers for it. */
 function plan(topic: Topic): { partitions: number; configs: ConfigInput } {
@@ -63,7 +65,7 @@ async function validate(topic: Topic, existing: () => Promise<Map<string, string
   return planned;
 }
 
-function result(topic: Topic, o: Outcome, created?: { partitions: number; configs: createTopics.CreatableTopicConfigs[] | null }): Result {
+function result(topic: Topic, o: Outcome, created?: Created): Result {
   return {
     name: topic.name,
     ...o,
@@ -74,7 +76,7 @@ function result(topic: Topic, o: Outcome, created?: { partitions: number; config
 }
 
 async function createOne(topic: Topic, validateOnly: boolean, ctx: KafkaContext, existing: () => Promise<Map<string, string>>) {
-  let created: { partitions: number; configs: createTopics.CreatableTopicConfigs[] | null } | undefined;
+  let created: Created | undefined;
   const o = await outcome(async () => {
     let description: Pick<TopicDescription, 'partitions' | 'configEntries'>;
     if (validateOnly) {
