@@ -5,6 +5,7 @@ import { appendResults, machine, type Row, table } from './lib/report';
 import { runConsoleBench } from './scenarios/console';
 import { runCoreBench } from './scenarios/core';
 import { runGroupsBench } from './scenarios/groups';
+import { runKafkaBench } from './scenarios/kafka';
 
 /**
  * `npm run bench`: every scenario against a fresh database on the Postgres server
@@ -24,6 +25,7 @@ async function main() {
       core: () => runCoreBench(bench, quick),
       groups: () => runGroupsBench(bench, quick),
       console: () => runConsoleBench(bench, quick),
+      kafka: () => runKafkaBench(bench, quick),
     };
     for (const [name, run] of Object.entries(suites)) {
       if (only.length && !only.includes(name)) continue;

@@ -19,7 +19,7 @@ const timed = async (fn: () => Promise<void>) => {
 export const httpRecord = (i: number) => ({ key: `key-${String(i % 100_000).padStart(12, '0')}`, value: `value-${i}-`.padEnd(100, 'a') });
 
 /** (3) HTTP produce through the running app, 1000 records per request, `clients` at once, one partition. */
-async function httpProduce(url: string, topic: string, requests: number): Promise<number> {
+export async function httpProduce(url: string, topic: string, requests: number): Promise<number> {
   await trpcPost(url, 'topics.create', { name: topic, partitions: 1 });
   await trpcPost(url, 'records.produce', { topic, records: [httpRecord(0)] }); // warm up
   // Bodies are serialized before the clock starts (as the COPY floor's rows are encoded before it):

@@ -11,9 +11,9 @@ import { natsConsumeRate, natsLatency, paced, redisConsumeRate, redisLatency } f
  * and produce → eachMessage latency, next to NATS JetStream and Redis Streams when they run here.
  */
 const SECTION = 'groups';
-const MEMBERS = 3;
+export const MEMBERS = 3;
 
-async function fill(bench: BenchDatabase, topic: string, total: number): Promise<void> {
+export async function fill(bench: BenchDatabase, topic: string, total: number): Promise<void> {
   const db = await bench.open(8);
   const broker = createBroker(db);
   try {
@@ -36,7 +36,7 @@ async function fill(bench: BenchDatabase, topic: string, total: number): Promise
   }
 }
 
-async function brookConsumeRate(url: string, topic: string, total: number): Promise<number> {
+export async function brookConsumeRate(url: string, topic: string, total: number): Promise<number> {
   let consumed = 0;
   const consumers: Consumer[] = [];
   let started = 0;

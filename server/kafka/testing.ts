@@ -58,6 +58,9 @@ export async function startKafkaTestBroker(
 }
 
 export async function stopKafkaTestBroker(env: KafkaTestBroker): Promise<void> {
+  // Leave the cluster first: test files running beside this one on the same database must not be told
+  // (for up to INSTANCE_ALIVE_MS) to connect to a listener that is gone.
+  await env.broker.stats.reportKafkaListener({ state: 'off' });
   await env.listener.stop(1_000);
   await env.broker.close();
   await env.db.close();

@@ -1,4 +1,17 @@
+import { alterConfigsHandler } from './alter-configs';
+import { createPartitionsHandler } from './create-partitions';
+import { createTopicsHandler } from './create-topics';
+import { deleteTopicsHandler } from './delete-topics';
+import { describeClusterHandler } from './describe-cluster';
+import { describeConfigsHandler } from './describe-configs';
 import type { ApiHandler } from './types';
 
 /** Topic administration and cluster description. */
-export const adminHandlers: ApiHandler[] = [];
+export const adminHandlers: ApiHandler[] = [
+  createTopicsHandler,
+  deleteTopicsHandler,
+  describeConfigsHandler,
+  alterConfigsHandler,
+  createPartitionsHandler,
+  describeClusterHandler,
+];
