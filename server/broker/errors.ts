@@ -63,6 +63,7 @@ export const KAFKA_ERRORS = {
   GROUP_ID_NOT_FOUND: { code: 69, retriable: false },
   TOPIC_DELETION_DISABLED: { code: 73, retriable: false },
   UNSUPPORTED_COMPRESSION_TYPE: { code: 76, retriable: false },
+  FETCH_SESSION_ID_NOT_FOUND: { code: 70, retriable: true },
   MEMBER_ID_REQUIRED: { code: 79, retriable: false },
   GROUP_MAX_SIZE_REACHED: { code: 81, retriable: false },
   FENCED_INSTANCE_ID: { code: 82, retriable: false },

@@ -1,6 +1,7 @@
 import type { Broker } from '@/server/broker';
 import { asBrokerError, errorMessage } from '@/server/broker/errors';
 import { API_VERSIONS_KEY } from './handlers/api-versions';
+import { kafkaCode } from './handlers/errors';
 import { handlerRegistry } from './handlers/index';
 import { type ApiHandler, type ClusterView, DEFAULT_KAFKA_SETTINGS, type KafkaContext, type KafkaSettings } from './handlers/types';
 import type { ConnectionInfo, KafkaDispatcher } from './listener/dispatcher';
@@ -15,9 +16,6 @@ import {
   responseHeaderVersion,
   Writer,
 } from './protocol';
-
-const UNSUPPORTED_VERSION = 35;
-const UNKNOWN_SERVER_ERROR = -1;
 
 export interface DispatcherOptions {
   broker: Broker;
@@ -61,7 +59,7 @@ export function createDispatcher({
         const w = new Writer(512);
         encodeResponseHeader(w, 0, { correlationId });
         const all = [...handlers.values()].map(({ apiKey: k, minVersion, maxVersion }) => ({ apiKey: k, minVersion, maxVersion }));
-        apiVersions.encodeApiVersionsResponse(w, 0, { errorCode: UNSUPPORTED_VERSION, apiKeys: all });
+        apiVersions.encodeApiVersionsResponse(w, 0, { errorCode: kafkaCode('UNSUPPORTED_VERSION'), apiKeys: all });
         return w.finish();
       }
       const r = new Reader(frame);
@@ -75,7 +73,7 @@ export function createDispatcher({
         if (isKafkaProtocolError(err)) throw err;
         const known = asBrokerError(err);
         if (!known) log(`[brook] Kafka ${handler.name} v${apiVersion} from ${conn.remoteAddress} failed: ${errorMessage(err)}`);
-        response = handler.errorResponse(request, known?.kafkaCode ?? UNKNOWN_SERVER_ERROR, ctx);
+        response = handler.errorResponse(request, known?.kafkaCode ?? kafkaCode('UNKNOWN_SERVER_ERROR'), ctx);
       }
       if (response === null) return null;
       const w = new Writer(1024);

@@ -1,5 +1,5 @@
 import { deleteGroups as api } from '../protocol';
-import { errorCodeOf } from './group-errors';
+import { errorCodeOf } from './errors';
 import { defineHandler } from './types';
 
 /**

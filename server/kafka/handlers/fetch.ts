@@ -1,6 +1,7 @@
 import { type FetchResult, isBrokerError } from '@/server/broker';
 import { fetch } from '../protocol';
 import { encodeFetchBatches } from '../records';
+import { kafkaCode } from './errors';
 import { defineHandler, type KafkaContext } from './types';
 
 type Req = fetch.FetchRequest;
@@ -8,7 +9,6 @@ type Res = fetch.FetchResponse;
 type PartitionRes = fetch.PartitionData;
 
 /** Not in the engine's error table (it is the Kafka layer's alone). */
-const FETCH_SESSION_ID_NOT_FOUND = 70;
 /** The engine's bounds on one partition read (server/broker/fetch.ts FETCH_LIMITS). */
 const ENGINE_MAX_RECORDS = 10_000;
 const ENGINE_MAX_BYTES = 64 * 1024 * 1024;
@@ -44,7 +44,7 @@ export const fetchHandler = defineHandler<Req, Res>({
   decode: fetch.decodeFetchRequest,
   encode: fetch.encodeFetchResponse,
   async handle(req, ctx) {
-    if (req.sessionId !== 0) return { throttleTimeMs: 0, errorCode: FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+    if (req.sessionId !== 0) return { throttleTimeMs: 0, errorCode: kafkaCode('FETCH_SESSION_ID_NOT_FOUND'), sessionId: 0, responses: [] };
     const wanted: Wanted[] = req.topics.flatMap((t) =>
       t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.fetchOffset), maxBytes: p.partitionMaxBytes })),
     );

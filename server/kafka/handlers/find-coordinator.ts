@@ -1,5 +1,5 @@
 import { findCoordinator as api } from '../protocol';
-import { kafkaCode } from './group-errors';
+import { kafkaCode } from './errors';
 import { defineHandler, type KafkaNode } from './types';
 
 const GROUP_KEY = 0;

@@ -1,7 +1,7 @@
 import { type ClassicSubscription, CONSUMER_PROTOCOL_TYPE } from '@/server/broker/groups';
 import { decodeSubscription } from '../consumer-protocol';
 import { joinGroup as api } from '../protocol';
-import { kafkaCode } from './group-errors';
+import { kafkaCode } from './errors';
 import { defineHandler } from './types';
 
 /**

@@ -1,5 +1,6 @@
 import { isBrokerError, type OffsetSpec } from '@/server/broker';
 import { listOffsets } from '../protocol';
+import { kafkaCode } from './errors';
 import { defineHandler, type KafkaContext } from './types';
 
 type Req = listOffsets.ListOffsetsRequest;
@@ -9,7 +10,6 @@ type PartitionRes = listOffsets.ListOffsetsPartitionResponse;
 const LATEST = -1n;
 const EARLIEST = -2n;
 const MAX_TIMESTAMP = -3n;
-const UNSUPPORTED_VERSION = 35;
 
 /**
  * ListOffsets 0-7: latest (-1) is the high watermark (= last stable offset: Brook has no transactions, so
@@ -43,7 +43,7 @@ export const listOffsetsHandler = defineHandler<Req, Res>({
 
 async function offsetOf(topic: string, p: listOffsets.ListOffsetsPartition, ctx: KafkaContext): Promise<PartitionRes> {
   // Below -3 are v8+ specs (local log start, tiered storage): not in the versions served.
-  if (p.timestamp < MAX_TIMESTAMP) return answer(p.partitionIndex, UNSUPPORTED_VERSION, null, ctx.apiVersion);
+  if (p.timestamp < MAX_TIMESTAMP) return answer(p.partitionIndex, kafkaCode('UNSUPPORTED_VERSION'), null, ctx.apiVersion);
   const spec: OffsetSpec =
     p.timestamp === LATEST
       ? 'latest'

@@ -1,13 +1,11 @@
 import { isBrokerError } from '@/server/broker';
 import { metadata } from '../protocol';
+import { kafkaCode } from './errors';
 import { defineHandler, type KafkaContext, type KafkaNode } from './types';
 
 type Req = metadata.MetadataRequest;
 type Res = metadata.MetadataResponse;
 type TopicRes = metadata.MetadataResponseTopic;
-
-const UNKNOWN_TOPIC_OR_PARTITION = 3;
-const UNKNOWN_TOPIC_ID = 100;
 
 /**
  * Which node leads a partition: partitions spread round-robin over the live instances (ordered by node id),
@@ -59,7 +57,7 @@ async function describeTopics(req: Req, ctx: KafkaContext, brokers: readonly Kaf
   }
   return Promise.all(
     (req.topics ?? []).map(async (t): Promise<TopicRes> => {
-      if (t.name === null) return { errorCode: UNKNOWN_TOPIC_ID, name: null, topicId: t.topicId, partitions: [] };
+      if (t.name === null) return { errorCode: kafkaCode('UNKNOWN_TOPIC_ID'), name: null, topicId: t.topicId, partitions: [] };
       try {
         const meta = await ctx.broker.topicCache.get(t.name);
         return topicResponse(t.name, meta.partitionIds.length, brokers);
@@ -67,7 +65,8 @@ async function describeTopics(req: Req, ctx: KafkaContext, brokers: readonly Kaf
         if (!isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw err;
         // v0-3 always ask for auto-creation; v4+ say whether they want it.
         const wanted = ctx.apiVersion < 4 || req.allowAutoTopicCreation;
-        if (!(ctx.settings.autoCreateTopics && wanted)) return { errorCode: UNKNOWN_TOPIC_OR_PARTITION, name: t.name, partitions: [] };
+        if (!(ctx.settings.autoCreateTopics && wanted))
+          return { errorCode: kafkaCode('UNKNOWN_TOPIC_OR_PARTITION'), name: t.name, partitions: [] };
         return autoCreate(t.name, ctx, brokers);
       }
     }),

@@ -2,7 +2,7 @@ import type { Broker } from '@/server/broker';
 import { isBrokerError } from '@/server/broker/errors';
 import type { CommitRequest } from '@/server/broker/groups';
 import { offsetCommit as api } from '../protocol';
-import { errorCodeOf, kafkaCode } from './group-errors';
+import { errorCodeOf, kafkaCode } from './errors';
 import { defineHandler } from './types';
 
 type Partition = api.OffsetCommitRequestPartition;

@@ -1,6 +1,6 @@
 import type { Broker } from '@/server/broker';
 import { offsetFetch as api } from '../protocol';
-import { errorCodeOf } from './group-errors';
+import { errorCodeOf } from './errors';
 import { defineHandler } from './types';
 
 interface TopicAsked {
