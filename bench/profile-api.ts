@@ -25,7 +25,8 @@ async function main() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const pool = new Pool(url, { connections: 1 });
+  // One connection for the sequential cases; 64 for the concurrent one (each of its clients waits for its answer).
+  const pool = new Pool(url, { connections: only === 'concurrent' ? 64 : 1 });
   const call = async (method: 'GET' | 'POST', path: string, body?: string) => {
     const res = await pool.request({ method, path, body, headers: { host: 'localhost', 'content-type': 'application/json' } });
     const bytes = await res.body.arrayBuffer();
@@ -59,6 +60,15 @@ async function main() {
     };
     const one = JSON.stringify({ topic, records: [{ ...httpRecord(1), partition: 0 }] });
     await measure('single-record produce', () => call('POST', '/api/trpc/records.produce', one));
+    // 64 clients, one record per request (bench case (4), in one process): `requests` produces in all.
+    await measure('concurrent: 64 single-record producers', async (i) => {
+      if (i > 0) return; // the first call makes all `requests`, 64 at a time
+      let left = requests;
+      const client = async () => {
+        while (left-- > 0) await call('POST', '/api/trpc/records.produce', one);
+      };
+      await Promise.all(Array.from({ length: 64 }, client));
+    });
     await measure('produce 1000 utf8', () => call('POST', '/api/trpc/records.produce', body));
     await measure('produce 1000 base64', () => call('POST', '/api/trpc/records.produce', b64));
     const fetchPath = (i: number, encoding: string) =>
