@@ -87,7 +87,11 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
     if (stopping) res.setHeader('connection', 'close');
     const controller = new AbortController();
     const read = req.method === 'GET' || req.method === 'HEAD';
-    res.once('close', () => controller.abort());
+    // Only a client gone before its answer ended aborts: aborting every finished request cost an
+    // AbortError and a cascade through tRPC's combined signals per call, for nothing left to stop.
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
     const entry: InFlight = { controller, read, label: `${req.method} ${(req.url ?? '/').split('?')[0]}`, done: Promise.resolve() };
     entry.done = route(req, res, controller.signal)
       .catch((err) => {
