@@ -1,16 +1,15 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
-import { handleApiRequest } from '@/server/api/edge/handler';
 import { createBroker } from '@/server/broker';
-import { sendWebResponse, toWebRequest } from '@/server/serve/node-bridge';
+import { createAppServer } from '@/server/serve/app-server';
 import { createBenchDatabase } from './lib/env';
 import { httpRecord } from './scenarios/core-http';
 
 /**
  * The JSON path of records.produce and records.fetch with 1000-record requests, in one process, for a
- * CPU profile: `node --cpu-prof --import tsx bench/profile-api.ts [requests] [produce|fetch|single]`. The API is served as
- * server/main.ts serves it (Node's HTTP server, node-bridge, the edge, tRPC's fetch adapter); the load
+ * CPU profile: `node --conditions=react-server --cpu-prof --import tsx bench/profile-api.ts [requests] [produce|fetch|single]`
+ * (react-server: server-only imports resolve to their empty module, as the esbuild bundle aliases them). The API is served as
+ * server/main.ts serves it (createAppServer: Node's HTTP server, the edge, tRPC's fetch adapter); the load
  * is sequential, one request at a time, so per-request milliseconds are the server's own.
  */
 async function main() {
@@ -20,13 +19,14 @@ async function main() {
   const db = await bench.open(4);
   const broker = createBroker(db);
   await broker.start();
-  const server = http.createServer(async (req, res) => {
-    const controller = new AbortController();
-    await sendWebResponse(res, await handleApiRequest(toWebRequest(req, controller.signal), async () => broker));
+  const { server } = createAppServer({
+    getBroker: async () => broker,
+    next: async (_req, res) => void res.writeHead(404).end(),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const pool = new Pool(url, { connections: 1 });
+  // One connection for the sequential cases; 64 for the concurrent one (each of its clients waits for its answer).
+  const pool = new Pool(url, { connections: only === 'concurrent' ? 64 : 1 });
   const call = async (method: 'GET' | 'POST', path: string, body?: string) => {
     const res = await pool.request({ method, path, body, headers: { host: 'localhost', 'content-type': 'application/json' } });
     const bytes = await res.body.arrayBuffer();
@@ -56,13 +56,19 @@ async function main() {
       const cpu = process.cpuUsage(cpu0);
       // CPU time of this process (server and load generator) per request: steadier than wall time on a busy machine.
       const cpuMs = (cpu.user + cpu.system) / 1000 / requests;
-      console.log(`${label}: ${ms.toFixed(2)} ms/request (${cpuMs.toFixed(2)} ms CPU), ${Math.round(1000 / ms)}k rec/s`);
+      console.log(`${label}: ${ms.toFixed(2)} ms/request (${cpuMs.toFixed(2)} ms CPU), ${Math.round(1000 / ms)} req/s`);
     };
     const one = JSON.stringify({ topic, records: [{ ...httpRecord(1), partition: 0 }] });
-    const singles = async () => {
-      for (let i = 0; i < 10; i++) await call('POST', '/api/trpc/records.produce', one);
-    };
-    await measure('single-record produce x10', singles);
+    await measure('single-record produce', () => call('POST', '/api/trpc/records.produce', one));
+    // 64 clients, one record per request (bench case (4), in one process): `requests` produces in all.
+    await measure('concurrent: 64 single-record producers', async (i) => {
+      if (i > 0) return; // the first call makes all `requests`, 64 at a time
+      let left = requests;
+      const client = async () => {
+        while (left-- > 0) await call('POST', '/api/trpc/records.produce', one);
+      };
+      await Promise.all(Array.from({ length: 64 }, client));
+    });
     await measure('produce 1000 utf8', () => call('POST', '/api/trpc/records.produce', body));
     await measure('produce 1000 base64', () => call('POST', '/api/trpc/records.produce', b64));
     const fetchPath = (i: number, encoding: string) =>

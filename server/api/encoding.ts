@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BrokerError, decodeHeaders, type StoredRecord } from '@/server/broker';
+import { type Base64Record, BrokerError, decodeHeaders, type StoredRecord } from '@/server/broker';
 import { isWellFormed } from '@/server/broker/text';
 
 /**
@@ -56,5 +56,16 @@ export function recordToJson(r: StoredRecord, encoding: Encoding): RecordJson {
     key: fromBytes(r.key, encoding),
     value: fromBytes(r.value, encoding),
     headers: r.headers === null ? NO_HEADERS : decodeHeaders(r.headers).map((h) => ({ key: h.key, value: fromBytes(h.value, encoding) })),
+  };
+}
+
+/** A record read in base64 form (key and value already base64 text from the database): the same JSON as recordToJson(r, 'base64'). */
+export function base64RecordToJson(r: Base64Record): RecordJson {
+  return {
+    offset: r.offset,
+    timestamp: r.timestamp,
+    key: r.key,
+    value: r.value,
+    headers: r.headers === null ? NO_HEADERS : decodeHeaders(r.headers).map((h) => ({ key: h.key, value: fromBytes(h.value, 'base64') })),
   };
 }

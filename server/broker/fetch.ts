@@ -1,12 +1,11 @@
 import type { Queryable } from '@/db/client';
 import { BrokerError } from './errors';
 import { offsetOfMaxTimestamp } from './log/max-timestamp';
-import { offsetForTimestamp, readLog, readWatermarks, type StoredRecord } from './log/read';
-import { recordBytes } from './log/record-codec';
+import { offsetForTimestamp, type RecordForm, type RecordOf, readLog, readWatermarks, storedSize } from './log/read';
 import { type TopicMetadata, type TopicMetadataCache, unknownPartition } from './topics/metadata';
 import type { Wakeup } from './wakeup';
 
-export interface FetchRequest {
+export interface FetchRequest<F extends RecordForm = 'bytes'> {
   topic: string;
   partition: number;
   offset: number;
@@ -15,10 +14,12 @@ export interface FetchRequest {
   /** Long poll: wait up to this long for records past `offset` (0 returns at once). */
   maxWaitMs?: number;
   signal?: AbortSignal;
+  /** Keys and values as bytes (the default), or as base64 text encoded by the database. */
+  form?: F;
 }
 
-export interface FetchResult {
-  records: StoredRecord[];
+export interface FetchResult<F extends RecordForm = 'bytes'> {
+  records: RecordOf<F>[];
   highWatermark: number;
   logStartOffset: number;
 }
@@ -45,7 +46,7 @@ export async function resolvePartition(
   return { meta, partitionId: meta.partitionIds[partition] };
 }
 
-export async function fetchRecords(deps: FetchDeps, req: FetchRequest): Promise<FetchResult> {
+export async function fetchRecords<F extends RecordForm = 'bytes'>(deps: FetchDeps, req: FetchRequest<F>): Promise<FetchResult<F>> {
   const maxRecords = req.maxRecords ?? FETCH_DEFAULTS.maxRecords;
   const maxBytes = req.maxBytes ?? FETCH_DEFAULTS.maxBytes;
   const maxWaitMs = req.maxWaitMs ?? FETCH_DEFAULTS.maxWaitMs;
@@ -59,7 +60,10 @@ export async function fetchRecords(deps: FetchDeps, req: FetchRequest): Promise<
   const deadline = deps.now() + maxWaitMs;
 
   for (;;) {
-    const slice = await readLog(deps.db, partitionId, req.offset, maxRecords, { dense: !meta.config.cleanupPolicy.compact });
+    const slice = await readLog(deps.db, partitionId, req.offset, maxRecords, {
+      dense: !meta.config.cleanupPolicy.compact,
+      form: req.form,
+    });
     if (!slice) {
       deps.topics.invalidate(req.topic);
       throw unknownPartition(meta, req.partition);
@@ -80,10 +84,10 @@ export async function fetchRecords(deps: FetchDeps, req: FetchRequest): Promise<
 }
 
 /** Like Kafka, the first record is returned even if it alone is larger than maxBytes. */
-function limitBytes(records: StoredRecord[], maxBytes: number): StoredRecord[] {
+function limitBytes<R extends RecordOf<RecordForm>>(records: R[], maxBytes: number): R[] {
   let total = 0;
   for (let i = 0; i < records.length; i++) {
-    total += recordBytes(records[i]);
+    total += storedSize(records[i]);
     if (total > maxBytes && i > 0) return records.slice(0, i);
   }
   return records;

@@ -5,7 +5,7 @@ import { type FetchDeps, type FetchRequest, fetchRecords, listOffsets, type Offs
 import { Groups } from './groups';
 import { appendToLog } from './log/append';
 import { AppendQueue } from './log/append-queue';
-import { recordBytes } from './log/record-codec';
+import { type RecordForm, storedSize } from './log/read';
 import { SegmentCoverage } from './log/segments';
 import { measureRequest } from './metrics';
 import { StickyPartitioner } from './partitioner';
@@ -24,7 +24,7 @@ export type { BrowsedRecord, BrowseRequest, BrowseResult, BrowseStart } from './
 export { BrokerError, isBrokerError, KAFKA_ERRORS, type KafkaErrorName } from './errors';
 export type { FetchRequest, FetchResult, ListOffsetsResult, OffsetSpec } from './fetch';
 export type * from './groups';
-export type { StoredRecord } from './log/read';
+export type { Base64Record, RecordForm, StoredRecord } from './log/read';
 export { decodeHeaders, type RecordHeader } from './log/record-codec';
 export type { ProduceRecord, ProduceResult } from './produce';
 export type { InitProducerIdRequest, InitProducerIdResult } from './producers/init-producer-id';
@@ -166,12 +166,12 @@ export class Broker {
     return initProducerId(this.db, req, now);
   }
 
-  fetch(req: FetchRequest) {
+  fetch<F extends RecordForm = 'bytes'>(req: FetchRequest<F>) {
     return measureRequest(
       'fetch',
       req.topic,
       () => fetchRecords(this.fetchDeps, req),
-      (result) => ({ records: result.records.length, bytes: result.records.reduce((n, r) => n + recordBytes(r), 0) }),
+      (result) => ({ records: result.records.length, bytes: result.records.reduce((n, r) => n + storedSize(r), 0) }),
     );
   }
 

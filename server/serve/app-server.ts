@@ -1,13 +1,13 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { handleApiRequest } from '@/server/api/edge/handler';
-import { checkHost, checkOrigin, checkRequestOrigin, currentHostRules } from '@/server/api/edge/hosts';
+import { checkHost, checkOrigin, currentHostRules } from '@/server/api/edge/hosts';
+import { checkNodeOrigin, handleNodeApiRequest } from '@/server/api/edge/node-request';
 import { textRefusal } from '@/server/api/edge/respond';
 import type { Broker } from '@/server/broker';
 import { healthLive } from './health-live';
 import { healthReady } from './health-ready';
 import { metricsResponse } from './metrics';
-import { sendWebResponse, toWebRequest } from './node-bridge';
+import { sendWebResponse } from './node-bridge';
 
 /** The console is never framed (clickjacking) and no response is content-sniffed: set here, for every answer. */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -67,7 +67,7 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
   const route = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path.startsWith('/api/trpc/')) {
-      const response = await handleApiRequest(toWebRequest(req, signal), options.getBroker);
+      const response = await handleNodeApiRequest(req, signal, options.getBroker);
       // Any answer given before the body was read (413, 403, 414, a busy 503, a 400) closes lingering.
       if (!req.complete) return refuseUnreadBody(req, res, response);
       return sendWebResponse(res, response);
@@ -75,7 +75,7 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
     const endpoint = Object.hasOwn(plain, path) ? plain[path] : undefined;
     // Pages get the same Host/Origin rules from proxy.ts, inside Next.
     if (!endpoint) return options.next(req, res);
-    const refusal = checkRequestOrigin(currentHostRules(), toWebRequest(req, signal, { withoutBody: true }));
+    const refusal = checkNodeOrigin(req);
     if (refusal) return sendWebResponse(res, textRefusal(refusal));
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendWebResponse(res, new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
@@ -87,7 +87,11 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
     if (stopping) res.setHeader('connection', 'close');
     const controller = new AbortController();
     const read = req.method === 'GET' || req.method === 'HEAD';
-    res.once('close', () => controller.abort());
+    // Only a client gone before its answer ended aborts: aborting every finished request cost an
+    // AbortError and a cascade through tRPC's combined signals per call, for nothing left to stop.
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
     const entry: InFlight = { controller, read, label: `${req.method} ${(req.url ?? '/').split('?')[0]}`, done: Promise.resolve() };
     entry.done = route(req, res, controller.signal)
       .catch((err) => {

@@ -1,48 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-
-/**
- * Node's request as a web Request, so the API's edge (server/api/edge) and tRPC's fetch adapter run
- * unchanged. The body is pulled from the socket only as the reader asks for it, so a refused body is
- * never read; cancelling it pauses the socket instead of destroying it, so the refusal can still be sent.
- */
-export function toWebRequest(req: IncomingMessage, signal: AbortSignal, options: { withoutBody?: boolean } = {}): Request {
-  const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
-  // The Host header is checked by the edge rules; the URL only carries the path and query.
-  const url = `http://localhost${req.url ?? '/'}`;
-  const method = req.method ?? 'GET';
-  if (method === 'GET' || method === 'HEAD' || options.withoutBody) return new Request(url, { method, headers, signal });
-  return new Request(url, { method, headers, signal, body: bodyStream(req), duplex: 'half' } as RequestInit);
-}
-
-function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
-  let stop = () => {};
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        req.pause();
-        const onData = (chunk: Buffer) => {
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 0) <= 0) req.pause();
-        };
-        const onEnd = () => controller.close();
-        const onError = (err: Error) => controller.error(err);
-        req.on('data', onData).once('end', onEnd).once('error', onError);
-        stop = () => {
-          req.pause();
-          req.off('data', onData).off('end', onEnd).off('error', onError);
-        };
-      },
-      pull() {
-        req.resume();
-      },
-      cancel() {
-        stop();
-      },
-    },
-    { highWaterMark: 1 },
-  );
-}
+import type { ServerResponse } from 'node:http';
 
 /** Writes a web Response to Node's response, streaming its body (SSE included) with backpressure. */
 export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {

@@ -85,54 +85,83 @@ const readBodyOf = (bytes: Uint8Array, release: () => void): ReadBody => ({
 });
 
 /**
- * Reads a request body, refusing it as soon as its Content-Length or the bytes read so far pass
- * `limit` (the rest is never pulled), and refusing bytes that are not UTF-8 instead of letting a
- * decoder replace them with U+FFFD, which would store different bytes than were sent.
+ * Collects a body's chunks within the per-request limit and the shared budget; one home for both
+ * readers (a web Request's stream, Node's request). `add` refuses as soon as the bytes read so far pass
+ * `limit` (the caller then stops reading, so the rest is never pulled); `finish` refuses bytes that are
+ * not UTF-8 instead of letting a decoder replace them with U+FFFD, which would store different bytes
+ * than were sent.
  */
+export class BodyCollector {
+  private chunks: Uint8Array[] = [];
+  private total = 0;
+  // The bytes held count against the shared budget until the caller has answered (`release`).
+  private held = 0;
+  constructor(
+    private readonly limit: number,
+    private readonly budget?: BodyBudget,
+  ) {}
+
+  /** A refusal on a Content-Length over the limit, before anything is read. */
+  checkDeclared(declared: string | null | undefined): EdgeRefusal | null {
+    return declared != null && Number(declared) > this.limit ? tooLarge(this.limit, declared) : null;
+  }
+
+  add(chunk: Uint8Array): EdgeRefusal | null {
+    this.total += chunk.byteLength;
+    if (this.total > this.limit) {
+      this.release();
+      return tooLarge(this.limit, null);
+    }
+    if (this.budget && !this.budget.take(chunk.byteLength)) {
+      this.release();
+      return busy(this.budget);
+    }
+    this.held += chunk.byteLength;
+    this.chunks.push(chunk);
+    return null;
+  }
+
+  finish(): ReadBody | { refusal: EdgeRefusal } {
+    const { chunks } = this;
+    const bytes = chunks.length === 1 ? chunks[0] : chunks.length === 0 ? new Uint8Array(0) : Buffer.concat(chunks, this.total);
+    this.chunks = [];
+    // Validated in place (no string built): tRPC parses these same bytes, so nothing is decoded twice.
+    if (isUtf8(bytes)) return readBodyOf(bytes, this.release);
+    this.release();
+    return {
+      refusal: {
+        status: 400,
+        trpcCode: 'BAD_REQUEST',
+        kafka: EDGE_ERRORS.INVALID_REQUEST,
+        message: 'Request body is not valid UTF-8. Send binary keys, values and header values with "encoding": "base64".',
+      },
+    };
+  }
+
+  readonly release = () => {
+    this.budget?.give(this.held);
+    this.held = 0;
+  };
+}
+
+/** Reads a web Request's body through a BodyCollector (tests, the Next reference route, in-process callers). */
 export async function readBody(req: Request, limit: number, budget?: BodyBudget): Promise<ReadBody | { refusal: EdgeRefusal }> {
-  const declared = req.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) {
+  const collector = new BodyCollector(limit, budget);
+  const declared = collector.checkDeclared(req.headers.get('content-length'));
+  if (declared) {
     await req.body?.cancel().catch(() => {});
-    return { refusal: tooLarge(limit, declared) };
+    return { refusal: declared };
   }
   if (!req.body) return readBodyOf(new Uint8Array(0), () => {});
   const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  // The bytes held count against the shared budget until the caller has answered (`release`).
-  let held = 0;
-  const release = () => {
-    budget?.give(held);
-    held = 0;
-  };
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      release();
+    const refusal = collector.add(value);
+    if (refusal) {
       await reader.cancel().catch(() => {});
-      return { refusal: tooLarge(limit, null) };
+      return { refusal };
     }
-    if (budget && !budget.take(value.byteLength)) {
-      release();
-      await reader.cancel().catch(() => {});
-      return { refusal: busy(budget) };
-    }
-    held += value.byteLength;
-    chunks.push(value);
   }
-  const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-  chunks.length = 0;
-  // Validated in place (no string built): tRPC parses these same bytes, so nothing is decoded twice.
-  if (isUtf8(bytes)) return readBodyOf(bytes, release);
-  release();
-  return {
-    refusal: {
-      status: 400,
-      trpcCode: 'BAD_REQUEST',
-      kafka: EDGE_ERRORS.INVALID_REQUEST,
-      message: 'Request body is not valid UTF-8. Send binary keys, values and header values with "encoding": "base64".',
-    },
-  };
+  return collector.finish();
 }

@@ -2,10 +2,11 @@ import { BodyBudget, checkUrl, maxBodyBytes, readBody } from './body';
 import { checkRequestOrigin, currentHostRules } from './hosts';
 import { trpcRefusal } from './respond';
 
-const limit = maxBodyBytes();
+/** The largest request body, read once at start-up (BROOK_MAX_BODY_BYTES). */
+export const bodyLimit = maxBodyBytes();
 
 /** Two bodies of the largest size at once (about 195 MiB by default): more wait for a retry. */
-export const bodyBudget = new BodyBudget(2 * limit);
+export const bodyBudget = new BodyBudget(2 * bodyLimit);
 
 /**
  * The API's edge, before tRPC: Host and Origin rules, URL and body limits, strict UTF-8. Returns a
@@ -21,7 +22,7 @@ export async function guardApiRequest(
     return { response: trpcRefusal(req, refusal) };
   }
   if (req.method === 'GET' || req.method === 'HEAD' || !req.body) return { request: req, release: () => {} };
-  const body = await readBody(req, limit, budget);
+  const body = await readBody(req, bodyLimit, budget);
   // The unread rest of a refused body is not worth reading: close the connection after answering.
   if ('refusal' in body) return { response: trpcRefusal(req, body.refusal, body.refusal.status === 413 ? { connection: 'close' } : {}) };
   const headers = new Headers(req.headers);

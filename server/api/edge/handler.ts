@@ -21,7 +21,16 @@ export async function handleApiRequest(
 ): Promise<Response> {
   const guarded = await guardApiRequest(original);
   if ('response' in guarded) return guarded.response;
-  const req = guarded.request;
+  return serveTrpc(guarded.request, guarded.release, broker, endpoint);
+}
+
+/** tRPC's fetch adapter on a request that passed the edge; `release` gives its body back to the shared budget. */
+export async function serveTrpc(
+  req: Request,
+  release: () => void,
+  broker: () => Promise<Context['broker']>,
+  endpoint = '/api/trpc',
+): Promise<Response> {
   try {
     return await fetchRequestHandler({
       endpoint,
@@ -35,6 +44,6 @@ export async function handleApiRequest(
       },
     });
   } finally {
-    guarded.release(); // the body has been parsed and answered: its bytes leave the shared budget
+    release(); // the body has been parsed and answered: its bytes leave the shared budget
   }
 }

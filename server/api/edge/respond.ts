@@ -34,7 +34,8 @@ function batchSize(url: URL): number {
   return Math.min(Math.max(1, paths.split(',').length), 100);
 }
 
-export function trpcRefusal(req: Request, r: EdgeRefusal, headers: Record<string, string> = {}): Response {
+/** `req`: a web Request, or anything with its absolute URL (Node's requests are answered without building one). */
+export function trpcRefusal(req: { url: string }, r: EdgeRefusal, headers: Record<string, string> = {}): Response {
   const url = new URL(req.url);
   const error = {
     message: r.message,

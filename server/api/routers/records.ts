@@ -1,6 +1,6 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { encodingSchema, recordToJson, toBytes } from '../encoding';
+import { base64RecordToJson, encodingSchema, recordToJson, toBytes } from '../encoding';
 import { byPartition, int, partitionList, topicRef } from '../inputs';
 import { createTRPCRouter, publicProcedure } from '../trpc';
 import { produceRecords } from './produce-input';
@@ -46,6 +46,15 @@ export const recordsRouter = createTRPCRouter({
     }),
 
   fetch: publicProcedure.input(partitionRead.extend({ maxWaitMs: int().optional() })).query(async ({ ctx, input, signal }) => {
+    if (input.encoding === 'base64') {
+      // The database encodes keys and values (fewer bytes than bytea's hex, no Buffers in Node).
+      const result = await ctx.broker.fetch({ ...input, signal, form: 'base64' });
+      return {
+        records: result.records.map(base64RecordToJson),
+        highWatermark: result.highWatermark,
+        logStartOffset: result.logStartOffset,
+      };
+    }
     const result = await ctx.broker.fetch({ ...input, signal });
     return {
       records: result.records.map((r) => recordToJson(r, input.encoding)),

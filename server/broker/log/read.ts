@@ -12,21 +12,52 @@ export interface StoredRecord {
   headers: Uint8Array | null;
 }
 
-export interface LogSlice {
-  records: StoredRecord[];
+/**
+ * A record with key and value as base64 text made by the database (`form: 'base64'`): what the HTTP
+ * API answers with `encoding: "base64"`. Postgres encodes on its own CPU and sends 4/3 of the bytes
+ * instead of bytea's hex (2x), and Node builds no Buffers for them.
+ */
+export interface Base64Record {
+  offset: number;
+  timestamp: number;
+  key: string | null;
+  value: string | null;
+  /** Encoded headers, as in StoredRecord. */
+  headers: Uint8Array | null;
+  /** Stored bytes of key, value and headers (recordBytes of the bytes form). */
+  size: number;
+}
+
+/** How a read returns keys and values: bytes, or base64 text encoded by the database. */
+export type RecordForm = 'bytes' | 'base64';
+export type RecordOf<F extends RecordForm> = F extends 'base64' ? Base64Record : StoredRecord;
+
+/** Stored bytes of a record in either form (fetch's maxBytes, metrics). */
+export const storedSize = (r: StoredRecord | Base64Record): number =>
+  'size' in r ? r.size : (r.key?.length ?? 0) + (r.value?.length ?? 0) + (r.headers?.length ?? 0);
+
+export interface LogSlice<R = StoredRecord> {
+  records: R[];
   logStartOffset: number;
   highWatermark: number;
 }
 
 /** The first row carries the watermarks (offset -1); the rest are records. One statement, one snapshot. */
-interface SliceRow {
-  offset: number;
-  timestamp: number;
-  key: Uint8Array | null;
-  value: Uint8Array | null;
-  headers: Uint8Array | null;
-  hw: number | null;
-}
+type SliceRow<R> = R & { hw: number | null };
+
+/**
+ * The record columns of a read in each form, with the watermark row's matching NULLs. Base64 from
+ * encode() is wrapped every 76 characters; without the newlines it is exactly Node's base64.
+ */
+const FORMS: Record<RecordForm, { columns: string; marks: string; name: string }> = {
+  bytes: { columns: 'key, value, headers', marks: 'NULL::bytea AS key, NULL::bytea AS value, NULL::bytea AS headers', name: 'fetch.read' },
+  base64: {
+    columns: `translate(encode(key, 'base64'), E'\\n', '') AS key, translate(encode(value, 'base64'), E'\\n', '') AS value, headers,
+              coalesce(octet_length(key), 0) + coalesce(octet_length(value), 0) + coalesce(octet_length(headers), 0) AS size`,
+    marks: 'NULL::text AS key, NULL::text AS value, NULL::bytea AS headers, NULL::int AS size',
+    name: 'fetch.read.base64',
+  },
+};
 
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 
@@ -37,33 +68,33 @@ const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
  * bounded above by offset + limit, so the plan never depends on table statistics. Returns null if the
  * partition does not exist.
  */
-export async function readLog(
+export async function readLog<F extends RecordForm = 'bytes'>(
   db: Queryable,
   partitionId: number,
   offset: number,
   limit: number,
-  { dense = true }: { dense?: boolean } = {},
-): Promise<LogSlice | null> {
-  let rows: SliceRow[];
+  { dense = true, form }: { dense?: boolean; form?: F } = {},
+): Promise<LogSlice<RecordOf<F>> | null> {
+  const f = FORMS[form ?? 'bytes'];
+  let rows: SliceRow<RecordOf<F>>[];
   try {
-    rows = await db.query<SliceRow>(
-      `SELECT -1::bigint AS "offset", log_start_offset AS "timestamp", NULL::bytea AS key, NULL::bytea AS value,
-              NULL::bytea AS headers, high_watermark AS hw
+    rows = await db.query<SliceRow<RecordOf<F>>>(
+      `SELECT -1::bigint AS "offset", log_start_offset AS "timestamp", ${f.marks}, high_watermark AS hw
          FROM topic_partitions WHERE id = $1
        UNION ALL
-       (SELECT "offset", "timestamp", key, value, headers, NULL FROM ${partitionTable(partitionId)}
+       (SELECT "offset", "timestamp", ${f.columns}, NULL FROM ${partitionTable(partitionId)}
          WHERE partition_id = $1 AND "offset" >= $2 AND "offset" < $4
          ORDER BY "offset" LIMIT $3)`,
       [partitionId, offset, limit, dense ? offset + limit : NO_UPPER_BOUND],
       // Prepared although the text names the partition's table: this is the consumer's hot path (half
       // the time of an unprepared read), and postgres.js recycles connections (max_lifetime), which
       // bounds the statements a connection keeps to the partitions it read in its lifetime.
-      { prepare: true, name: 'fetch.read' },
+      { prepare: true, name: f.name },
     );
   } catch (err) {
     if (sqlState(err) !== UNDEFINED_TABLE) throw err;
     // The partition's log table is not there: never written to yet, or its topic is being deleted.
-    rows = await db.query<SliceRow>(
+    rows = await db.query<SliceRow<RecordOf<F>>>(
       `SELECT -1::bigint AS "offset", log_start_offset AS "timestamp", high_watermark AS hw FROM topic_partitions WHERE id = $1`,
       [partitionId],
       { name: 'fetch.watermark' },
@@ -71,11 +102,11 @@ export async function readLog(
   }
   const marks = rows.find((r) => r.offset === -1);
   if (!marks) return null;
-  const records: StoredRecord[] = [];
+  const records: RecordOf<F>[] = [];
   for (const r of rows) if (r.offset >= 0) records.push(r);
   return {
     records,
-    logStartOffset: marks.timestamp,
+    logStartOffset: (marks as { timestamp: number }).timestamp,
     highWatermark: must(marks.hw, 'the watermark row (offset -1) carries the high watermark'),
   };
 }
