@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createBroker } from '@/server/broker';
 import { Brook, type Consumer } from '@/server/client';
 import { closePools, listening, startApp } from '../lib/app';
@@ -82,7 +83,9 @@ async function brookLatency(
   const consumer = startChild(new URL('../lib/group-latency-consumer.ts', import.meta.url), {
     url,
     topic,
-    groupId: `lat-${topic}-${batch}`,
+    // A group of its own per case: a group another case used would resume from its commit and count the
+    // records produced in between (seconds old) as this case's latency.
+    groupId: `lat-${topic}-${batch}-${randomUUID().slice(0, 8)}`,
     total,
     warmup: rate,
   });
