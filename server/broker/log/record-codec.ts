@@ -1,3 +1,4 @@
+import { readVarint, varintSize, writeVarint } from './varint';
 /**
  * Byte-level encodings of the log: record headers in Kafka's own record-header format, and rows in
  * Postgres' binary COPY format (one allocation per batch).
@@ -19,42 +20,6 @@ export interface PreparedRecord {
 
 export const recordBytes = (r: Pick<PreparedRecord, 'key' | 'value' | 'headers'>) =>
   (r.key?.length ?? 0) + (r.value?.length ?? 0) + (r.headers?.length ?? 0);
-
-// --- Kafka varints (zigzag-encoded signed ints), as in the v2 record format -------------------------
-
-function varintSize(n: number): number {
-  let v = ((n << 1) ^ (n >> 31)) >>> 0;
-  let size = 1;
-  while (v >= 0x80) {
-    v >>>= 7;
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(buf: Uint8Array, pos: number, n: number): number {
-  let v = ((n << 1) ^ (n >> 31)) >>> 0;
-  while (v >= 0x80) {
-    buf[pos++] = (v & 0x7f) | 0x80;
-    v >>>= 7;
-  }
-  buf[pos++] = v;
-  return pos;
-}
-
-function readVarint(buf: Uint8Array, pos: number): [value: number, next: number] {
-  let v = 0;
-  let shift = 0;
-  for (;;) {
-    if (pos >= buf.length || shift > 28) throw new Error('corrupt varint in record headers');
-    const b = buf[pos++];
-    v |= (b & 0x7f) << shift;
-    if ((b & 0x80) === 0) break;
-    shift += 7;
-  }
-  v >>>= 0;
-  return [(v >>> 1) ^ -(v & 1), pos];
-}
 
 const utf8Decoder = new TextDecoder();
 
@@ -86,19 +51,19 @@ export function encodeHeaders(headers: readonly RecordHeader[]): Uint8Array | nu
 
 export function decodeHeaders(buf: Uint8Array | null): RecordHeader[] {
   if (!buf || buf.length === 0) return [];
-  let [count, pos] = readVarint(buf, 0);
+  const c = { pos: 0 };
+  let count = readVarint(buf, c);
   const out: RecordHeader[] = [];
   while (count-- > 0) {
-    let len: number;
-    [len, pos] = readVarint(buf, pos);
-    const key = utf8Decoder.decode(buf.subarray(pos, pos + len));
-    pos += len;
-    [len, pos] = readVarint(buf, pos);
+    let len = readVarint(buf, c);
+    const key = utf8Decoder.decode(buf.subarray(c.pos, c.pos + len));
+    c.pos += len;
+    len = readVarint(buf, c);
     if (len < 0) {
       out.push({ key, value: null });
     } else {
-      out.push({ key, value: buf.subarray(pos, pos + len) });
-      pos += len;
+      out.push({ key, value: buf.subarray(c.pos, c.pos + len) });
+      c.pos += len;
     }
   }
   return out;

@@ -1,5 +1,6 @@
 import { crc32c } from '@node-rs/crc32';
 import { encodeHeaders, type RecordHeader } from '@/server/broker/log/record-codec';
+import { varintSize, varlongSize, writeVarint, writeVarlong } from '@/server/broker/log/varint';
 import { COMPRESSION_CODES, type Compression, compress } from './compression';
 import {
   ATTR_TIMESTAMP_TYPE,
@@ -10,7 +11,6 @@ import {
   RECORDS_OFFSET,
   type TimestampType,
 } from './record-batch';
-import { varintSize, varlongSize, writeVarint, writeVarlong } from './varint';
 
 /** Encoding of one magic v2 record batch (layout in record-batch.ts). */
 

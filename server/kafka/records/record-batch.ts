@@ -1,8 +1,8 @@
 import { crc32c } from '@node-rs/crc32';
 import { BrokerError } from '@/server/broker/errors';
 import type { RecordHeader } from '@/server/broker/log/record-codec';
+import { type Cursor, readVarint, readVarlong } from '@/server/broker/log/varint';
 import { type Compression, compressionFromAttributes, decompress } from './compression';
-import { type Cursor, readVarint, readVarlong } from './varint';
 
 /**
  * Decoding of record batches, magic v2 (Kafka's DefaultRecordBatch):
@@ -59,6 +59,11 @@ export interface DecodeOptions {
    * In a produce request it is CORRUPT_MESSAGE (the default).
    */
   allowTrailingPartial?: boolean;
+  /**
+   * A budget shared with other calls (all partitions of one Produce request), instead of a fresh one of
+   * `maxUncompressedBytes`: what this call decompresses is taken from `left`.
+   */
+  budget?: { left: number };
 }
 
 /** The bytes before batchLength's count starts (baseOffset, batchLength): Kafka's LOG_OVERHEAD. */
@@ -89,7 +94,7 @@ const crcOf = (bytes: Uint8Array) => crc32c(bytes) >>> 0;
 export function decodeRecordBatches(input: Uint8Array, opts: DecodeOptions): RecordBatch[] {
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const batches: RecordBatch[] = [];
-  const budget = { left: opts.maxUncompressedBytes };
+  const budget = opts.budget ?? { left: opts.maxUncompressedBytes };
   let pos = 0;
   while (pos < buf.length) {
     const left = buf.length - pos;

@@ -1,10 +1,10 @@
 import { BrokerError } from '@/server/broker/errors';
 import type { StoredRecord } from '@/server/broker/log/read';
+import { varintSize, varlongSize } from '@/server/broker/log/varint';
 import type { ProduceRecord } from '@/server/broker/produce';
 import type { RecordBatch } from './record-batch';
 import { RECORDS_OFFSET } from './record-batch';
 import { encodeRawRecordBatch, type RawEncodeRecord } from './record-batch-encode';
-import { varintSize, varlongSize } from './varint';
 
 /** Kafka's RecordBatch.NO_TIMESTAMP: the producer set none, so the broker's clock stamps the record. */
 const NO_TIMESTAMP = -1;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isBrokerError } from '@/server/broker/errors';
+import { readVarint, readVarlong, varintSize, varlongSize, writeVarint, writeVarlong } from '@/server/broker/log/varint';
 import { kafkajsVarint, kafkajsVarlong } from './kafkajs-oracle';
-import { readVarint, readVarlong, varintSize, varlongSize, writeVarint, writeVarlong } from './varint';
 
 const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
 // ±2^52: the range a varlong round-trips through a JavaScript number.

@@ -1,7 +1,8 @@
-import { BrokerError } from '@/server/broker/errors';
+import { BrokerError } from '../errors';
 
 /**
- * Zigzag varints and varlongs of the v2 record format (Kafka's ByteUtils.readVarint/readVarlong). These
+ * Zigzag varints and varlongs of the v2 record format (Kafka's ByteUtils.readVarint/readVarlong): one home
+ * for Brook's stored record headers and the Kafka listener's record batches. These
  * are signed and distinct from the unsigned varints of flexible protocol versions. Every read is
  * bounds-checked and a malformed value is CORRUPT_MESSAGE, the error a broker answers for a bad batch.
  */
