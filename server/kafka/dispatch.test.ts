@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testBackends } from '@/db/testing';
 import { apiVersions } from './protocol';
 import { KafkaTestClient } from './test-client';
-import { type KafkaTestBroker, kafkaTestBroker } from './testing';
+import { type KafkaTestBroker, kafkaTestBroker, rawClientPerTest } from './testing';
 
 const API_VERSIONS = 18;
 
@@ -12,10 +12,10 @@ describe.each(testBackends())('Kafka dispatcher (%s)', (backend) => {
     env = e;
   });
   let client: KafkaTestClient;
-  beforeEach(async () => {
-    client = await KafkaTestClient.connect(env.host, env.port);
-  });
-  afterEach(() => client.close());
+  rawClientPerTest(
+    () => env,
+    (c) => (client = c),
+  );
 
   it.each([0, 1, 2, 3])('answers ApiVersions v%i with the registry, ApiVersions 0-3 included', async (version) => {
     const body = version >= 3 ? { clientSoftwareName: 'brook-test', clientSoftwareVersion: '1.0' } : {};

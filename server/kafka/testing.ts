@@ -1,10 +1,11 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Database } from '@/db/client';
 import { type Backend, openTestDatabase } from '@/db/testing';
 import { type Broker, type BrokerOptions, createBroker, type KafkaListenerReport } from '@/server/broker';
 import { DEFAULT_KAFKA_SETTINGS, type KafkaSettings } from './handlers/types';
 import { createKafkaDispatcher } from './index';
 import { KafkaListener } from './listener/listener';
+import { KafkaTestClient } from './test-client';
 
 export interface KafkaTestBroker {
   db: Database;
@@ -64,4 +65,14 @@ export async function stopKafkaTestBroker(env: KafkaTestBroker): Promise<void> {
   await env.listener.stop(1_000);
   await env.broker.close();
   await env.db.close();
+}
+
+/** A raw client (test-client.ts) connected to `env()`'s listener before each test of the block, closed after. */
+export function rawClientPerTest(env: () => KafkaTestBroker, use: (client: KafkaTestClient) => void): void {
+  let client: KafkaTestClient | null = null;
+  beforeEach(async () => {
+    client = await KafkaTestClient.connect(env().host, env().port);
+    use(client);
+  });
+  afterEach(() => client?.close());
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { snapshotState, testBackends, uniqueName } from '@/db/testing';
 import { KAFKA_ERRORS } from '@/server/broker';
 import {
@@ -13,8 +13,8 @@ import {
   Reader,
   Writer,
 } from '../protocol';
-import { KafkaTestClient } from '../test-client';
-import { type KafkaTestBroker, kafkaTestBroker } from '../testing';
+import type { KafkaTestClient } from '../test-client';
+import { type KafkaTestBroker, kafkaTestBroker, rawClientPerTest } from '../testing';
 import { type AlterConfigsRequest, decodeAlterConfigsResponse, encodeAlterConfigsRequest } from './alter-configs-codec';
 
 const CREATE_TOPICS = 19;
@@ -39,10 +39,10 @@ describe.each(testBackends())('Kafka admin handlers at exact versions (%s)', (ba
     env = e;
   });
   let client: KafkaTestClient;
-  beforeEach(async () => {
-    client = await KafkaTestClient.connect(env.host, env.port);
-  });
-  afterEach(() => client.close());
+  rawClientPerTest(
+    () => env,
+    (c) => (client = c),
+  );
 
   const create = (version: number, topics: createTopics.CreatableTopic[], validateOnly = false) =>
     client.request<createTopics.CreateTopicsResponse>(CREATE_TOPICS, version, { topics, timeoutMs: 5000, validateOnly });

@@ -1,13 +1,13 @@
 // Metadata, ListOffsets and Fetch at exact versions through the raw test client, against a real engine and
 // listener on both databases.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, uniqueName } from '@/db/testing';
 import { sleep } from '@/server/broker/testing';
 import type { fetch, listOffsets, metadata } from '../protocol';
 import { decodeRecordBatches } from '../records';
 import { KafkaTestClient } from '../test-client';
-import { type KafkaTestBroker, kafkaTestBroker, startKafkaTestBroker, stopKafkaTestBroker } from '../testing';
+import { type KafkaTestBroker, kafkaTestBroker, rawClientPerTest, startKafkaTestBroker, stopKafkaTestBroker } from '../testing';
 
 const METADATA = 3;
 const LIST_OFFSETS = 2;
@@ -59,10 +59,10 @@ describe.each(testBackends())('Metadata, ListOffsets, Fetch (%s)', (backend) => 
     env = e;
   });
   let client: KafkaTestClient;
-  beforeEach(async () => {
-    client = await KafkaTestClient.connect(env.host, env.port);
-  });
-  afterEach(() => client.close());
+  rawClientPerTest(
+    () => env,
+    (c) => (client = c),
+  );
 
   it.each([0, 1, 4, 9, 12])(
     'Metadata v%i names this instance, the cluster, the topic and its leaders; unknown topics get error 3',
