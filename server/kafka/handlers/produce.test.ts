@@ -1,13 +1,13 @@
 // Produce and InitProducerId at exact versions through the raw test client, against a real engine and
 // listener on both databases.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testBackends, uniqueName } from '@/db/testing';
 import { until } from '@/server/broker/testing';
 import type { initProducerId, produce } from '../protocol';
 import { type EncodeBatchOptions, encodeRecordBatch } from '../records';
 import { KafkaTestClient } from '../test-client';
-import { type KafkaTestBroker, kafkaTestBroker } from '../testing';
+import { type KafkaTestBroker, kafkaTestBroker, rawClientPerTest } from '../testing';
 
 const PRODUCE = 0;
 const INIT_PRODUCER_ID = 22;
@@ -39,10 +39,10 @@ describe.each(testBackends())('Produce, InitProducerId (%s)', (backend) => {
     env = e;
   });
   let client: KafkaTestClient;
-  beforeEach(async () => {
-    client = await KafkaTestClient.connect(env.host, env.port);
-  });
-  afterEach(() => client.close());
+  rawClientPerTest(
+    () => env,
+    (c) => (client = c),
+  );
 
   const values = async (topic: string, partition: number) =>
     (await env.broker.fetch({ topic, partition, offset: 0, maxRecords: 1000 })).records.map((r) => Buffer.from(r.value ?? []).toString());
@@ -69,6 +69,48 @@ describe.each(testBackends())('Produce, InitProducerId (%s)', (backend) => {
     const stored = (await env.broker.fetch({ topic, partition: 0, offset: 0 })).records[0];
     expect(stored.timestamp).toBe(1_700_000_000_000);
     expect(Buffer.from(stored.key ?? []).toString()).toBe('k-a');
+  });
+
+  it('a partition listed twice is refused (the first is appended); all partitions share one decompression budget', async () => {
+    const topic = uniqueName('p-dup');
+    await env.broker.createTopic({ name: topic, partitions: 3 });
+    const twice = await client.request<produce.ProduceResponse>(
+      PRODUCE,
+      7,
+      body(topic, [
+        { index: 0, records: batch(['a']) },
+        { index: 0, records: batch(['b']) },
+      ]),
+    );
+    expect(twice.responses[0].partitionResponses.map((p) => p.errorCode)).toEqual([0, 42]);
+    expect(await values(topic, 0)).toEqual(['a']);
+
+    // 34.8 MB of zeros (170 records: 100 KiB value, the same as a header) gzip to ~40 KB: one partition's worth fits the request's
+    // 64 MiB budget, the second one's does not.
+    const zeros = Buffer.alloc(100 * 1024).toString('latin1');
+    const bomb = () =>
+      batch(
+        Array.from({ length: 170 }, () => zeros),
+        { compression: 'gzip' },
+      );
+    const res = await client.request<produce.ProduceResponse>(
+      PRODUCE,
+      9,
+      body(topic, [
+        { index: 1, records: bomb() },
+        { index: 2, records: bomb() },
+      ]),
+    );
+    expect(res.responses[0].partitionResponses.map((p) => p.errorCode)).toEqual([0, 10]); // MESSAGE_TOO_LARGE
+    expect((await env.broker.fetch({ topic, partition: 2, offset: 0 })).records).toHaveLength(0);
+  });
+
+  it('Produce requests pipelined on one connection are appended in the order they were sent', async () => {
+    const topic = uniqueName('p-order');
+    await env.broker.createTopic({ name: topic, partitions: 1 });
+    const frames = Array.from({ length: 40 }, (_, i) => client.frame(PRODUCE, 7, body(topic, [{ index: 0, records: batch([String(i)]) }])));
+    await Promise.all(frames.map((f) => client.sendRaw(f)));
+    expect(await values(topic, 0)).toEqual(frames.map((_, i) => String(i)));
   });
 
   it('answers per partition: unknown topic, corrupt CRC, two batches, zstd before v7, a record above max.message.bytes', async () => {

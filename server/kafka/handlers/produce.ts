@@ -1,4 +1,4 @@
-import { BrokerError, type ProducerFields } from '@/server/broker';
+import { BrokerError, type ProduceRecord, type ProducerFields } from '@/server/broker';
 import { asBrokerError } from '@/server/broker/errors';
 import { KafkaProtocolError, produce } from '../protocol';
 import { batchesToProduceRecords, decodeRecordBatches } from '../records';
@@ -8,7 +8,7 @@ type Req = produce.ProduceRequest;
 type Res = produce.ProduceResponse;
 type PartitionRes = produce.PartitionProduceResponse;
 
-/** Decompressed records of one partition's batch may not exceed what one engine produce accepts (MAX_REQUEST_BYTES). */
+/** Decompressed records of one Produce request, all partitions together, may not exceed what one engine produce accepts (MAX_REQUEST_BYTES). */
 const MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024;
 const NO_PRODUCER_ID = -1;
 
@@ -32,22 +32,20 @@ export const produceHandler = defineHandler<Req, Res>({
   maxVersion: 9,
   decode: produce.decodeProduceRequest,
   encode: produce.encodeProduceResponse,
-  async handle(req, ctx) {
-    const refusal = requestRefusal(req);
-    const responses = await Promise.all(
-      req.topicData.map(async (t) => ({
-        name: t.name,
-        partitionResponses: await Promise.all(
-          t.partitionData.map((p) => (refusal ? failed(p.index, refusal) : appendPartition(t.name, p, ctx))),
-        ),
-      })),
+  handle(req, ctx) {
+    // Kafka handles a connection's requests one at a time; Brook answers them in order but runs them
+    // concurrently, so a connection's Produce requests are chained: request N+1 appends only after N,
+    // and records a client pipelines on one connection keep their order in each partition.
+    const previous = produceChains.get(ctx.conn) ?? Promise.resolve();
+    const run = previous.then(() => produceAll(req, ctx));
+    produceChains.set(
+      ctx.conn,
+      run.then(
+        () => {},
+        () => {},
+      ),
     );
-    if (req.acks === 0) {
-      const failure = responses.flatMap((t) => t.partitionResponses).find((p) => p.errorCode !== 0);
-      if (failure) throw new KafkaProtocolError(`Produce with acks=0 failed (error ${failure.errorCode}: ${failure.errorMessage})`);
-      return null;
-    }
-    return { responses, throttleTimeMs: 0 };
+    return run;
   },
   errorResponse: (req, errorCode) => ({
     responses: req.topicData.map((t) => ({
@@ -57,6 +55,50 @@ export const produceHandler = defineHandler<Req, Res>({
     throttleTimeMs: 0,
   }),
 });
+
+/** Per connection, the Produce request that runs last (collected with the connection). */
+const produceChains = new WeakMap<object, Promise<void>>();
+
+async function produceAll(req: Req, ctx: KafkaContext): Promise<Res | null> {
+  const refusal = requestRefusal(req);
+  // Every partition is decoded before any is appended, in turn and from one decompression budget for the
+  // whole request: N partitions (or one listed N times) cannot take N times the memory.
+  const budget = { left: MAX_UNCOMPRESSED_BYTES };
+  const seen = new Set<string>();
+  const decoded = req.topicData.map((t) => ({
+    name: t.name,
+    partitions: t.partitionData.map((p): Decoded => {
+      if (refusal) return { index: p.index, error: refusal };
+      const key = `${t.name}\u0000${p.index}`;
+      if (seen.has(key))
+        return { index: p.index, error: new BrokerError('INVALID_REQUEST', `Partition ${p.index} of ${t.name} is listed twice.`) };
+      seen.add(key);
+      try {
+        return { index: p.index, ...decodePartition(p, budget, ctx) };
+      } catch (err) {
+        const known = asBrokerError(err);
+        if (!known) throw err;
+        return { index: p.index, error: known };
+      }
+    }),
+  }));
+  const responses = await Promise.all(
+    decoded.map(async (t) => ({
+      name: t.name,
+      partitionResponses: await Promise.all(
+        t.partitions.map((p) => ('error' in p ? failed(p.index, p.error) : appendPartition(t.name, p, ctx))),
+      ),
+    })),
+  );
+  if (req.acks === 0) {
+    const failure = responses.flatMap((t) => t.partitionResponses).find((p) => p.errorCode !== 0);
+    if (failure) throw new KafkaProtocolError(`Produce with acks=0 failed (error ${failure.errorCode}: ${failure.errorMessage})`);
+    return null;
+  }
+  return { responses, throttleTimeMs: 0 };
+}
+
+type Decoded = { index: number; error: BrokerError } | { index: number; records: ProduceRecord[]; producer: ProducerFields | undefined };
 
 function requestRefusal(req: Req): BrokerError | null {
   if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) {
@@ -68,23 +110,31 @@ function requestRefusal(req: Req): BrokerError | null {
   return null;
 }
 
-async function appendPartition(topic: string, p: produce.PartitionProduceData, ctx: KafkaContext): Promise<PartitionRes> {
+function decodePartition(p: produce.PartitionProduceData, budget: { left: number }, ctx: KafkaContext) {
+  const batches = decodeRecordBatches(p.records ?? Buffer.alloc(0), { maxUncompressedBytes: MAX_UNCOMPRESSED_BYTES, budget });
+  if (batches.length !== 1) {
+    throw new BrokerError('INVALID_RECORD', `Produce v3+ carries exactly one record batch per partition; got ${batches.length}.`);
+  }
+  const [batch] = batches;
+  if (batch.compression === 'zstd' && ctx.apiVersion < 7) {
+    throw new BrokerError('UNSUPPORTED_COMPRESSION_TYPE', `zstd needs Produce v7 or later; this request is v${ctx.apiVersion}.`);
+  }
+  if (batch.isTransactional) throw new BrokerError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'Brook does not support transactions.');
+  const records = batchesToProduceRecords(batches, p.index);
+  const producer: ProducerFields | undefined =
+    batch.producerId === NO_PRODUCER_ID
+      ? undefined
+      : { producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence };
+  return { records, producer };
+}
+
+async function appendPartition(
+  topic: string,
+  p: { index: number; records: ProduceRecord[]; producer: ProducerFields | undefined },
+  ctx: KafkaContext,
+): Promise<PartitionRes> {
   try {
-    const batches = decodeRecordBatches(p.records ?? Buffer.alloc(0), { maxUncompressedBytes: MAX_UNCOMPRESSED_BYTES });
-    if (batches.length !== 1) {
-      throw new BrokerError('INVALID_RECORD', `Produce v3+ carries exactly one record batch per partition; got ${batches.length}.`);
-    }
-    const [batch] = batches;
-    if (batch.compression === 'zstd' && ctx.apiVersion < 7) {
-      throw new BrokerError('UNSUPPORTED_COMPRESSION_TYPE', `zstd needs Produce v7 or later; this request is v${ctx.apiVersion}.`);
-    }
-    if (batch.isTransactional) throw new BrokerError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'Brook does not support transactions.');
-    const records = batchesToProduceRecords(batches, p.index);
-    const producer: ProducerFields | undefined =
-      batch.producerId === NO_PRODUCER_ID
-        ? undefined
-        : { producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence };
-    const results = await ctx.broker.produce(topic, records, producer);
+    const results = await ctx.broker.produce(topic, p.records, p.producer);
     return { index: p.index, errorCode: 0, baseOffset: BigInt(results[0].offset), logAppendTimeMs: -1n, logStartOffset: -1n };
   } catch (err) {
     const known = asBrokerError(err);
