@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KafkaProtocolError, Reader } from './reader';
+import { KafkaProtocolError, MAX_ARRAY_LENGTH, Reader } from './reader';
 import { Writer } from './writer';
 
 const bytesOf = (write: (w: Writer) => void): string => {
@@ -92,5 +92,15 @@ describe('Writer and Reader primitives', () => {
     expect(() => new Reader(Buffer.from([0x80])).uvarint()).toThrow(KafkaProtocolError);
     const r = new Reader(Buffer.from([0, 0, 0, 1]), 0, 2);
     expect(() => r.int32()).toThrow(KafkaProtocolError);
+  });
+});
+
+describe('array counts', () => {
+  it('refuses more than MAX_ARRAY_LENGTH elements even when the bytes are there (each would be an object)', () => {
+    const bytes = Buffer.alloc(4 + 2 * (MAX_ARRAY_LENGTH + 1));
+    bytes.writeInt32BE(MAX_ARRAY_LENGTH + 1, 0);
+    expect(() => new Reader(bytes).arrayLength(false, false)).toThrow(KafkaProtocolError);
+    bytes.writeInt32BE(MAX_ARRAY_LENGTH, 0);
+    expect(new Reader(bytes).arrayLength(false, false)).toBe(MAX_ARRAY_LENGTH);
   });
 });

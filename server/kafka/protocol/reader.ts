@@ -3,6 +3,9 @@
 
 const BRAND = Symbol.for('brook.KafkaProtocolError');
 
+/** The most elements one array of a request may have (topics, partitions, groups, ...). */
+export const MAX_ARRAY_LENGTH = 100_000;
+
 /**
  * The one error the codecs throw: the bytes are not a valid encoding of what was expected. The listener
  * closes a connection whose request throws it (Kafka does the same).
@@ -161,6 +164,9 @@ export class Reader {
       throw new KafkaProtocolError(`array count ${n}`);
     }
     if (n > this.end - this.offset) throw new KafkaProtocolError(`array count ${n} exceeds the ${this.end - this.offset} bytes left`);
+    // A few bytes per element on the wire become a whole object in memory: a 100 MB frame of 2-byte
+    // elements would be gigabytes of heap. No request a client sends has this many of anything.
+    if (n > MAX_ARRAY_LENGTH) throw new KafkaProtocolError(`array count ${n} exceeds the ${MAX_ARRAY_LENGTH} Brook accepts`);
     return n;
   }
 
