@@ -11,6 +11,9 @@ type PartitionRes = fetch.PartitionData;
 /** Not in the engine's error table (it is the Kafka layer's alone). */
 /** The engine's bounds on one partition read (server/broker/fetch.ts FETCH_LIMITS). */
 const ENGINE_MAX_RECORDS = 10_000;
+const PROBE_RECORDS = 100;
+/** Kafka's fetch.max.bytes: the most one Fetch answers, whatever the request's max_bytes says. */
+const FETCH_MAX_BYTES = 55 * 1024 * 1024;
 const ENGINE_MAX_BYTES = 64 * 1024 * 1024;
 const ENGINE_MAX_WAIT_MS = 30_000;
 
@@ -71,20 +74,30 @@ function readAll(wanted: readonly Wanted[], ctx: KafkaContext): Promise<Outcome[
   return Promise.all(
     wanted.map(async (w): Promise<Outcome> => {
       try {
-        const ok = await ctx.broker.fetch({
-          topic: w.topic,
-          partition: w.partition,
-          offset: w.offset,
-          maxRecords: ENGINE_MAX_RECORDS,
-          maxBytes: Math.min(Math.max(w.maxBytes, 1), ENGINE_MAX_BYTES),
-        });
-        return { ok };
+        return { ok: await readPartition(w, ctx) };
       } catch (err) {
         if (!isBrokerError(err)) throw err;
         return { errorCode: err.kafkaCode };
       }
     }),
   );
+}
+
+/**
+ * One partition's records up to its byte limit, without reading rows far past it: a probe of
+ * PROBE_RECORDS rows measures the record size, then one read takes about as many rows as the limit holds
+ * (the engine reads whole rows and trims to maxBytes after, so 10,000 rows of 100 KB would be 1 GB read
+ * to send 1 MB).
+ */
+async function readPartition(w: Wanted, ctx: KafkaContext) {
+  const maxBytes = Math.min(Math.max(w.maxBytes, 1), ENGINE_MAX_BYTES);
+  const read = (maxRecords: number) => ctx.broker.fetch({ topic: w.topic, partition: w.partition, offset: w.offset, maxRecords, maxBytes });
+  const probe = await read(PROBE_RECORDS);
+  if (probe.records.length < PROBE_RECORDS) return probe; // all there is, or cut by maxBytes already
+  let bytes = 0;
+  for (const r of probe.records) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + (r.headers?.length ?? 0);
+  const fits = Math.min(ENGINE_MAX_RECORDS, Math.ceil(maxBytes / Math.max(bytes / probe.records.length, 1)));
+  return fits <= PROBE_RECORDS ? probe : read(fits);
 }
 
 /**
@@ -114,7 +127,7 @@ async function waitForMore(wanted: readonly Wanted[], seen: readonly Outcome[], 
 }
 
 function encodeResponses(req: Req, wanted: readonly Wanted[], outcomes: readonly Outcome[]): fetch.FetchableTopicResponse[] {
-  let budget = Math.max(req.maxBytes, 0);
+  let budget = Math.min(Math.max(req.maxBytes, 0), FETCH_MAX_BYTES);
   let first = true;
   let i = 0;
   return req.topics.map((t) => ({
