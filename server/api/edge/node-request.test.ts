@@ -42,6 +42,20 @@ describe("the edge on Node's requests", () => {
     expect(batch[0].error.data).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403 });
   });
 
+  it.each(['TRACE', 'PUT', 'DELETE'])('answers %s with 405 (a web Request cannot carry TRACE: this was a 500)', async (method) => {
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      http
+        .request(`${base}/api/trpc/topics.list`, { method }, (r) => {
+          let body = '';
+          r.on('data', (d) => (body += d)).on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+        })
+        .on('error', reject)
+        .end();
+    });
+    expect(res.status).toBe(405);
+    expect(JSON.parse(res.body).error.data.kafka.name).toBe('INVALID_REQUEST');
+  });
+
   it('refuses bytes that are not UTF-8 with 400', async () => {
     const bytes = Buffer.concat([Buffer.from('{"topic":"t","records":[{"value":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]}')]);
     const res = await post(bytes);

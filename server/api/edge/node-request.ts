@@ -4,7 +4,7 @@ import { BodyCollector, checkUrl, type ReadBody } from './body';
 import { bodyBudget, bodyLimit } from './guard';
 import { serveTrpc } from './handler';
 import { checkHost, checkOrigin, currentHostRules } from './hosts';
-import { type EdgeRefusal, trpcRefusal } from './respond';
+import { EDGE_ERRORS, type EdgeRefusal, trpcRefusal } from './respond';
 
 /**
  * The API's edge on Node's request itself, as server/serve/app-server.ts serves it: the same rules as
@@ -21,7 +21,7 @@ export async function handleNodeApiRequest(
 ): Promise<Response> {
   const url = `http://localhost${req.url ?? '/'}`;
   const method = req.method ?? 'GET';
-  const refusal = checkNodeOrigin(req) ?? checkUrl(url);
+  const refusal = checkMethod(method) ?? checkNodeOrigin(req) ?? checkUrl(url);
   if (refusal) return trpcRefusal({ url }, refusal);
   let body: ReadBody | null = null;
   if (method !== 'GET' && method !== 'HEAD') {
@@ -53,6 +53,19 @@ export async function handleNodeApiRequest(
 }
 
 const noop = () => {};
+
+/** tRPC answers GET (queries, subscriptions) and POST (mutations); a web Request cannot even carry TRACE or CONNECT. */
+const API_METHODS = new Set(['GET', 'HEAD', 'POST', 'OPTIONS']);
+
+function checkMethod(method: string): EdgeRefusal | null {
+  if (API_METHODS.has(method)) return null;
+  return {
+    status: 405,
+    trpcCode: 'METHOD_NOT_SUPPORTED',
+    kafka: EDGE_ERRORS.INVALID_REQUEST,
+    message: `The API does not answer ${method.slice(0, 20)} requests: queries are GET, mutations POST.`,
+  };
+}
 
 /** tRPC's own test: the media type before any parameters, case-insensitive. */
 const isJson = (contentType: string | null) => contentType?.split(';', 1)[0].trim().toLowerCase() === 'application/json';
