@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { errorMessage } from '@/server/broker/errors';
 import { type ConnectionInfo, isKafkaProtocolError, type KafkaDispatcher } from './dispatcher';
 import { FrameDecoder } from './frame-decoder';
+import type { RequestBudget } from './request-budget';
 
 export interface ConnectionOptions {
   dispatcher: KafkaDispatcher;
@@ -10,6 +11,8 @@ export interface ConnectionOptions {
   maxInFlight: number;
   /** Closed after this long without a byte in either direction and nothing in flight. */
   idleMs: number;
+  /** Bytes of unanswered requests, shared by every connection of the listener. */
+  budget: RequestBudget;
   /** Rate-limited: one line per abnormally closed connection. */
   log: (line: string) => void;
 }
@@ -18,6 +21,8 @@ export interface ConnectionOptions {
 interface Slot {
   done: boolean;
   response: Buffer | null;
+  /** The request's bytes, held in the listener's budget until it is settled. */
+  bytes: number;
 }
 
 /**
@@ -37,6 +42,9 @@ export class KafkaConnection {
   private draining = false;
   private gone = false;
   private flushScheduled = false;
+  /** A frame read but not yet dispatched: the listener's budget had no room for it. */
+  private pending: Buffer | null = null;
+  private cancelWait: (() => void) | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -64,6 +72,7 @@ export class KafkaConnection {
     socket.on('close', () => {
       this.gone = true;
       this.abort.abort();
+      this.cancelWait?.();
     });
   }
 
@@ -93,23 +102,39 @@ export class KafkaConnection {
   /** Takes frames while there is room in flight and the client reads its answers; otherwise stops reading. */
   private pump(): void {
     while (!this.gone && !this.draining && !this.writeBlocked && this.queue.length < this.options.maxInFlight) {
-      let frame: Buffer | null;
-      try {
-        frame = this.decoder.next();
-      } catch (err) {
-        this.fail(errorMessage(err));
-        return;
+      let frame = this.pending;
+      if (frame === null) {
+        try {
+          frame = this.decoder.next();
+        } catch (err) {
+          this.fail(errorMessage(err));
+          return;
+        }
+        if (frame === null) break;
       }
-      if (frame === null) break;
+      if (!this.options.budget.take(frame.length)) {
+        // The listener holds all the request bytes it may: read on once another request is answered.
+        this.pending = frame;
+        this.cancelWait ??= this.options.budget.wait(() => {
+          this.cancelWait = null;
+          this.pump();
+        });
+        break;
+      }
+      this.pending = null;
       this.dispatch(frame);
     }
     if (this.gone || this.draining) return;
-    if (this.writeBlocked || this.queue.length >= this.options.maxInFlight) this.socket.pause();
+    if (this.writeBlocked || this.pending !== null || this.queue.length >= this.options.maxInFlight) this.socket.pause();
     else this.socket.resume();
   }
 
   private dispatch(frame: Buffer): void {
-    const slot: Slot = { done: false, response: null };
+    const slot: Slot = { done: false, response: null, bytes: frame.length };
+    const release = () => {
+      this.options.budget.give(slot.bytes);
+      slot.bytes = 0;
+    };
     this.queue.push(slot);
     let answer: Promise<Buffer | null>;
     try {
@@ -119,11 +144,13 @@ export class KafkaConnection {
     }
     answer.then(
       (response) => {
+        release();
         slot.done = true;
         slot.response = response;
         this.scheduleFlush();
       },
       (err: unknown) => {
+        release();
         if (this.gone) return; // aborted because the connection went: nothing to say
         this.fail(isKafkaProtocolError(err) ? `malformed request: ${err.message}` : `request failed: ${errorMessage(err)}`);
       },

@@ -170,3 +170,39 @@ describe('Kafka listener: idle connections and shutdown', () => {
     expect(c.pending).toBe(0);
   });
 });
+
+describe('Kafka listener: one budget of request bytes across connections', () => {
+  const dispatcher = testDispatcher();
+  // Room for one 600-byte request at a time, all connections together.
+  const listener = new KafkaListener({ dispatcher, maxFrameBytes: 64 * 1024, maxQueuedBytes: 1000, log: () => {} });
+  let port = 0;
+  beforeAll(async () => {
+    port = (await listener.listen('127.0.0.1', 0)).port;
+  });
+  afterAll(async () => {
+    await listener.stop(1000);
+  });
+
+  it('holds a request back while others fill the budget, and takes it once they are answered', async () => {
+    const [a, b] = [await TestClient.connect(port), await TestClient.connect(port)];
+    try {
+      a.send(testRequest('D', 1, 300, 600));
+      await until(() => listener.queuedBytes > 0, 'the first request held');
+      const handledBefore = dispatcher.handled;
+      b.send(testRequest('E', 2, 0, 600));
+      await sleep(100);
+      expect(dispatcher.handled).toBe(handledBefore); // not read into the dispatcher: no room
+      expect(listener.queuedBytes).toBeLessThanOrEqual(1000);
+      const first = await a.next();
+      expect(requestId(first)).toBe(1);
+      expect(requestId(await b.next())).toBe(2); // taken once the first was answered
+      await until(() => listener.queuedBytes === 0, 'the budget given back');
+      // A request larger than the whole budget still goes through when nothing else is held.
+      b.send(testRequest('E', 3, 0, 5000));
+      expect(requestId(await b.next())).toBe(3);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});

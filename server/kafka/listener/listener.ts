@@ -2,6 +2,7 @@ import net from 'node:net';
 import { KafkaConnection } from './connection';
 import type { KafkaDispatcher } from './dispatcher';
 import { LogLimiter } from './log-limiter';
+import { RequestBudget } from './request-budget';
 
 /**
  * Kafka's socket.request.max.bytes default. Kafka clients size their requests against it (and send far
@@ -18,6 +19,8 @@ export interface KafkaListenerOptions {
   dispatcher: KafkaDispatcher;
   maxFrameBytes?: number;
   maxInFlight?: number;
+  /** Bytes of unanswered requests across all connections (default: twice the frame cap). */
+  maxQueuedBytes?: number;
   idleMs?: number;
   /** Where the listener's lines go (rate-limited for closed connections); console.error by default. */
   log?: (line: string) => void;
@@ -33,10 +36,12 @@ export class KafkaListener {
   private readonly connections = new Set<KafkaConnection>();
   private nextId = 1;
   private readonly limited: LogLimiter;
+  private readonly budget: RequestBudget;
 
   constructor(private readonly options: KafkaListenerOptions) {
     const log = options.log ?? ((line: string) => console.error(line));
     this.limited = new LogLimiter(log, { burst: 10, windowMs: 60_000 });
+    this.budget = new RequestBudget(options.maxQueuedBytes ?? 2 * (options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES));
     // allowHalfOpen: a client that sends FIN still gets the answers to what it asked before.
     this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     // Bind errors go to listen()'s caller; this is for errors of a listening server only.
@@ -55,6 +60,11 @@ export class KafkaListener {
         resolve(this.server.address() as net.AddressInfo);
       });
     });
+  }
+
+  /** Bytes of requests read and not yet answered, all connections together. */
+  get queuedBytes(): number {
+    return this.budget.held;
   }
 
   get connectionCount(): number {
@@ -88,6 +98,7 @@ export class KafkaListener {
       maxFrameBytes: this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       maxInFlight: this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
       idleMs: this.options.idleMs ?? DEFAULT_IDLE_MS,
+      budget: this.budget,
       log: (line) => this.limited.log(line),
     });
     this.connections.add(connection);
