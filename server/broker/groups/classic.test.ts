@@ -5,6 +5,7 @@ import { type Broker, createBroker } from '@/server/broker';
 import { expectKafkaError } from '@/server/broker/testing';
 import { fromTopicPartitions, toTopicPartitions } from '../topic-partition';
 import { classicGroupState } from '.';
+import { MAX_USER_DATA_BYTES } from './classic';
 import { Client, expectDisjoint, settle } from './classic-testing';
 
 const flat = fromTopicPartitions;
@@ -241,6 +242,17 @@ describe.each(testBackends())('classic group members on %s', (backend) => {
     await broker.groups.expireSessions();
     expect(await members()).toEqual([]);
     await expectKafkaError(broker.groups.classicSync(group, { memberId: r.memberId, generationId: r.generationId }), 'UNKNOWN_MEMBER_ID');
+  });
+
+  it('refuses a subscription userData above 64 KiB (it lives in the group row) and changes nothing', async () => {
+    const t = await topic(1);
+    const group = uniqueName('g');
+    const base = new Client(broker, group, [t]).joinRequest();
+    const huge = { ...base, subscription: { ...base.subscription, userData: new Uint8Array(MAX_USER_DATA_BYTES + 1) } };
+    await expectKafkaError(broker.groups.classicJoin(group, huge), 'INVALID_REQUEST');
+    expect((await broker.groups.classicDescribe([group]))[0].members).toHaveLength(0);
+    const fits = { ...base, subscription: { ...base.subscription, userData: new Uint8Array(MAX_USER_DATA_BYTES) } };
+    await broker.groups.classicJoin(group, fits);
   });
 
   it('refuses other protocol types and protocols the members have none of in common', async () => {

@@ -42,7 +42,11 @@ import { fromTopicPartitions, type GroupMember, type GroupState, toTopicPartitio
 
 const MAX_ID = 255;
 
+/** Assignors' userData (sticky assignors keep their previous assignment there: a few KB). */
+export const MAX_USER_DATA_BYTES = 64 * 1024;
+
 /** What makes a JoinGroup invalid whatever the group's state (checked before the group is locked). */
+
 export function validateClassicJoin(req: ClassicJoinRequest): BrokerError | null {
   if (req.protocolType !== CONSUMER_PROTOCOL_TYPE) {
     return new BrokerError(
@@ -51,6 +55,11 @@ export function validateClassicJoin(req: ClassicJoinRequest): BrokerError | null
     );
   }
   if (req.protocols.length === 0) return new BrokerError('INCONSISTENT_GROUP_PROTOCOL', 'JoinGroup names no protocol.');
+  // userData is kept in the group's row, read and rewritten on every group call: a frame-sized one would
+  // make each heartbeat of every member move megabytes.
+  if ((req.subscription.userData?.length ?? 0) > MAX_USER_DATA_BYTES) {
+    return new BrokerError('INVALID_REQUEST', `The subscription's userData is at most ${MAX_USER_DATA_BYTES} bytes.`);
+  }
   if (req.memberId.length > MAX_ID || (req.groupInstanceId?.length ?? 0) > MAX_ID) {
     return new BrokerError('INVALID_REQUEST', `memberId and groupInstanceId are at most ${MAX_ID} characters.`);
   }
