@@ -88,7 +88,7 @@ export class Broker {
     this.produceDeps = {
       topics: this.topicCache,
       sticky: this.sticky,
-      append: (batches) => this.queue.append(batches),
+      append: (batches, queued) => this.queue.append(batches, queued),
       appended: (pid, hw) => this.wakeup.advanced(pid, hw),
       now: this.now,
     };
@@ -152,11 +152,11 @@ export class Broker {
   // --- records ----------------------------------------------------------------------------------
 
   /** `producer`: the records are one idempotent producer's batch for one partition (see produce.ts). */
-  produce(topic: string, records: readonly ProduceRecord[], producer?: ProducerFields) {
+  produce(topic: string, records: readonly ProduceRecord[], producer?: ProducerFields, queued?: () => void) {
     return measureRequest(
       'produce',
       topic,
-      () => produce(this.produceDeps, topic, records, producer),
+      () => produce(this.produceDeps, topic, records, producer, queued),
       () => ({ records: records.length, bytes: records.reduce((n, r) => n + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0) }),
     );
   }

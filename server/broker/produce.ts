@@ -25,7 +25,7 @@ export interface ProduceResult {
 export interface ProduceDeps {
   topics: TopicMetadataCache;
   sticky: StickyPartitioner;
-  append: (batches: readonly AppendBatch[]) => Promise<AppendResult[]>;
+  append: (batches: readonly AppendBatch[], queued?: () => void) => Promise<AppendResult[]>;
   /** Called after commit for each partition appended to (wakes local long-polls at once). */
   appended: (partitionId: number, highWatermark: number) => void;
   now: () => number;
@@ -43,12 +43,17 @@ export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
  * state on that partition; a retry of one of its last 5 batches returns the offsets it was written at
  * and writes nothing; a stale epoch fails with INVALID_PRODUCER_EPOCH, a gap with
  * OUT_OF_ORDER_SEQUENCE_NUMBER (see producers/sequence.ts).
+ *
+ * `queued` is told once the records' place in their partition's order is fixed (the append queue's
+ * order), so a caller that must keep several requests in order (a Kafka connection) can start the next
+ * one without waiting for this one's commit. It may not be called if the request fails first.
  */
 export async function produce(
   deps: ProduceDeps,
   topic: string,
   records: readonly ProduceRecord[],
   producer?: ProducerFields,
+  queued?: () => void,
 ): Promise<ProduceResult[]> {
   if (records.length === 0) throw new BrokerError('INVALID_REQUEST', 'A produce request needs at least one record.');
   if (records.length > MAX_RECORDS_PER_REQUEST) {
@@ -57,12 +62,12 @@ export async function produce(
   if (producer) checkProducerBatch(records, producer);
   let meta = await deps.topics.get(topic);
   try {
-    return await produceWith(deps, meta, records, producer);
+    return await produceWith(deps, meta, records, producer, queued);
   } catch (err) {
     // A topic deleted (or re-created) by another process since we cached it: retry once, fresh.
     if (!isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw err;
     meta = await deps.topics.refresh(topic);
-    return produceWith(deps, meta, records, producer);
+    return produceWith(deps, meta, records, producer, queued);
   }
 }
 
@@ -84,6 +89,7 @@ async function produceWith(
   meta: TopicMetadata,
   records: readonly ProduceRecord[],
   producer: ProducerFields | undefined,
+  queued: (() => void) | undefined,
 ): Promise<ProduceResult[]> {
   const highestExplicit = records.reduce((max, r) => Math.max(max, r.partition ?? -1), -1);
   if (highestExplicit >= meta.partitionIds.length) {
@@ -147,7 +153,7 @@ async function produceWith(
     segmentCapacity: segmentCapacity(config, g.bytes / g.records.length),
     producer,
   }));
-  const results = await deps.append(batches);
+  const results = await deps.append(batches, queued);
   for (const r of results) if (r.error) throw r.error;
   const baseById = new Map(results.map((r) => [r.partitionId, r.baseOffset]));
   for (const r of results) deps.appended(r.partitionId, r.highWatermark);

@@ -35,13 +35,23 @@ export class AppendQueue {
     private readonly options: AppendQueueOptions,
   ) {}
 
-  append(batches: readonly AppendBatch[]): Promise<AppendResult[]> {
-    if (batches.length !== 1 || !this.options.coalesce) return this.appendFn(batches);
+  /**
+   * `queued` is called once the batches' place in their partition's order is fixed: at once when they
+   * join the partition's queue (first in, first appended), after the transaction otherwise (several
+   * partitions, or coalescing off: concurrent transactions take the partition's lock in no set order).
+   */
+  append(batches: readonly AppendBatch[], queued?: () => void): Promise<AppendResult[]> {
+    if (batches.length !== 1 || !this.options.coalesce) {
+      const done = this.appendFn(batches);
+      if (queued) done.then(queued, queued);
+      return done;
+    }
     return new Promise<AppendResult>((resolve, reject) => {
       const pid = batches[0].partitionId;
       const list = this.waiting.get(pid);
       if (list) list.push({ batch: batches[0], resolve, reject });
       else this.waiting.set(pid, [{ batch: batches[0], resolve, reject }]);
+      queued?.();
       if (!this.flushing.has(pid)) {
         this.flushing.add(pid);
         // Let callers arriving in this same tick join the first transaction.

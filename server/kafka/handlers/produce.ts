@@ -33,19 +33,14 @@ export const produceHandler = defineHandler<Req, Res>({
   decode: produce.decodeProduceRequest,
   encode: produce.encodeProduceResponse,
   handle(req, ctx) {
-    // Kafka handles a connection's requests one at a time; Brook answers them in order but runs them
-    // concurrently, so a connection's Produce requests are chained: request N+1 appends only after N,
-    // and records a client pipelines on one connection keep their order in each partition.
+    // Kafka handles a connection's requests one at a time. Brook runs them concurrently (answers still go
+    // out in order), so a connection's Produce requests are chained: request N+1 joins the partitions'
+    // append queues only once N has joined them (or failed), and records a client pipelines on one
+    // connection keep their order in each partition, while their appends may share one transaction.
     const previous = produceChains.get(ctx.conn) ?? Promise.resolve();
-    const run = previous.then(() => produceAll(req, ctx));
-    produceChains.set(
-      ctx.conn,
-      run.then(
-        () => {},
-        () => {},
-      ),
-    );
-    return run;
+    let queued = () => {};
+    produceChains.set(ctx.conn, new Promise<void>((resolve) => (queued = resolve)));
+    return previous.then(() => produceAll(req, ctx, queued)).finally(queued);
   },
   errorResponse: (req, errorCode) => ({
     responses: req.topicData.map((t) => ({
@@ -56,10 +51,10 @@ export const produceHandler = defineHandler<Req, Res>({
   }),
 });
 
-/** Per connection, the Produce request that runs last (collected with the connection). */
+/** Per connection, when its last Produce request has taken its place in the append order (collected with the connection). */
 const produceChains = new WeakMap<object, Promise<void>>();
 
-async function produceAll(req: Req, ctx: KafkaContext): Promise<Res | null> {
+async function produceAll(req: Req, ctx: KafkaContext, queued: () => void): Promise<Res | null> {
   const refusal = requestRefusal(req);
   // Every partition is decoded before any is appended, in turn and from one decompression budget for the
   // whole request: N partitions (or one listed N times) cannot take N times the memory.
@@ -82,11 +77,17 @@ async function produceAll(req: Req, ctx: KafkaContext): Promise<Res | null> {
       }
     }),
   }));
+  // The request has its place in every partition's order once each append is queued (or has failed).
+  let waiting = decoded.reduce((n, t) => n + t.partitions.filter((p) => !('error' in p)).length, 0);
+  if (waiting === 0) queued();
+  const placed = () => {
+    if (--waiting === 0) queued();
+  };
   const responses = await Promise.all(
     decoded.map(async (t) => ({
       name: t.name,
       partitionResponses: await Promise.all(
-        t.partitions.map((p) => ('error' in p ? failed(p.index, p.error) : appendPartition(t.name, p, ctx))),
+        t.partitions.map((p) => ('error' in p ? failed(p.index, p.error) : appendPartition(t.name, p, ctx, once(placed)))),
       ),
     })),
   );
@@ -132,15 +133,28 @@ async function appendPartition(
   topic: string,
   p: { index: number; records: ProduceRecord[]; producer: ProducerFields | undefined },
   ctx: KafkaContext,
+  placed: () => void,
 ): Promise<PartitionRes> {
   try {
-    const results = await ctx.broker.produce(topic, p.records, p.producer);
+    const results = await ctx.broker.produce(topic, p.records, p.producer, placed);
+    placed();
     return { index: p.index, errorCode: 0, baseOffset: BigInt(results[0].offset), logAppendTimeMs: -1n, logStartOffset: -1n };
   } catch (err) {
+    placed();
     const known = asBrokerError(err);
     if (!known) throw err;
     return failed(p.index, known);
   }
+}
+
+/** `fn` at most once, however often the result is called. */
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
 }
 
 function failed(index: number, err: BrokerError): PartitionRes {
