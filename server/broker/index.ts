@@ -25,6 +25,7 @@ export { BrokerError, isBrokerError, KAFKA_ERRORS, type KafkaErrorName } from '.
 export type { FetchRequest, FetchResult, ListOffsetsResult, OffsetSpec } from './fetch';
 export type * from './groups';
 export type { Base64Record, RecordForm, StoredRecord } from './log/read';
+export { storedSize } from './log/read';
 export { decodeHeaders, type RecordHeader } from './log/record-codec';
 export type { ProduceRecord, ProduceResult } from './produce';
 export type { InitProducerIdRequest, InitProducerIdResult } from './producers/init-producer-id';

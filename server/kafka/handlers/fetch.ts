@@ -1,4 +1,4 @@
-import { type FetchResult, isBrokerError } from '@/server/broker';
+import { type FetchResult, isBrokerError, storedSize } from '@/server/broker';
 import { fetch } from '../protocol';
 import { encodeFetchBatches } from '../records';
 import { kafkaCode } from './errors';
@@ -8,7 +8,6 @@ type Req = fetch.FetchRequest;
 type Res = fetch.FetchResponse;
 type PartitionRes = fetch.PartitionData;
 
-/** Not in the engine's error table (it is the Kafka layer's alone). */
 /** The engine's bounds on one partition read (server/broker/fetch.ts FETCH_LIMITS). */
 const ENGINE_MAX_RECORDS = 10_000;
 const PROBE_RECORDS = 100;
@@ -91,13 +90,19 @@ function readAll(wanted: readonly Wanted[], ctx: KafkaContext): Promise<Outcome[
  */
 async function readPartition(w: Wanted, ctx: KafkaContext) {
   const maxBytes = Math.min(Math.max(w.maxBytes, 1), ENGINE_MAX_BYTES);
-  const read = (maxRecords: number) => ctx.broker.fetch({ topic: w.topic, partition: w.partition, offset: w.offset, maxRecords, maxBytes });
-  const probe = await read(PROBE_RECORDS);
+  const read = (offset: number, maxRecords: number, bytes: number) =>
+    ctx.broker.fetch({ topic: w.topic, partition: w.partition, offset, maxRecords, maxBytes: bytes });
+  const probe = await read(w.offset, PROBE_RECORDS, maxBytes);
   if (probe.records.length < PROBE_RECORDS) return probe; // all there is, or cut by maxBytes already
-  let bytes = 0;
-  for (const r of probe.records) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + (r.headers?.length ?? 0);
+  const bytes = probe.records.reduce((n, r) => n + storedSize(r), 0);
   const fits = Math.min(ENGINE_MAX_RECORDS, Math.ceil(maxBytes / Math.max(bytes / probe.records.length, 1)));
-  return fits <= PROBE_RECORDS ? probe : read(fits);
+  if (fits <= PROBE_RECORDS || bytes >= maxBytes) return probe;
+  // The rest continues after the probe's last record (offsets may have gaps on compacted topics): the
+  // probe's rows are not read twice.
+  const next = probe.records[probe.records.length - 1].offset + 1;
+  // If that read fails (retention dropped the segment meanwhile, say), the probe is still a valid answer.
+  const rest = await read(next, fits - PROBE_RECORDS, maxBytes - bytes).catch(() => null);
+  return rest ? { ...rest, records: [...probe.records, ...rest.records] } : probe;
 }
 
 /**
@@ -173,7 +178,7 @@ function failedPartition(partitionIndex: number, errorCode: number): PartitionRe
   };
 }
 
-const resultBytes = (r: FetchResult) =>
-  r.records.reduce((n, rec) => n + 20 + (rec.key?.length ?? 0) + (rec.value?.length ?? 0) + (rec.headers?.length ?? 0), 0);
+/** What a partition's answer weighs against min_bytes: stored bytes plus about a record's overhead in a batch. */
+const resultBytes = (r: FetchResult) => r.records.reduce((n, rec) => n + 20 + storedSize(rec), 0);
 
 const bytesOf = (outcomes: readonly Outcome[]) => outcomes.reduce((n, o) => n + ('ok' in o ? resultBytes(o.ok) : 0), 0);
