@@ -50,6 +50,27 @@ const onOff = () =>
     .transform((v) => v === '1')
     .optional();
 
+/** A duration such as 90s, 30m, 24h or 7d (or plain milliseconds), from `min` to `max` ms. */
+function duration(minMs: number, maxMs: number) {
+  const unit: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  return z
+    .string()
+    .transform((s, ctx) => {
+      const m = /^(\d+)(ms|s|m|h|d)?$/.exec(s);
+      const ms = m ? Number(m[1]) * unit[m[2] ?? 'ms'] : Number.NaN;
+      if (ms >= minMs && ms <= maxMs) return ms;
+      ctx.issues.push({
+        code: 'custom',
+        message: `must be a duration such as 90s, 30m, 24h or 7d, from ${minMs} ms to ${maxMs / 86_400_000} days`,
+        input: s,
+      });
+      return z.NEVER;
+    })
+    .optional();
+}
+
+const ROLE_NAMES = ['viewer', 'producer', 'admin'] as const;
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -100,6 +121,35 @@ const envSchema = z.object({
   BROOK_KAFKA_NUM_PARTITIONS: wholeNumber(1, 1000),
   /** The benchmark's reference routes through Next (app/api/bench/*); 404 unless 1. */
   BROOK_BENCH_ROUTES: onOff(),
+  /** on: every caller authenticates; off (default): allowed only on loopback; none: off on any address, said loudly. */
+  BROOK_AUTH: z.enum(['on', 'off', 'none'], { error: 'must be on, off or none' }).optional(),
+  /** Creates or updates user `admin` at start (never logged). */
+  BROOK_ADMIN_PASSWORD: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
+  /** A bearer token that may read /api/metrics only (for a scraper), besides any viewer token. */
+  BROOK_METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  /** How long a console session lasts (whole hours). */
+  BROOK_SESSION_HOURS: wholeNumber(1, 24 * 366),
+  /** Roles whose message payloads are hidden (keys, values, header values), comma-separated, e.g. viewer. */
+  BROOK_HIDE_PAYLOADS: z
+    .string()
+    .transform((s, ctx) => {
+      const roles = s
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
+      const bad = roles.filter((r) => !(ROLE_NAMES as readonly string[]).includes(r));
+      if (bad.length === 0) return roles as (typeof ROLE_NAMES)[number][];
+      ctx.issues.push({ code: 'custom', message: `must be roles (${ROLE_NAMES.join(', ')}), comma-separated`, input: s });
+      return z.NEVER;
+    })
+    .optional(),
+  /** How long audit log entries are kept (whole days). */
+  BROOK_AUDIT_RETENTION_DAYS: wholeNumber(1, 3650),
+  /** PEM certificate chain and private key files: https and the Kafka listener over TLS (SASL_SSL). */
+  BROOK_TLS_CERT: z.string().optional(),
+  BROOK_TLS_KEY: z.string().optional(),
+  /** How long records.produce remembers an idempotency key and its result. */
+  BROOK_IDEMPOTENCY_WINDOW: duration(1_000, 30 * 86_400_000),
   PORT: wholeNumber(1, 65_535),
   HOSTNAME: z.string().optional(),
 });
@@ -109,7 +159,7 @@ export type EnvVariable = keyof BrookEnv;
 export const ENV_VARIABLES = Object.keys(envSchema.shape) as EnvVariable[];
 
 /** Values that must not appear in a log line (a URL may carry a password). */
-const SECRET: ReadonlySet<EnvVariable> = new Set(['DATABASE_URL']);
+const SECRET: ReadonlySet<EnvVariable> = new Set(['DATABASE_URL', 'BROOK_ADMIN_PASSWORD', 'BROOK_METRICS_TOKEN']);
 
 export class EnvError extends Error {
   constructor(
