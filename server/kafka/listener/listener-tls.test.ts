@@ -102,6 +102,27 @@ describe('Kafka listener over TLS', () => {
     }
   });
 
+  it('a connection that never finishes its handshake (sends nothing, or half a hello) is closed after handshakeMs', async () => {
+    const lines: string[] = [];
+    const own = new KafkaListener({
+      dispatcher: testDispatcher(),
+      tls: { cert: cert.cert, key: cert.key, handshakeMs: 300 },
+      log: (l) => lines.push(l),
+    });
+    const p = (await own.listen('127.0.0.1', 0)).port;
+    try {
+      const silent = await TestClient.connect(p);
+      const half = await TestClient.connect(p);
+      half.socket.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01])); // a TLS record header and one byte of its 512
+      await Promise.all([silent.closed, half.closed]);
+      await until(() => lines.length === 2, 'two log lines');
+      expect(lines).toEqual(Array(2).fill('[kafka] TLS handshake failed from 127.0.0.1: no handshake within 300 ms'));
+      expect(own.connectionCount).toBe(0);
+    } finally {
+      await own.stop(1000);
+    }
+  });
+
   it('stop ends TLS connections cleanly after their answers', async () => {
     const own = new KafkaListener({ dispatcher: testDispatcher(), tls: { cert: cert.cert, key: cert.key }, log: () => {} });
     const p = (await own.listen('127.0.0.1', 0)).port;

@@ -32,10 +32,11 @@ export interface KafkaListenerOptions {
 export interface KafkaTlsOptions {
   cert: string | Buffer;
   key: string | Buffer;
+  /** How long a client has to finish its handshake (default 10 s; Node's own is 2 min). */
+  handshakeMs?: number;
 }
 
-/** A TLS client has this long to finish its handshake (Node's default is 2 min). */
-const TLS_HANDSHAKE_MS = 10_000;
+export const DEFAULT_TLS_HANDSHAKE_MS = 10_000;
 
 /**
  * The Kafka protocol's TCP listener: accepts connections and runs one KafkaConnection per socket. It knows
@@ -56,14 +57,15 @@ export class KafkaListener {
     // allowHalfOpen: a client that sends FIN still gets the answers to what it asked before.
     if (options.tls) {
       // Same frames over TLS: KafkaConnection takes the decrypted socket once its handshake is done.
+      const handshakeMs = options.tls.handshakeMs ?? DEFAULT_TLS_HANDSHAKE_MS;
       const server = tls.createServer(
-        { allowHalfOpen: true, handshakeTimeout: TLS_HANDSHAKE_MS, cert: options.tls.cert, key: options.tls.key },
+        { allowHalfOpen: true, handshakeTimeout: handshakeMs, cert: options.tls.cert, key: options.tls.key },
         (socket) => this.accept(socket),
       );
       // A client without TLS (its first bytes are a Kafka frame), a client that distrusts the certificate, or
       // one that never finishes the handshake: that connection only is closed, with one rate-limited line.
       server.on('tlsClientError', (err, socket) => {
-        this.limited.log(`[kafka] TLS handshake failed from ${socket.remoteAddress ?? 'unknown'}: ${tlsReason(err)}`);
+        this.limited.log(`[kafka] TLS handshake failed from ${socket.remoteAddress ?? 'unknown'}: ${tlsReason(err, handshakeMs)}`);
         socket.destroy();
       });
       this.server = server;
@@ -144,11 +146,11 @@ export class KafkaListener {
 }
 
 /** OpenSSL's reason, in words an operator can act on; a plaintext Kafka client is the common case. */
-function tlsReason(err: Error): string {
+function tlsReason(err: Error, handshakeMs: number): string {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_HTTP_REQUEST' || code === 'ERR_SSL_UNKNOWN_PROTOCOL')
     return 'not a TLS client (set security.protocol=SSL or SASL_SSL)';
-  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return `no handshake within ${TLS_HANDSHAKE_MS / 1000} s`;
+  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return `no handshake within ${handshakeMs} ms`;
   // The client's alert: it refused our certificate (unknown ca, bad certificate) or our protocol versions.
   const alert = /^ERR_SSL_(?:TLSV1|SSLV3)_ALERT_(\w+)$/.exec(code);
   if (alert) return `the client refused the handshake (${alert[1].toLowerCase().replace(/_/g, ' ')})`;
