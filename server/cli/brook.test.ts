@@ -38,6 +38,56 @@ function brook(db: { url?: string; dataDir?: string }, args: string[], stdin = '
   });
 }
 
+/**
+ * The CLI on a pseudo-terminal (Python's pty module; Node has none built in): types each of `typed` after
+ * the next prompt, returns everything the terminal showed.
+ */
+const PTY_DRIVER = `
+import os, pty, sys, select
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out = b''
+def read(until=None, start=0):
+    global out
+    while until is None or until not in out[start:]:
+        r, _, _ = select.select([fd], [], [], 120)
+        if not r: break
+        try: chunk = os.read(fd, 4096)
+        except OSError: break
+        if not chunk: break
+        out += chunk
+seen = 0
+for typed in os.environ['TYPED'].split('\\n'):
+    read(b': ', seen)
+    seen = len(out)
+    os.write(fd, typed.encode() + b'\\r')
+read()
+_, status = os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+
+function inTerminal(
+  db: { url?: string; dataDir?: string },
+  args: string[],
+  typed: string[],
+): Promise<{ code: number | null; output: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, TYPED: typed.join('\n') };
+  delete env.DATABASE_URL;
+  delete env.BROOK_DATA_DIR;
+  if (db.url) env.DATABASE_URL = db.url;
+  if (db.dataDir) env.BROOK_DATA_DIR = db.dataDir;
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/python3', ['-c', PTY_DRIVER, tsx, 'server/cli/brook.ts', ...args], { cwd: root, env });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -122,6 +172,19 @@ describe('npm run brook', () => {
     const everything = outputs.map((r) => r.stdout + r.stderr).join('\n');
     expect(everything).not.toContain(password);
     expect(everything.split(token as string).length).toBe(2); // the token: printed once, at creation
+  });
+
+  it('asks for a new password twice on a terminal, without echoing it', { timeout: 180_000 }, async () => {
+    const target = postgresUrl() ? { url: postgresUrl() } : { dataDir: path.join(tmp, 'tty') };
+    const name = uniqueName('typist');
+    const run = (typed: string[]) => inTerminal(target, ['users', 'add', name, '--role', 'viewer'], typed);
+    const differ = await run(['typed password 1', 'typed password 2']);
+    expect(differ.output).toMatch(/New password: [\s\S]*Repeat it: [\s\S]*the two passwords differ; nothing changed/);
+    expect(differ.code).toBe(2);
+    const added = await run(['typed password 1', 'typed password 1']);
+    expect(added.output).toMatch(`User ${name} added (viewer).`);
+    expect(added.code).toBe(0);
+    expect(differ.output + added.output).not.toContain('typed password');
   });
 
   it('on embedded PGlite, says to stop the server when it holds the folder', { timeout: 180_000 }, async () => {

@@ -15,9 +15,9 @@ export async function passwordFromStdin(stdin: NodeJS.ReadStream = process.stdin
 /** One line from the terminal in raw mode, echoing nothing. Ctrl-C aborts. */
 function promptHidden(question: string, stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream): Promise<string> {
   return new Promise((resolve, reject) => {
-    stderr.write(question);
     let value = '';
-    stdin.setRawMode(true);
+    stdin.setRawMode(true); // before the prompt shows: what is typed after it is never echoed
+    stderr.write(question);
     stdin.resume();
     stdin.setEncoding('utf8');
     const done = (err: Error | null) => {
