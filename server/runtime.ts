@@ -47,6 +47,8 @@ export function brokerOptions(env: BrookEnv): BrokerOptions {
     lagSampleIntervalMs: env.BROOK_LAG_SAMPLE_MS,
     lagRetentionMs: env.BROOK_LAG_RETENTION_HOURS === undefined ? undefined : env.BROOK_LAG_RETENTION_HOURS * 3_600_000,
     version: packageJson.version,
+    idempotencyWindowMs: env.BROOK_IDEMPOTENCY_WINDOW,
+    failpoint: env.BROOK_FAILPOINT,
   };
 }
 

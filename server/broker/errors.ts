@@ -72,6 +72,7 @@ export const KAFKA_ERRORS = {
   UNSTABLE_OFFSET_COMMIT: { code: 88, retriable: true },
   THROTTLING_QUOTA_EXCEEDED: { code: 89, retriable: true },
   PRODUCER_FENCED: { code: 90, retriable: false },
+  DUPLICATE_RESOURCE: { code: 92, retriable: false },
   UNKNOWN_TOPIC_ID: { code: 100, retriable: true },
   TRANSACTIONAL_ID_NOT_FOUND: { code: 105, retriable: false },
   FENCED_MEMBER_EPOCH: { code: 110, retriable: false },
