@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { closePools, startApp, trpcPost, trpcPostBody } from '../lib/app';
+import type { BenchDatabase } from '../lib/env';
+import type { Row } from '../lib/report';
+import { HTTP_CLIENTS, httpRecord, sixtyFourClients } from './core-http';
+
+/**
+ * HTTP produce with and without idempotency keys (issue 13), through the built server on its own port:
+ * what exactly-once costs. Batch 1: 64 clients, one record per request (keyed requests coalesce among
+ * themselves). Batch 1000: 8 clients, 1000 records per request. Every keyed request has a fresh key.
+ */
+const SECTION = 'idempotency';
+const PORT = 3206;
+
+async function batch1(url: string, topic: string, seconds: number, keyed: boolean): Promise<number> {
+  await trpcPost(url, 'topics.create', { name: topic, partitions: 1 });
+  await trpcPost(url, 'records.produce', { topic, records: [httpRecord(0)] });
+  const run = randomUUID();
+  return sixtyFourClients(seconds, (c, i) =>
+    trpcPost(url, 'records.produce', {
+      topic,
+      records: [{ ...httpRecord(c * 1_000_000 + i), partition: 0 }],
+      idempotencyKey: keyed ? `${run}-${c}-${i}` : undefined,
+    }),
+  );
+}
+
+async function batch1000(url: string, topic: string, requests: number, keyed: boolean): Promise<number> {
+  await trpcPost(url, 'topics.create', { name: topic, partitions: 1 });
+  await trpcPost(url, 'records.produce', { topic, records: [httpRecord(0)] });
+  const run = randomUUID();
+  const perClient = Math.ceil(requests / HTTP_CLIENTS);
+  // Bodies built before the clock starts (each keyed one has its own key).
+  const bodies = Array.from({ length: HTTP_CLIENTS }, (_, c) => {
+    const records = Array.from({ length: 1000 }, (_, i) => ({ ...httpRecord(c * 1000 + i), partition: 0 }));
+    return Array.from({ length: perClient }, (_, r) =>
+      JSON.stringify({ topic, records, idempotencyKey: keyed ? `${run}-${c}-${r}` : undefined }),
+    );
+  });
+  const t0 = performance.now();
+  await Promise.all(
+    bodies.map(async (list) => {
+      for (const body of list) await trpcPostBody(url, 'records.produce', body);
+    }),
+  );
+  return (HTTP_CLIENTS * perClient * 1000) / ((performance.now() - t0) / 1000);
+}
+
+export async function runIdempotencyBench(bench: BenchDatabase, quick: boolean): Promise<{ rows: Row[]; notes: string[] }> {
+  const seconds = quick ? 2 : 5;
+  const requests = quick ? 40 : 200;
+  const app = await startApp(PORT, { DATABASE_URL: bench.url, BROOK_KAFKA_LISTENER: 'off' });
+  const rows: Row[] = [];
+  try {
+    const plain1 = await batch1(app.url, 'bench-idem-plain-1', seconds, false);
+    const keyed1 = await batch1(app.url, 'bench-idem-keyed-1', seconds, true);
+    const plain1000 = await batch1000(app.url, 'bench-idem-plain-1000', requests, false);
+    const keyed1000 = await batch1000(app.url, 'bench-idem-keyed-1000', requests, true);
+    const row = (c: string, value: number, unit: string, base?: number): Row => ({
+      section: SECTION,
+      case: c,
+      value,
+      unit,
+      ...(base ? { ratio: value / base, baseline: 'of the same without keys' } : {}),
+    });
+    rows.push(
+      row('HTTP produce, 1 record/request, 64 clients, no key', plain1, 'req/s'),
+      row('HTTP produce, 1 record/request, 64 clients, idempotency key', keyed1, 'req/s', plain1),
+      row(`HTTP produce, 1000 records/request, ${HTTP_CLIENTS} clients, no key`, plain1000, 'rec/s'),
+      row(`HTTP produce, 1000 records/request, ${HTTP_CLIENTS} clients, idempotency key`, keyed1000, 'rec/s', plain1000),
+    );
+  } finally {
+    await closePools();
+    await app.stop();
+  }
+  return { rows, notes: [] };
+}
