@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '@/db/client';
 import { BrokerError, sqlState } from '../errors';
-import { type AppendBatch, type AppendResult, appendInTransaction, CHECK_VIOLATION } from '../log/append';
+import { type AppendBatch, type AppendResult, appendInTransaction, CHECK_VIOLATION, partitionGone } from '../log/append';
 import type { SegmentCoverage } from '../log/segments';
 import type { ResultRuns } from './request';
 
@@ -47,12 +47,18 @@ export async function appendKeyed(
   try {
     return await db.transaction((tx) => inTransaction(tx, requests, coverage, now, windowMs));
   } catch (err) {
+    // The topic id we claimed a key under is gone (deleted, maybe re-created, by another process):
+    // the caller refreshes its metadata and tries again, as for a vanished partition.
+    if (sqlState(err) === FOREIGN_KEY_VIOLATION) throw partitionGone();
     if (sqlState(err) !== CHECK_VIOLATION) throw err;
     // Our idea of which segments exist was stale: forget it and try once more (nothing was written).
     for (const r of requests) for (const b of r.batches) coverage.forget(b.partitionId);
     return db.transaction((tx) => inTransaction(tx, requests, coverage, now, windowMs));
   }
 }
+
+/** Postgres: the key's topic row does not exist. */
+const FOREIGN_KEY_VIOLATION = '23503';
 
 const claimId = (c: KeyClaim) => `${c.topicId}\u0000${c.key}`;
 const byKey = (a: KeyClaim, b: KeyClaim) => a.topicId - b.topicId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);

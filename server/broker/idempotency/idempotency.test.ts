@@ -199,6 +199,12 @@ describe.each(testBackends())('idempotency keys across two engines on one databa
         for (let i = 2; i < results.length; i++) expect(results[i]).toEqual(results[i % 2]);
       }
       expect(await count(db1, topic)).toBe(5 * 4 + 5);
+
+      // The topic deleted and re-created by the other engine: this one's cached topic id is stale.
+      await a.produce(topic, recs('cached'), undefined, undefined, 'stale');
+      await b.deleteTopic(topic);
+      await b.createTopic({ name: topic, partitions: 1 });
+      expect(await a.produce(topic, recs('fresh'), undefined, undefined, 'stale')).toEqual([{ partition: 0, offset: 0 }]);
     } finally {
       await a.close();
       await b.close();
