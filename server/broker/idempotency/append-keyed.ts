@@ -44,16 +44,21 @@ export async function appendKeyed(
   now: number,
   windowMs: number,
 ): Promise<KeyedOutcome[]> {
+  const attempt = () =>
+    db
+      .transaction((tx) => inTransaction(tx, requests, coverage, now, windowMs))
+      .catch((err: unknown) => {
+        // The topic id we claimed a key under is gone (deleted, maybe re-created, by another process):
+        // the caller refreshes its metadata and tries again, as for a vanished partition.
+        throw sqlState(err) === FOREIGN_KEY_VIOLATION ? partitionGone() : err;
+      });
   try {
-    return await db.transaction((tx) => inTransaction(tx, requests, coverage, now, windowMs));
+    return await attempt();
   } catch (err) {
-    // The topic id we claimed a key under is gone (deleted, maybe re-created, by another process):
-    // the caller refreshes its metadata and tries again, as for a vanished partition.
-    if (sqlState(err) === FOREIGN_KEY_VIOLATION) throw partitionGone();
     if (sqlState(err) !== CHECK_VIOLATION) throw err;
     // Our idea of which segments exist was stale: forget it and try once more (nothing was written).
     for (const r of requests) for (const b of r.batches) coverage.forget(b.partitionId);
-    return db.transaction((tx) => inTransaction(tx, requests, coverage, now, windowMs));
+    return attempt();
   }
 }
 
