@@ -1,4 +1,5 @@
 import type { Database } from '@/db/client';
+import { Auth, type AuthOptions } from './auth';
 import { type BrowseRequest, browse } from './browse';
 import type { ConfigInput } from './configs';
 import { type FetchDeps, type FetchRequest, fetchRecords, listOffsets, type OffsetSpec, resolvePartition } from './fetch';
@@ -21,6 +22,7 @@ import * as admin from './topics/admin';
 import { TopicMetadataCache } from './topics/metadata';
 import { Wakeup } from './wakeup';
 
+export type { AuditActor, AuthOptions } from './auth';
 export type { BrowsedRecord, BrowseRequest, BrowseResult, BrowseStart } from './browse';
 export { BrokerError, isBrokerError, KAFKA_ERRORS, type KafkaErrorName } from './errors';
 export type { FetchRequest, FetchResult, ListOffsetsResult, OffsetSpec } from './fetch';
@@ -56,6 +58,8 @@ export interface BrokerOptions {
    * with an idempotency key has committed, before it is answered: a crash that loses the response.
    */
   failpoint?: 'produce-after-commit';
+  /** Users, tokens, sessions and the audit log (default mode 'off': everyone is an anonymous admin). */
+  auth?: AuthOptions;
 }
 
 /**
@@ -78,6 +82,8 @@ export class Broker {
   readonly groups: Groups;
   /** Instances, totals, throughput history. */
   readonly stats: Stats;
+  /** Users, tokens, sessions, SCRAM credentials, the login limit, the audit log. */
+  readonly auth: Auth;
   private started = false;
 
   constructor(
@@ -116,6 +122,7 @@ export class Broker {
       retentionMs: options.lagRetentionMs ?? 24 * 3_600_000,
       version: options.version ?? 'dev',
     });
+    this.auth = new Auth(db, this.now, options.auth);
   }
 
   /** Starts listening for appends from other processes (long-poll wake-ups). */
