@@ -8,6 +8,7 @@ import { HTTP_CLIENTS, httpRecord, sixtyFourClients } from './core-http';
  * HTTP produce with and without idempotency keys (issue 13), through the built server on its own port:
  * what exactly-once costs. Batch 1: 64 clients, one record per request (keyed requests coalesce among
  * themselves). Batch 1000: 8 clients, 1000 records per request. Every keyed request has a fresh key.
+ * `npm run bench idempotency` runs it alone.
  */
 const SECTION = 'idempotency';
 const PORT = 3206;
@@ -52,10 +53,15 @@ export async function runIdempotencyBench(bench: BenchDatabase, quick: boolean):
   const app = await startApp(PORT, { DATABASE_URL: bench.url, BROOK_KAFKA_LISTENER: 'off' });
   const rows: Row[] = [];
   try {
-    const plain1 = await batch1(app.url, 'bench-idem-plain-1', seconds, false);
-    const keyed1 = await batch1(app.url, 'bench-idem-keyed-1', seconds, true);
-    const plain1000 = await batch1000(app.url, 'bench-idem-plain-1000', requests, false);
-    const keyed1000 = await batch1000(app.url, 'bench-idem-keyed-1000', requests, true);
+    // Alternated rounds (plain, keyed, plain, keyed...), averaged: a shared machine's load drifts.
+    const rounds = quick ? 1 : 3;
+    let [plain1, keyed1, plain1000, keyed1000] = [0, 0, 0, 0];
+    for (let r = 0; r < rounds; r++) {
+      plain1 += (await batch1(app.url, `bench-idem-plain-1-${r}`, seconds, false)) / rounds;
+      keyed1 += (await batch1(app.url, `bench-idem-keyed-1-${r}`, seconds, true)) / rounds;
+      plain1000 += (await batch1000(app.url, `bench-idem-plain-1000-${r}`, requests, false)) / rounds;
+      keyed1000 += (await batch1000(app.url, `bench-idem-keyed-1000-${r}`, requests, true)) / rounds;
+    }
     const row = (c: string, value: number, unit: string, base?: number): Row => ({
       section: SECTION,
       case: c,
