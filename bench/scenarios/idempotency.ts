@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createBroker } from '@/server/broker';
 import { closePools, startApp, trpcPost, trpcPostBody } from '../lib/app';
 import type { BenchDatabase } from '../lib/env';
 import type { Row } from '../lib/report';
@@ -47,6 +48,33 @@ async function batch1000(url: string, topic: string, requests: number, keyed: bo
   return (HTTP_CLIENTS * perClient * 1000) / ((performance.now() - t0) / 1000);
 }
 
+/** The engine alone (no HTTP): `clients` callers each producing one record at a time, for `seconds`. */
+async function engineBatch1(bench: BenchDatabase, clients: number, seconds: number, keyed: boolean): Promise<number> {
+  const db = await bench.open(10);
+  const broker = createBroker(db);
+  try {
+    const topic = `bench-idem-engine-${clients}-${keyed ? 'keyed' : 'plain'}-${randomUUID().slice(0, 8)}`;
+    await broker.createTopic({ name: topic, partitions: 1 });
+    const run = randomUUID();
+    let done = 0;
+    const deadline = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        for (let i = 0; performance.now() < deadline; i++) {
+          const record = httpRecord(c * 1_000_000 + i);
+          const records = [{ key: Buffer.from(record.key), value: Buffer.from(record.value), partition: 0 }];
+          await broker.produce(topic, records, undefined, undefined, keyed ? `${run}-${c}-${i}` : undefined);
+          done++;
+        }
+      }),
+    );
+    return done / seconds;
+  } finally {
+    await broker.close();
+    await db.close();
+  }
+}
+
 export async function runIdempotencyBench(bench: BenchDatabase, quick: boolean): Promise<{ rows: Row[]; notes: string[] }> {
   const seconds = quick ? 2 : 5;
   const requests = quick ? 40 : 200;
@@ -69,7 +97,18 @@ export async function runIdempotencyBench(bench: BenchDatabase, quick: boolean):
       unit,
       ...(base ? { ratio: value / base, baseline: 'of the same without keys' } : {}),
     });
+    let [engine1, engine1Keyed, engine64, engine64Keyed] = [0, 0, 0, 0];
+    for (let r = 0; r < rounds; r++) {
+      engine1 += (await engineBatch1(bench, 1, seconds, false)) / rounds;
+      engine1Keyed += (await engineBatch1(bench, 1, seconds, true)) / rounds;
+      engine64 += (await engineBatch1(bench, 64, seconds, false)) / rounds;
+      engine64Keyed += (await engineBatch1(bench, 64, seconds, true)) / rounds;
+    }
     rows.push(
+      row('engine produce, 1 record/call, 1 caller, no key', engine1, 'calls/s'),
+      row('engine produce, 1 record/call, 1 caller, idempotency key', engine1Keyed, 'calls/s', engine1),
+      row('engine produce, 1 record/call, 64 callers, no key', engine64, 'calls/s'),
+      row('engine produce, 1 record/call, 64 callers, idempotency key', engine64Keyed, 'calls/s', engine64),
       row('HTTP produce, 1 record/request, 64 clients, no key', plain1, 'req/s'),
       row('HTTP produce, 1 record/request, 64 clients, idempotency key', keyed1, 'req/s', plain1),
       row(`HTTP produce, 1000 records/request, ${HTTP_CLIENTS} clients, no key`, plain1000, 'rec/s'),

@@ -139,19 +139,26 @@ describe.each(testBackends())('records.produce idempotency keys on %s', (backend
        BEGIN IF NEW.key = 'atomic' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`,
     );
     await db.query(`CREATE TRIGGER ${fail} BEFORE UPDATE ON produce_idempotency_keys FOR EACH ROW EXECUTE FUNCTION ${fail}()`);
+    // Partition 0 written once: this process now knows its segments (the next small request takes one statement).
+    await broker.produce(topic, [{ value: text('warm'), partition: 0 }], undefined, undefined, 'warm');
     const before = await snapshotState(db);
     try {
-      await expect(broker.produce(topic, batch, undefined, undefined, 'atomic')).rejects.toThrow();
+      await expect(broker.produce(topic, batch, undefined, undefined, 'atomic')).rejects.toThrow(/injected failure/);
+      // A small request to one partition (the one-statement path) too.
+      await expect(broker.produce(topic, [{ value: text('one'), partition: 0 }], undefined, undefined, 'atomic')).rejects.toThrow(
+        /injected failure/,
+      );
       expect(await snapshotState(db)).toBe(before);
-      expect(await keyRows(db, topic)).toBe(0);
+      expect(await keyRows(db, topic)).toBe(1); // 'warm' only
     } finally {
       await db.query(`DROP TRIGGER ${fail} ON produce_idempotency_keys`);
       await db.query(`DROP FUNCTION ${fail}()`);
     }
     const first = await broker.produce(topic, batch, undefined, undefined, 'atomic');
-    expect(first.map((r) => r.offset)).toEqual([0, 0, 0, 1, 1, 1]);
+    // 'warm' sits before them in partition 0.
+    expect(first.map((r) => r.offset)).toEqual([1, 0, 0, 2, 1, 1]);
     expect(await broker.produce(topic, batch, undefined, undefined, 'atomic')).toEqual(first);
-    expect(await count(db, topic)).toBe(6);
+    expect(await count(db, topic)).toBe(7);
   });
 
   it('coalesces concurrent keyed requests to a partition; a retry among them is answered, not written', async () => {
