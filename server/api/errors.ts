@@ -28,6 +28,9 @@ const TRPC_CODE: Partial<Record<KafkaErrorName, TRPC_ERROR_CODE_KEY>> = {
   GROUP_AUTHORIZATION_FAILED: 'FORBIDDEN',
   CLUSTER_AUTHORIZATION_FAILED: 'FORBIDDEN',
   THROTTLING_QUOTA_EXCEEDED: 'TOO_MANY_REQUESTS',
+  // Users and tokens by name (auth.*).
+  RESOURCE_NOT_FOUND: 'NOT_FOUND',
+  DUPLICATE_RESOURCE: 'CONFLICT',
 };
 
 export const trpcCode = (err: BrokerError): TRPC_ERROR_CODE_KEY => TRPC_CODE[err.kafkaName] ?? 'BAD_REQUEST';

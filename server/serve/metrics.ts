@@ -17,7 +17,7 @@ function isMetricsToken(presented: string): boolean {
  * needs `Authorization: Bearer` with an API token of any role, or exactly BROOK_METRICS_TOKEN.
  */
 export async function metricsResponse(headers: Headers, broker: Broker): Promise<Response> {
-  if (broker.auth?.mode === 'on') {
+  if (broker.auth.mode === 'on') {
     const token = bearerToken(headers);
     const allowed = token ? isMetricsToken(token) || (token.length <= 256 && (await broker.auth.bearer(token)) !== null) : false;
     if (!allowed)

@@ -27,6 +27,21 @@ export function unauthenticated(ctx: Pick<Context, 'rejectedCredentials'>): Brok
   );
 }
 
+/** Why this caller may not call a procedure of class `cls` (401 or 403), or null if it may. */
+export function refusal(
+  ctx: Pick<Context, 'principal' | 'rejectedCredentials'>,
+  cls: Exclude<AuthClass, 'public'>,
+  path: string,
+): BrokerError | null {
+  const principal = ctx.principal;
+  if (!principal) return unauthenticated(ctx);
+  if (roleAllows(principal.role, cls.permission)) return null;
+  return new BrokerError(
+    REFUSAL[cls.resource],
+    `Not allowed: ${path} needs the ${NEEDED_ROLE[cls.permission]} role; ${principal.kind === 'token' ? 'token' : 'user'} ${JSON.stringify(principal.name)} is ${principal.role}.`,
+  );
+}
+
 interface MiddlewareOptions<R> {
   ctx: Context;
   meta: Meta | undefined;
@@ -47,15 +62,12 @@ export async function authorize<R extends Result>(opts: MiddlewareOptions<R>): P
   const cls = meta?.auth;
   // A procedure without a class is a bug; refusing it keeps the bug from being a hole (root.test.ts catches it).
   if (!cls || cls === 'public') throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${opts.path} has no permission class` });
-  const principal = ctx.principal;
-  if (!principal) throw unauthenticated(ctx);
   const action = cls.action ?? opts.path;
-  if (!roleAllows(principal.role, cls.permission)) {
-    if (cls.audit !== 'none') await audit(ctx, action, await target(opts), 'denied', { needs: NEEDED_ROLE[cls.permission] });
-    throw new BrokerError(
-      REFUSAL[cls.resource],
-      `Not allowed: ${opts.path} needs the ${NEEDED_ROLE[cls.permission]} role; ${principal.kind === 'token' ? 'token' : 'user'} ${JSON.stringify(principal.name)} is ${principal.role}.`,
-    );
+  const refused = refusal(ctx, cls, opts.path);
+  if (refused) {
+    if (ctx.principal && cls.audit !== 'none')
+      await audit(ctx, action, await target(opts), 'denied', { needs: NEEDED_ROLE[cls.permission] });
+    throw refused;
   }
   const result = await opts.next();
   if (cls.audit === 'all') {

@@ -55,11 +55,9 @@ export async function requestContext(
   as?: Principal,
 ): Promise<Context> {
   const auth = broker.auth;
-  const authMode = auth?.mode ?? 'off';
+  const authMode = auth.mode;
   const base = { broker, clientHost: facts.clientHost, authMode, address: facts.address, secure: facts.secure, headers, resHeaders };
   if (as) return { ...base, principal: as };
-  // TEMPORARY until auth-core lands: an engine without auth is auth off.
-  if (!auth) return { ...base, principal: { kind: 'anonymous', name: 'anonymous', role: 'admin', hidePayloads: false } };
   if (authMode !== 'on') return { ...base, principal: auth.anonymous() };
   const token = bearerToken(headers);
   const secret = token === null ? readCookie(headers.get('cookie'), SESSION_COOKIE) : null;
