@@ -6,6 +6,7 @@ import { type Permission, type Principal, type Role, roleAllows } from '@/server
 import { testBroker } from '@/server/broker/testing';
 import { stopShops } from '@/server/examples/shop/registry';
 import { stopAllMembers } from '@/server/examples/tour/group';
+import { SCRATCH_TOPIC } from '@/server/examples/tour/names';
 import { appRouter } from '../root';
 import { type Answer, type Credentials, callProcedure, startAppServer } from './test-app';
 
@@ -219,6 +220,14 @@ describe('every procedure checks its class, with auth on', () => {
       key: Buffer.from('secret-key').toString('base64'),
     });
     expect(shown.body.result.data.records[0].hidden).toBeUndefined();
+    // The tour's lanes show records too (the admin's learn.start above created its topic).
+    await broker.produce(SCRATCH_TOPIC, [{ key: Buffer.from('k'), value: Buffer.from('tour-secret'), headers: [] }]);
+    const lanes = await callProcedure(server.url, 'learn.scratch', undefined, viewer);
+    expect(JSON.stringify(lanes.body)).not.toContain('tour-secret');
+    expect(lanes.body.result.data.lanes.flatMap((l: { recent: unknown[] }) => l.recent)).toEqual([
+      expect.objectContaining({ key: null, value: null, hidden: true }),
+    ]);
+    expect(JSON.stringify((await callProcedure(server.url, 'learn.scratch', undefined, admin)).body)).toContain('tour-secret');
     const search = await callProcedure(server.url, 'records.browse', { topic: 't', filter: { text: 'secret' } }, viewer);
     expect(search.status).toBe(403);
     expect(search.body.error.data.kafka.name).toBe('TOPIC_AUTHORIZATION_FAILED');

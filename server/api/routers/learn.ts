@@ -9,13 +9,22 @@ import { authorized, createTRPCRouter } from '../trpc';
 /** A key as the tour's widget takes it: text, hashed as its UTF-8 bytes (what records.produce stores). */
 const key = wellFormed(1000);
 
+/** BROOK_HIDE_PAYLOADS: the tour's newest records are messages like any others. */
+function visibleLanes(hide: boolean, lanes: Awaited<ReturnType<typeof scratchLanes>>) {
+  if (!hide || !lanes) return lanes;
+  return {
+    ...lanes,
+    lanes: lanes.lanes.map((l) => ({ ...l, recent: l.recent.map((r) => ({ ...r, key: null, value: null, hidden: true as const })) })),
+  };
+}
+
 /** The tour /learn: its scratch topic, the real partitioner, and a small consumer group run in this process. */
 export const learnRouter = createTRPCRouter({
   /** Creates the scratch topic if missing (idempotent) and answers its lanes. */
   start: authorized('admin', 'cluster').mutation(async ({ ctx }) => {
     touchTour(Date.now());
     await ensureScratch(ctx.broker);
-    return scratchLanes(ctx.broker);
+    return visibleLanes(ctx.principal?.hidePayloads === true, await scratchLanes(ctx.broker));
   }),
 
   /** Kafka's default partitioner (murmur2 of the key's bytes, modulo the partition count). */
@@ -24,9 +33,9 @@ export const learnRouter = createTRPCRouter({
     .query(({ input }) => ({ partition: partitionForKey(Buffer.from(input.key, 'utf8'), input.partitions) })),
 
   /** Each scratch partition's log start, high watermark and newest records; null before start. */
-  scratch: authorized('read', 'cluster').query(({ ctx }) => {
+  scratch: authorized('read', 'cluster').query(async ({ ctx }) => {
     touchTour(Date.now());
-    return scratchLanes(ctx.broker);
+    return visibleLanes(ctx.principal?.hidePayloads === true, await scratchLanes(ctx.broker));
   }),
 
   group: authorized('read', 'cluster').query(({ ctx }) => {
