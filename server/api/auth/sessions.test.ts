@@ -3,6 +3,7 @@ import { postgresUrl, uniqueName } from '@/db/testing';
 import type { Broker } from '@/server/broker';
 import type { Principal } from '@/server/broker/auth/types';
 import { testBroker } from '@/server/broker/testing';
+import { httpsRequest, makeTestCertificate } from '@/server/serve/test-certificate';
 import { callProcedure, startAppServer } from './test-app';
 
 const ADMIN_ACTOR = {
@@ -70,6 +71,25 @@ describe.skipIf(!postgresUrl())('console sessions, login limits and metrics with
       { headers: { 'x-forwarded-proto': 'https' } },
     );
     expect(cookieParts(behindHttps.headers.get('set-cookie')).attributes).toHaveProperty('secure');
+  });
+
+  it('marks the cookie Secure when the server itself speaks https (BROOK_TLS_CERT)', async () => {
+    const certificate = makeTestCertificate();
+    const tls = await startAppServer(broker, certificate);
+    try {
+      const login = await httpsRequest(`${tls.url}/api/trpc/auth.login`, certificate.ca, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: ADA, password: PASSWORD }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = cookieParts(String(login.headers['set-cookie']?.[0]));
+      expect(cookie.name).toBe('brook_session');
+      expect(cookie.attributes).toHaveProperty('secure');
+    } finally {
+      await tls.close();
+      certificate.remove();
+    }
   });
 
   it('logout ends the session and clears the cookie', async () => {

@@ -1,14 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import type { Broker } from '@/server/broker';
-import { type AppServer, createAppServer } from '@/server/serve/app-server';
+import { type AppServer, createAppServer, type TlsCertificate } from '@/server/serve/app-server';
 import { appRouter } from '../root';
 
 /**
  * Test support: the real HTTP server (server/serve/app-server.ts: the tRPC edge on Node's request, health,
  * metrics) on a free loopback port for `broker`; pages answer 404 (no Next build needed).
  */
-export async function startAppServer(broker: Broker): Promise<{ url: string; close(): Promise<void> }> {
+export async function startAppServer(broker: Broker, tls?: TlsCertificate): Promise<{ url: string; close(): Promise<void> }> {
   const app: AppServer = createAppServer({
+    tls,
     getBroker: async () => broker,
     next: async (_req, res) => {
       res.statusCode = 404;
@@ -17,7 +18,7 @@ export async function startAppServer(broker: Broker): Promise<{ url: string; clo
   });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const { port } = app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: async () => void (await app.close(1_000)) };
+  return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, close: async () => void (await app.close(1_000)) };
 }
 
 export type Credentials = { bearer?: string; cookie?: string; headers?: Record<string, string> };
