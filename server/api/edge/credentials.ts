@@ -1,5 +1,6 @@
 import type { Broker } from '@/server/broker';
-import type { Principal } from '@/server/broker/auth/types';
+import { type Permission, type Principal, roleAllows } from '@/server/broker/auth/types';
+import { BrokerError } from '@/server/broker/errors';
 import type { Context } from '../trpc';
 
 /** The console's session cookie: a random secret (the server keeps its SHA-256). */
@@ -70,4 +71,31 @@ export async function requestContext(
         ? await auth.bearer(presented)
         : await auth.session(presented);
   return { ...base, principal, rejectedCredentials: principal === null };
+}
+
+/** How often a long stream checks again that its credentials still hold. */
+export const RECHECK_MS = 15_000;
+
+/**
+ * For streams (records.tail, records.tailTopic) that outlive the check at their start: a function to
+ * call before each batch, which looks the caller's token or session up again at most every RECHECK_MS
+ * and throws once it is revoked or expired, or its role no longer has `permission`.
+ */
+export function recheckCredentials(ctx: Context, permission: Permission, now: () => number = Date.now): () => Promise<void> {
+  let checkedAt = now();
+  return async () => {
+    const principal = ctx.principal;
+    if (ctx.authMode !== 'on' || !principal || principal.kind === 'anonymous' || now() - checkedAt < RECHECK_MS) return;
+    checkedAt = now();
+    const token = bearerToken(ctx.headers);
+    const secret = token === null ? readCookie(ctx.headers.get('cookie'), SESSION_COOKIE) : null;
+    const current = token ? await ctx.broker.auth.bearer(token) : secret ? await ctx.broker.auth.session(secret) : null;
+    if (current && roleAllows(current.role, permission)) return;
+    throw new BrokerError(
+      'SASL_AUTHENTICATION_FAILED',
+      current
+        ? `The role of ${JSON.stringify(current.name)} no longer allows this stream.`
+        : 'The token or session of this stream expired or was revoked.',
+    );
+  };
 }

@@ -1,6 +1,7 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { BrokerError } from '@/server/broker/errors';
+import { recheckCredentials } from '../edge/credentials';
 import { base64RecordToJson, encodingSchema, recordToJson, toBytes } from '../encoding';
 import { byPartition, int, partitionList, topicRef } from '../inputs';
 import { authorized, type Context, createTRPCRouter } from '../trpc';
@@ -89,10 +90,12 @@ export const recordsRouter = createTRPCRouter({
     )
     .subscription(async function* ({ ctx, input, signal }) {
       const hide = hidden(ctx);
+      const recheck = recheckCredentials(ctx, 'write');
       let offset = input.lastEventId ? Number(input.lastEventId) : input.offset;
       while (!signal?.aborted) {
         const page = await ctx.broker.fetch({ ...input, offset, maxWaitMs: 15_000, signal });
         if (page.records.length === 0) continue;
+        await recheck();
         offset = page.records[page.records.length - 1].offset + 1;
         yield tracked(String(offset), {
           records: visible(
@@ -142,8 +145,10 @@ export const recordsRouter = createTRPCRouter({
     .input(z.object({ topic: topicRef, partitions: partitionList().nullish(), from: byPartition(int()).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       const hide = hidden(ctx);
+      const recheck = recheckCredentials(ctx, 'read');
       const from = input.from ? Object.fromEntries(Object.entries(input.from).map(([p, o]) => [Number(p), o])) : null;
       for await (const batch of ctx.broker.tail(input.topic, input.partitions, from, signal ?? new AbortController().signal)) {
+        await recheck();
         yield {
           records: visible(
             hide,
