@@ -9,6 +9,8 @@ export interface ServiceOptions {
   groupExpiryMs?: number;
   /** Lag sampling period (ms); defaults to the broker's lag sample interval. */
   lagSampleMs?: number;
+  /** Audit entries past the retention, expired sessions, passed login-limit windows (ms, default hourly). */
+  authCleanupMs?: number;
 }
 
 export interface Services {
@@ -24,6 +26,7 @@ export function startServices(broker: Broker, options: ServiceOptions = {}): Ser
     sampler: startLoop('lag and throughput sampling', options.lagSampleMs ?? broker.stats.sampleIntervalMs, () => broker.stats.sample()),
     sampleRetention: startLoop('sample retention', 60_000, () => broker.stats.dropOld()),
     instance: startLoop('instance heartbeat', 5_000, () => broker.stats.heartbeat()),
+    authCleanup: startLoop('audit retention and session expiry', options.authCleanupMs ?? 3_600_000, () => broker.auth.cleanup()),
   };
   void loops.instance.runNow(); // show up in the instances list at once
   return {
