@@ -88,7 +88,7 @@ export const authRouter = createTRPCRouter({
     .input(z.object({ name, password, role }))
     .mutation(async ({ ctx, input }) => userJson(await ctx.broker.auth.users.add(input, actor(ctx)))),
 
-  setPassword: admin('users.passwd')
+  setPassword: admin('users.password')
     .input(z.object({ name, password }))
     .mutation(async ({ ctx, input }) => {
       await ctx.broker.auth.users.setPassword(input.name, input.password, actor(ctx));
