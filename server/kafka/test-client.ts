@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { ScramMechanism } from '@/server/broker/auth/types';
 import * as protocol from './protocol';
 import {
   API_BY_KEY,
@@ -9,6 +10,14 @@ import {
   responseHeaderVersion,
   Writer,
 } from './protocol';
+import { ScramClient } from './sasl/scram-client';
+
+/** A SaslAuthenticate answer, decoded. */
+export interface SaslAnswer {
+  errorCode: number;
+  errorMessage: string | null;
+  authBytes: Buffer;
+}
 
 type Codec = (...args: never[]) => unknown;
 
@@ -34,6 +43,8 @@ export class KafkaTestClient {
   private readonly waiting: Array<{ resolve: (frame: Buffer) => void; reject: (err: Error) => void }> = [];
   private correlationId = 0;
   private closedError: Error | null = null;
+  /** Resolves when the broker (or the test) closed the connection. */
+  readonly whenClosed: Promise<void>;
 
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk) => {
@@ -45,7 +56,10 @@ export class KafkaTestClient {
         this.waiting.shift()?.resolve(Buffer.from(frame));
       }
     });
+    let closed = () => {};
+    this.whenClosed = new Promise((resolve) => (closed = resolve));
     socket.on('close', () => {
+      closed();
       this.closedError = new Error('connection closed by the broker');
       for (const w of this.waiting.splice(0)) w.reject(this.closedError);
     });
@@ -93,6 +107,43 @@ export class KafkaTestClient {
     const frame = this.frame(apiKey, version, body);
     const answer = await this.sendRaw(frame);
     return decodeFrame(apiKey, version, answer) as Res;
+  }
+
+  /** Sends a bare SASL token (after SaslHandshake v0) and resolves with the bare token answered. */
+  sendToken(token: Buffer): Promise<Buffer> {
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(token.length, 0);
+    return this.sendRaw(Buffer.concat([size, token]));
+  }
+
+  /** SaslHandshake at `version`; resolves with its error code and the mechanisms the broker lists. */
+  handshake(mechanism: string, version = 1): Promise<{ errorCode: number; mechanisms: string[] }> {
+    return this.request(17, version, { mechanism });
+  }
+
+  /** One SaslAuthenticate message (v2 unless told). */
+  saslAuthenticate(authBytes: Buffer, version = 2): Promise<SaslAnswer> {
+    return this.request<SaslAnswer>(36, version, { authBytes });
+  }
+
+  /**
+   * A whole SASL login as Kafka clients run it: handshake v1 then SaslAuthenticate, or (`handshakeVersion`
+   * 0) bare tokens. Resolves with the last answer (errorCode 0 on success); the SCRAM server's signature is
+   * checked. v0 failures close the connection (the promise rejects).
+   */
+  async login(mechanism: 'PLAIN' | ScramMechanism, username: string, password: string, handshakeVersion = 1): Promise<SaslAnswer> {
+    const hs = await this.handshake(mechanism, handshakeVersion);
+    if (hs.errorCode !== 0) return { errorCode: hs.errorCode, errorMessage: null, authBytes: Buffer.alloc(0) };
+    const send = async (bytes: Buffer): Promise<SaslAnswer> =>
+      handshakeVersion === 0 ? { errorCode: 0, errorMessage: null, authBytes: await this.sendToken(bytes) } : this.saslAuthenticate(bytes);
+    if (mechanism === 'PLAIN') return send(Buffer.from(`\0${username}\0${password}`));
+    const scram = new ScramClient(mechanism, username, password);
+    const first = await send(scram.first());
+    if (first.errorCode !== 0) return first;
+    const final = await send(scram.final(first.authBytes));
+    if (final.errorCode === 0 && !scram.verifyServer(final.authBytes))
+      throw new Error('the broker did not prove it knows the SCRAM credential');
+    return final;
   }
 
   get closed(): boolean {
