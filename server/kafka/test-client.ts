@@ -66,9 +66,10 @@ export class KafkaTestClient {
     socket.on('error', () => {});
   }
 
-  static connect(host: string, port: number): Promise<KafkaTestClient> {
+  /** `localAddress`: connect from another loopback address (127.x.y.z), e.g. to keep per-address login limits apart. */
+  static connect(host: string, port: number, options: { localAddress?: string } = {}): Promise<KafkaTestClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(port, host, () => resolve(new KafkaTestClient(socket)));
+      const socket = net.connect({ port, host, localAddress: options.localAddress }, () => resolve(new KafkaTestClient(socket)));
       socket.once('error', reject);
     });
   }

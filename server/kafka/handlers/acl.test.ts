@@ -35,4 +35,10 @@ describe('Kafka ACL table', () => {
       expect(allowed(as(role), 'AlterReplicaLogDirs')).toBe(role === 'admin');
     }
   });
+
+  it('refuses Fetch to a role whose payloads are hidden (a record batch cannot be blanked), whatever the role', () => {
+    expect(allowed({ ...as('admin'), hidePayloads: true }, 'Fetch')).toBe(false);
+    expect(allowed({ ...as('admin'), hidePayloads: true }, 'Produce')).toBe(true);
+    expect(allowed(as('producer'), 'Fetch')).toBe(true);
+  });
 });

@@ -58,8 +58,13 @@ export const aclRule = (apiName: string): AclRule => (Object.hasOwn(KAFKA_ACL, a
 /** Open APIs need no principal: the only ones an unauthenticated connection may send when auth is on. */
 export const isOpenApi = (apiName: string) => aclRule(apiName).permission === null;
 
+/**
+ * A role whose payloads are hidden (BROOK_HIDE_PAYLOADS) may not Fetch: a record batch cannot be handed out
+ * with its keys and values blanked (its CRC covers them), so the listener refuses it rather than leak them.
+ */
 export function allowed(principal: Principal, apiName: string): boolean {
   const { permission } = aclRule(apiName);
+  if (apiName === 'Fetch' && principal.hidePayloads) return false;
   return permission === null || roleAllows(principal.role, permission);
 }
 
@@ -70,7 +75,10 @@ export function allowed(principal: Principal, apiName: string): boolean {
  */
 export function refusal(handler: ApiHandler, request: unknown, ctx: KafkaContext): unknown {
   const { permission, refusal: name } = aclRule(handler.name);
-  const message = `Role ${ctx.principal.role} of ${ctx.principal.name} may not use ${handler.name} (it needs ${permission}).`;
+  const message =
+    ctx.principal.hidePayloads && handler.name === 'Fetch'
+      ? `Role ${ctx.principal.role} has its payloads hidden (BROOK_HIDE_PAYLOADS): no Fetch over Kafka.`
+      : `Role ${ctx.principal.role} of ${ctx.principal.name} may not use ${handler.name} (it needs ${permission}).`;
   if (handler.name === 'Produce' && (request as { acks: number }).acks === 0) {
     throw new KafkaProtocolError(`Produce with acks=0 refused: ${name} (${message})`);
   }
