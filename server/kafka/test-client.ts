@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { ScramMechanism } from '@/server/broker/auth/types';
+import { ALTER_CONFIGS_KEY, decodeAlterConfigsResponse, encodeAlterConfigsRequest } from './handlers/alter-configs-codec';
 import * as protocol from './protocol';
 import {
   API_BY_KEY,
@@ -23,6 +24,13 @@ type Codec = (...args: never[]) => unknown;
 
 /** The generated codecs of one API, found by key: `encode<Api>Request` and `decode<Api>Response`. */
 function codecs(apiKey: number) {
+  // AlterConfigs has a hand-written codec (handlers/alter-configs-codec.ts), not a generated one.
+  if (apiKey === ALTER_CONFIGS_KEY) {
+    return {
+      encode: encodeAlterConfigsRequest as (w: Writer, v: number, body: unknown) => void,
+      decode: decodeAlterConfigsResponse as (r: Reader, v: number) => unknown,
+    };
+  }
   const api = API_BY_KEY.get(apiKey);
   if (!api) throw new Error(`no API with key ${apiKey}`);
   const ns = (protocol as unknown as Record<string, Record<string, Codec>>)[

@@ -1,6 +1,7 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { scramHash } from '@/server/broker/auth/scram';
 import type { ScramMechanism } from '@/server/broker/auth/types';
-import { encodeSaslName, SCRAM_HASHES } from './scram';
+import { encodeSaslName } from './scram';
 
 /**
  * The client side of SCRAM (RFC 5802), for tests and the raw test client: an implementation written from
@@ -17,7 +18,7 @@ export class ScramClient {
     private readonly password: string,
     private readonly clientNonce: string = randomBytes(18).toString('base64'),
   ) {
-    this.hash = SCRAM_HASHES[mechanism];
+    this.hash = scramHash(mechanism);
     this.bare = `n=${encodeSaslName(this.username)},r=${this.clientNonce}`;
   }
 
@@ -25,8 +26,8 @@ export class ScramClient {
     return Buffer.from(`n,,${this.bare}`);
   }
 
-  /** The client-final message for the server-first one. */
-  final(serverFirst: Buffer): Buffer {
+  /** The client-final message for the server-first one; `nonceFor` changes the echoed nonce (client quirks). */
+  final(serverFirst: Buffer, nonceFor: (combined: string) => string = (n) => n): Buffer {
     const text = serverFirst.toString();
     const attrs = Object.fromEntries(text.split(',').map((p) => [p[0], p.slice(2)]));
     if (!attrs.r?.startsWith(this.clientNonce)) throw new Error(`server nonce does not extend ours: ${text}`);
@@ -39,7 +40,7 @@ export class ScramClient {
     );
     const clientKey = hmac(this.hash, salted, 'Client Key');
     const storedKey = createHash(this.hash).update(clientKey).digest();
-    const withoutProof = `c=${Buffer.from('n,,').toString('base64')},r=${attrs.r}`;
+    const withoutProof = `c=${Buffer.from('n,,').toString('base64')},r=${nonceFor(attrs.r)}`;
     const authMessage = `${this.bare},${text},${withoutProof}`;
     const signature = hmac(this.hash, storedKey, authMessage);
     const proof = Buffer.from(clientKey.map((b, i) => b ^ signature[i]));
@@ -54,16 +55,3 @@ export class ScramClient {
 }
 
 const hmac = (hash: string, key: Buffer, data: string) => createHmac(hash, key).update(data).digest();
-
-/** An RFC 5802 credential for a password (what the store keeps), for tests that need one without the store. */
-export function scramCredentialFor(mechanism: ScramMechanism, password: string, salt: Buffer, iterations = 4096) {
-  const hash = SCRAM_HASHES[mechanism];
-  const salted = pbkdf2Sync(password, salt, iterations, createHash(hash).digest().length, hash);
-  const clientKey = hmac(hash, salted, 'Client Key');
-  return {
-    salt,
-    iterations,
-    storedKey: createHash(hash).update(clientKey).digest(),
-    serverKey: hmac(hash, salted, 'Server Key'),
-  };
-}

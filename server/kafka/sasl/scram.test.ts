@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { scramCredential } from '@/server/broker/auth/scram';
 import type { Principal, ScramMechanism } from '@/server/broker/auth/types';
 import { isBrokerError } from '@/server/broker/errors';
 import { decodeSaslName, encodeSaslName, type ScramLookup, ScramServer } from './scram';
-import { ScramClient, scramCredentialFor } from './scram-client';
+import { ScramClient } from './scram-client';
 
 const alice: Principal = { kind: 'user', name: 'user', role: 'producer', hidePayloads: false };
 
@@ -10,7 +11,7 @@ function store(mechanism: ScramMechanism, users: Record<string, { password: stri
   return async (name) => {
     const u = users[name];
     if (!u) return null;
-    return { credential: scramCredentialFor(mechanism, u.password, u.salt), principal: { ...alice, name } };
+    return { credential: await scramCredential(mechanism, u.password, u.salt), principal: { ...alice, name } };
   };
 }
 
@@ -116,6 +117,17 @@ describe('SCRAM server state machine', () => {
     const bad = new ScramServer('SCRAM-SHA-256', lookup);
     await bad.step(Buffer.from('n,,n=user,r=abc'));
     expect((await failure(bad.step(Buffer.from('c=eSws,r=abc,p=AAAA')))).message).toMatch(/channel binding/);
+  });
+
+  it("accepts librdkafka's final nonce (its own nonce again in front of the combined one), as Kafka does", async () => {
+    const lookup = store('SCRAM-SHA-256', { user: { password: 'pencil', salt: rfcSalt } });
+    const server = new ScramServer('SCRAM-SHA-256', lookup, serverNonce);
+    const client = new ScramClient('SCRAM-SHA-256', 'user', 'pencil', 'rOprNGfwEbeRWgbNEkqO');
+    const first = await server.step(client.first());
+    // What librdkafka 2.0 sends: r=<client nonce><client nonce><server nonce>, proof over that very text.
+    const final = await server.step(client.final(first.response, (combined) => `rOprNGfwEbeRWgbNEkqO${combined}`));
+    expect(final.principal?.name).toBe('user');
+    expect(client.verifyServer(final.response)).toBe(true);
   });
 
   it('accepts an authzid naming the user itself (what some clients send)', async () => {

@@ -1,11 +1,9 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { SCRAM_MECHANISMS, serverSignature, verifyClientProof } from '@/server/broker/auth/scram';
 import type { Principal, ScramCredential, ScramMechanism } from '@/server/broker/auth/types';
 import { BrokerError } from '@/server/broker/errors';
 
-/** The hash of each SCRAM mechanism Brook serves (RFC 7677 and its SHA-512 sibling, as Kafka names them). */
-export const SCRAM_HASHES: Record<ScramMechanism, 'sha256' | 'sha512'> = { 'SCRAM-SHA-256': 'sha256', 'SCRAM-SHA-512': 'sha512' };
-
-export const isScramMechanism = (m: string): m is ScramMechanism => Object.hasOwn(SCRAM_HASHES, m);
+export const isScramMechanism = (m: string): m is ScramMechanism => (SCRAM_MECHANISMS as readonly string[]).includes(m);
 
 /** What the SCRAM exchange needs from the auth store: the credential of a user or token, by name. */
 export type ScramLookup = (username: string) => Promise<{ credential: ScramCredential; principal: Principal } | null>;
@@ -58,7 +56,6 @@ export interface ScramStep {
  */
 export class ScramServer {
   private state: 'first' | 'final' | 'done' = 'first';
-  private readonly hash: 'sha256' | 'sha512';
   private username = '';
   private gs2Header = '';
   private nonce = '';
@@ -70,9 +67,7 @@ export class ScramServer {
     private readonly lookup: ScramLookup,
     /** The server's part of the nonce; tests pass the RFC's fixed one. */
     private readonly serverNonce: string = randomBytes(24).toString('base64'),
-  ) {
-    this.hash = SCRAM_HASHES[mechanism];
-  }
+  ) {}
 
   /** The name the client gave in its first message ('' before it); for audit lines and rate limits. */
   get user(): string {
@@ -125,25 +120,15 @@ export class ScramServer {
     const [c, r] = attrs;
     if (c?.[0] !== 'c' || r?.[0] !== 'r') throw malformed('client final message');
     if (c[1] !== Buffer.from(this.gs2Header).toString('base64')) throw malformed('client final message (channel binding)');
-    if (r[1] !== this.nonce) throw malformed('client final message (nonce)');
+    // Kafka checks endsWith, not equality: librdkafka (2.0 at least) sends its own nonce again in front of
+    // the combined one. The AuthMessage holds the message as sent, so the proof covers what it says.
+    if (!r[1].endsWith(this.nonce)) throw malformed('client final message (nonce)');
     const proof = Buffer.from(text.slice(at + 3), 'base64');
     const authMessage = `${this.authPrefix},${withoutProof}`;
     const found = this.found;
-    const size = createHash(this.hash).digest().length;
-    if (!found || proof.length !== size || !this.verify(found.credential, proof, authMessage)) {
-      throw invalidCredentials(this.mechanism);
-    }
-    const serverSignature = hmac(this.hash, found.credential.serverKey, authMessage);
-    return { response: Buffer.from(`v=${serverSignature.toString('base64')}`), principal: found.principal };
-  }
-
-  /** ClientKey = proof XOR HMAC(StoredKey, AuthMessage); the client knows the password iff H(ClientKey) = StoredKey. */
-  private verify(credential: ScramCredential, proof: Buffer, authMessage: string): boolean {
-    const signature = hmac(this.hash, credential.storedKey, authMessage);
-    if (signature.length !== proof.length) return false;
-    const clientKey = Buffer.alloc(proof.length);
-    for (let i = 0; i < proof.length; i++) clientKey[i] = proof[i] ^ signature[i];
-    const storedKey = createHash(this.hash).update(clientKey).digest();
-    return storedKey.length === credential.storedKey.length && timingSafeEqual(storedKey, credential.storedKey);
+    // The proof check and the server's signature are the store's (server/broker/auth/scram.ts).
+    if (!found || !verifyClientProof(this.mechanism, found.credential, authMessage, proof)) throw invalidCredentials(this.mechanism);
+    const signature = serverSignature(this.mechanism, found.credential, authMessage);
+    return { response: Buffer.from(`v=${signature.toString('base64')}`), principal: found.principal };
   }
 }
