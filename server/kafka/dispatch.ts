@@ -62,7 +62,7 @@ export function createDispatcher({
   const sessionOf = (conn: ConnectionInfo) => {
     let session = sessions.get(conn);
     if (!session) {
-      session = new SaslSession(auth ?? AUTH_OFF, conn.remoteAddress);
+      session = new SaslSession(auth ?? AUTH_OFF, conn.remoteAddress, broker.now);
       sessions.set(conn, session);
     }
     return session;
@@ -99,11 +99,19 @@ export function createDispatcher({
         return w.finish();
       }
       // Checked before anything is awaited, so a request pipelined behind an unfinished SASL exchange is refused too.
-      const principal = sasl.principal;
+      let principal = sasl.principal;
       if (principal === null && !isOpenApi(handler.name)) {
         // Kafka closes such a connection without an answer; answers already due are still written.
         conn.endAfterAnswers();
         return null;
+      }
+      const recheck = sasl.recheck();
+      if (recheck !== null) {
+        principal = await recheck;
+        if (principal === null) {
+          conn.endAfterAnswers(); // the user was removed or the token revoked since the login
+          return null;
+        }
       }
       if (principal?.expiresAt !== undefined && principal.expiresAt.getTime() <= broker.now()) {
         conn.endAfterAnswers(); // the token expired: the connection's authentication with it

@@ -334,3 +334,60 @@ describe.each(testBackends())('Kafka listener with auth on (%s)', (backend) => {
     });
   });
 });
+
+describe('Kafka listener with auth on: a connection follows the store (pglite)', () => {
+  let clock = Date.now();
+  let env: KafkaTestBroker;
+  kafkaTestBroker(
+    'pglite',
+    (e) => {
+      env = e;
+    },
+    { auth: { mode: 'on' }, now: () => clock },
+  );
+
+  it('a changed role applies, and a removed user or a revoked or expired token is closed, within a minute', async () => {
+    const actor = { principal: env.broker.auth.anonymous(), address: null };
+    const [changed, removed] = [uniqueName('k-chg'), uniqueName('k-rm')];
+    await env.broker.auth.users.add({ name: changed, password: PASSWORD, role: 'producer' }, actor);
+    await env.broker.auth.users.add({ name: removed, password: PASSWORD, role: 'producer' }, actor);
+    const [revoked, expiring] = [uniqueName('k-rev'), uniqueName('k-exp')];
+    const { token: revokedToken } = await env.broker.auth.tokens.create({ name: revoked, role: 'producer' }, actor);
+    const { token: expiringToken } = await env.broker.auth.tokens.create({ name: expiring, role: 'producer', expiresInDays: 1 }, actor);
+    const topic = uniqueName('k-follow');
+    await env.broker.createTopic({ name: topic, partitions: 1 });
+    const login = async (mechanism: 'PLAIN' | 'SCRAM-SHA-256', name: string, password: string) => {
+      const c = await KafkaTestClient.connect(env.host, env.port, { localAddress: randomLoopback() });
+      expect((await c.login(mechanism, name, password)).errorCode).toBe(0);
+      return c;
+    };
+    const clients = {
+      changed: await login('PLAIN', changed, PASSWORD),
+      removed: await login('SCRAM-SHA-256', removed, PASSWORD),
+      revoked: await login('PLAIN', 'any', revokedToken),
+      expiring: await login('SCRAM-SHA-256', expiring, expiringToken),
+    };
+    const produceCode = async (c: KafkaTestClient) =>
+      (await c.request<produce.ProduceResponse>(KEY.produce, 9, produceBody(topic, 'x'))).responses[0].partitionResponses[0].errorCode;
+    for (const c of Object.values(clients)) expect(await produceCode(c)).toBe(0);
+
+    await env.broker.auth.users.setRole(changed, 'viewer', actor);
+    await env.broker.auth.users.remove(removed, actor);
+    await env.broker.auth.tokens.revoke(revoked, actor);
+    // Within the minute nothing is re-read: the connections still act as they logged in.
+    clock += 30_000;
+    expect(await produceCode(clients.changed)).toBe(0);
+    expect(await produceCode(clients.removed)).toBe(0);
+    clock += 31_000;
+    expect(await produceCode(clients.changed)).toBe(CODE.TOPIC_AUTHORIZATION_FAILED);
+    expect(clients.changed.closed).toBe(false);
+    for (const c of [clients.removed, clients.revoked]) {
+      await expect(produceCode(c)).rejects.toThrow(/closed/);
+      await c.whenClosed;
+    }
+    expect(await produceCode(clients.expiring)).toBe(0);
+    clock += 2 * 86_400_000;
+    await expect(produceCode(clients.expiring)).rejects.toThrow(/closed/);
+    clients.changed.close();
+  });
+});

@@ -3,6 +3,9 @@ import { asBrokerError, BrokerError } from '@/server/broker/errors';
 import { parsePlain } from './plain';
 import { isScramMechanism, ScramServer } from './scram';
 
+/** How often an authenticated connection's principal is read again from the store (role changes, revocations). */
+export const PRINCIPAL_RECHECK_MS = 60_000;
+
 /** The mechanisms Brook's listener serves, in the order SaslHandshake lists them. */
 export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 
@@ -52,10 +55,13 @@ export class SaslSession {
   private state: State = { kind: 'start' };
   /** One step at a time: a client that pipelines SASL messages is not running any mechanism. */
   private busy = false;
+  private checkedAt = 0;
+  private checking: Promise<Principal | null> | null = null;
 
   constructor(
     private readonly auth: KafkaAuth,
     private readonly address: string,
+    private readonly now: () => number,
   ) {}
 
   get enabled(): boolean {
@@ -120,6 +126,42 @@ export class SaslSession {
     }
   }
 
+  private authenticated(principal: Principal): void {
+    this.state = { kind: 'authenticated', principal };
+    this.checkedAt = this.now();
+  }
+
+  /**
+   * Null while the principal read at login (or at the last check) is fresh; else a promise of the principal
+   * as the store has it now: a changed role applies, a removed user or a revoked or expired token is null
+   * (the caller closes the connection). Every request awaits a check in progress, so none overtakes another.
+   * If the store cannot answer, the connection keeps what it had and the next request asks again.
+   */
+  recheck(): Promise<Principal | null> | null {
+    if (this.checking) return this.checking;
+    const state = this.state;
+    if (!this.enabled || state.kind !== 'authenticated' || this.now() - this.checkedAt < PRINCIPAL_RECHECK_MS) return null;
+    const was = state.principal;
+    this.checking = this.auth
+      .scramCredential('SCRAM-SHA-256', was.name)
+      .then(
+        (found) => {
+          this.checkedAt = this.now();
+          if (found === null || found.principal.kind !== was.kind) {
+            this.state = { kind: 'failed' };
+            return null;
+          }
+          state.principal = found.principal;
+          return found.principal;
+        },
+        () => was,
+      )
+      .finally(() => {
+        this.checking = null;
+      });
+    return this.checking;
+  }
+
   /** After a refused SaslAuthenticate the connection is over (the caller closes it). */
   get failed(): boolean {
     return this.state.kind === 'failed';
@@ -134,7 +176,7 @@ export class SaslSession {
   private async plain(bytes: Buffer): Promise<SaslOutcome> {
     const { username, password } = parsePlain(bytes);
     const principal = await this.auth.checkPassword({ username, password, address: this.address, via: 'sasl' });
-    this.state = { kind: 'authenticated', principal };
+    this.authenticated(principal);
     return { ok: true, bytes: Buffer.alloc(0) };
   }
 
@@ -162,7 +204,7 @@ export class SaslSession {
       outcome: 'ok',
       details: { mechanism },
     });
-    this.state = { kind: 'authenticated', principal };
+    this.authenticated(principal);
     return { ok: true, bytes: step.response };
   }
 
