@@ -17,7 +17,10 @@ export const saslAuthenticateHandler = defineHandler<saslAuthenticate.SaslAuthen
   decode: saslAuthenticate.decodeSaslAuthenticateRequest,
   encode: saslAuthenticate.encodeSaslAuthenticateResponse,
   async handle(req, ctx) {
-    const outcome = await ctx.sasl.authenticate(req.authBytes);
+    const outcome = await ctx.sasl.authenticate(req.authBytes).catch((err: unknown) => {
+      ctx.conn.endAfterAnswers(); // the store failed mid-exchange: answered by the dispatcher, then closed
+      throw err;
+    });
     if (outcome.ok) return { errorCode: 0, errorMessage: null, authBytes: outcome.bytes, sessionLifetimeMs: 0n };
     if (ctx.sasl.failed) ctx.conn.endAfterAnswers();
     return { errorCode: outcome.error.kafkaCode, errorMessage: outcome.error.message, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n };

@@ -177,6 +177,18 @@ describe.each(testBackends())('Kafka listener with auth on (%s)', (backend) => {
     const early = await connect();
     expect((await early.saslAuthenticate(Buffer.from(`\0${users.admin}\0${PASSWORD}`))).errorCode).toBe(CODE.ILLEGAL_SASL_STATE);
     await early.whenClosed;
+    // Two SASL messages pipelined: no mechanism works that way; the second is refused and the connection closed.
+    const eager = await connect();
+    expect((await eager.handshake('SCRAM-SHA-256')).errorCode).toBe(0);
+    const first = eager.saslAuthenticate(Buffer.from(`n,,n=${users.admin},r=abcdef`));
+    const second = eager.saslAuthenticate(Buffer.from(`n,,n=${users.admin},r=abcdef`));
+    expect((await first).errorCode).toBe(0);
+    expect((await second).errorCode).toBe(CODE.ILLEGAL_SASL_STATE);
+    await eager.whenClosed;
+    // v0 (bare tokens): a failure cannot be answered, the connection is closed.
+    const bare = await connect();
+    expect((await bare.handshake('PLAIN', 0)).errorCode).toBe(0);
+    await expect(bare.sendToken(Buffer.from(`\0${users.admin}\0wrong password`))).rejects.toThrow(/closed/);
   });
 
   it('an API token is a SASL password (PLAIN under any name, SCRAM under its name); revoked, it is refused', async () => {

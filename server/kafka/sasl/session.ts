@@ -115,9 +115,9 @@ export class SaslSession {
       if (state.mechanism === 'PLAIN') return await this.plain(bytes);
       return await this.scram(state, bytes);
     } catch (err) {
+      this.state = { kind: 'failed' };
       const known = asBrokerError(err);
       if (!known) throw err;
-      this.state = { kind: 'failed' };
       // Kafka clients treat SASL_AUTHENTICATION_FAILED as final; a lockout is one too, with its message (when to retry).
       const error = known.kafkaName === 'THROTTLING_QUOTA_EXCEEDED' ? new BrokerError('SASL_AUTHENTICATION_FAILED', known.message) : known;
       return { ok: false, error };
