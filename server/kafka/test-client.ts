@@ -106,6 +106,19 @@ export class KafkaTestClient {
     });
   }
 
+  /** Sends encoded frames in one write (the broker reads them together); one promise per answer, in order. */
+  pipeline(frames: Buffer[]): Array<Promise<Buffer>> {
+    const answers = frames.map(
+      (_, i) =>
+        new Promise<Buffer>((resolve, reject) => {
+          if (this.closedError) reject(this.closedError);
+          else this.waiting.push({ resolve, reject });
+          if (i === frames.length - 1 && !this.closedError) this.socket.write(Buffer.concat(frames));
+        }),
+    );
+    return answers;
+  }
+
   /** Sends without waiting for an answer (Produce with acks=0). */
   sendOnly(bytes: Buffer): void {
     this.socket.write(bytes);
