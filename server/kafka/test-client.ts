@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import type { ScramMechanism } from '@/server/broker/auth/types';
 import { ALTER_CONFIGS_KEY, decodeAlterConfigsResponse, encodeAlterConfigsRequest } from './handlers/alter-configs-codec';
 import * as protocol from './protocol';
@@ -74,10 +75,20 @@ export class KafkaTestClient {
     socket.on('error', () => {});
   }
 
-  /** `localAddress`: connect from another loopback address (127.x.y.z), e.g. to keep per-address login limits apart. */
-  static connect(host: string, port: number, options: { localAddress?: string } = {}): Promise<KafkaTestClient> {
+  /**
+   * `tls`: over TLS with these options (e.g. `{ ca }`), as a listener with BROOK_TLS_CERT wants.
+   * `localAddress` (plain TCP): connect from another loopback address (127.x.y.z), e.g. to keep per-address login limits apart.
+   */
+  static connect(
+    host: string,
+    port: number,
+    options: { tls?: tls.ConnectionOptions; localAddress?: string } = {},
+  ): Promise<KafkaTestClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host, localAddress: options.localAddress }, () => resolve(new KafkaTestClient(socket)));
+      const { localAddress } = options;
+      const socket = options.tls
+        ? tls.connect({ host, port, ...options.tls }, () => resolve(new KafkaTestClient(socket)))
+        : net.connect({ port, host, localAddress }, () => resolve(new KafkaTestClient(socket)));
       socket.once('error', reject);
     });
   }
