@@ -4,9 +4,11 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, uniqueName } from '@/db/testing';
 import type { Role } from '@/server/broker/auth/types';
+import { makeTestCertificate } from '@/server/serve/test-certificate';
+import { KafkaTestClient } from '../test-client';
 import { type KafkaTestBroker, kafkaTestBroker } from '../testing';
 
 const hasKcat = spawnSync('kcat', ['-V']).status === 0;
@@ -141,5 +143,97 @@ describe.each(testBackends())('Kafka clients with SASL (%s)', (backend) => {
       expect(bad.stderr).toMatch(/Authentication failed|SASL authentication error/i);
       expect(bad.stderr).not.toContain(token);
     });
+  });
+});
+
+describe('Kafka clients with SASL_SSL (pglite)', () => {
+  const cert = makeTestCertificate();
+  afterAll(() => cert.remove());
+  let env: KafkaTestBroker;
+  kafkaTestBroker(
+    'pglite',
+    (e) => {
+      env = e;
+    },
+    { auth: { mode: 'on' }, tls: { cert: cert.cert, key: cert.key } },
+  );
+  let user: string;
+  beforeAll(async () => {
+    user = uniqueName('ssl-user');
+    await env.broker.auth.users.add(
+      { name: user, password: PASSWORD, role: 'producer' },
+      { principal: env.broker.auth.anonymous(), address: null },
+    );
+  });
+
+  it('the raw client logs in with SCRAM over TLS; without TLS the connection is refused at the handshake', async () => {
+    const client = await KafkaTestClient.connect(env.host, env.port, { tls: { ca: cert.ca } });
+    expect((await client.login('SCRAM-SHA-512', user, PASSWORD)).errorCode).toBe(0);
+    expect((await client.request<{ brokers: unknown[] }>(3, 12, { topics: [], allowAutoTopicCreation: false })).brokers.length).toBe(1);
+    client.close();
+    const plain = await KafkaTestClient.connect(env.host, env.port);
+    await expect(plain.handshake('PLAIN')).rejects.toThrow(/closed/);
+  });
+
+  it('kafkajs with ssl and sasl scram-sha-256 produces and reads back', async () => {
+    const topic = uniqueName('ssl-kjs');
+    await env.broker.createTopic({ name: topic, partitions: 1 });
+    const kafka = new Kafka({
+      clientId: 'brook-sasl-ssl-test',
+      brokers: [env.bootstrap],
+      ssl: { ca: [cert.ca] },
+      sasl: { mechanism: 'scram-sha-256', username: user, password: PASSWORD },
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 1 },
+    });
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    await producer.send({ topic, acks: -1, messages: [{ value: 'over SASL_SSL' }] });
+    await producer.disconnect();
+    const stored = await env.broker.fetch({ topic, partition: 0, offset: 0, maxRecords: 10 });
+    expect(stored.records.map((r) => Buffer.from(r.value ?? []).toString())).toEqual(['over SASL_SSL']);
+  });
+
+  it.runIf(hasKcat)('kcat with security.protocol=SASL_SSL (PLAIN and SCRAM-SHA-512) produces and consumes', async () => {
+    const topic = uniqueName('ssl-kc');
+    await env.broker.createTopic({ name: topic, partitions: 1 });
+    for (const mechanism of ['PLAIN', 'SCRAM-SHA-512']) {
+      const args = [
+        '-b',
+        env.bootstrap,
+        '-X',
+        'security.protocol=SASL_SSL',
+        '-X',
+        `ssl.ca.location=${cert.caPath}`,
+        '-X',
+        `sasl.mechanisms=${mechanism}`,
+      ];
+      const auth = [...args, '-X', `sasl.username=${user}`, '-X', `sasl.password=${PASSWORD}`, '-X', 'socket.timeout.ms=20000'];
+      const p = await kcat([...auth, '-P', '-t', topic], `${mechanism} line\n`);
+      expect(p.code, p.stderr).toBe(0);
+    }
+    const c = await kcat([
+      '-b',
+      env.bootstrap,
+      '-X',
+      'security.protocol=SASL_SSL',
+      '-X',
+      `ssl.ca.location=${cert.caPath}`,
+      '-X',
+      'sasl.mechanisms=SCRAM-SHA-256',
+      '-X',
+      `sasl.username=${user}`,
+      '-X',
+      `sasl.password=${PASSWORD}`,
+      '-C',
+      '-t',
+      topic,
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+    ]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout.trim().split('\n')).toEqual(['PLAIN line', 'SCRAM-SHA-512 line']);
   });
 });
