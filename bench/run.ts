@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ensureBuilt } from './lib/app';
 import { createBenchDatabase } from './lib/env';
 import { appendResults, machine, type Row, table } from './lib/report';
+import { runAuthBench } from './scenarios/auth';
 import { runConsoleBench } from './scenarios/console';
 import { runCoreBench } from './scenarios/core';
 import { runGroupsBench } from './scenarios/groups';
@@ -28,6 +29,7 @@ async function main() {
       console: () => runConsoleBench(bench, quick),
       kafka: () => runKafkaBench(bench, quick),
       idempotency: () => runIdempotencyBench(bench, quick),
+      auth: () => runAuthBench(bench, quick),
     };
     for (const [name, run] of Object.entries(suites)) {
       if (only.length && !only.includes(name)) continue;

@@ -48,7 +48,8 @@ export async function startApp(port: number, env: Record<string, string>): Promi
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`app exited early:\n${log}`);
     try {
-      const res = await fetch(`${url}/api/trpc/topics.list`);
+      // Readiness, not an API call: with BROOK_AUTH=on every procedure wants credentials.
+      const res = await fetch(`${url}/api/health`);
       if (res.ok) break;
     } catch {
       /* not up yet */
@@ -102,8 +103,15 @@ export async function closePools(): Promise<void> {
   pools.clear();
 }
 
-async function call<T = unknown>(url: string, method: 'GET' | 'POST', path: string, body?: string): Promise<T> {
-  const res = await poolFor(url).request({ path, method, body, headers: body ? { 'content-type': 'application/json' } : {} });
+async function call<T = unknown>(
+  url: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: string,
+  extra: Record<string, string> = {},
+): Promise<T> {
+  const headers = body ? { 'content-type': 'application/json', ...extra } : extra;
+  const res = await poolFor(url).request({ path, method, body, headers });
   const text = await res.body.text();
   if (res.statusCode >= 400) throw new Error(`${path}: ${res.statusCode} ${text.slice(0, 300)}`);
   return (text ? JSON.parse(text) : null) as T;
@@ -118,8 +126,8 @@ export async function trpcPost<T = unknown>(url: string, path: string, input: un
 }
 
 /** POST of an already serialized input: load generators build their bodies before the clock starts. */
-export async function trpcPostBody<T = unknown>(url: string, path: string, body: string): Promise<T> {
-  return (await call<TrpcResult<T>>(url, 'POST', `/api/trpc/${path}`, body)).result.data;
+export async function trpcPostBody<T = unknown>(url: string, path: string, body: string, headers?: Record<string, string>): Promise<T> {
+  return (await call<TrpcResult<T>>(url, 'POST', `/api/trpc/${path}`, body, headers)).result.data;
 }
 
 export async function trpcGet<T = unknown>(url: string, path: string, input: unknown): Promise<T> {
