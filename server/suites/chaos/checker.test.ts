@@ -19,6 +19,7 @@ function scenario(partitions: string[][], extra: Partial<Observations> = {}): Ob
     log,
     processed,
     spans,
+    committed: partitions.map((ids, partition) => ({ partition, offset: ids.length })),
     ...extra,
   };
 }
@@ -114,6 +115,13 @@ describe('chaos checker', () => {
     expect(v.examples.join('\n')).toMatch(/below the commit \(2\) of span revoked/);
     expect(v.examples.join('\n')).toMatch(/processed twice in one ownership/);
     expect(v.examples.join('\n')).toMatch(/still owned the partition/);
+  });
+
+  it('finds a partition whose final commit is not its high watermark (a restart would process its tail again)', () => {
+    const obs = scenario([['a', 'b'], ['c']]);
+    const v = check({ ...obs, committed: [{ partition: 0, offset: 1 }] });
+    expect(v.counts.commitsNotAtEnd).toBe(2);
+    expect(v.examples).toContain('commit: partition 0 committed at 1, high watermark 2');
   });
 
   it('finds records the group never processed, and processings of records the log does not hold', () => {

@@ -54,6 +54,8 @@ export interface Observations {
   log: readonly LogRecord[];
   processed: readonly Processing[];
   spans: readonly Span[];
+  /** The group's committed offset per partition once its members have left (absent: never committed). */
+  committed: ReadonlyArray<{ partition: number; offset: number }>;
 }
 
 export interface Counts {
@@ -81,6 +83,8 @@ export interface Counts {
   unprocessed: number;
   /** Processings whose record is not the one the log holds at that offset now. */
   processedNotInLog: number;
+  /** Partitions whose committed offset is not their high watermark after the group processed all and left. */
+  commitsNotAtEnd: number;
 }
 
 /** The counts that must be 0, with what each breaks. */
@@ -93,6 +97,7 @@ export const INVARIANTS: ReadonlyArray<[keyof Counts, string]> = [
   ['processedTwiceUnexplained', 'the group processed committed work again'],
   ['unprocessed', 'the group never processed a record'],
   ['processedNotInLog', 'the group processed a record the log does not hold'],
+  ['commitsNotAtEnd', "the group's final commit is not at the end of a partition"],
 ];
 
 export interface Verdict {
@@ -191,6 +196,15 @@ export function check(obs: Observations): Verdict {
     example('unprocessed', at(r.partition, r.offset));
   }
 
+  const committed = new Map(obs.committed.map((c) => [c.partition, c.offset]));
+  let commitsNotAtEnd = 0;
+  for (const b of obs.partitions) {
+    const c = committed.get(b.partition) ?? 0;
+    if (c === b.highWatermark) continue;
+    commitsNotAtEnd++;
+    example('commit', `partition ${b.partition} committed at ${c}, high watermark ${b.highWatermark}`);
+  }
+
   const counts: Counts = {
     acknowledged: obs.acks.length,
     lost,
@@ -205,6 +219,7 @@ export function check(obs: Observations): Verdict {
     processedTwiceUnexplained,
     unprocessed,
     processedNotInLog,
+    commitsNotAtEnd,
   };
   const failures = INVARIANTS.filter(([k]) => counts[k] > 0).map(([k, what]) => `${what} (${k}: ${counts[k]})`);
   return { counts, failures, examples };

@@ -150,6 +150,7 @@ export async function runChaos(
     await group.stop();
 
     const { log, bounds } = await readLog(admin, TOPIC, flags.partitions);
+    const offsets = await admin.query('groups.fetchOffsets', { groupId: GROUP, topics: [TOPIC] });
     result.verdict = check({
       sent: producers.sent,
       acks: producers.acks,
@@ -157,6 +158,7 @@ export async function runChaos(
       log,
       processed: group.processed,
       spans: [...group.spans.values()],
+      committed: offsets.flatMap((t) => t.partitions.map((p) => ({ partition: p.partition, offset: p.offset }))),
     });
   } catch (err) {
     result.error = err instanceof Error ? err.message : String(err);
