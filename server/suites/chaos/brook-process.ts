@@ -40,6 +40,9 @@ export function brookProcess(entry: string, port: number, env: Record<string, st
   childEnv.HOSTNAME = '127.0.0.1';
   if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
 
+  // An interrupted run (Ctrl-C) must not leave a server behind.
+  process.once('exit', () => child?.kill('SIGKILL'));
+
   const signal = async (sig: NodeJS.Signals) => {
     if (!child) return;
     expectingExit = true;

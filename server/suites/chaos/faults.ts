@@ -44,13 +44,32 @@ export interface FaultLog {
   postgresStartsMs: number[];
 }
 
+/** After a recovery, the next fault waits for this much uptime and one more acknowledged send (at most MAX). */
+const MIN_UPTIME_MS = 1_000;
+const MAX_PROGRESS_WAIT_MS = 30_000;
+
 /**
  * Runs the schedule in order (a fault due while the previous one is still recovering waits for it), so
- * Brook is only started while Postgres is up: a start needs its database for the migrations.
+ * Brook is only started while Postgres is up: a start needs its database for the migrations. On a slow
+ * machine, where a restart can take longer than the gap between two faults, each fault also waits until
+ * the producers got an acknowledgement since the last recovery: faults strike under traffic, never only
+ * into a restart. `acknowledged` counts the acknowledged records so far.
  */
-export async function runFaults(plan: Fault[], brook: BrookProcess, postgres: PrivateCluster | null, log: FaultLog): Promise<void> {
+export async function runFaults(
+  plan: Fault[],
+  brook: BrookProcess,
+  postgres: PrivateCluster | null,
+  log: FaultLog,
+  acknowledged: () => number,
+): Promise<void> {
   const started = Date.now();
-  for (const fault of plan) {
+  for (const [i, fault] of plan.entries()) {
+    if (i > 0) {
+      const recovered = Date.now();
+      const before = acknowledged();
+      await sleep(MIN_UPTIME_MS);
+      while (acknowledged() === before && Date.now() - recovered < MAX_PROGRESS_WAIT_MS) await sleep(50);
+    }
     const wait = fault.at - (Date.now() - started);
     if (wait > 0) await sleep(wait);
     if (fault.kind === 'kill-brook') {

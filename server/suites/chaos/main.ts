@@ -62,6 +62,13 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+// Ctrl-C: exit through process.exit, so the exit hooks stop Brook and the private Postgres cluster and delete their folders.
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    console.error(`[chaos] ${sig}: stopping`);
+    process.exit(130);
+  });
+
 main().then(
   (code) => process.exit(code),
   (err) => {

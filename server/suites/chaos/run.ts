@@ -90,7 +90,9 @@ export async function runChaos(
       await cluster.start();
       env.DATABASE_URL = cluster.url;
     } else {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-chaos-'));
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-chaos-'));
+      dataDir = dir;
+      process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
       env.BROOK_DATA_DIR = path.join(dataDir, 'pglite');
     }
     const port = flags.port || (await freePort());
@@ -112,14 +114,15 @@ export async function runChaos(
       GROUP_SETTINGS,
     );
     await group.start();
-    producers = new ProducerFleet(
+    const fleet = new ProducerFleet(
       Array.from({ length: flags.producers }, (_, i) => client(`chaos-producer-${i}`)),
       TOPIC,
       `${db}-${flags.seed}`,
       flags.lanes,
       rng.fork(),
     );
-    producers.start();
+    producers = fleet;
+    fleet.start();
 
     const plan = planFaults(rng.fork(), {
       durationMs: flags.durationMs,
@@ -130,7 +133,7 @@ export async function runChaos(
       `${db}: ${flags.durationMs / 1000} s of traffic; faults at ${plan.map((f) => `${(f.at / 1000).toFixed(1)} s ${f.kind}`).join(', ') || 'none'}`,
     );
     const workStarted = Date.now();
-    await runFaults(plan, brook, cluster, faults);
+    await runFaults(plan, brook, cluster, faults, () => fleet.acks.length);
     const left = flags.durationMs - (Date.now() - workStarted);
     if (left > 0) await sleep(left);
 
