@@ -1,4 +1,4 @@
-import type { Brook } from '@/server/client';
+import type { Brook, ProducerConfig } from '@/server/client';
 import type { Ack } from './checker';
 import { encodeRecord } from './record-codec';
 import type { Rng } from './rng';
@@ -7,8 +7,8 @@ const PAD_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789-_';
 const MAX_BATCH = 20;
 
 /**
- * N producers, each with `lanes` concurrent send loops (so the client's pipeline has requests in flight
- * when Brook dies). Every send is a batch of 1 to 20 records with ids no one else uses; an acknowledged
+ * N producers (the client library's, idempotent: each request has its own idempotency key, reused by its
+ * retries), each with `lanes` concurrent send loops (so the pipeline has requests in flight when Brook dies). Every send is a batch of 1 to 20 records with ids no one else uses; an acknowledged
  * send records each id's partition and offset, a failed one moves on with new ids (sending the same ids
  * again would be the harness duplicating, not Brook).
  */
@@ -27,12 +27,13 @@ export class ProducerFleet {
     private readonly runId: string,
     private readonly lanes: number,
     private readonly rng: Rng,
+    private readonly config: ProducerConfig,
   ) {}
 
   start(): void {
     this.running = true;
     this.loops = this.clients.flatMap((client, i) => {
-      const producer = client.producer();
+      const producer = client.producer(this.config);
       return Array.from({ length: this.lanes }, (_, lane) => this.loop(producer, `p${i}.${lane}`, this.rng.fork()));
     });
   }

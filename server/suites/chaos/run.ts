@@ -44,7 +44,8 @@ export interface RunResult {
 
 const TOPIC = 'chaos';
 const GROUP = 'chaos-group';
-// Generous enough to ride out a restart of Brook or Postgres; a send that still fails counts as unacknowledged.
+// Generous enough to ride out a restart of Brook or Postgres (queries, commits and the producer's sends, which
+// keep their idempotency key across retries); a send that still fails counts as unacknowledged.
 const CLIENT_RETRY: RetryOptions = { attempts: 40, initialBackoffMs: 50, maxBackoffMs: 1_000, maxElapsedMs: 20_000 };
 const GROUP_SETTINGS = { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, autoCommitIntervalMs: 500 };
 
@@ -120,6 +121,7 @@ export async function runChaos(
       `${db}-${flags.seed}`,
       flags.lanes,
       rng.fork(),
+      { idempotent: true, retry: CLIENT_RETRY },
     );
     producers = fleet;
     fleet.start();
