@@ -17,6 +17,7 @@ const ROWS: Row[] = [
   ['Postgres start, ms (p50 / max)', (r) => ms(r.faults.postgresStartsMs)],
   ['sends (failed after retries)', (r) => `${r.sends} (${r.failedSends})`],
   ['HTTP requests (network errors / 5xx)', (r) => `${r.http.requests} (${r.http.networkErrors} / ${r.http.serverErrors})`],
+  ['produce attempts in doubt (cut or 5xx), retried', (r) => String(r.http.producesInDoubt)],
   ['acknowledged', count('acknowledged')],
   ['lost (acknowledged, not in the log)', count('lost'), '0'],
   ['misplaced (not at the acked offset)', count('misplaced'), '0'],

@@ -19,6 +19,11 @@ export interface HttpStats {
   requests: number;
   networkErrors: number;
   serverErrors: number;
+  /**
+   * Produce attempts whose outcome the client could not know: the connection broke after the request
+   * left (not refused), the attempt timed out, or a 5xx came back. Their retries carry the same idempotency key.
+   */
+  producesInDoubt: number;
 }
 
 export interface RunResult {
@@ -59,7 +64,7 @@ export async function runChaos(
 ): Promise<RunResult> {
   const began = Date.now();
   const rng = createRng(flags.seed ^ (db === 'postgres' ? 0x5a5a : 0xa5a5));
-  const http: HttpStats = { requests: 0, networkErrors: 0, serverErrors: 0 };
+  const http: HttpStats = { requests: 0, networkErrors: 0, serverErrors: 0, producesInDoubt: 0 };
   const faults: FaultLog = { brookKills: 0, postgresStops: 0, brookStartsMs: [], postgresStartsMs: [] };
   const result: RunResult = {
     db,
@@ -191,15 +196,21 @@ export async function runChaos(
   return result;
 }
 
-/** fetch, counting requests, network failures and 5xx answers (what the clients' retries rode out). */
+/** fetch, counting requests, network failures, 5xx answers (what the clients' retries rode out) and produces in doubt. */
 function countingFetch(stats: HttpStats): typeof fetch {
   return async (input, init) => {
     stats.requests++;
+    const produce = String(input).includes('/records.produce');
     try {
       const res = await fetch(input, init);
-      if (res.status >= 500) stats.serverErrors++;
+      if (res.status >= 500) {
+        stats.serverErrors++;
+        if (produce) stats.producesInDoubt++;
+      }
       return res;
     } catch (err) {
+      // A produce attempt aborted is one the producer gave up waiting for (requestTimeoutMs): in doubt too.
+      if (produce && (err as { cause?: { code?: string } }).cause?.code !== 'ECONNREFUSED') stats.producesInDoubt++;
       if (!init?.signal?.aborted) stats.networkErrors++;
       throw err;
     }
