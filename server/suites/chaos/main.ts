@@ -40,6 +40,7 @@ async function main(): Promise<number> {
   console.log(`[chaos] seed ${flags.seed} (replay: npm run chaos -- ${replay})`);
   // Today's server source, bundled as `npm run build:server` does; the pages come from the last `npm run build`.
   const entry = buildServerForTests();
+  process.once('exit', () => fs.rmSync(entry, { force: true })); // also after Ctrl-C
   const results: RunResult[] = [];
   try {
     for (const db of flags.db) results.push(await runChaos(db, flags, entry, postgresBinDir(), (line) => console.log(`[chaos] ${line}`)));
