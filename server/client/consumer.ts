@@ -55,6 +55,8 @@ export class Consumer {
   private memberEpoch = 0;
   private heartbeatMs: number;
   private readonly workers = new Map<string, PartitionWorker>();
+  /** Partitions whose workers are being started (their offsets looked up): owned already, see owned(). */
+  private readonly starting = new Set<string>();
   private target: TopicPartitions[] | null = null;
   private lost = false;
   /** The assignment REBALANCING was last reported for. */
@@ -276,8 +278,12 @@ export class Consumer {
     this.target = [];
   }
 
+  /**
+   * What heartbeats say this member owns: its workers, and the partitions it is starting. Leaving those
+   * out while the start is slow (a broker restarting) would tell the broker they are free to give away.
+   */
   private owned(): TopicPartitions[] {
-    return toTopicPartitions(this.workers.keys());
+    return toTopicPartitions(new Set([...this.workers.keys(), ...this.starting]));
   }
 
   /** Whether this member owns exactly `assignment` already (no partition to take or give up). */
@@ -322,6 +328,15 @@ export class Consumer {
   }
 
   private async startWorkers(keys: string[]): Promise<void> {
+    for (const k of keys) this.starting.add(k);
+    try {
+      await this.startWorkersNow(keys);
+    } finally {
+      for (const k of keys) this.starting.delete(k);
+    }
+  }
+
+  private async startWorkersNow(keys: string[]): Promise<void> {
     const parts = keys.map(parseTpKey);
     const topics = [...new Set(parts.map((p) => p.topic))];
     const committed = new Map<string, number>();
@@ -329,12 +344,15 @@ export class Consumer {
       for (const p of t.partitions) committed.set(tpKey(t.topic, p.partition), p.offset);
     }
     const resetTo = this.state.fromBeginning ? 'earliest' : 'latest';
+    const started: TopicPartition[] = [];
     for (const p of parts) {
       const key = tpKey(p.topic, p.partition);
       let position = this.state.takeSeek(p) ?? committed.get(key);
       if (position === undefined) {
         position = (await this.http.query('records.listOffsets', { topic: p.topic, partition: p.partition, spec: resetTo })).offset ?? 0;
       }
+      // The assignment may have moved on during those lookups: start only what is still this member's.
+      if (this.lost || this.stopped || !fromTopicPartitions(this.target ?? []).includes(key)) continue;
       const worker = new PartitionWorker(
         p.topic,
         p.partition,
@@ -355,8 +373,10 @@ export class Consumer {
       worker.paused = this.state.isPaused(p);
       this.workers.set(key, worker);
       worker.start();
+      started.push(p);
     }
-    this.emitter.emit(CONSUMER_EVENTS.PARTITIONS_ASSIGNED, { groupId: this.config.groupId, partitions: parts });
+    if (started.length > 0) this.emitter.emit(CONSUMER_EVENTS.PARTITIONS_ASSIGNED, { groupId: this.config.groupId, partitions: started });
+    if (started.length < parts.length && !this.lost) this.scheduleHeartbeat(0); // tell the broker those are free now
   }
 
   // --- commits ------------------------------------------------------------------------------------
