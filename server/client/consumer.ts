@@ -67,6 +67,8 @@ export class Consumer {
   private lastHeartbeatOk = Date.now();
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private commitTimer: NodeJS.Timeout | null = null;
+  /** The auto-commit on the wire, if any: disconnect waits for it so nothing is emitted after STOP. */
+  private autoCommitting: Promise<void> = Promise.resolve();
   private beating: Promise<void> = Promise.resolve();
   private reconciling: Promise<void> | null = null;
 
@@ -165,11 +167,11 @@ export class Consumer {
     if (this.stopped) return;
     this.stopped = true;
     this.running = false;
-    this.emitter.emit(CONSUMER_EVENTS.STOP, { groupId: this.config.groupId });
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     if (this.commitTimer) clearTimeout(this.commitTimer);
-    // A heartbeat already on the wire ends first: its answer must not land after the leave below.
+    // A heartbeat or an auto-commit already on the wire ends first: its answer must not land after the leave below.
     await this.beating;
+    await this.autoCommitting;
     await this.reconciling;
     const workers = [...this.workers.values()];
     await Promise.all(workers.map((w) => w.stop()));
@@ -182,6 +184,8 @@ export class Consumer {
     this.workers.clear();
     this.memberId = null;
     this.memberEpoch = 0;
+    // As kafkajs: STOP once the consumer has stopped (its last commit and the leave done), then DISCONNECT.
+    this.emitter.emit(CONSUMER_EVENTS.STOP, { groupId: this.config.groupId });
     this.emitter.emit(CONSUMER_EVENTS.DISCONNECT, { groupId: this.config.groupId });
   }
 
@@ -384,7 +388,7 @@ export class Consumer {
   private scheduleCommit(): void {
     if (this.stopped) return;
     this.commitTimer = setTimeout(() => {
-      void this.commitProcessed([...this.workers.values()])
+      this.autoCommitting = this.commitProcessed([...this.workers.values()])
         .catch((err) => this.emitter.error(err))
         .finally(() => this.scheduleCommit());
     }, this.processor.config.autoCommitInterval);
