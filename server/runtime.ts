@@ -54,6 +54,8 @@ export function brokerOptions(env: BrookEnv): BrokerOptions {
       hidePayloadRoles: env.BROOK_HIDE_PAYLOADS,
       auditRetentionMs: env.BROOK_AUDIT_RETENTION_DAYS === undefined ? undefined : env.BROOK_AUDIT_RETENTION_DAYS * 86_400_000,
     },
+    idempotencyWindowMs: env.BROOK_IDEMPOTENCY_WINDOW,
+    failpoint: env.BROOK_FAILPOINT,
   };
 }
 

@@ -6,7 +6,7 @@ import { base64RecordToJson, encodingSchema, recordToJson, toBytes } from '../en
 import { byPartition, int, partitionList, topicRef } from '../inputs';
 import { authorized, type Context, createTRPCRouter } from '../trpc';
 import { visible } from './hide-payloads';
-import { produceRecords } from './produce-input';
+import { idempotencyKey, idempotencyKeyOf, produceRecords } from './produce-input';
 
 const NO_HEADERS: never[] = [];
 
@@ -32,9 +32,11 @@ export const recordsRouter = createTRPCRouter({
         topic: topicRef,
         records: produceRecords,
         encoding: encodingSchema,
+        idempotencyKey: idempotencyKey.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      const key = idempotencyKeyOf(input.idempotencyKey, ctx.headers);
       const records = input.records.map((r, i) => ({
         key: toBytes(r.key, input.encoding, `records[${i}].key`),
         value: toBytes(r.value, input.encoding, `records[${i}].value`),
@@ -48,7 +50,7 @@ export const recordsRouter = createTRPCRouter({
         partition: r.partition,
         timestamp: r.timestamp,
       }));
-      return { results: await ctx.broker.produce(input.topic, records) };
+      return { results: await ctx.broker.produce(input.topic, records, undefined, undefined, key) };
     }),
 
   fetch: authorized('write', 'topic')

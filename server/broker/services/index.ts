@@ -21,7 +21,9 @@ export interface Services {
 /** The engine's background loops, one set per process; every one is safe to run in several processes at once. */
 export function startServices(broker: Broker, options: ServiceOptions = {}): Services {
   const loops: Record<string, Loop> = {
-    logMaintenance: startLoop('log maintenance', options.logMaintenanceMs ?? 5000, () => maintainLogs(broker.db, broker.now())),
+    logMaintenance: startLoop('log maintenance', options.logMaintenanceMs ?? 5000, () =>
+      maintainLogs(broker.db, broker.now(), undefined, undefined, broker.idempotencyWindowMs),
+    ),
     groupExpiry: startLoop('group session expiry', options.groupExpiryMs ?? 1000, () => broker.groups.expireSessions()),
     sampler: startLoop('lag and throughput sampling', options.lagSampleMs ?? broker.stats.sampleIntervalMs, () => broker.stats.sample()),
     sampleRetention: startLoop('sample retention', 60_000, () => broker.stats.dropOld()),
