@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { currentMe, listeningOn } from '@/components/auth/server-me';
 import { TRPCReactProvider } from '@/components/trpc/provider';
 import { AppShell } from '@/components/ui/app-shell';
 import { themeBootScript } from '@/components/ui/theme-toggle';
@@ -9,7 +10,9 @@ export const metadata: Metadata = {
   description: 'A Kafka-style event-streaming broker whose log lives in PostgreSQL.',
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Who is calling decides which controls the pages show; proxy.ts has already sent callers without a session to /login.
+  const me = await currentMe();
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
@@ -18,7 +21,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
       </head>
       <body>
         <TRPCReactProvider>
-          <AppShell>{children}</AppShell>
+          <AppShell me={me} openAddress={me.mode === 'none' ? listeningOn() : ''}>
+            {children}
+          </AppShell>
         </TRPCReactProvider>
       </body>
     </html>

@@ -11,6 +11,8 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
+  // With auth on, in a server of their own: playwright.auth.config.ts.
+  testIgnore: 'auth/**',
   outputDir: path.join(root, 'test-results'),
   fullyParallel: false,
   workers: 1,

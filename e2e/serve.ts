@@ -24,6 +24,8 @@ async function main() {
     BROOK_LOG_MAINTENANCE_MS: '2000',
   };
   let cleanup: () => Promise<void>;
+  const urlFile = process.env.E2E_DB_URL_FILE;
+  if (urlFile) fs.rmSync(urlFile, { force: true }); // never a previous run's database
   if (base) {
     const name = `brook_e2e_${randomBytes(4).toString('hex')}`;
     const admin = postgres(base, { max: 1, onnotice: () => {} });
@@ -34,8 +36,11 @@ async function main() {
     cleanup = async () => {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
+      if (urlFile) fs.rmSync(urlFile, { force: true });
     };
     console.log(`[e2e] database ${name} on the Postgres server`);
+    // For tests that must change what no API can (a session's expiry): the auth suite asks for it.
+    if (urlFile) fs.writeFileSync(urlFile, env.DATABASE_URL, { mode: 0o600 });
   } else {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-e2e-'));
     delete env.DATABASE_URL;

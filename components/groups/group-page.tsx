@@ -1,10 +1,12 @@
 'use client';
 
 import { useState } from 'react';
+import { useCan } from '@/components/auth/auth-context';
 import { TimeSeriesChart } from '@/components/charts/time-series-chart';
 import { Card, ErrorBox, PageHeader, Stat } from '@/components/ui/bits';
 import { formatDuration, formatNumber, formatRate } from '@/components/ui/format';
 import { AssignmentDiagram } from './assignment-diagram';
+import { DeleteGroupDialog } from './delete-group-dialog';
 import { clearsIn, stoppedHint } from './lag-progress';
 import { MembersTable } from './members-table';
 import { PartitionLagTable } from './partition-lag-table';
@@ -16,6 +18,8 @@ export function GroupPage({ groupId }: { groupId: string }) {
   const g = useGroup(groupId);
   const history = useGroupLagHistory(groupId);
   const [resetting, setResetting] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const canAdmin = useCan('admin');
   if (g.error) return <ErrorBox error={g.error} />;
   const d = g.data;
   const h = history.data;
@@ -34,9 +38,16 @@ export function GroupPage({ groupId }: { groupId: string }) {
           )
         }
         actions={
-          <button type="button" className="btn" onClick={() => setResetting(true)} data-testid="group-reset-open">
-            Reset offsets
-          </button>
+          canAdmin && (
+            <>
+              <button type="button" className="btn" onClick={() => setResetting(true)} data-testid="group-reset-open">
+                Reset offsets
+              </button>
+              <button type="button" className="btn danger" onClick={() => setDeleting(true)} data-testid="groups-delete-open">
+                Delete group
+              </button>
+            </>
+          )
         }
       />
       {d && (
@@ -98,7 +109,8 @@ export function GroupPage({ groupId }: { groupId: string }) {
           />
         </Card>
       )}
-      {d && <ResetOffsetsDialog groupId={groupId} topics={d.topics} open={resetting} onClose={() => setResetting(false)} />}
+      {canAdmin && d && <ResetOffsetsDialog groupId={groupId} topics={d.topics} open={resetting} onClose={() => setResetting(false)} />}
+      {canAdmin && <DeleteGroupDialog groupId={groupId} open={deleting} onClose={() => setDeleting(false)} />}
     </>
   );
 }

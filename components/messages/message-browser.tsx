@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { useCan } from '@/components/auth/auth-context';
 import { useTRPC } from '@/components/trpc/provider';
 import { EmptyState, ErrorBox } from '@/components/ui/bits';
 import { formatNumber, formatTime } from '@/components/ui/format';
@@ -21,6 +22,7 @@ type Filter = { text: string; field: 'key' | 'value' | 'any' };
  */
 export function MessageBrowser({ topic, partitions, initial }: { topic: string; partitions: number; initial: BrowseParams }) {
   const trpc = useTRPC();
+  const canProduce = useCan('write');
   const [params, setParams] = useState(initial);
   const [form, setForm] = useState(() => formOf(initial));
   const [filter, setFilter] = useState<Filter | null>(null);
@@ -105,7 +107,11 @@ export function MessageBrowser({ topic, partitions, initial }: { topic: string; 
           <ErrorBox error={page.error} />
           {data && data.records.length === 0 ? (
             <EmptyState title={filter ? 'No match in the scanned records' : 'No records here'} testId="messages-empty">
-              {filter ? 'Page on to scan further, or change the filter.' : 'Produce one from the Produce tab, or pick another start.'}
+              {filter
+                ? 'Page on to scan further, or change the filter.'
+                : canProduce
+                  ? 'Produce one from the Produce tab, or pick another start.'
+                  : 'Pick another start.'}
             </EmptyState>
           ) : (
             <MessageTable topic={topic} records={data?.records ?? []} marked={marked} />

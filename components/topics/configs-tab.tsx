@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
+import { useCan } from '@/components/auth/auth-context';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
 import { useTopic } from './queries';
@@ -11,6 +12,7 @@ export function ConfigsTab({ topic }: { topic: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const t = useTopic(topic);
+  const canAlter = useCan('admin');
   const [editing, setEditing] = useState<{ name: string; value: string } | null>(null);
   // The field appears because the user chose Edit: focus it once (a stable ref, so a refetch does not steal focus back).
   const focusOnMount = useCallback((el: HTMLInputElement | null) => el?.focus(), []);
@@ -32,7 +34,7 @@ export function ConfigsTab({ topic }: { topic: string }) {
             <th>Value</th>
             <th>Default</th>
             <th>What it does</th>
-            <th />
+            {canAlter && <th />}
           </tr>
         </thead>
         <tbody>
@@ -70,21 +72,23 @@ export function ConfigsTab({ topic }: { topic: string }) {
                 {c.default}
               </td>
               <td className="muted small config-doc">{c.doc}</td>
-              <td className="nowrap config-actions">
-                <button
-                  type="button"
-                  className="btn ghost"
-                  onClick={() => setEditing({ name: c.name, value: c.value })}
-                  data-testid={`configs-edit-${c.name}`}
-                >
-                  Edit
-                </button>
-                {!c.isDefault && (
-                  <button type="button" className="btn ghost" onClick={() => alter.mutate({ name: topic, configs: { [c.name]: null } })}>
-                    Reset
+              {canAlter && (
+                <td className="nowrap config-actions">
+                  <button
+                    type="button"
+                    className="btn ghost"
+                    onClick={() => setEditing({ name: c.name, value: c.value })}
+                    data-testid={`configs-edit-${c.name}`}
+                  >
+                    Edit
                   </button>
-                )}
-              </td>
+                  {!c.isDefault && (
+                    <button type="button" className="btn ghost" onClick={() => alter.mutate({ name: topic, configs: { [c.name]: null } })}>
+                      Reset
+                    </button>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

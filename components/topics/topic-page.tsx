@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
+import { useCan } from '@/components/auth/auth-context';
 import type { BrowseParams } from '@/components/messages/browse-input';
 import { MessageBrowser } from '@/components/messages/message-browser';
 import { ErrorBox, PageHeader } from '@/components/ui/bits';
@@ -18,6 +19,9 @@ import { TOPIC_TABS, type TopicTab } from './tabs';
 export function TopicPage({ name, tab, browse }: { name: string; tab: TopicTab; browse: BrowseParams }) {
   const t = useTopic(name);
   const [deleting, setDeleting] = useState(false);
+  const canDelete = useCan('admin');
+  const canProduce = useCan('write');
+  const tabs = TOPIC_TABS.filter((id) => id !== 'produce' || canProduce);
   if (t.error) return <ErrorBox error={t.error} />;
   const topic = t.data;
   const retention = topic?.configEntries.find((c) => c.name === 'retention.ms')?.value;
@@ -36,13 +40,15 @@ export function TopicPage({ name, tab, browse }: { name: string; tab: TopicTab; 
           )
         }
         actions={
-          <button type="button" className="btn danger" onClick={() => setDeleting(true)} data-testid="topics-delete-open">
-            Delete topic
-          </button>
+          canDelete && (
+            <button type="button" className="btn danger" onClick={() => setDeleting(true)} data-testid="topics-delete-open">
+              Delete topic
+            </button>
+          )
         }
       />
       <nav className="tabs" aria-label="Topic views">
-        {TOPIC_TABS.map((id) => (
+        {tabs.map((id) => (
           <Link
             key={id}
             href={`/topics/${encodeURIComponent(name)}?tab=${id}`}
@@ -60,10 +66,17 @@ export function TopicPage({ name, tab, browse }: { name: string; tab: TopicTab; 
           {tab === 'partitions' && <PartitionsTab topic={name} />}
           {tab === 'consumers' && <ConsumersTab topic={name} />}
           {tab === 'configs' && <ConfigsTab topic={name} />}
-          {tab === 'produce' && <ProduceTab topic={name} partitions={topic.partitions} />}
+          {tab === 'produce' &&
+            (canProduce ? (
+              <ProduceTab topic={name} partitions={topic.partitions} />
+            ) : (
+              <p className="muted" data-testid="topics-produce-forbidden">
+                Producing needs the producer or admin role.
+              </p>
+            ))}
         </div>
       )}
-      <DeleteTopicDialog name={name} open={deleting} onClose={() => setDeleting(false)} />
+      {canDelete && <DeleteTopicDialog name={name} open={deleting} onClose={() => setDeleting(false)} />}
     </>
   );
 }

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
+import { useCan } from '@/components/auth/auth-context';
 import { Sparkline } from '@/components/charts/sparkline';
 import { useGroups } from '@/components/groups/queries';
 import { EmptyState, PageHeader } from '@/components/ui/bits';
@@ -24,6 +25,7 @@ interface Row {
 
 export function TopicsPage() {
   const params = useSearchParams();
+  const canCreate = useCan('admin');
   const [creating, setCreating] = useState(params.get('create') === '1');
   const [search, setSearch] = useState('');
   const topics = useTopics();
@@ -93,9 +95,11 @@ export function TopicsPage() {
         title="Topics"
         subtitle={topics.data ? `${topics.data.length} topic${topics.data.length === 1 ? '' : 's'}` : undefined}
         actions={
-          <button type="button" className="btn primary" onClick={() => setCreating(true)} data-testid="topics-create-open">
-            Create topic
-          </button>
+          canCreate && (
+            <button type="button" className="btn primary" onClick={() => setCreating(true)} data-testid="topics-create-open">
+              Create topic
+            </button>
+          )
         }
       />
       <div className="toolbar">
@@ -110,7 +114,9 @@ export function TopicsPage() {
       </div>
       {topics.data && topics.data.length === 0 ? (
         <EmptyState title="No topics yet" testId="topics-empty">
-          Create one with the button above (or <code>topics.create</code> over HTTP), then produce records to it from its page.
+          {canCreate
+            ? 'Create one with the button above (or topics.create over HTTP), then produce records to it from its page.'
+            : 'An admin can create one.'}
         </EmptyState>
       ) : (
         <SortableTable
@@ -122,7 +128,7 @@ export function TopicsPage() {
           rowTestId={(r) => `topics-row-${r.name}`}
         />
       )}
-      <CreateTopicDialog open={creating} onClose={() => setCreating(false)} />
+      {canCreate && <CreateTopicDialog open={creating} onClose={() => setCreating(false)} />}
     </>
   );
 }

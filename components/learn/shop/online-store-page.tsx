@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useMemo } from 'react';
+import { useCan } from '@/components/auth/auth-context';
 import { Card, EmptyState, ErrorBox, PageHeader } from '@/components/ui/bits';
 import { memberLooks } from './colors';
 import { EmailCard } from './email-card';
@@ -18,6 +19,7 @@ import { useFrameValue } from './use-frame-value';
 export function OnlineStorePage() {
   const status = useShopStatus();
   const actions = useShopActions();
+  const canRun = useCan('admin');
   const s = status.data;
   return (
     <>
@@ -25,7 +27,7 @@ export function OnlineStorePage() {
         title="The online store"
         crumbs={[{ href: '/learn', label: 'Learn' }]}
         subtitle="A small shop whose services talk through Kafka: real records, real consumer groups, on this Brook."
-        actions={s && <ResetButton topic={s.topic} actions={actions} />}
+        actions={s && canRun && <ResetButton topic={s.topic} actions={actions} />}
       />
       <p className={styles.story} data-testid="shop-story">
         When a customer places an order, the order service sends a message to Kafka; the inventory service and the email service both listen
@@ -40,15 +42,19 @@ export function OnlineStorePage() {
               It runs now in another Brook process on this database: {s.instance.host} (pid {s.instance.pid}).
             </p>
           )}
-          <button
-            type="button"
-            className="btn primary"
-            disabled={actions.start.isPending}
-            onClick={() => actions.start.mutate()}
-            data-testid="shop-start"
-          >
-            Start the example
-          </button>
+          {canRun ? (
+            <button
+              type="button"
+              className="btn primary"
+              disabled={actions.start.isPending}
+              onClick={() => actions.start.mutate()}
+              data-testid="shop-start"
+            >
+              Start the example
+            </button>
+          ) : (
+            <p data-testid="shop-admin-only">An admin can start it.</p>
+          )}
           <ErrorBox error={actions.start.error} />
         </EmptyState>
       )}

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
+import { Can } from '@/components/auth/auth-context';
 import { Card, ErrorBox } from '@/components/ui/bits';
 import { ITEMS, type Item, MAX_QUANTITY, MAX_RATE_PER_SECOND } from '@/server/examples/shop/catalog';
 import type { ShopActions } from './queries';
@@ -24,46 +25,48 @@ export function OrderCard({ status, actions }: { status: ShopStatus; actions: Sh
       <p className="muted small">
         Sends each order as a record to the topic; its key is the customer, so one customer's orders stay in order.
       </p>
-      <form className={styles['form-grid']} onSubmit={submit} data-testid="shop-order-form">
-        <label>
-          Customer
-          <input value={customer} onChange={(e) => setCustomer(e.target.value)} required data-testid="shop-order-customer" />
-        </label>
-        <label>
-          Item
-          <select value={item} onChange={(e) => setItem(e.target.value as Item)} data-testid="shop-order-item">
-            {ITEMS.map((i) => (
-              <option key={i}>{i}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Quantity
-          <input
-            type="number"
-            min={1}
-            max={MAX_QUANTITY}
-            value={quantity}
-            onChange={(e) => setQuantity(e.target.value)}
-            required
-            data-testid="shop-order-quantity"
-          />
-        </label>
-        <button type="submit" className="btn primary" disabled={actions.placeOrder.isPending} data-testid="shop-order-submit">
-          Place order
-        </button>
-      </form>
-      <ErrorBox error={actions.placeOrder.error} />
-      {placed && (
-        <p className="small" style={{ overflowWrap: 'anywhere' }} data-testid="shop-order-result">
-          Order <span className="mono">{placed.orderId}</span> sent to{' '}
-          <Link href={`${topic}/${placed.partition}/${placed.offset}`}>
-            partition {placed.partition}, offset {placed.offset}
-          </Link>
-          .
-        </p>
-      )}
-      <GeneratorSlider status={status} actions={actions} />
+      <Can permission="admin">
+        <form className={styles['form-grid']} onSubmit={submit} data-testid="shop-order-form">
+          <label>
+            Customer
+            <input value={customer} onChange={(e) => setCustomer(e.target.value)} required data-testid="shop-order-customer" />
+          </label>
+          <label>
+            Item
+            <select value={item} onChange={(e) => setItem(e.target.value as Item)} data-testid="shop-order-item">
+              {ITEMS.map((i) => (
+                <option key={i}>{i}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Quantity
+            <input
+              type="number"
+              min={1}
+              max={MAX_QUANTITY}
+              value={quantity}
+              onChange={(e) => setQuantity(e.target.value)}
+              required
+              data-testid="shop-order-quantity"
+            />
+          </label>
+          <button type="submit" className="btn primary" disabled={actions.placeOrder.isPending} data-testid="shop-order-submit">
+            Place order
+          </button>
+        </form>
+        <ErrorBox error={actions.placeOrder.error} />
+        {placed && (
+          <p className="small" style={{ overflowWrap: 'anywhere' }} data-testid="shop-order-result">
+            Order <span className="mono">{placed.orderId}</span> sent to{' '}
+            <Link href={`${topic}/${placed.partition}/${placed.offset}`}>
+              partition {placed.partition}, offset {placed.offset}
+            </Link>
+            .
+          </p>
+        )}
+        <GeneratorSlider status={status} actions={actions} />
+      </Can>
     </Card>
   );
 }

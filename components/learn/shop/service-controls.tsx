@@ -1,5 +1,6 @@
 'use client';
 
+import { useCan } from '@/components/auth/auth-context';
 import { ErrorBox } from '@/components/ui/bits';
 import { MAX_MEMBERS } from '@/server/examples/shop/catalog';
 import type { ShopActions } from './queries';
@@ -21,6 +22,8 @@ export function ServiceControls({
   actions: ShopActions;
 }) {
   const busy = actions.service.isPending && actions.service.variables?.service === service;
+  // Running the example is an admin's (the server refuses anyone else).
+  if (!useCan('admin')) return null;
   return (
     <>
       <div className="row">

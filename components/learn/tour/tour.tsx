@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useCan } from '@/components/auth/auth-context';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
 import { Concepts } from './concepts';
@@ -29,8 +30,12 @@ export function Tour() {
     trpc.learn.start.mutationOptions({ onSuccess: (data) => qc.setQueryData(trpc.learn.scratch.queryKey(), data) }),
   );
   const scratch = useScratch();
+  // The tour writes to its scratch topic, so running it is an admin's; anyone else reads along.
+  const canRun = useCan('admin');
   const { mutate } = start;
-  useEffect(() => mutate(), [mutate]);
+  useEffect(() => {
+    if (canRun) mutate();
+  }, [mutate, canRun]);
   const lanes = scratch.data?.lanes ?? [];
   return (
     <div data-testid="learn-tour">
@@ -44,8 +49,16 @@ export function Tour() {
         </ul>
       </nav>
       <ErrorBox error={start.error} />
-      <Concepts lanes={lanes} retentionMs={scratch.data?.retentionMs ?? null} />
-      <HowItWorks lanes={lanes} retentionMs={scratch.data?.retentionMs ?? null} />
+      {!canRun && (
+        <p className="muted" data-testid="learn-read-only">
+          The tour&apos;s buttons write to its scratch topic (made by an admin&apos;s first visit here), which needs the admin role: they
+          are hidden for you.
+        </p>
+      )}
+      <div className={canRun ? undefined : styles.readOnly}>
+        <Concepts lanes={lanes} retentionMs={scratch.data?.retentionMs ?? null} />
+        <HowItWorks lanes={lanes} retentionMs={scratch.data?.retentionMs ?? null} />
+      </div>
     </div>
   );
 }

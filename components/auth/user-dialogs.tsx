@@ -1,0 +1,149 @@
+'use client';
+
+import { useState } from 'react';
+import { ErrorBox } from '@/components/ui/bits';
+import { Dialog } from '@/components/ui/dialog';
+import { ROLES, type Role } from '@/server/broker/auth/types';
+import { useUserActions } from './queries';
+
+/** Roles as a select's options, with what each adds. */
+export function RoleOptions() {
+  const what: Record<Role, string> = { viewer: 'read', producer: 'read and write', admin: 'everything' };
+  return ROLES.map((r) => (
+    <option key={r} value={r}>
+      {r} ({what[r]})
+    </option>
+  ));
+}
+
+export function AddUserDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { add } = useUserActions();
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
+  const close = () => {
+    add.reset();
+    setName('');
+    setPassword('');
+    onClose();
+  };
+  return (
+    <Dialog open={open} onClose={close} title="Add user" testId="users-add-dialog">
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          add.mutate({ name: name.trim(), password, role }, { onSuccess: close });
+        }}
+      >
+        <label>
+          Name
+          <input value={name} onChange={(e) => setName(e.target.value)} autoFocus required data-testid="users-add-name" />
+          <small className="muted">Letters, digits, ".", "_" and "-", up to 64 characters.</small>
+        </label>
+        <label>
+          Password
+          <input
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="new-password"
+            required
+            minLength={8}
+            data-testid="users-add-password"
+          />
+          <small className="muted">At least 8 characters.</small>
+        </label>
+        <label>
+          Role
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="users-add-role">
+            <RoleOptions />
+          </select>
+        </label>
+        <ErrorBox error={add.error} />
+        <div className="form-actions">
+          <button type="button" className="btn" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={add.isPending} data-testid="users-add-submit">
+            Add user
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function PasswordDialog({ name, onClose }: { name: string | null; onClose: () => void }) {
+  const { setPassword } = useUserActions();
+  const [password, setValue] = useState('');
+  const close = () => {
+    setPassword.reset();
+    setValue('');
+    onClose();
+  };
+  return (
+    <Dialog open={name !== null} onClose={close} title={`New password for ${name ?? ''}`} testId="users-password-dialog">
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (name) setPassword.mutate({ name, password }, { onSuccess: close });
+        }}
+      >
+        <label>
+          New password
+          <input
+            type="password"
+            value={password}
+            onChange={(e) => setValue(e.target.value)}
+            autoComplete="new-password"
+            autoFocus
+            required
+            minLength={8}
+            data-testid="users-password-input"
+          />
+        </label>
+        <ErrorBox error={setPassword.error} />
+        <div className="form-actions">
+          <button type="button" className="btn" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={setPassword.isPending} data-testid="users-password-submit">
+            Set password
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function RemoveUserDialog({ name, onClose }: { name: string | null; onClose: () => void }) {
+  const { remove } = useUserActions();
+  const close = () => {
+    remove.reset();
+    onClose();
+  };
+  return (
+    <Dialog open={name !== null} onClose={close} title={`Remove user ${name ?? ''}`} testId="users-remove-dialog">
+      <p>
+        <strong>{name}</strong> can no longer log in, and their console sessions end now. API tokens they created stay until revoked.
+      </p>
+      <ErrorBox error={remove.error} />
+      <div className="form-actions">
+        <button type="button" className="btn" onClick={close}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="btn danger"
+          disabled={remove.isPending}
+          onClick={() => name && remove.mutate({ name }, { onSuccess: close })}
+          data-testid="users-remove-submit"
+        >
+          Remove user
+        </button>
+      </div>
+    </Dialog>
+  );
+}
