@@ -223,5 +223,6 @@ describe('SIGTERM during 64 producers and an open event stream', () => {
     } finally {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
     }
-  });
+    // Two fresh PGlite opens with every migration and a built server's start: a hang guard, not a speed target.
+  }, 150_000);
 });
