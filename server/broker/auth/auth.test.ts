@@ -225,6 +225,18 @@ describe.each(testBackends())('Auth (%s)', (backend) => {
     clock = start;
   });
 
+  it("a token sent as a PLAIN password under another user's name does not reset that user's failures", async () => {
+    const name = uniqueName('ivan');
+    await auth.users.add({ name, password, role: 'admin' }, admin());
+    const { token } = await auth.tokens.create({ name: uniqueName('ivan-token'), role: 'viewer' }, admin());
+    const sasl = (pw: string) => auth.checkPassword({ username: name, password: pw, address: uniqueName('b'), via: 'sasl' });
+    for (let i = 0; i < 4; i++) await expectKafkaError(sasl('wrong password'), 'SASL_AUTHENTICATION_FAILED');
+    // The token logs in (as the token, whatever the name), but the name's count stands: one more failure locks it.
+    expect((await sasl(token)).kind).toBe('token');
+    await expectKafkaError(sasl('wrong password'), 'SASL_AUTHENTICATION_FAILED');
+    await expectKafkaError(sasl(password), 'THROTTLING_QUOTA_EXCEEDED');
+  });
+
   it('locks an address after 20 failures in 15 minutes, whatever the user names', async () => {
     const address = uniqueName('10.1.1');
     for (let i = 0; i < 20; i++) {

@@ -208,7 +208,9 @@ export class Auth {
     }
     return {
       ok: async (principal) => {
-        await this.limiter.succeeded(username, address, counted.address);
+        // Only the name's own credential clears the name's count: a token sent as a PLAIN password under
+        // another user's name must not reset that user's failures (that would lift the per-name limit).
+        await this.limiter.succeeded(username, address, counted.address, principal.name === username ? undefined : counted.user);
         await this.audit.record({
           actor: principal.name,
           actorKind: principal.kind,

@@ -60,11 +60,22 @@ export class LoginLimiter {
     return { user: Number(window('user')), address: address === null ? null : Number(window('address')) };
   }
 
-  /** A success clears the user name's failures and takes this attempt back from the address's count. */
-  async succeeded(username: string, address: string | null, addressWindow: number | null): Promise<void> {
-    await this.db.query(`DELETE FROM login_failures WHERE scope = 'user' AND key = $1`, [username.slice(0, MAX_KEY)], {
-      name: 'auth.limit_clear_user',
-    });
+  /**
+   * A success takes this attempt back from the address's count and clears the user name's failures, or,
+   * when the credential was not the name's own (`userWindow` given: a token sent as a PLAIN password under
+   * some name), only takes this attempt back from the name's count.
+   */
+  async succeeded(username: string, address: string | null, addressWindow: number | null, userWindow?: number): Promise<void> {
+    if (userWindow === undefined)
+      await this.db.query(`DELETE FROM login_failures WHERE scope = 'user' AND key = $1`, [username.slice(0, MAX_KEY)], {
+        name: 'auth.limit_clear_user',
+      });
+    else
+      await this.db.query(
+        `UPDATE login_failures SET failures = failures - 1 WHERE scope = 'user' AND key = $1 AND window_start = $2 AND failures > 0`,
+        [username.slice(0, MAX_KEY), userWindow],
+        { name: 'auth.limit_return_user' },
+      );
     if (address === null || addressWindow === null) return;
     await this.db.query(
       `UPDATE login_failures SET failures = failures - 1 WHERE scope = 'address' AND key = $1 AND window_start = $2 AND failures > 0`,
