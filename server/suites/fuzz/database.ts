@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { type Database, describeUrl, openDatabase } from '@/db/client';
+import { MIGRATIONS_FOLDER } from '@/db/env';
+
+/** The fuzz run's database: in-memory PGlite, or a fresh database on `url`'s server, dropped at the end. */
+export interface FuzzDatabase {
+  db: Database;
+  description: string;
+  drop(): Promise<void>;
+}
+
+export async function openFuzzDatabase(url: string | undefined): Promise<FuzzDatabase> {
+  if (!url) {
+    const db = await openDatabase({ dataDir: 'memory://' });
+    await db.migrate(MIGRATIONS_FOLDER);
+    return { db, description: 'PGlite (in memory)', drop: () => db.close() };
+  }
+  const name = `brook_fuzz_${randomBytes(5).toString('hex')}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const db = await openDatabase({ url: u.toString(), poolSize: 10 });
+  await db.migrate(MIGRATIONS_FOLDER);
+  return {
+    db,
+    description: `${describeUrl(u.toString())} (fresh database ${name})`,
+    async drop() {
+      await db.close();
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/**
+ * A cheap digest of every table's content. Each live row version has a (table, ctid, xmin) of its own: an
+ * insert, update (even to the same values) or delete changes the set, a rolled-back one does not. Hashing
+ * those instead of the rows reads no TOASTed values (a 1 MB record costs what a small one does). The
+ * relation list (names and kinds, child tables and indexes included) catches DDL.
+ */
+export class StateDigest {
+  private relations = '';
+  private statement = '';
+
+  constructor(private readonly db: Database) {}
+
+  async take(): Promise<string> {
+    const [rel] = await this.db.query<{ list: string }>(
+      `SELECT coalesce(string_agg(n.nspname || '.' || c.relname || ':' || c.relkind::text, ',' ORDER BY n.nspname, c.relname), '') AS list
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%'
+          AND c.relkind IN ('r', 'p', 'i', 'I', 'v', 'm', 'S')`,
+      [],
+      { prepare: false },
+    );
+    if (rel.list !== this.relations) {
+      this.relations = rel.list;
+      this.statement = await this.buildStatement();
+    }
+    const rows = await this.db.query<{ t: string; n: string; h: string }>(this.statement, [], { prepare: false });
+    return `${this.relations}|${rows.map((r) => `${r.t}:${r.n}:${r.h}`).join(',')}`;
+  }
+
+  /** One UNION ALL over the top-level tables (a partitioned table reads its partitions). */
+  private async buildStatement(): Promise<string> {
+    const tables = await this.db.query<{ name: string }>(
+      `SELECT format('%I.%I', n.nspname, c.relname) AS name
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%'
+          AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+        ORDER BY 1`,
+      [],
+      { prepare: false },
+    );
+    if (tables.length === 0) return `SELECT '' AS t, '0' AS n, '0' AS h`;
+    // Identifiers come from the catalog, quoted by format('%I'); the literal is the same name, escaped.
+    return tables
+      .map(
+        ({ name }) =>
+          `SELECT '${name.replaceAll("'", "''")}' AS t, count(*)::text AS n,
+                  coalesce(sum(hashtext(x.tableoid::text || x.ctid::text || x.xmin::text)::bigint), 0)::text AS h
+             FROM ${name} x`,
+      )
+      .join(' UNION ALL ');
+  }
+}
