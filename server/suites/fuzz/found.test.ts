@@ -46,6 +46,20 @@ describe('fuzz counterexamples', () => {
     expect(data.data).toMatchObject({ httpStatus: status, kafka: { name } });
   });
 
+  it('a heartbeat of an unknown member is refused without rewriting the group row', async () => {
+    await broker.createTopic({ name: 'fuzz-hb', partitions: 1 });
+    await broker.groups.commit({ groupId: 'fuzz-group', offsets: [{ topic: 'fuzz-hb', partition: 0, offset: 0 }] });
+    const [row] = await db.query<{ updated_at: Date }>(`SELECT updated_at FROM consumer_groups WHERE group_id = 'fuzz-group'`);
+    const res = await callApi(broker, 'POST', 'groups.heartbeat', {
+      groupId: 'fuzz-group',
+      memberId: '00000000-0000-1000-8000-000000000000',
+      memberEpoch: 1,
+    });
+    expect(res.body.error.data.kafka.name).toBe('UNKNOWN_MEMBER_ID');
+    const [after] = await db.query<{ updated_at: Date }>(`SELECT updated_at FROM consumer_groups WHERE group_id = 'fuzz-group'`);
+    expect(after.updated_at).toEqual(row.updated_at);
+  });
+
   it.each([
     // OffsetCommit v1 whose second topic is "\0\09": the topic lookup sent the NUL to Postgres.
     '000800010000009f000466757a7a00026b31000186a200026b330000000200026b3600000002000186a900000002540be40a00000002540be40b00036b3132000186ae00000002540be40f00000002540be41000036b3137000300003900000002000186b600000002540be41700000002540be41800036b3235000186bb00000002540be41c00000002540be41d00036b3330',
