@@ -3,6 +3,19 @@ import postgres from 'postgres';
 import { type Database, describeUrl, openDatabase } from '@/db/client';
 import { MIGRATIONS_FOLDER } from '@/db/env';
 
+/** Which tables (or the relation list) differ between two digests, for a failure report. */
+export function digestDiff(before: string, after: string): string {
+  const [relBefore, rowsBefore = ''] = before.split('|');
+  const [relAfter, rowsAfter = ''] = after.split('|');
+  const parts = (s: string) => new Map(s.split(',').map((p) => [p.split(':')[0], p] as const));
+  const a = parts(rowsBefore);
+  const b = parts(rowsAfter);
+  const tables = [...new Set([...a.keys(), ...b.keys()])].filter((t) => a.get(t) !== b.get(t));
+  const out = tables.map((t) => `${t} (rows ${a.get(t)?.split(':')[1] ?? 0} → ${b.get(t)?.split(':')[1] ?? 0})`);
+  if (relBefore !== relAfter) out.push('relations (tables, indexes or sequences created or dropped)');
+  return out.join(', ') || 'nothing';
+}
+
 /** The fuzz run's database: in-memory PGlite, or a fresh database on `url`'s server, dropped at the end. */
 export interface FuzzDatabase {
   db: Database;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { type Broker, createBroker } from '@/server/broker';
 import { stopShops } from '@/server/examples/shop/registry';
 import { stopAllMembers } from '@/server/examples/tour/group';
-import { openFuzzDatabase, StateDigest } from './database';
+import { digestDiff, openFuzzDatabase, StateDigest } from './database';
 import { fail, ProcessWatch } from './oracle';
 import { seedState } from './seed';
 import type { FuzzEnv, Target } from './target';
@@ -77,7 +77,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
       await seedState(env);
       const started = performance.now();
       const result = await runTarget(env, target, counts[i], targetSeed(options.seed, target.name));
-      results.push({ name: target.name, cases: counts[i], ms: performance.now() - started, ...result });
+      const ms = performance.now() - started;
+      results.push({ name: target.name, cases: counts[i], ms, ...result });
+      log(`[fuzz] ${target.name}: ${counts[i]} cases, ${result.failures} failures, ${(ms / 1000).toFixed(1)} s`);
       if (result.report)
         log(`\nFAILED ${target.name}\n${result.report}\nreplay: npm run fuzz -- --seed ${options.seed} --only ${target.name}\n`);
     }
@@ -104,7 +106,7 @@ async function runTarget(
     const mark = env.watch.mark();
     const outcome = await target.run(env, input);
     let after = await env.digest.take();
-    const changed = after !== state;
+    const changed = after !== state ? digestDiff(state, after) : null;
     if (target.startsWorkers) {
       await stopShops();
       await stopAllMembers();
@@ -114,7 +116,7 @@ async function runTarget(
     // Give a rejection from this case's promises a turn to surface before judging it.
     await new Promise((r) => setImmediate(r));
     env.watch.check(mark);
-    if (outcome.rejected && changed) fail(`rejected (${outcome.summary}) but the database changed`);
+    if (outcome.rejected && changed) fail(`rejected (${outcome.summary}) but the database changed: ${changed}`);
   });
   const details = await fc.check(property, { seed, numRuns, endOnFailure: false });
   if (!details.failed) return { failures };
