@@ -294,3 +294,120 @@ export const shopRunner = pgTable('shop_runner', {
   pid: integer('pid').notNull(),
   startedAt: bigint('started_at', { mode: 'number' }).notNull(),
 });
+
+/*
+ * Users, API tokens, console sessions, login limits and the audit log (issue 13; server/broker/auth).
+ * Times are ms since the epoch, as the engine's clock (`now`) gives them. Secrets are never stored: a
+ * password as its scrypt hash and SCRAM credentials, a token or session secret as its SHA-256 (hex).
+ */
+
+/** RFC 5802 server-side credential, base64 fields (salt, StoredKey, ServerKey) and the PBKDF2 iteration count. */
+export interface StoredScramCredential {
+  salt: string;
+  iterations: number;
+  storedKey: string;
+  serverKey: string;
+}
+
+type RoleName = 'viewer' | 'producer' | 'admin';
+const PRINCIPAL_NAME = '^[A-Za-z0-9._-]{1,64}$';
+
+export const users = pgTable(
+  'users',
+  {
+    name: text('name').primaryKey(),
+    role: text('role').$type<RoleName>().notNull(),
+    /** `scrypt$N$r$p$salt$hash` (base64): the parameters travel with the hash so they can be raised later. */
+    passwordHash: text('password_hash').notNull(),
+    scramSha256: jsonb('scram_sha256').$type<StoredScramCredential>().notNull(),
+    scramSha512: jsonb('scram_sha512').$type<StoredScramCredential>().notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    check('users_role_known', sql`${t.role} IN ('viewer', 'producer', 'admin')`),
+    check('users_name_format', sql`${t.name} ~ '${sql.raw(PRINCIPAL_NAME)}'`),
+  ],
+);
+
+/** API tokens (`brook_...`): shown once, kept as their SHA-256; a revoked token keeps its row for the record. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    name: text('name').primaryKey(),
+    role: text('role').$type<RoleName>().notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    expiresAt: bigint('expires_at', { mode: 'number' }),
+    lastUsedAt: bigint('last_used_at', { mode: 'number' }),
+    revokedAt: bigint('revoked_at', { mode: 'number' }),
+    /** SCRAM credentials with the token as the password, so Kafka clients can use a token by its name. */
+    scramSha256: jsonb('scram_sha256').$type<StoredScramCredential>().notNull(),
+    scramSha512: jsonb('scram_sha512').$type<StoredScramCredential>().notNull(),
+  },
+  (t) => [
+    unique('api_tokens_token_hash_unique').on(t.tokenHash),
+    check('api_tokens_role_known', sql`${t.role} IN ('viewer', 'producer', 'admin')`),
+    check('api_tokens_name_format', sql`${t.name} ~ '${sql.raw(PRINCIPAL_NAME)}'`),
+  ],
+);
+
+/** Console sessions (cookie `brook_session`): the SHA-256 of the cookie's secret; gone with their user. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    secretHash: text('secret_hash').primaryKey(),
+    userName: text('user_name')
+      .notNull()
+      .references(() => users.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+    address: text('address'),
+  },
+  (t) => [index('sessions_expires_at').on(t.expiresAt), index('sessions_user_name').on(t.userName)],
+);
+
+/**
+ * Failed-login counters for the rate limit, one row per attempted user name and per client address, in a
+ * fixed window from its first failure. Every attempt bumps its rows with one upsert before the password is
+ * checked, so concurrent attempts from any number of processes each count.
+ */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    scope: text('scope').$type<'user' | 'address'>().notNull(),
+    key: text('key').notNull(),
+    windowStart: bigint('window_start', { mode: 'number' }).notNull(),
+    failures: integer('failures').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'login_failures_pkey', columns: [t.scope, t.key] }),
+    check('login_failures_scope_known', sql`${t.scope} IN ('user', 'address')`),
+    check('login_failures_failures_not_negative', sql`${t.failures} >= 0`),
+    index('login_failures_window_start').on(t.windowStart),
+  ],
+);
+
+/** Who did what, when, from where, and how it ended; pruned after BROOK_AUDIT_RETENTION_DAYS. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: bigint('at', { mode: 'number' }).notNull(),
+    actor: text('actor').notNull(),
+    actorKind: text('actor_kind').$type<'user' | 'token' | 'anonymous' | 'unknown'>().notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    address: text('address'),
+    outcome: text('outcome').$type<'ok' | 'denied' | 'failed'>().notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    check('audit_log_actor_kind_known', sql`${t.actorKind} IN ('user', 'token', 'anonymous', 'unknown')`),
+    check('audit_log_outcome_known', sql`${t.outcome} IN ('ok', 'denied', 'failed')`),
+    index('audit_log_at').on(t.at),
+    index('audit_log_actor_recent').on(t.actor, t.id),
+    index('audit_log_action_recent').on(t.action, t.id),
+  ],
+);

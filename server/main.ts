@@ -3,13 +3,14 @@ import next from 'next';
 import type { KafkaListenerReport } from '@/server/broker';
 import { errorMessage } from '@/server/broker/errors';
 import { startServices } from '@/server/broker/services';
-import { brookEnv } from '@/server/env';
+import { type BrookEnv, brookEnv } from '@/server/env';
 import { stopShops } from '@/server/examples/shop/registry';
 import { stopAllMembers } from '@/server/examples/tour/group';
 import { createKafkaDispatcher, kafkaListenerConfig, kafkaSettings, startKafkaListener } from '@/server/kafka';
 import { listenHost } from '@/server/listen-host';
 import { getBroker, getRuntime, serviceOptions, shutdownRuntime } from '@/server/runtime';
 import { createAppServer } from '@/server/serve/app-server';
+import { describeTls, loadTls, type TlsMaterial } from '@/server/serve/tls';
 
 /**
  * Brook's one server process (`npm start`, `npm run dev`, e2e, bench): start-up and shutdown in one
@@ -25,6 +26,9 @@ async function main(): Promise<void> {
   const env = brookEnv(); // a bad value stops start-up here, with a message naming the variable
   const hostname = listenHost(process.env.HOSTNAME);
   const port = env.PORT ?? 3000;
+  // BROOK_TLS_CERT/KEY: read and checked before anything starts (a mismatched key stops start-up here).
+  const tls = loadTls(env);
+  if (tls) console.log(describeTls(tls));
 
   // What has started so far, so a signal or a failure at any point of start-up stops exactly that.
   let services: ReturnType<typeof startServices> | null = null;
@@ -68,6 +72,8 @@ async function main(): Promise<void> {
   // Installed first: a SIGTERM during migrations or Next's start-up still closes the database cleanly.
   process.once('SIGTERM', (s) => void stop(s, 0));
   process.once('SIGINT', (s) => void stop(s, 0));
+  // With TLS, SIGHUP re-reads the certificate (and no longer ends the process, Node's default).
+  if (tls) process.on('SIGHUP', () => reloadCertificate(env, [http, kafka]));
 
   try {
     // Pages render in Next's own bundles, which reach this same engine through getRuntime() (globalThis).
@@ -79,20 +85,22 @@ async function main(): Promise<void> {
     await app.prepare();
     if (stopping) return;
     const handle = app.getRequestHandler();
-    http = createAppServer({ getBroker, next: (req, res) => handle(req, res) });
+    http = createAppServer({ getBroker, next: (req, res) => handle(req, res), tls: tls ?? undefined });
     const server = http.server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, hostname, () => resolve());
     });
     const { port: bound } = server.address() as AddressInfo;
-    console.log(`[brook] listening on http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}${dev ? ' (dev)' : ''}`);
+    console.log(
+      `[brook] listening on ${tls ? 'https' : 'http'}://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}${dev ? ' (dev)' : ''}`,
+    );
 
     // ---- The Kafka protocol listener (issue 12) starts here, after the engine, and stops in stop(). ----
     const broker = await getBroker();
     let report: KafkaListenerReport | null = null; // the handlers learn this instance's address once bound
     const started = await startKafkaListener(
-      kafkaListenerConfig(env),
+      { ...kafkaListenerConfig(env), tls: tls ?? undefined },
       createKafkaDispatcher(broker, () => report, kafkaSettings(env)),
     );
     report = started.report;
@@ -109,6 +117,23 @@ async function main(): Promise<void> {
     console.error(`[brook] cannot start: ${errorMessage(err)}`);
     if (!http?.server.listening) http = null; // it never listened
     await stop('start-up failed', 1);
+  }
+}
+
+/**
+ * SIGHUP with TLS: the certificate and key files read again (a renewed certificate) and used for the
+ * connections accepted from then on. A pair that fails the start-up checks is refused with its reason,
+ * and the current one stays.
+ */
+function reloadCertificate(env: BrookEnv, servers: ({ setCertificate(m: TlsMaterial): void } | null)[]): void {
+  try {
+    const material = loadTls(env);
+    if (!material) return;
+    for (const server of servers) server?.setCertificate(material);
+    console.log('[brook] SIGHUP: TLS certificate and key reloaded');
+    console.log(describeTls(material));
+  } catch (err) {
+    console.error(`[brook] SIGHUP: certificate not reloaded, the current one stays: ${errorMessage(err)}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Database } from '@/db/client';
+import { Auth, type AuthOptions } from './auth';
 import { type BrowseRequest, browse } from './browse';
 import type { ConfigInput } from './configs';
 import { type FetchDeps, type FetchRequest, fetchRecords, listOffsets, type OffsetSpec, resolvePartition } from './fetch';
@@ -20,6 +21,7 @@ import * as admin from './topics/admin';
 import { TopicMetadataCache } from './topics/metadata';
 import { Wakeup } from './wakeup';
 
+export type { AuditActor, AuthOptions } from './auth';
 export type { BrowsedRecord, BrowseRequest, BrowseResult, BrowseStart } from './browse';
 export { BrokerError, isBrokerError, KAFKA_ERRORS, type KafkaErrorName } from './errors';
 export type { FetchRequest, FetchResult, ListOffsetsResult, OffsetSpec } from './fetch';
@@ -48,6 +50,8 @@ export interface BrokerOptions {
   lagRetentionMs?: number;
   /** Shown in the instances list. */
   version?: string;
+  /** Users, tokens, sessions and the audit log (default mode 'off': everyone is an anonymous admin). */
+  auth?: AuthOptions;
 }
 
 /**
@@ -68,6 +72,8 @@ export class Broker {
   readonly groups: Groups;
   /** Instances, totals, throughput history. */
   readonly stats: Stats;
+  /** Users, tokens, sessions, SCRAM credentials, the login limit, the audit log. */
+  readonly auth: Auth;
   private started = false;
 
   constructor(
@@ -102,6 +108,7 @@ export class Broker {
       retentionMs: options.lagRetentionMs ?? 24 * 3_600_000,
       version: options.version ?? 'dev',
     });
+    this.auth = new Auth(db, this.now, options.auth);
   }
 
   /** Starts listening for appends from other processes (long-poll wake-ups). */

@@ -166,6 +166,8 @@ export class Consumer {
     this.emitter.emit(CONSUMER_EVENTS.STOP, { groupId: this.config.groupId });
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     if (this.commitTimer) clearTimeout(this.commitTimer);
+    // A heartbeat already on the wire ends first: its answer must not land after the leave below.
+    await this.beating;
     await this.reconciling;
     const workers = [...this.workers.values()];
     await Promise.all(workers.map((w) => w.stop()));
@@ -234,6 +236,8 @@ export class Consumer {
               ownedPartitions: this.owned(),
             },
       );
+      // Disconnected while this call was on the wire: its answer changes nothing and is not an event.
+      if (this.stopped) return;
       this.lastHeartbeatOk = Date.now();
       this.lost = false;
       this.memberId = r.memberId;
@@ -251,6 +255,7 @@ export class Consumer {
       }
       this.target = r.assignment;
     } catch (err) {
+      if (this.stopped) return;
       if (isBrookError(err, 'UNKNOWN_MEMBER_ID') || isBrookError(err, 'FENCED_MEMBER_EPOCH')) {
         const { groupId } = this.config;
         this.emitter.emit(CONSUMER_EVENTS.FENCED, { groupId, memberId: this.memberId, memberEpoch: this.memberEpoch, reason: err.message });

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import * as protocol from './protocol';
 import {
   API_BY_KEY,
@@ -52,9 +53,12 @@ export class KafkaTestClient {
     socket.on('error', () => {});
   }
 
-  static connect(host: string, port: number): Promise<KafkaTestClient> {
+  /** `tls`: over TLS with these options (e.g. `{ ca }`), as a listener with BROOK_TLS_CERT wants. */
+  static connect(host: string, port: number, options: { tls?: tls.ConnectionOptions } = {}): Promise<KafkaTestClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(port, host, () => resolve(new KafkaTestClient(socket)));
+      const socket = options.tls
+        ? tls.connect({ host, port, ...options.tls }, () => resolve(new KafkaTestClient(socket)))
+        : net.connect(port, host, () => resolve(new KafkaTestClient(socket)));
       socket.once('error', reject);
     });
   }

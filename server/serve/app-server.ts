@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { checkHost, checkOrigin, currentHostRules } from '@/server/api/edge/hosts';
 import { checkNodeOrigin, handleNodeApiRequest } from '@/server/api/edge/node-request';
@@ -40,13 +41,25 @@ interface InFlight {
 }
 
 export interface AppServer {
+  /** An https.Server with TLS (it is an http.Server with the same methods and events). */
   server: http.Server;
   /**
    * Stops accepting, ends long-polls, event streams and the engine's other waits (group calls), and
    * waits up to `drainMs` for in-flight requests.
    */
   close(drainMs: number): Promise<{ unfinished: string[] }>;
+  /** With TLS: a new certificate and key for the connections accepted from now on (SIGHUP). */
+  setCertificate(material: TlsCertificate): void;
 }
+
+/** PEM certificate chain and private key (server/serve/tls.ts reads and checks them). */
+export interface TlsCertificate {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+/** A TLS client has this long to finish its handshake (Node's default is 2 min, longer than headersTimeout). */
+const TLS_HANDSHAKE_MS = 10_000;
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -54,7 +67,7 @@ type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
  * One HTTP server: the tRPC API, health and metrics served directly (behind the edge rules of
  * server/api/edge), everything else (pages, assets) handed to Next's request handler.
  */
-export function createAppServer(options: { getBroker: () => Promise<Broker>; next: NodeHandler }): AppServer {
+export function createAppServer(options: { getBroker: () => Promise<Broker>; next: NodeHandler; tls?: TlsCertificate }): AppServer {
   const inFlight = new Set<InFlight>();
   let stopping = false;
 
@@ -82,7 +95,7 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
     return sendWebResponse(res, await endpoint());
   };
 
-  const server = http.createServer({ ...SERVER_TIMEOUTS, keepAlive: true }, (req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     if (stopping) res.setHeader('connection', 'close');
     const controller = new AbortController();
@@ -103,7 +116,8 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
     inFlight.add(entry);
     // A stopping server still answers what it accepted, but a read that would wait answers at once.
     if (stopping && read) controller.abort();
-  });
+  };
+  const server = options.tls ? httpsServer(options.tls, handler) : http.createServer({ ...SERVER_TIMEOUTS, keepAlive: true }, handler);
 
   // Upgraded sockets (Next's hot-reload websocket in dev) are not closed by closeAllConnections().
   const upgraded = new Set<Duplex>();
@@ -115,6 +129,10 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
 
   return {
     server,
+    setCertificate(material) {
+      if (!(server instanceof https.Server)) throw new Error('the HTTP server does not speak TLS');
+      server.setSecureContext(pem(material));
+    },
     async close(drainMs) {
       stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -139,6 +157,17 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
       return { unfinished };
     },
   };
+}
+
+const pem = ({ cert, key }: TlsCertificate) => ({ cert, key });
+
+/** https only, HTTP/1.1, with the same handler and timeouts (Next's handler takes https requests as they are). */
+function httpsServer(material: TlsCertificate, handler: http.RequestListener): https.Server {
+  const server = https.createServer({ ...SERVER_TIMEOUTS, keepAlive: true, handshakeTimeout: TLS_HANDSHAKE_MS, ...pem(material) }, handler);
+  // A failed handshake (plain http to this port, a client that distrusts the certificate) closes that socket
+  // only, without a log line: browsers abort handshakes routinely.
+  server.on('tlsClientError', (_err, socket) => socket.destroy());
+  return server;
 }
 
 /**

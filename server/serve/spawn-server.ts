@@ -60,5 +60,7 @@ export async function startServerChild(entry: string, env: Record<string, string
     void exited.then(() => reject(new Error(`the server exited before listening:\n${log}`)));
   });
   await listening;
-  return { url: `http://127.0.0.1:${port}`, child, log: () => log, exited };
+  // https with BROOK_TLS_CERT/KEY: the server says which.
+  const scheme = /\[brook\] listening on (https?):/.exec(log)?.[1] ?? 'http';
+  return { url: `${scheme}://127.0.0.1:${port}`, child, log: () => log, exited };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { Context } from '../trpc';
 import { BodyCollector, checkUrl, type ReadBody } from './body';
 import { bodyBudget, bodyLimit } from './guard';
@@ -19,7 +20,7 @@ export async function handleNodeApiRequest(
   signal: AbortSignal,
   broker: () => Promise<Context['broker']>,
 ): Promise<Response> {
-  const url = `http://localhost${req.url ?? '/'}`;
+  const url = nodeRequestUrl(req);
   const method = req.method ?? 'GET';
   const refusal = checkMethod(method) ?? checkNodeOrigin(req) ?? checkUrl(url);
   if (refusal) return trpcRefusal({ url }, refusal);
@@ -53,6 +54,12 @@ export async function handleNodeApiRequest(
 }
 
 const noop = () => {};
+
+/** The web Request's URL: https over TLS (BROOK_TLS_CERT), which the context reads as `secure` (Secure cookies). */
+export function nodeRequestUrl(req: IncomingMessage): string {
+  const scheme = (req.socket as TLSSocket).encrypted === true ? 'https' : 'http';
+  return `${scheme}://localhost${req.url ?? '/'}`;
+}
 
 /** tRPC answers GET (queries, subscriptions) and POST (mutations); a web Request cannot even carry TRACE or CONNECT. */
 const API_METHODS = new Set(['GET', 'HEAD', 'POST', 'OPTIONS']);

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { KafkaConnection } from './connection';
 import type { KafkaDispatcher } from './dispatcher';
 import { LogLimiter } from './log-limiter';
@@ -22,9 +23,20 @@ export interface KafkaListenerOptions {
   /** Bytes of unanswered requests across all connections (default: twice the frame cap). */
   maxQueuedBytes?: number;
   idleMs?: number;
+  /** Certificate and key (PEM): the listener speaks TLS (Kafka's SSL, or SASL_SSL with auth on). */
+  tls?: KafkaTlsOptions;
   /** Where the listener's lines go (rate-limited for closed connections); console.error by default. */
   log?: (line: string) => void;
 }
+
+export interface KafkaTlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** How long a client has to finish its handshake (default 10 s; Node's own is 2 min). */
+  handshakeMs?: number;
+}
+
+export const DEFAULT_TLS_HANDSHAKE_MS = 10_000;
 
 /**
  * The Kafka protocol's TCP listener: accepts connections and runs one KafkaConnection per socket. It knows
@@ -32,7 +44,7 @@ export interface KafkaListenerOptions {
  * that connection only; nothing a client sends can throw out of here.
  */
 export class KafkaListener {
-  private readonly server: net.Server;
+  private readonly server: net.Server | tls.Server;
   private readonly connections = new Set<KafkaConnection>();
   private nextId = 1;
   private readonly limited: LogLimiter;
@@ -43,7 +55,23 @@ export class KafkaListener {
     this.limited = new LogLimiter(log, { burst: 10, windowMs: 60_000 });
     this.budget = new RequestBudget(options.maxQueuedBytes ?? 2 * (options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES));
     // allowHalfOpen: a client that sends FIN still gets the answers to what it asked before.
-    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    if (options.tls) {
+      // Same frames over TLS: KafkaConnection takes the decrypted socket once its handshake is done.
+      const handshakeMs = options.tls.handshakeMs ?? DEFAULT_TLS_HANDSHAKE_MS;
+      const server = tls.createServer(
+        { allowHalfOpen: true, handshakeTimeout: handshakeMs, cert: options.tls.cert, key: options.tls.key },
+        (socket) => this.accept(socket),
+      );
+      // A client without TLS (its first bytes are a Kafka frame), a client that distrusts the certificate, or
+      // one that never finishes the handshake: that connection only is closed, with one rate-limited line.
+      server.on('tlsClientError', (err, socket) => {
+        this.limited.log(`[kafka] TLS handshake failed from ${socket.remoteAddress ?? 'unknown'}: ${tlsReason(err, handshakeMs)}`);
+        socket.destroy();
+      });
+      this.server = server;
+    } else {
+      this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    }
     // Bind errors go to listen()'s caller; this is for errors of a listening server only.
     this.server.on('error', (err) => {
       if (this.server.listening) log(`[kafka] listener error: ${err.message}`);
@@ -60,6 +88,17 @@ export class KafkaListener {
         resolve(this.server.address() as net.AddressInfo);
       });
     });
+  }
+
+  /** True if the listener speaks TLS. */
+  get tls(): boolean {
+    return this.server instanceof tls.Server;
+  }
+
+  /** New certificate and key for the connections accepted from now on (SIGHUP); current ones keep theirs. */
+  setCertificate(material: KafkaTlsOptions): void {
+    if (!(this.server instanceof tls.Server)) throw new Error('the Kafka listener does not speak TLS');
+    this.server.setSecureContext({ cert: material.cert, key: material.key });
   }
 
   /** Bytes of requests read and not yet answered, all connections together. */
@@ -92,7 +131,7 @@ export class KafkaListener {
     return left.length;
   }
 
-  private accept(socket: net.Socket): void {
+  private accept(socket: net.Socket | tls.TLSSocket): void {
     const connection = new KafkaConnection(socket, this.nextId++, {
       dispatcher: this.options.dispatcher,
       maxFrameBytes: this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
@@ -104,4 +143,17 @@ export class KafkaListener {
     this.connections.add(connection);
     void connection.closed.then(() => this.connections.delete(connection));
   }
+}
+
+/** OpenSSL's reason, in words an operator can act on; a plaintext Kafka client is the common case. */
+function tlsReason(err: Error, handshakeMs: number): string {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_HTTP_REQUEST' || code === 'ERR_SSL_UNKNOWN_PROTOCOL')
+    return 'not a TLS client (set security.protocol=SSL or SASL_SSL)';
+  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return `no handshake within ${handshakeMs} ms`;
+  // The client's alert: it refused our certificate (unknown ca, bad certificate) or our protocol versions.
+  const alert = /^ERR_SSL_(?:TLSV1|SSLV3)_ALERT_(\w+)$/.exec(code);
+  if (alert) return `the client refused the handshake (${alert[1].toLowerCase().replace(/_/g, ' ')})`;
+  if (code === 'ECONNRESET') return 'the client closed the connection (does it trust the certificate?)';
+  return err.message.slice(0, 200);
 }

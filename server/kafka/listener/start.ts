@@ -3,7 +3,7 @@ import { errorMessage } from '@/server/broker/errors';
 import type { BrookEnv } from '@/server/env';
 import { advertisedAddress, DEFAULT_KAFKA_LISTENER, formatHostPort, type HostPort } from './address';
 import type { KafkaDispatcher } from './dispatcher';
-import { KafkaListener } from './listener';
+import { KafkaListener, type KafkaTlsOptions } from './listener';
 
 export interface KafkaListenerConfig {
   /** Undefined: the default (127.0.0.1:9092), skipped if it cannot bind. */
@@ -11,6 +11,8 @@ export interface KafkaListenerConfig {
   advertised?: HostPort;
   maxFrameBytes?: number;
   idleMs?: number;
+  /** BROOK_TLS_CERT/KEY, read and checked by server/serve/tls.ts: the listener speaks TLS. */
+  tls?: KafkaTlsOptions;
 }
 
 export function kafkaListenerConfig(env: BrookEnv): KafkaListenerConfig {
@@ -48,7 +50,7 @@ export async function startKafkaListener(
   }
   const explicit = config.listener !== undefined;
   const wanted = config.listener ?? defaultAddress;
-  const listener = new KafkaListener({ dispatcher, maxFrameBytes: config.maxFrameBytes, idleMs: config.idleMs });
+  const listener = new KafkaListener({ dispatcher, maxFrameBytes: config.maxFrameBytes, idleMs: config.idleMs, tls: config.tls });
   let bound: HostPort;
   try {
     const address = await listener.listen(wanted.host, wanted.port);
@@ -67,7 +69,7 @@ export async function startKafkaListener(
   const advertised = advertisedAddress(bound, config.advertised);
   const at = formatHostPort(bound);
   const told = formatHostPort(advertised);
-  log(`[brook] Kafka listener on ${at}${told === at ? '' : `, advertised as ${told}`}`);
+  log(`[brook] Kafka listener on ${at}${config.tls ? ' (TLS)' : ''}${told === at ? '' : `, advertised as ${told}`}`);
   return {
     listener,
     report: { state: 'listening', listener: at, advertised: told, connections: () => listener.connectionCount },

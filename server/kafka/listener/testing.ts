@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { type KafkaDispatcher, KafkaProtocolError } from './dispatcher';
 
 /**
@@ -65,7 +66,7 @@ export class TestClient {
   readonly closed: Promise<void>;
   isClosed = false;
 
-  private constructor(readonly socket: net.Socket) {
+  private constructor(readonly socket: net.Socket | tls.TLSSocket) {
     socket.on('data', (chunk: Buffer) => {
       this.buffered = Buffer.concat([this.buffered, chunk]);
       while (this.buffered.length >= 4 && this.buffered.length >= 4 + this.buffered.readInt32BE(0)) {
@@ -88,6 +89,14 @@ export class TestClient {
   static connect(port: number): Promise<TestClient> {
     return new Promise((resolve, reject) => {
       const socket = net.connect(port, '127.0.0.1', () => resolve(new TestClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** The same over TLS, trusting `ca`; rejects if the handshake fails. */
+  static connectTls(port: number, options: tls.ConnectionOptions): Promise<TestClient> {
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({ port, host: '127.0.0.1', ...options }, () => resolve(new TestClient(socket)));
       socket.once('error', reject);
     });
   }

@@ -1,0 +1,249 @@
+import type { Database } from '@/db/client';
+import type { StoredScramCredential } from '@/db/schema';
+import { BrokerError } from '../errors';
+import { AuditLog, type AuditRecord } from './audit';
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limits';
+import { MAX_PASSWORD, PRINCIPAL_NAME } from './names';
+import { verifyNobody, verifyPassword } from './passwords';
+import { SCRAM_MECHANISMS } from './scram';
+import { MAX_SECRET_LENGTH, newSessionSecret, secretHash, TOKEN_PREFIX } from './secrets';
+import { type AuditActor, type AuthStoreContext, decodeScram } from './store';
+import { Tokens } from './tokens';
+import type { AuthMode, Principal, Role, ScramCredential, ScramMechanism } from './types';
+import { Users } from './users';
+
+export type { AuditQuery, AuditRecord } from './audit';
+export type { LoginLimits } from './login-limits';
+export type { AuditActor } from './store';
+export * from './types';
+
+export interface AuthOptions {
+  mode: AuthMode;
+  /** How long a console session lasts (default 12 h). */
+  sessionTtlMs?: number;
+  /** Roles whose message payloads are hidden. */
+  hidePayloadRoles?: Role[];
+  /** How long audit entries are kept (default 90 days). */
+  auditRetentionMs?: number;
+  /** Failed-login limits (default 5 per user name, 20 per address, in 15 minutes). */
+  loginLimits?: Partial<LoginLimits>;
+}
+
+/** last_used_at is written at most this often per token, not on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+const WRONG_CREDENTIALS = 'Wrong user name or password.';
+
+/**
+ * Users, API tokens, console sessions, SCRAM credentials, the failed-login limit and the audit log, all in
+ * Postgres so every Brook process on the database agrees at once (a revoked token or removed user is
+ * refused by the next request anywhere). The edges (tRPC, the Kafka listener, the CLI) call this; it
+ * imports neither Next nor tRPC.
+ */
+export class Auth {
+  readonly mode: AuthMode;
+  readonly sessionTtlMs: number;
+  readonly users: Users;
+  readonly tokens: Tokens;
+  readonly audit: AuditLog;
+  readonly limiter: LoginLimiter;
+  private readonly hide: ReadonlySet<Role>;
+  private readonly ctx: AuthStoreContext;
+
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number,
+    options: AuthOptions = { mode: 'off' },
+  ) {
+    this.mode = options.mode;
+    this.sessionTtlMs = options.sessionTtlMs ?? 12 * 3_600_000;
+    this.hide = new Set(options.hidePayloadRoles ?? []);
+    this.audit = new AuditLog(db, now, options.auditRetentionMs ?? 90 * 86_400_000);
+    this.limiter = new LoginLimiter(db, { ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits });
+    this.ctx = { db, now, audit: this.audit, principal: (kind, name, role, expiresAt) => this.principal(kind, name, role, expiresAt) };
+    this.users = new Users(this.ctx);
+    this.tokens = new Tokens(this.ctx);
+  }
+
+  principal(kind: Principal['kind'], name: string, role: Role, expiresAt?: Date): Principal {
+    const p: Principal = { kind, name, role, hidePayloads: this.hide.has(role) };
+    if (expiresAt) p.expiresAt = expiresAt;
+    return p;
+  }
+
+  /** The principal everyone is with auth off or none. */
+  anonymous(): Principal {
+    return this.principal('anonymous', 'anonymous', 'admin');
+  }
+
+  /** Console login: the rate limit, the password check, an audit entry, a session. */
+  async login(input: { username: string; password: string; address: string | null }) {
+    const principal = await this.authenticate(input, 'auth.login', false);
+    const session = newSessionSecret();
+    const now = this.now();
+    const expiresAt = new Date(now + this.sessionTtlMs);
+    await this.db.query(
+      `INSERT INTO sessions (secret_hash, user_name, created_at, expires_at, address) VALUES ($1, $2, $3, $4, $5)`,
+      [secretHash(session), principal.name, now, expiresAt.getTime(), input.address?.slice(0, 100) ?? null],
+      { name: 'auth.sessions_open' },
+    );
+    await this.record(principal, input.address, 'auth.login', 'ok');
+    return { principal: { ...principal, expiresAt }, session, expiresAt };
+  }
+
+  /** SASL/PLAIN: the same check without a session; a password that is an API token stands for that token. */
+  async checkPassword(input: { username: string; password: string; address: string | null; via: 'sasl' }): Promise<Principal> {
+    const principal = await this.authenticate(input, 'sasl.authenticate', true);
+    await this.record(principal, input.address, 'sasl.authenticate', 'ok');
+    return principal;
+  }
+
+  /** The principal of a session cookie's value; null if unknown or expired. The role is read now, so changes apply at once. */
+  async session(secret: string): Promise<Principal | null> {
+    if (typeof secret !== 'string' || secret.length === 0 || secret.length > MAX_SECRET_LENGTH) return null;
+    const [row] = await this.db.query<{ name: string; role: Role; expires_at: number }>(
+      `SELECT u.name, u.role, s.expires_at FROM sessions s JOIN users u ON u.name = s.user_name
+       WHERE s.secret_hash = $1 AND s.expires_at > $2`,
+      [secretHash(secret), this.now()],
+      { name: 'auth.sessions_get' },
+    );
+    return row ? this.principal('user', row.name, row.role, new Date(Number(row.expires_at))) : null;
+  }
+
+  async logout(secret: string, actor: AuditActor): Promise<void> {
+    if (typeof secret === 'string' && secret.length > 0 && secret.length <= MAX_SECRET_LENGTH) {
+      await this.db.query(`DELETE FROM sessions WHERE secret_hash = $1`, [secretHash(secret)], { name: 'auth.sessions_close' });
+    }
+    await this.record(actor.principal, actor.address, 'auth.logout', 'ok');
+  }
+
+  /** An API token (`Authorization: Bearer brook_...`); null if unknown, expired or revoked. */
+  async bearer(token: string): Promise<Principal | null> {
+    if (typeof token !== 'string' || !token.startsWith(TOKEN_PREFIX) || token.length > MAX_SECRET_LENGTH) return null;
+    const now = this.now();
+    const [row] = await this.db.query<{ name: string; role: Role; expires_at: number | null; last_used_at: number | null }>(
+      `SELECT name, role, expires_at, last_used_at FROM api_tokens
+       WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
+      [secretHash(token), now],
+      { name: 'auth.tokens_by_hash' },
+    );
+    if (!row) return null;
+    if (row.last_used_at === null || Number(row.last_used_at) < now - LAST_USED_RESOLUTION_MS) {
+      await this.db.query(`UPDATE api_tokens SET last_used_at = $2 WHERE name = $1`, [row.name, now], { name: 'auth.tokens_used' });
+    }
+    return this.principal('token', row.name, row.role, row.expires_at === null ? undefined : new Date(Number(row.expires_at)));
+  }
+
+  /** SCRAM: the stored credential of the user `username`, or else of the live token of that name; null if none. */
+  async scramCredential(
+    mechanism: ScramMechanism,
+    username: string,
+  ): Promise<{ credential: ScramCredential; principal: Principal } | null> {
+    if (!SCRAM_MECHANISMS.includes(mechanism)) {
+      throw new BrokerError('UNSUPPORTED_SASL_MECHANISM', `Brook supports ${SCRAM_MECHANISMS.join(', ')} and PLAIN.`);
+    }
+    if (typeof username !== 'string' || !PRINCIPAL_NAME.test(username)) return null;
+    const column = mechanism === 'SCRAM-SHA-256' ? 'scram_sha256' : 'scram_sha512';
+    type Row = { kind: 'user' | 'token'; role: Role; expires_at: number | null; scram: StoredScramCredential };
+    const [row] = await this.db.query<Row>(
+      `SELECT 'user' AS kind, role, NULL::bigint AS expires_at, ${column} AS scram FROM users WHERE name = $1
+       UNION ALL
+       SELECT 'token', role, expires_at, ${column} FROM api_tokens
+       WHERE name = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
+       ORDER BY kind DESC LIMIT 1`,
+      [username, this.now()],
+      { name: `auth.scram_${column}` },
+    );
+    if (!row) return null;
+    const expiresAt = row.expires_at === null ? undefined : new Date(Number(row.expires_at));
+    return { credential: decodeScram(row.scram), principal: this.principal(row.kind, username, row.role, expiresAt) };
+  }
+
+  /** BROOK_ADMIN_PASSWORD at start: creates or updates user `admin` (role admin). */
+  ensureAdmin(password: string): Promise<'created' | 'updated' | 'unchanged'> {
+    return this.users.ensureAdmin(password);
+  }
+
+  /** The background loop's work: audit entries past the retention, expired sessions, passed login windows. */
+  async cleanup(): Promise<{ audit: number; sessions: number; loginFailures: number }> {
+    const now = this.now();
+    const audit = await this.audit.prune();
+    const sessions = await this.db.query(`DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1`, [now], { name: 'auth.sessions_prune' });
+    const loginFailures = await this.limiter.prune(now);
+    return { audit, sessions: sessions.length, loginFailures };
+  }
+
+  /**
+   * The rate limit (this attempt counts before the check, see login-limits.ts), then the check: a user's
+   * password, or with `acceptToken` a password that is an API token. Failures audited here.
+   */
+  private async authenticate(
+    input: { username: string; password: string; address: string | null },
+    action: 'auth.login' | 'sasl.authenticate',
+    acceptToken: boolean,
+  ): Promise<Principal> {
+    const username = typeof input.username === 'string' ? input.username : '';
+    const password = typeof input.password === 'string' ? input.password : '';
+    const address = input.address ?? null;
+    const now = this.now();
+    const attempt = await this.limiter.attempt(username, address, now);
+    const failure = { actor: username, actorKind: 'unknown', action, target: null, address } as const;
+    if ('retryAt' in attempt) {
+      await this.audit.record({ ...failure, outcome: 'denied', details: { reason: 'too many failed attempts' } });
+      const seconds = Math.max(1, Math.ceil((attempt.retryAt - now) / 1000));
+      throw new BrokerError(
+        'THROTTLING_QUOTA_EXCEEDED',
+        `Too many failed logins for this user name or from this address: try again in ${seconds} s (after ${new Date(attempt.retryAt).toISOString()}).`,
+      );
+    }
+    let principal: Principal | null;
+    if (acceptToken && password.startsWith(TOKEN_PREFIX)) principal = await this.bearer(password);
+    else principal = await this.passwordPrincipal(username, password);
+    if (!principal) {
+      await this.audit.record({ ...failure, outcome: 'failed', details: null });
+      throw new BrokerError('SASL_AUTHENTICATION_FAILED', WRONG_CREDENTIALS);
+    }
+    await this.limiter.succeeded(username, address, attempt.address);
+    return principal;
+  }
+
+  /** Unknown names cost the same scrypt work as known ones (no timing oracle for which names exist). */
+  private async passwordPrincipal(username: string, password: string): Promise<Principal | null> {
+    const candidate = password.slice(0, MAX_PASSWORD);
+    if (!PRINCIPAL_NAME.test(username) || password.length > MAX_PASSWORD) return verifyNobody(candidate).then(() => null);
+    const [row] = await this.db.query<{ role: Role; password_hash: string }>(
+      `SELECT role, password_hash FROM users WHERE name = $1`,
+      [username],
+      { name: 'auth.users_get' },
+    );
+    const ok = row ? await verifyPassword(password, row.password_hash) : await verifyNobody(candidate);
+    return ok && row ? this.principal('user', username, row.role) : null;
+  }
+
+  private record(principal: Principal, address: string | null, action: string, outcome: 'ok') {
+    return this.audit.record({ actor: principal.name, actorKind: principal.kind, action, target: null, address, outcome, details: null });
+  }
+
+  /** Audit helper for the edges: an entry for `actor` doing `action` on `target`. */
+  recordFor(
+    actor: AuditActor,
+    action: string,
+    target: string | null,
+    outcome: AuditRecord['outcome'],
+    details: Record<string, unknown> | null = null,
+  ) {
+    return this.audit.record({
+      actor: actor.principal.name,
+      actorKind: actor.principal.kind,
+      action,
+      target,
+      address: actor.address,
+      outcome,
+      details,
+    });
+  }
+}
+
+export type { AuditLog } from './audit';
+export type { Tokens } from './tokens';
+export type { Users } from './users';
