@@ -102,15 +102,16 @@ const sized = (body: Buffer, size = body.length) => {
   return Buffer.concat([prefix, body]);
 };
 
-function socketBytes(samples: readonly FrameSample[], c: SocketCase): { bytes: Buffer; ids: number[] } {
+function socketBytes(samples: readonly FrameSample[], c: SocketCase): { bytes: Buffer; requests: Buffer[] } {
   const frames = c.frames.map((f) => build(samples, f));
-  const ids = frames.filter((f) => f.length >= 8).map((f) => f.readInt32BE(4));
+  // Frames with a header (the others cannot be answered), in order.
+  const requests = frames.filter((f) => f.length >= 8);
   const parts = frames.map((f) => sized(f));
   if (c.tail === 'truncated') parts.push(sized(Buffer.from([0, 18, 0, 0]), 100));
   if (c.tail === 'huge') parts.push(sized(Buffer.alloc(8), 0x7fffffff));
   if (c.tail === 'negative') parts.push(sized(Buffer.alloc(8), -5));
   if (c.tail === 'junk') parts.push(Buffer.from([0xde, 0xad]));
-  return { bytes: Buffer.concat(parts), ids };
+  return { bytes: Buffer.concat(parts), requests };
 }
 
 /** Sends `bytes` in pieces, half-closes, and reads until the server closes (or HANG_MS + a long poll passes). */
@@ -140,27 +141,31 @@ function exchange(port: number, bytes: Buffer, chunks: number[]): Promise<Buffer
   });
 }
 
-/** One ApiVersions v0 round trip on a connection kept open across cases: the listener still serves others. */
-async function sentinelAnswers(socket: net.Socket, inbox: Buffer[]): Promise<boolean> {
-  inbox.length = 0;
+/**
+ * One ApiVersions v0 round trip on a new connection: the listener still accepts and serves others. (A
+ * connection kept open across targets would meet the listener's idle timeout.)
+ */
+async function sentinelAnswers(port: number): Promise<boolean> {
+  const inbox: Buffer[] = [];
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('data', (d: Buffer) => inbox.push(d));
+  socket.on('error', () => {});
   socket.write(sized(Buffer.from([0, API_VERSIONS, 0, 0, 0, 0, 0, 7, 0, 0])));
-  const deadline = Date.now() + HANG_MS;
-  while (Date.now() < deadline) {
-    const all = Buffer.concat(inbox);
-    if (all.length >= 4 && all.length >= 4 + all.readInt32BE(0)) return all.readInt32BE(4) === 7;
-    await sleep(5);
+  try {
+    const deadline = Date.now() + HANG_MS;
+    while (Date.now() < deadline) {
+      const all = Buffer.concat(inbox);
+      if (all.length >= 4 && all.length >= 4 + all.readInt32BE(0)) return all.readInt32BE(4) === 7;
+      await sleep(5);
+    }
+    return false;
+  } finally {
+    socket.destroy();
   }
-  return false;
 }
 
 /** Frames, mutated frames, truncated, huge and negative sizes and junk through a live listener's sockets. */
 async function socketTarget(listener: KafkaListener, port: number, logged: string[], samples: FrameSample[], responses: ResponseCodecs) {
-  const inbox: Buffer[] = [];
-  const sentinel = await new Promise<net.Socket>((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1', () => resolve(s));
-    s.on('error', reject);
-    s.on('data', (d: Buffer) => inbox.push(d));
-  });
   const target: Target<SocketCase> = {
     name: 'kafka.socket',
     weight: 2,
@@ -171,7 +176,8 @@ async function socketTarget(listener: KafkaListener, port: number, logged: strin
         chunks: fc.array(fc.nat({ max: 4096 }), { maxLength: 6 }),
       }),
     async run(_env, c) {
-      const { bytes, ids } = socketBytes(samples, c);
+      const { bytes, requests } = socketBytes(samples, c);
+      const ids = requests.map((f) => f.readInt32BE(4));
       const before = logged.length;
       const output = await exchange(port, bytes, c.chunks);
       if (output === 'hang') fail('the connection neither answered and closed nor closed');
@@ -183,18 +189,14 @@ async function socketTarget(listener: KafkaListener, port: number, logged: strin
         const id = output.readInt32BE(at + 4);
         while (next < ids.length && ids[next] !== id) next++;
         if (next === ids.length) fail(`an answer with correlation id ${id}, not one of the requests' in order ${JSON.stringify(ids)}`);
-        const request = build(
-          samples,
-          c.frames[c.frames.findIndex((f) => build(samples, f).length >= 8 && build(samples, f).readInt32BE(4) === id)],
-        );
-        checkAnswer(request, output.subarray(at + 4, at + 4 + size), responses);
+        checkAnswer(requests[next], output.subarray(at + 4, at + 4 + size), responses);
         next++;
         at += 4 + size;
       }
       if (at !== output.length) fail(`a partial answer: ${output.length - at} bytes after the last whole frame`);
       const failures = logged.slice(before).filter((l) => l.includes('request failed'));
       if (failures.length) fail(`the listener logged: ${failures.join(' | ')}`);
-      if (!(await sentinelAnswers(sentinel, inbox))) fail('another connection was not answered after this case');
+      if (!(await sentinelAnswers(port))) fail('another connection was not answered after this case');
       return { rejected: false, summary: `${output.length} bytes answered` };
     },
     show: (c) =>
@@ -203,7 +205,6 @@ async function socketTarget(listener: KafkaListener, port: number, logged: strin
   return {
     target,
     async close() {
-      sentinel.destroy();
       await listener.stop(1_000);
     },
   };

@@ -48,7 +48,7 @@ export function targetSeed(seed: number, name: string): number {
 /** Cases per target by weight (each at least 3) summing to about `total`. */
 export function shareCases(targets: readonly { weight: number }[], total: number): number[] {
   const weight = targets.reduce((s, t) => s + t.weight, 0);
-  return targets.map((t) => Math.max(3, Math.round((total * t.weight) / weight)));
+  return targets.map((t) => Math.max(3, Math.ceil((total * t.weight) / weight)));
 }
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
