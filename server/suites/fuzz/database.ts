@@ -53,11 +53,27 @@ export async function openFuzzDatabase(url: string | undefined): Promise<FuzzDat
  * those instead of the rows reads no TOASTed values (a 1 MB record costs what a small one does). The
  * relation list (names and kinds, child tables and indexes included) catches DDL.
  */
+export interface DigestOptions {
+  /** Tables that record rejected calls by design (the audit log, failed-login counters): not compared. */
+  ignoreTables?: readonly string[];
+  /** Columns a successful authentication writes (a token's last use): compared without them. */
+  ignoreColumns?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** What auth writes on refused calls by design (issue 13): denied attempts audited, failed logins counted. */
+export const AUTH_BOOKKEEPING: DigestOptions = {
+  ignoreTables: ['public.audit_log', 'public.login_failures'],
+  ignoreColumns: { 'public.api_tokens': ['last_used_at'] },
+};
+
 export class StateDigest {
   private relations = '';
   private statement = '';
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly options: DigestOptions = AUTH_BOOKKEEPING,
+  ) {}
 
   async take(): Promise<string> {
     const [rel] = await this.db.query<{ list: string }>(
@@ -87,15 +103,20 @@ export class StateDigest {
       [],
       { prepare: false },
     );
-    if (tables.length === 0) return `SELECT '' AS t, '0' AS n, '0' AS h`;
-    // Identifiers come from the catalog, quoted by format('%I'); the literal is the same name, escaped.
-    return tables
-      .map(
-        ({ name }) =>
-          `SELECT '${name.replaceAll("'", "''")}' AS t, count(*)::text AS n,
-                  coalesce(sum(hashtext(x.tableoid::text || x.ctid::text || x.xmin::text)::bigint), 0)::text AS h
-             FROM ${name} x`,
-      )
+    const ignored = new Set(this.options.ignoreTables ?? []);
+    const compared = tables.filter(({ name }) => !ignored.has(name.replaceAll('"', '')));
+    if (compared.length === 0) return `SELECT '' AS t, '0' AS n, '0' AS h`;
+    // Identifiers come from the catalog, quoted by format('%I'); literals are the same names, escaped.
+    const literal = (v: string) => `'${v.replaceAll("'", "''")}'`;
+    return compared
+      .map(({ name }) => {
+        const without = this.options.ignoreColumns?.[name.replaceAll('"', '')];
+        // Rows of a table with ignored columns are hashed by content without them (an update of only those is no change).
+        const row = without
+          ? `(to_jsonb(x) ${without.map((c) => `- ${literal(c)}`).join(' ')})::text`
+          : `x.tableoid::text || x.ctid::text || x.xmin::text`;
+        return `SELECT ${literal(name)} AS t, count(*)::text AS n, coalesce(sum(hashtext(${row})::bigint), 0)::text AS h FROM ${name} x`;
+      })
       .join(' UNION ALL ');
   }
 }
