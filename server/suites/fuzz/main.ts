@@ -1,5 +1,5 @@
 import { type FuzzResult, runFuzz } from './runner';
-import { allTargets } from './targets';
+import { allTargets, httpAuthAvailable } from './targets';
 
 /**
  * `npm run fuzz [-- --seed N] [--cases M] [--only name,...]`: property-based inputs to every tRPC procedure
@@ -7,15 +7,16 @@ import { allTargets } from './targets';
  * memory, or a fresh database on DATABASE_URL's server. Exits 1 on any failure, with the seed and the shrunk
  * counterexample to replay.
  */
-export function parseArgs(argv: readonly string[]): { seed: number; cases: number; only: string[] } {
-  const out = { seed: Math.floor(Math.random() * 2 ** 31), cases: 10_000, only: [] as string[] };
+export function parseArgs(argv: readonly string[], authDefault = true): { seed: number; cases: number; only: string[]; auth: boolean } {
+  const out = { seed: Math.floor(Math.random() * 2 ** 31), cases: 10_000, only: [] as string[], auth: authDefault };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = inline ?? argv[++i];
     if (flag === '--seed') out.seed = Number(value);
     else if (flag === '--cases') out.cases = Number(value);
     else if (flag === '--only') out.only = (value ?? '').split(',').filter(Boolean);
-    else throw new Error(`unknown argument ${argv[i]} (use --seed N, --cases M, --only name,...)`);
+    else if (flag === '--auth' && (value === 'on' || value === 'off')) out.auth = value === 'on';
+    else throw new Error(`unknown argument ${argv[i]} (use --seed N, --cases M, --only name,..., --auth on|off)`);
     if (!Number.isSafeInteger(out.seed) || !Number.isSafeInteger(out.cases) || out.cases < 1)
       throw new Error(`bad value for ${flag}: ${value}`);
   }
@@ -43,9 +44,11 @@ export function table(result: FuzzResult): string {
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2), httpAuthAvailable());
   const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
-  console.log(`[fuzz] seed ${args.seed}, ${args.cases} cases, ${databaseUrl ? 'DATABASE_URL' : 'PGlite'}`);
+  console.log(
+    `[fuzz] seed ${args.seed}, ${args.cases} cases, ${databaseUrl ? 'DATABASE_URL' : 'PGlite'}, auth ${args.auth ? 'on' : 'off'}`,
+  );
   const result = await runFuzz({ ...args, databaseUrl, ...allTargets() });
   console.log(`\n[fuzz] ${result.database}, seed ${result.seed}\n`);
   console.log(table(result));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { type Broker, createBroker } from '@/server/broker';
 import { stopShops } from '@/server/examples/shop/registry';
@@ -5,7 +6,7 @@ import { stopAllMembers } from '@/server/examples/tour/group';
 import { digestDiff, openFuzzDatabase, StateDigest } from './database';
 import { fail, ProcessWatch } from './oracle';
 import { seedState } from './seed';
-import type { FuzzEnv, Target } from './target';
+import type { FuzzCredentials, FuzzEnv, Target } from './target';
 
 export interface FuzzOptions {
   seed: number;
@@ -16,8 +17,8 @@ export interface FuzzOptions {
   only?: string[];
   /** Builds the targets once the engine is up (the Kafka ones need a listener). */
   targets: (env: FuzzEnv) => Promise<{ targets: Target<unknown>[]; close(): Promise<void> }>;
-  /** Sets up credentials (auth on) before targets are built; returns the headers every HTTP case sends. */
-  prepare?: (env: FuzzEnv) => Promise<void>;
+  /** BROOK_AUTH=on: every HTTP case sends an admin's API token, and credential cases run. */
+  auth?: boolean;
   log?: (line: string) => void;
 }
 
@@ -55,7 +56,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const log = options.log ?? console.log;
   const database = await openFuzzDatabase(options.databaseUrl);
   // No broker.start() and no background services: nothing but the cases writes, so the digest is stable.
-  const broker: Broker = createBroker(database.db);
+  const broker: Broker = createBroker(database.db, { auth: { mode: options.auth ? 'on' : 'off' } });
   const watch = new ProcessWatch();
   watch.start();
   const env: FuzzEnv = {
@@ -65,11 +66,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     watch,
     pools: { topics: [], groups: [] },
     headers: {},
+    credentials: null,
   };
   const results: TargetResult[] = [];
   let built: Awaited<ReturnType<FuzzOptions['targets']>> | null = null;
   try {
-    await options.prepare?.(env);
+    if (options.auth) {
+      env.credentials = await makeCredentials(broker);
+      env.headers = { authorization: `Bearer ${env.credentials.admin}` };
+    }
     built = await options.targets(env);
     const chosen = built.targets.filter((t) => !options.only?.length || options.only.some((o) => t.name.includes(o)));
     const counts = shareCases(chosen, options.cases);
@@ -92,6 +97,21 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     await database.drop();
   }
   return { seed: options.seed, database: database.description, results, processEvents: watch.total };
+}
+
+/** API tokens for the run (names with a random part, so the fuzzer's own token calls do not guess them). */
+async function makeCredentials(broker: Broker): Promise<FuzzCredentials> {
+  const actor = { principal: broker.auth.anonymous(), address: null };
+  const suffix = randomBytes(4).toString('hex');
+  const token = async (name: string, role: 'admin' | 'viewer') =>
+    (await broker.auth.tokens.create({ name: `${name}-${suffix}`, role }, actor)).token;
+  const credentials = {
+    admin: await token('fuzz-admin', 'admin'),
+    viewer: await token('fuzz-viewer', 'viewer'),
+    revoked: await token('fuzz-revoked', 'admin'),
+  };
+  await broker.auth.tokens.revoke(`fuzz-revoked-${suffix}`, actor);
+  return credentials;
 }
 
 async function runTarget(

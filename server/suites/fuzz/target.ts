@@ -15,6 +15,15 @@ export interface FuzzEnv {
   pools: NamePools;
   /** Headers every HTTP case sends (credentials when auth is on). */
   headers: Record<string, string>;
+  /** With auth on: API tokens the run made (an admin's is in `headers`). */
+  credentials: FuzzCredentials | null;
+}
+
+export interface FuzzCredentials {
+  admin: string;
+  viewer: string;
+  /** A token that was revoked: refused like an unknown one. */
+  revoked: string;
 }
 
 /** How a case ended, for the database oracle: a rejected case must leave every table as it was. */

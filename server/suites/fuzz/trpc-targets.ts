@@ -82,18 +82,27 @@ export function outcomeOf(res: FuzzResponse): CaseOutcome {
   return { rejected: res.status >= 400, summary: `HTTP ${res.status}${name ? ` ${name}` : ''}` };
 }
 
-function procedureTarget(p: ProcedureInfo): Target<TrpcCase> {
+/** Inputs for one procedure: near-valid (from its zod input) most often, else any hostile shape or none. */
+export function inputArbitrary(p: ProcedureInfo, env: FuzzEnv): fc.Arbitrary<unknown> {
   const schema = inputSchema(p.input);
+  return fc.oneof(
+    { weight: 6, arbitrary: schema ? nearValidArbitrary(schema, env.pools) : fc.constant(NONE) },
+    { weight: 2, arbitrary: hostileValue },
+    { weight: 1, arbitrary: fc.constant(NONE) },
+  );
+}
+
+export const startsWorkers = (path: string) => WORKER_ROUTERS.has(path.split('.')[0]);
+
+export const showInput = (input: unknown) => (input === NONE ? '(none)' : describeValue(input));
+
+function procedureTarget(p: ProcedureInfo): Target<TrpcCase> {
   return {
     name: p.path,
     weight: 1,
-    startsWorkers: WORKER_ROUTERS.has(p.path.split('.')[0]),
+    startsWorkers: startsWorkers(p.path),
     arbitrary(env: FuzzEnv) {
-      const input = fc.oneof(
-        { weight: 6, arbitrary: schema ? nearValidArbitrary(schema, env.pools) : fc.constant(NONE) },
-        { weight: 2, arbitrary: hostileValue },
-        { weight: 1, arbitrary: fc.constant(NONE) },
-      );
+      const input = inputArbitrary(p, env);
       const transport = fc.constantFrom<Transport>(...Array<Transport>(16).fill('right'), 'wrong', 'batch', 'batch');
       return fc.record({ input, transport });
     },
