@@ -88,13 +88,16 @@ describe('npm run fuzz', () => {
     expect(result.results[0].report).toContain('counterexample: n = 3');
   }, 60_000);
 
-  it('parses --seed, --cases and --only', () => {
+  it('parses --seed, --cases, --only and --auth', () => {
     expect(parseArgs(['--seed', '5', '--cases=1000', '--only', 'kafka,http.raw'])).toEqual({
       seed: 5,
       cases: 1000,
       only: ['kafka', 'http.raw'],
+      auth: true,
     });
     expect(parseArgs([]).cases).toBe(10_000);
+    expect(parseArgs(['--auth', 'off']).auth).toBe(false);
+    expect(parseArgs(['--auth=on'], false).auth).toBe(true);
     expect(() => parseArgs(['--cases', 'x'])).toThrow(/bad value/);
     expect(() => parseArgs(['--nope'])).toThrow(/unknown argument/);
   });
