@@ -5,6 +5,7 @@ import { appendResults, machine, type Row, table } from './lib/report';
 import { runConsoleBench } from './scenarios/console';
 import { runCoreBench } from './scenarios/core';
 import { runGroupsBench } from './scenarios/groups';
+import { runIdempotencyBench } from './scenarios/idempotency';
 import { runKafkaBench } from './scenarios/kafka';
 
 /**
@@ -26,6 +27,7 @@ async function main() {
       groups: () => runGroupsBench(bench, quick),
       console: () => runConsoleBench(bench, quick),
       kafka: () => runKafkaBench(bench, quick),
+      idempotency: () => runIdempotencyBench(bench, quick),
     };
     for (const [name, run] of Object.entries(suites)) {
       if (only.length && !only.includes(name)) continue;

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -209,6 +210,34 @@ export const producerStates = pgTable(
     check('producer_states_last_sequence_not_negative', sql`${t.lastSequence} >= 0`),
     check('producer_states_batches_at_most_5', sql`jsonb_array_length(${t.batches}) BETWEEN 1 AND 5`),
     index('producer_states_updated_at').on(t.updatedAt),
+  ],
+);
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * records.produce's idempotency keys, per topic: the hash of the request's canonical body and its result
+ * (runs of [partition, first offset, count]), written in the transaction that writes its records, so a
+ * key is stored exactly when its records are. `result` is null only inside that transaction. Rows older
+ * than BROOK_IDEMPOTENCY_WINDOW are deleted by log maintenance; a topic's go with it.
+ */
+export const produceIdempotencyKeys = pgTable(
+  'produce_idempotency_keys',
+  {
+    topicId: integer('topic_id')
+      .notNull()
+      .references(() => topics.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    requestHash: bytea('request_hash').notNull(),
+    result: jsonb('result').$type<Array<[number, number, number]>>(),
+    /** ms since epoch (the broker's clock) when the key was first used. */
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'produce_idempotency_keys_pkey', columns: [t.topicId, t.key] }),
+    check('produce_idempotency_keys_key_printable_ascii', sql`${t.key} ~ '^[ -~]{1,128}$'`),
+    check('produce_idempotency_keys_request_hash_sha256', sql`octet_length(${t.requestHash}) = 32`),
+    index('produce_idempotency_keys_created_at').on(t.createdAt),
   ],
 );
 

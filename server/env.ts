@@ -150,6 +150,8 @@ const envSchema = z.object({
   BROOK_TLS_KEY: z.string().optional(),
   /** How long records.produce remembers an idempotency key and its result. */
   BROOK_IDEMPOTENCY_WINDOW: duration(1_000, 30 * 86_400_000),
+  /** Testing only: produce-after-commit kills the process after a keyed produce commits, before its answer. */
+  BROOK_FAILPOINT: z.enum(['produce-after-commit'], { error: 'must be produce-after-commit (testing only)' }).optional(),
   PORT: wholeNumber(1, 65_535),
   HOSTNAME: z.string().optional(),
 });

@@ -12,7 +12,7 @@ import { appRouter } from './root';
 export const getQueryClient = cache(makeQueryClient);
 
 export const trpc = createTRPCOptionsProxy({
-  ctx: async () => ({ broker: await getBroker() }),
+  ctx: async () => ({ broker: await getBroker(), headers: new Headers() }),
   router: appRouter,
   queryClient: getQueryClient,
 });

@@ -18,7 +18,11 @@ export async function startTestServer(broker: Broker): Promise<{ url: string; cl
   const handler = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
-    createContext: ({ req }) => ({ broker, clientHost: req.socket.remoteAddress ?? '' }),
+    createContext: ({ req }) => ({
+      broker,
+      clientHost: req.socket.remoteAddress ?? '',
+      headers: new Headers(req.headers as Record<string, string>),
+    }),
   });
   const server = http.createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

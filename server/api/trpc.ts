@@ -21,6 +21,8 @@ export interface Context {
   broker: Broker;
   /** The caller's address as the HTTP edge saw it (shown as a group member's host). */
   clientHost?: string;
+  /** The request's headers (empty for in-process callers). */
+  headers: Headers;
 }
 
 const t = initTRPC.context<Context>().create({

@@ -4,6 +4,7 @@ import { type BrowseRequest, browse } from './browse';
 import type { ConfigInput } from './configs';
 import { type FetchDeps, type FetchRequest, fetchRecords, listOffsets, type OffsetSpec, resolvePartition } from './fetch';
 import { Groups } from './groups';
+import { appendKeyed } from './idempotency/append-keyed';
 import { appendToLog } from './log/append';
 import { AppendQueue } from './log/append-queue';
 import { type RecordForm, storedSize } from './log/read';
@@ -50,6 +51,13 @@ export interface BrokerOptions {
   lagRetentionMs?: number;
   /** Shown in the instances list. */
   version?: string;
+  /** How long records.produce remembers an idempotency key and its result (ms, default 24 h). */
+  idempotencyWindowMs?: number;
+  /**
+   * Testing only (BROOK_FAILPOINT): 'produce-after-commit' kills this process (SIGKILL) once a produce
+   * with an idempotency key has committed, before it is answered: a crash that loses the response.
+   */
+  failpoint?: 'produce-after-commit';
   /** Users, tokens, sessions and the audit log (default mode 'off': everyone is an anonymous admin). */
   auth?: AuthOptions;
 }
@@ -68,6 +76,8 @@ export class Broker {
   private readonly produceDeps: ProduceDeps;
   private readonly fetchDeps: FetchDeps;
   readonly now: () => number;
+  readonly idempotencyWindowMs: number;
+  private readonly failpoint: BrokerOptions['failpoint'];
   /** Consumer groups: membership, assignment, offsets, lag. */
   readonly groups: Groups;
   /** Instances, totals, throughput history. */
@@ -81,6 +91,8 @@ export class Broker {
     options: BrokerOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.idempotencyWindowMs = options.idempotencyWindowMs ?? 86_400_000;
+    this.failpoint = options.failpoint;
     this.topicCache = new TopicMetadataCache(db, options.metadataTtlMs ?? 2000);
     this.wakeup = new Wakeup(db, options.recheckMs ?? 500);
     this.queue = new AppendQueue(
@@ -91,11 +103,13 @@ export class Broker {
         maxRecords: 50_000,
         maxBytes: 16 * 1024 * 1024,
       },
+      (requests) => appendKeyed(db, requests, this.coverage, this.now(), this.idempotencyWindowMs),
     );
     this.produceDeps = {
       topics: this.topicCache,
       sticky: this.sticky,
       append: (batches, queued) => this.queue.append(batches, queued),
+      appendKeyed: (request) => this.queue.appendKeyed(request),
       appended: (pid, hw) => this.wakeup.advanced(pid, hw),
       now: this.now,
     };
@@ -159,12 +173,19 @@ export class Broker {
 
   // --- records ----------------------------------------------------------------------------------
 
-  /** `producer`: the records are one idempotent producer's batch for one partition (see produce.ts). */
-  produce(topic: string, records: readonly ProduceRecord[], producer?: ProducerFields, queued?: () => void) {
+  /**
+   * `producer`: the records are one idempotent producer's batch for one partition; `idempotencyKey`:
+   * records.produce's exactly-once key (see produce.ts).
+   */
+  produce(topic: string, records: readonly ProduceRecord[], producer?: ProducerFields, queued?: () => void, idempotencyKey?: string) {
     return measureRequest(
       'produce',
       topic,
-      () => produce(this.produceDeps, topic, records, producer, queued),
+      async () => {
+        const results = await produce(this.produceDeps, topic, records, producer, queued, idempotencyKey);
+        if (this.failpoint === 'produce-after-commit' && idempotencyKey !== undefined) process.kill(process.pid, 'SIGKILL');
+        return results;
+      },
       () => ({ records: records.length, bytes: records.reduce((n, r) => n + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0) }),
     );
   }

@@ -1,4 +1,6 @@
 import { BrokerError, isBrokerError } from './errors';
+import type { KeyedOutcome, KeyedRequest } from './idempotency/append-keyed';
+import { checkIdempotencyKey, fromRuns, requestHash, toRuns } from './idempotency/request';
 import { must } from './invariant';
 import type { AppendBatch, AppendResult } from './log/append';
 import { encodeHeaders, type PreparedRecord, type RecordHeader, recordBytes } from './log/record-codec';
@@ -26,6 +28,8 @@ export interface ProduceDeps {
   topics: TopicMetadataCache;
   sticky: StickyPartitioner;
   append: (batches: readonly AppendBatch[], queued?: () => void) => Promise<AppendResult[]>;
+  /** A request with an idempotency key (see idempotency/append-keyed.ts). */
+  appendKeyed: (request: KeyedRequest) => Promise<KeyedOutcome>;
   /** Called after commit for each partition appended to (wakes local long-polls at once). */
   appended: (partitionId: number, highWatermark: number) => void;
   now: () => number;
@@ -47,6 +51,11 @@ export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
  * `queued` is told once the records' place in their partition's order is fixed (the append queue's
  * order), so a caller that must keep several requests in order (a Kafka connection) can start the next
  * one without waiting for this one's commit. It may not be called if the request fails first.
+ *
+ * With `idempotencyKey` (records.produce over HTTP), the key, a hash of the request and its result are
+ * stored in the transaction that writes the records: a retry with the same key and the same request
+ * within the window answers the first result and writes nothing; the same key with another request
+ * fails with DUPLICATE_RESOURCE. Keys are per topic.
  */
 export async function produce(
   deps: ProduceDeps,
@@ -54,21 +63,33 @@ export async function produce(
   records: readonly ProduceRecord[],
   producer?: ProducerFields,
   queued?: () => void,
+  idempotencyKey?: string,
 ): Promise<ProduceResult[]> {
   if (records.length === 0) throw new BrokerError('INVALID_REQUEST', 'A produce request needs at least one record.');
   if (records.length > MAX_RECORDS_PER_REQUEST) {
     throw new BrokerError('INVALID_REQUEST', `At most ${MAX_RECORDS_PER_REQUEST} records per produce request (got ${records.length}).`);
   }
   if (producer) checkProducerBatch(records, producer);
+  let keyed: Keyed | undefined;
+  if (idempotencyKey !== undefined) {
+    if (producer) throw new BrokerError('INVALID_REQUEST', "An idempotent producer's batch carries no idempotency key.");
+    checkIdempotencyKey(idempotencyKey);
+    keyed = { key: idempotencyKey, hash: requestHash(topic, records) };
+  }
   let meta = await deps.topics.get(topic);
   try {
-    return await produceWith(deps, meta, records, producer, queued);
+    return await produceWith(deps, meta, records, producer, queued, keyed);
   } catch (err) {
     // A topic deleted (or re-created) by another process since we cached it: retry once, fresh.
     if (!isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw err;
     meta = await deps.topics.refresh(topic);
-    return produceWith(deps, meta, records, producer, queued);
+    return produceWith(deps, meta, records, producer, queued, keyed);
   }
+}
+
+interface Keyed {
+  key: string;
+  hash: string;
 }
 
 function checkProducerBatch(records: readonly ProduceRecord[], producer: ProducerFields): void {
@@ -90,6 +111,7 @@ async function produceWith(
   records: readonly ProduceRecord[],
   producer: ProducerFields | undefined,
   queued: (() => void) | undefined,
+  keyed: Keyed | undefined,
 ): Promise<ProduceResult[]> {
   const highestExplicit = records.reduce((max, r) => Math.max(max, r.partition ?? -1), -1);
   if (highestExplicit >= meta.partitionIds.length) {
@@ -153,6 +175,22 @@ async function produceWith(
     segmentCapacity: segmentCapacity(config, g.bytes / g.records.length),
     producer,
   }));
+  if (keyed) {
+    const outcome = await deps.appendKeyed({
+      claim: { topicId: meta.id, key: keyed.key, hash: keyed.hash },
+      batches,
+      result: (bases) =>
+        toRuns(
+          placement.map(({ partition, index }) => ({
+            partition,
+            offset: must(bases.get(meta.partitionIds[partition]), 'a base offset for every batch') + index,
+          })),
+        ),
+    });
+    if (outcome.kind === 'refused') throw outcome.error;
+    if (outcome.kind === 'written') for (const r of outcome.appended) deps.appended(r.partitionId, r.highWatermark);
+    return fromRuns(outcome.runs);
+  }
   const results = await deps.append(batches, queued);
   for (const r of results) if (r.error) throw r.error;
   const baseById = new Map(results.map((r) => [r.partitionId, r.baseOffset]));

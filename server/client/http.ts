@@ -54,13 +54,23 @@ export interface RetryOptions {
   maxElapsedMs?: number;
 }
 
+/** Per call: its own retry budget and a bound on each attempt (no answer in time: retried as transient). */
+export interface CallOptions {
+  signal?: AbortSignal;
+  retry?: RetryOptions;
+  /** An attempt without an answer after this long is abandoned (REQUEST_TIMED_OUT) and retried. */
+  timeoutMs?: number;
+}
+
 const RETRY_DEFAULTS: Required<RetryOptions> = { attempts: 6, initialBackoffMs: 100, maxBackoffMs: 2_000, maxElapsedMs: 30_000 };
 
 /**
- * Mutations that may be sent again when the first attempt's outcome is unknown. A produce is at least
- * once, as a Kafka producer without idempotence: a retry after a lost answer can store the records twice,
- * never lose them. A commit of the same offsets is idempotent. Others (create, delete, join, reset) are
- * retried only when they certainly never reached Brook (connection refused).
+ * Mutations that may be sent again when the first attempt's outcome is unknown. A produce with an
+ * idempotency key (the Producer sets one per request) is exactly once: a retry of a request Brook already
+ * wrote is answered with the first offsets. Without a key it is at least once, as a Kafka producer without
+ * idempotence: a retry after a lost answer can store the records twice, never lose them. A commit of the
+ * same offsets is idempotent. Others (create, delete, join, reset) are retried only when they certainly
+ * never reached Brook (connection refused).
  */
 const REPEATABLE_MUTATIONS = new Set(['records.produce', 'groups.commit']);
 
@@ -80,9 +90,13 @@ export class BrookHttp {
     return (await this.send(path, { method: 'GET', signal }, qs)) as OutputOf<P>;
   }
 
-  /** A mutation, sent as POST (retried only when safe: see REPEATABLE_MUTATIONS). */
-  async mutate<P extends MutationPath>(path: P, input: InputOf<P>, signal?: AbortSignal): Promise<OutputOf<P>> {
-    return (await this.send(path, { method: 'POST', body: JSON.stringify(input), signal })) as OutputOf<P>;
+  /**
+   * A mutation, sent as POST (retried only when safe: see REPEATABLE_MUTATIONS). The body is encoded
+   * once: every attempt sends the same bytes (and so the same idempotency key).
+   */
+  async mutate<P extends MutationPath>(path: P, input: InputOf<P>, options?: AbortSignal | CallOptions): Promise<OutputOf<P>> {
+    const call = options instanceof AbortSignal ? { signal: options } : (options ?? {});
+    return (await this.send(path, { method: 'POST', body: JSON.stringify(input), signal: call.signal }, '', call)) as OutputOf<P>;
   }
 
   /**
@@ -131,14 +145,17 @@ export class BrookHttp {
   }
 
   /** One call with retries of transient failures (see RetryOptions). */
-  private async send(path: string, init: RequestInit, qs = ''): Promise<unknown> {
-    const retry = this.options.retry === false ? { ...RETRY_DEFAULTS, attempts: 1 } : { ...RETRY_DEFAULTS, ...this.options.retry };
+  private async send(path: string, init: RequestInit, qs = '', call: CallOptions = {}): Promise<unknown> {
+    const retry =
+      this.options.retry === false && !call.retry
+        ? { ...RETRY_DEFAULTS, attempts: 1 }
+        : { ...RETRY_DEFAULTS, ...(this.options.retry || {}), ...call.retry };
     const repeatable = init.method === 'GET' || REPEATABLE_MUTATIONS.has(path);
     const signal = init.signal ?? undefined;
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.sendOnce(path, init, qs);
+        return await this.sendOnce(path, init, qs, call.timeoutMs);
       } catch (err) {
         const retriable = signal?.aborted !== true && (repeatable ? isTransient(err) : neverSent(err));
         if (!retriable || attempt >= retry.attempts || Date.now() - started >= retry.maxElapsedMs) throw err;
@@ -148,8 +165,20 @@ export class BrookHttp {
     }
   }
 
-  private async sendOnce(path: string, init: RequestInit, qs: string): Promise<unknown> {
-    const signal = init.signal ?? undefined;
+  private async sendOnce(path: string, init: RequestInit, qs: string, timeoutMs?: number): Promise<unknown> {
+    if (timeoutMs === undefined) return this.attempt(path, init, qs, init.signal ?? undefined);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    try {
+      return await this.attempt(path, { ...init, signal }, qs, signal);
+    } catch (err) {
+      if (!timeout.aborted || init.signal?.aborted) throw err;
+      // No answer in time: the outcome is unknown, as after a lost connection (retried as transient).
+      throw new BrookError(`${path}: no answer within ${timeoutMs} ms`, 'REQUEST_TIMED_OUT', 7, true, 0);
+    }
+  }
+
+  private async attempt(path: string, init: RequestInit, qs: string, signal: AbortSignal | undefined): Promise<unknown> {
     const res = await abortable(
       this.fetchFn(`${this.base}${path}${qs}`, {
         ...init,
@@ -169,9 +198,12 @@ export class BrookHttp {
   }
 }
 
-/** Worth another attempt: a network failure, or an answer that says "not now" (502/503/504, or retriable). */
+/**
+ * Worth another attempt: a network failure, no answer in time (status 0), or an answer that says "not
+ * now" (502/503/504, retriable).
+ */
 function isTransient(err: unknown): boolean {
-  if (err instanceof BrookError) return [502, 503, 504].includes(err.httpStatus) && err.retriable;
+  if (err instanceof BrookError) return ([502, 503, 504].includes(err.httpStatus) || err.httpStatus === 0) && err.retriable;
   return err instanceof TypeError && err.cause !== undefined; // fetch's "fetch failed" (refused, reset, DNS), not a bad URL
 }
 

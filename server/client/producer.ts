@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { partitionForKey, StickyPartitioner } from '@/server/partitioning';
-import { type BrookHttp, isBrookError } from './http';
+import { type BrookHttp, isBrookError, type RetryOptions } from './http';
 import { encodeMessage, type Message, toBuffer } from './messages';
 import { type EncodedRecord, type PendingSend, ProducePipeline } from './produce-pipeline';
 
@@ -19,7 +20,29 @@ export interface ProducerConfig {
   maxInFlightRequests?: number;
   /** How long a topic's partition count is trusted (ms; default 5 min, as kafkajs' metadataMaxAge). */
   metadataMaxAge?: number;
+  /**
+   * Each produce request carries a fresh idempotency key (a random UUID), kept across its retries, so
+   * Brook writes it exactly once however often it is sent (default true). false: at least once.
+   */
+  idempotent?: boolean;
+  /**
+   * Retries of a produce request after a transient failure (network error, no answer within
+   * `requestTimeoutMs`, 502/503/504 with a retriable Kafka error), with capped exponential backoff and
+   * full jitter. Defaults: 10 attempts, backoff from 100 ms doubling up to 2 s, none started after 30 s.
+   * A non-retriable error rejects at once.
+   */
+  retry?: RetryOptions;
+  /** An attempt unanswered after this long is abandoned and retried (ms; Kafka's request.timeout.ms, default 30 s). */
+  requestTimeoutMs?: number;
 }
+
+/** The producer's retry budget: long enough to ride out a broker restart. */
+export const PRODUCER_RETRY_DEFAULTS: Required<RetryOptions> = {
+  attempts: 10,
+  initialBackoffMs: 100,
+  maxBackoffMs: 2_000,
+  maxElapsedMs: 30_000,
+};
 
 /**
  * kafkajs-style producer with Kafka's pipelining: concurrent sends share requests (a short linger), up
@@ -29,7 +52,9 @@ export interface ProducerConfig {
  * each request touches and never has two in flight touching the same one (ProducePipeline).
  *
  * Acknowledged means committed; a send is one transaction on the broker (it shares its request with
- * others, never splits), so a send that spans partitions is all or nothing.
+ * others, never splits), so a send that spans partitions is all or nothing. Every request has its own
+ * idempotency key, reused by its retries: a send is written exactly once across retries, lost answers and
+ * broker restarts (within the retry budget and Brook's BROOK_IDEMPOTENCY_WINDOW).
  */
 export class Producer {
   private readonly pipeline: ProducePipeline;
@@ -37,12 +62,18 @@ export class Producer {
   private readonly partitionCounts = new Map<string, { count: number; at: number }>();
   private readonly lookups = new Map<string, Promise<number>>();
   private readonly metadataMaxAge: number;
+  private readonly idempotent: boolean;
+  private readonly retry: Required<RetryOptions>;
+  private readonly requestTimeoutMs: number;
 
   constructor(
     private readonly http: BrookHttp,
     config: ProducerConfig = {},
   ) {
     this.metadataMaxAge = config.metadataMaxAge ?? 300_000;
+    this.idempotent = config.idempotent ?? true;
+    this.retry = { ...PRODUCER_RETRY_DEFAULTS, ...config.retry };
+    this.requestTimeoutMs = config.requestTimeoutMs ?? 30_000;
     this.pipeline = new ProducePipeline(
       {
         lingerMs: config.lingerMs ?? 0,
@@ -120,7 +151,8 @@ export class Producer {
 
   private async produce(topic: string, records: EncodedRecord[]) {
     try {
-      return (await this.http.mutate('records.produce', { topic, encoding: 'base64', records })).results;
+      const input = { topic, encoding: 'base64' as const, records, idempotencyKey: this.idempotent ? randomUUID() : undefined };
+      return (await this.http.mutate('records.produce', input, { retry: this.retry, timeoutMs: this.requestTimeoutMs })).results;
     } catch (err) {
       // Partitions added or the topic recreated: look its partition count up again next time.
       if (isBrookError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) this.partitionCounts.delete(topic);

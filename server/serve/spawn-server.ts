@@ -39,7 +39,8 @@ export interface ServerChild {
 }
 
 export async function startServerChild(entry: string, env: Record<string, string>): Promise<ServerChild> {
-  const port = await freePort();
+  // env.PORT: a given port (a restart at the same address); else a free one.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   // Its own Kafka listener on a free port (tests run servers side by side; 9092 may be anyone's), unless the test sets one.
   const childEnv: NodeJS.ProcessEnv = {
     BROOK_KAFKA_LISTENER: '127.0.0.1:0',

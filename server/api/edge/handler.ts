@@ -36,7 +36,7 @@ export async function serveTrpc(
       endpoint,
       req,
       router: appRouter,
-      createContext: async () => ({ broker: await broker(), clientHost: clientHost(req) }),
+      createContext: async () => ({ broker: await broker(), clientHost: clientHost(req), headers: req.headers }),
       onError({ error, path }) {
         // Client mistakes are answered, not logged; only unexpected failures reach the server log.
         if (error.code === 'INTERNAL_SERVER_ERROR')

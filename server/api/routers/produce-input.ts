@@ -1,3 +1,4 @@
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { MAX_RECORDS_PER_REQUEST } from '@/server/broker/produce';
 import { fastArray, fastCheck, int, timestampMs, wellFormed } from '../inputs';
@@ -45,3 +46,23 @@ function areHeaders(headers: unknown): boolean {
 
 /** records.produce's records: zod's rules, checked by hand for the common valid shape (fastArray). */
 export const produceRecords = fastArray(produceRecord, MAX_RECORDS_PER_REQUEST, isProduceRecord);
+
+/** 1 to 128 printable ASCII characters (space to tilde); a UUID is a good one. */
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,128}$/;
+const KEY_RULE = 'an idempotency key is 1 to 128 printable ASCII characters';
+export const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY, KEY_RULE);
+
+/**
+ * The request's idempotency key: the input's `idempotencyKey` or the `Idempotency-Key` header (either, or
+ * both when equal). A bad header or two different keys: BAD_REQUEST, nothing written.
+ */
+export function idempotencyKeyOf(fromInput: string | undefined, headers: Headers): string | undefined {
+  const fromHeader = headers.get('idempotency-key') ?? undefined;
+  if (fromHeader !== undefined && !IDEMPOTENCY_KEY.test(fromHeader)) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `Idempotency-Key header: ${KEY_RULE}.` });
+  }
+  if (fromInput !== undefined && fromHeader !== undefined && fromInput !== fromHeader) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'The Idempotency-Key header and idempotencyKey differ: send one key.' });
+  }
+  return fromInput ?? fromHeader;
+}

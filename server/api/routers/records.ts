@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { base64RecordToJson, encodingSchema, recordToJson, toBytes } from '../encoding';
 import { byPartition, int, partitionList, topicRef } from '../inputs';
 import { createTRPCRouter, publicProcedure } from '../trpc';
-import { produceRecords } from './produce-input';
+import { idempotencyKey, idempotencyKeyOf, produceRecords } from './produce-input';
 
 const NO_HEADERS: never[] = [];
 
@@ -26,9 +26,11 @@ export const recordsRouter = createTRPCRouter({
         topic: topicRef,
         records: produceRecords,
         encoding: encodingSchema,
+        idempotencyKey: idempotencyKey.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      const key = idempotencyKeyOf(input.idempotencyKey, ctx.headers);
       const records = input.records.map((r, i) => ({
         key: toBytes(r.key, input.encoding, `records[${i}].key`),
         value: toBytes(r.value, input.encoding, `records[${i}].value`),
@@ -42,7 +44,7 @@ export const recordsRouter = createTRPCRouter({
         partition: r.partition,
         timestamp: r.timestamp,
       }));
-      return { results: await ctx.broker.produce(input.topic, records) };
+      return { results: await ctx.broker.produce(input.topic, records, undefined, undefined, key) };
     }),
 
   fetch: publicProcedure.input(partitionRead.extend({ maxWaitMs: int().optional() })).query(async ({ ctx, input, signal }) => {

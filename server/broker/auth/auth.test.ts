@@ -3,6 +3,7 @@ import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { expectKafkaError } from '../testing';
 import { type AuditActor, Auth } from './index';
+import { clientProof, verifyClientProof } from './scram';
 
 const HOUR = 3_600_000;
 const admin = (name = 'test-admin'): AuditActor => ({
@@ -182,6 +183,28 @@ describe.each(testBackends())('Auth (%s)', (backend) => {
     expect(await auth.scramCredential('SCRAM-SHA-256', uniqueName('nobody'))).toBeNull();
     expect(await auth.scramCredential('SCRAM-SHA-256', 'bad name')).toBeNull();
     await expectKafkaError(auth.scramCredential('SCRAM-SHA-1' as 'SCRAM-SHA-256', user), 'UNSUPPORTED_SASL_MECHANISM');
+  });
+
+  it('SCRAM attempts checked by the caller count against the same limits and are audited with their mechanism', async () => {
+    const name = uniqueName('scram-limit');
+    await auth.users.add({ name, password, role: 'producer' }, admin());
+    const address = uniqueName('k');
+    const authMessage = `n=${name},r=abc,r=abcdef,s=c2FsdA==,i=4096,c=biws,r=abcdef`;
+    const scram = async (pw: string) => {
+      const attempt = await auth.attempt({ username: name, address, action: 'sasl.authenticate', details: { mechanism: 'SCRAM-SHA-256' } });
+      const found = await auth.scramCredential('SCRAM-SHA-256', name);
+      const credential = found?.credential;
+      const proof = credential ? await clientProof('SCRAM-SHA-256', pw, credential.salt, credential.iterations, authMessage) : null;
+      if (!found || !credential || !proof || !verifyClientProof('SCRAM-SHA-256', credential, authMessage, proof)) return attempt.failed();
+      await attempt.ok(found.principal);
+      return found.principal;
+    };
+    expect(await scram(password)).toMatchObject({ kind: 'user', name, role: 'producer' });
+    for (let i = 0; i < 5; i++) await expectKafkaError(scram('wrong password'), 'SASL_AUTHENTICATION_FAILED');
+    await expectKafkaError(scram(password), 'THROTTLING_QUOTA_EXCEEDED');
+    const entries = await auth.audit.list({ actor: name, action: 'sasl.authenticate' });
+    expect(entries.map((e) => e.outcome)).toEqual(['denied', 'failed', 'failed', 'failed', 'failed', 'failed', 'ok']);
+    expect(entries.every((e) => e.details?.mechanism === 'SCRAM-SHA-256' && e.address === address)).toBe(true);
   });
 
   it('locks a user name after 5 failures in 15 minutes, even for the right password, until the window passes; success clears', async () => {

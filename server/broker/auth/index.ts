@@ -17,6 +17,12 @@ export type { LoginLimits } from './login-limits';
 export type { AuditActor } from './store';
 export * from './types';
 
+/** See Auth.attempt. */
+export interface AuthAttempt {
+  ok(principal: Principal): Promise<void>;
+  failed(): Promise<never>;
+}
+
 export interface AuthOptions {
   mode: AuthMode;
   /** How long a console session lasts (default 12 h). */
@@ -87,15 +93,12 @@ export class Auth {
       [secretHash(session), principal.name, now, expiresAt.getTime(), input.address?.slice(0, 100) ?? null],
       { name: 'auth.sessions_open' },
     );
-    await this.record(principal, input.address, 'auth.login', 'ok');
     return { principal: { ...principal, expiresAt }, session, expiresAt };
   }
 
   /** SASL/PLAIN: the same check without a session; a password that is an API token stands for that token. */
   async checkPassword(input: { username: string; password: string; address: string | null; via: 'sasl' }): Promise<Principal> {
-    const principal = await this.authenticate(input, 'sasl.authenticate', true);
-    await this.record(principal, input.address, 'sasl.authenticate', 'ok');
-    return principal;
+    return this.authenticate(input, 'sasl.authenticate', true);
   }
 
   /** The principal of a session cookie's value; null if unknown or expired. The role is read now, so changes apply at once. */
@@ -174,36 +177,66 @@ export class Auth {
   }
 
   /**
-   * The rate limit (this attempt counts before the check, see login-limits.ts), then the check: a user's
-   * password, or with `acceptToken` a password that is an API token. Failures audited here.
+   * One authentication attempt, counted against the failed-login limits before anything is checked (see
+   * login-limits.ts): throws THROTTLING_QUOTA_EXCEEDED (audited as denied) when over a limit. The caller
+   * then checks the credential and reports: `ok` clears the user name's count and audits the success;
+   * `failed` audits the failure and throws SASL_AUTHENTICATION_FAILED. The Kafka listener uses this for
+   * SCRAM, whose proof it verifies itself; login and checkPassword use it too.
    */
+  async attempt(input: {
+    username: string;
+    address: string | null;
+    action: string;
+    details?: Record<string, unknown> | null;
+  }): Promise<AuthAttempt> {
+    const username = typeof input.username === 'string' ? input.username : '';
+    const address = input.address ?? null;
+    const details = input.details ?? null;
+    const now = this.now();
+    const counted = await this.limiter.attempt(username, address, now);
+    const failure = { actor: username, actorKind: 'unknown', action: input.action, target: null, address } as const;
+    if ('retryAt' in counted) {
+      await this.audit.record({ ...failure, outcome: 'denied', details: { ...details, reason: 'too many failed attempts' } });
+      const seconds = Math.max(1, Math.ceil((counted.retryAt - now) / 1000));
+      throw new BrokerError(
+        'THROTTLING_QUOTA_EXCEEDED',
+        `Too many failed logins for this user name or from this address: try again in ${seconds} s (after ${new Date(counted.retryAt).toISOString()}).`,
+      );
+    }
+    return {
+      ok: async (principal) => {
+        await this.limiter.succeeded(username, address, counted.address);
+        await this.audit.record({
+          actor: principal.name,
+          actorKind: principal.kind,
+          action: input.action,
+          target: null,
+          address,
+          outcome: 'ok',
+          details,
+        });
+      },
+      failed: async () => {
+        await this.audit.record({ ...failure, outcome: 'failed', details });
+        throw new BrokerError('SASL_AUTHENTICATION_FAILED', WRONG_CREDENTIALS);
+      },
+    };
+  }
+
+  /** The limit, then a user's password (or with `acceptToken` a password that is an API token). */
   private async authenticate(
     input: { username: string; password: string; address: string | null },
     action: 'auth.login' | 'sasl.authenticate',
     acceptToken: boolean,
   ): Promise<Principal> {
+    const attempt = await this.attempt({ username: input.username, address: input.address, action });
     const username = typeof input.username === 'string' ? input.username : '';
     const password = typeof input.password === 'string' ? input.password : '';
-    const address = input.address ?? null;
-    const now = this.now();
-    const attempt = await this.limiter.attempt(username, address, now);
-    const failure = { actor: username, actorKind: 'unknown', action, target: null, address } as const;
-    if ('retryAt' in attempt) {
-      await this.audit.record({ ...failure, outcome: 'denied', details: { reason: 'too many failed attempts' } });
-      const seconds = Math.max(1, Math.ceil((attempt.retryAt - now) / 1000));
-      throw new BrokerError(
-        'THROTTLING_QUOTA_EXCEEDED',
-        `Too many failed logins for this user name or from this address: try again in ${seconds} s (after ${new Date(attempt.retryAt).toISOString()}).`,
-      );
-    }
     let principal: Principal | null;
     if (acceptToken && password.startsWith(TOKEN_PREFIX)) principal = await this.bearer(password);
     else principal = await this.passwordPrincipal(username, password);
-    if (!principal) {
-      await this.audit.record({ ...failure, outcome: 'failed', details: null });
-      throw new BrokerError('SASL_AUTHENTICATION_FAILED', WRONG_CREDENTIALS);
-    }
-    await this.limiter.succeeded(username, address, attempt.address);
+    if (!principal) return attempt.failed();
+    await attempt.ok(principal);
     return principal;
   }
 

@@ -1,3 +1,4 @@
+import type { KeyedOutcome, KeyedRequest } from '../idempotency/append-keyed';
 import type { AppendBatch, AppendResult } from './append';
 
 /**
@@ -18,12 +19,11 @@ export interface AppendQueueOptions {
 }
 
 type AppendFn = (batches: readonly AppendBatch[]) => Promise<AppendResult[]>;
+type AppendKeyedFn = (requests: readonly KeyedRequest[]) => Promise<KeyedOutcome[]>;
 
-interface Waiting {
-  batch: AppendBatch;
-  resolve: (r: AppendResult) => void;
-  reject: (err: unknown) => void;
-}
+type Waiting =
+  | { batch: AppendBatch; keyed?: undefined; resolve: (r: AppendResult) => void; reject: (err: unknown) => void }
+  | { batch: AppendBatch; keyed: KeyedRequest; resolve: (r: KeyedOutcome) => void; reject: (err: unknown) => void };
 
 export class AppendQueue {
   private readonly waiting = new Map<number, Waiting[]>();
@@ -33,6 +33,7 @@ export class AppendQueue {
   constructor(
     private readonly appendFn: AppendFn,
     private readonly options: AppendQueueOptions,
+    private readonly appendKeyedFn?: AppendKeyedFn,
   ) {}
 
   /**
@@ -47,17 +48,29 @@ export class AppendQueue {
       return done;
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      const pid = batches[0].partitionId;
-      const list = this.waiting.get(pid);
-      if (list) list.push({ batch: batches[0], resolve, reject });
-      else this.waiting.set(pid, [{ batch: batches[0], resolve, reject }]);
+      this.enqueue({ batch: batches[0], resolve, reject });
       queued?.();
-      if (!this.flushing.has(pid)) {
-        this.flushing.add(pid);
-        // Let callers arriving in this same tick join the first transaction.
-        queueMicrotask(() => void this.flush(pid));
-      }
     }).then((r) => [r]);
+  }
+
+  /** A request with an idempotency key: written with its key row, or answered with the key's stored result. */
+  appendKeyed(request: KeyedRequest): Promise<KeyedOutcome> {
+    const fn = this.appendKeyedFn;
+    if (!fn) throw new Error('Broken invariant: this append queue takes no idempotency keys');
+    if (request.batches.length !== 1 || !this.options.coalesce) return fn([request]).then(([o]) => o);
+    return new Promise<KeyedOutcome>((resolve, reject) => this.enqueue({ batch: request.batches[0], keyed: request, resolve, reject }));
+  }
+
+  private enqueue(w: Waiting): void {
+    const pid = w.batch.partitionId;
+    const list = this.waiting.get(pid);
+    if (list) list.push(w);
+    else this.waiting.set(pid, [w]);
+    if (!this.flushing.has(pid)) {
+      this.flushing.add(pid);
+      // Let callers arriving in this same tick join the first transaction.
+      queueMicrotask(() => void this.flush(pid));
+    }
   }
 
   /** Resolves once nothing is queued or in flight (used on shutdown). */
@@ -74,7 +87,8 @@ export class AppendQueue {
       if (queue.length === 0) this.waiting.delete(pid);
 
       try {
-        if (taken.some((w) => w.batch.producer)) await this.appendSeparately(taken);
+        if (taken[0].keyed) await this.appendKeyedTogether(taken);
+        else if (taken.some((w) => w.batch.producer)) await this.appendSeparately(taken);
         else await this.appendMerged(pid, taken);
       } catch (err) {
         for (const w of taken) w.reject(err);
@@ -96,9 +110,18 @@ export class AppendQueue {
     const [result] = await this.appendFn([merged]);
     let base = result.baseOffset;
     for (const w of taken) {
-      w.resolve({ partitionId: pid, baseOffset: base, highWatermark: result.highWatermark });
+      if (!w.keyed) w.resolve({ partitionId: pid, baseOffset: base, highWatermark: result.highWatermark });
       base += w.batch.records.length;
     }
+  }
+
+  /** Requests with idempotency keys, one transaction for all, one outcome each. */
+  private async appendKeyedTogether(taken: Waiting[]): Promise<void> {
+    const requests = taken.flatMap((w) => (w.keyed ? [w.keyed] : []));
+    const outcomes = await (this.appendKeyedFn as AppendKeyedFn)(requests);
+    taken.forEach((w, i) => {
+      if (w.keyed) w.resolve(outcomes[i]);
+    });
   }
 
   /**
@@ -111,17 +134,22 @@ export class AppendQueue {
     taken.forEach((w, i) => {
       const r = results[i];
       if (r.error) w.reject(r.error);
-      else w.resolve(r);
+      else if (!w.keyed) w.resolve(r);
     });
   }
 
-  /** Takes waiting batches in arrival order up to the transaction bounds (always at least one). */
+  /**
+   * Takes waiting batches in arrival order up to the transaction bounds (always at least one), all with
+   * idempotency keys or all without: the two kinds go in different transactions.
+   */
   private take(queue: Waiting[]): Waiting[] {
     let records = 0;
     let bytes = 0;
     let n = 0;
+    const keyed = queue[0].keyed !== undefined;
     while (n < queue.length) {
       const b = queue[n].batch;
+      if (n > 0 && (queue[n].keyed !== undefined) !== keyed) break;
       if (n > 0 && (records + b.records.length > this.options.maxRecords || bytes + b.bytes > this.options.maxBytes)) break;
       records += b.records.length;
       bytes += b.bytes;

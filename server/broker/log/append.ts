@@ -115,7 +115,11 @@ export function partitionGone(): BrokerError {
  * The general path: lock each partition's watermark row (in id order, so concurrent multi-partition
  * appends cannot deadlock), create segments if needed, write every row with one binary COPY.
  */
-async function appendInTransaction(tx: Queryable, batches: readonly AppendBatch[], coverage: SegmentCoverage): Promise<AppendResult[]> {
+export async function appendInTransaction(
+  tx: Queryable,
+  batches: readonly AppendBatch[],
+  coverage: SegmentCoverage,
+): Promise<AppendResult[]> {
   const sorted = [...batches].sort((a, b) => a.partitionId - b.partitionId);
   const rows =
     sorted.length === 1

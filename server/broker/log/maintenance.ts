@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '@/db/client';
 import { resolveTopicConfig, type TopicConfig } from '../configs';
 import { LOCK_NOT_AVAILABLE, sqlState } from '../errors';
+import { expireIdempotencyKeys } from '../idempotency/append-keyed';
 import { expireProducers, PRODUCER_ID_EXPIRATION_MS } from '../producers/store';
 import { compactPartition } from './compaction';
 import {
@@ -46,19 +47,23 @@ export interface MaintenanceReport {
   orphanTablesDropped: number;
   /** Idempotent producers' partition state forgotten after producer.id.expiration.ms idle. */
   producerStatesExpired: number;
+  /** records.produce's idempotency keys older than their window, forgotten. */
+  idempotencyKeysExpired: number;
 }
 
 const LOCK_TIMEOUT = `SET LOCAL lock_timeout = '2s'`;
 
 /**
  * `topics` limits the pass to some topics (tests share a database); by default every partition is
- * visited, and idle producer state (producer.id.expiration.ms, Kafka's broker config) is expired.
+ * visited, idle producer state (producer.id.expiration.ms, Kafka's broker config) is expired, and so are
+ * idempotency keys older than `idempotencyWindowMs` (BROOK_IDEMPOTENCY_WINDOW).
  */
 export async function maintainLogs(
   db: Database,
   now: number,
   topics?: readonly string[],
   producerIdExpirationMs = PRODUCER_ID_EXPIRATION_MS,
+  idempotencyWindowMs = 86_400_000,
 ): Promise<MaintenanceReport> {
   const report: MaintenanceReport = {
     segmentsCreated: 0,
@@ -68,6 +73,7 @@ export async function maintainLogs(
     recordsCompacted: 0,
     orphanTablesDropped: 0,
     producerStatesExpired: 0,
+    idempotencyKeysExpired: 0,
   };
   const partitions = await db.query<PartitionState>(
     `SELECT tp.id, tp.high_watermark, tp.log_start_offset, tp.bytes, t.configs,
@@ -113,6 +119,7 @@ export async function maintainLogs(
   if (!topics) {
     report.orphanTablesDropped = await dropOrphanTables(db);
     report.producerStatesExpired = await expireProducers(db, now, producerIdExpirationMs);
+    report.idempotencyKeysExpired = await expireIdempotencyKeys(db, now, idempotencyWindowMs);
   }
   return report;
 }

@@ -9,6 +9,8 @@ export interface ServiceOptions {
   groupExpiryMs?: number;
   /** Lag sampling period (ms); defaults to the broker's lag sample interval. */
   lagSampleMs?: number;
+  /** Audit entries past the retention, expired sessions, passed login-limit windows (ms, default hourly). */
+  authCleanupMs?: number;
 }
 
 export interface Services {
@@ -19,11 +21,14 @@ export interface Services {
 /** The engine's background loops, one set per process; every one is safe to run in several processes at once. */
 export function startServices(broker: Broker, options: ServiceOptions = {}): Services {
   const loops: Record<string, Loop> = {
-    logMaintenance: startLoop('log maintenance', options.logMaintenanceMs ?? 5000, () => maintainLogs(broker.db, broker.now())),
+    logMaintenance: startLoop('log maintenance', options.logMaintenanceMs ?? 5000, () =>
+      maintainLogs(broker.db, broker.now(), undefined, undefined, broker.idempotencyWindowMs),
+    ),
     groupExpiry: startLoop('group session expiry', options.groupExpiryMs ?? 1000, () => broker.groups.expireSessions()),
     sampler: startLoop('lag and throughput sampling', options.lagSampleMs ?? broker.stats.sampleIntervalMs, () => broker.stats.sample()),
     sampleRetention: startLoop('sample retention', 60_000, () => broker.stats.dropOld()),
     instance: startLoop('instance heartbeat', 5_000, () => broker.stats.heartbeat()),
+    authCleanup: startLoop('audit retention and session expiry', options.authCleanupMs ?? 3_600_000, () => broker.auth.cleanup()),
   };
   void loops.instance.runNow(); // show up in the instances list at once
   return {
