@@ -4,7 +4,7 @@ import { postgresUrl } from '@/db/testing';
 import { parseArgs, table } from './main';
 import { fail } from './oracle';
 import { runFuzz } from './runner';
-import type { Target } from './target';
+import type { FuzzEnv, Target } from './target';
 import { allTargets } from './targets';
 
 /** The harness itself: a short run of every target, and oracles that do catch what they promise to. */
@@ -31,62 +31,41 @@ describe('npm run fuzz', () => {
     300_000,
   );
 
-  it('reports a rejected call that changed the database, with its seed and shrunk counterexample', async () => {
-    // A planted bug: a call "rejected" after writing a row when its input is above 10.
-    const buggy: Target<number> = {
-      name: 'planted.write',
+  it('reports planted bugs (a write on a rejected call, a 500, an unhandled rejection) with seed and shrunk counterexample', async () => {
+    const planted = (name: string, run: (env: FuzzEnv, n: number) => Promise<boolean>): Target<number> => ({
+      name,
       weight: 1,
       arbitrary: () => fc.integer({ min: 0, max: 1000 }),
-      async run(env, n) {
+      run: async (env, n) => ({ rejected: await run(env, n), summary: 'HTTP 400' }),
+      show: (n) => `n = ${n}`,
+    });
+    const targets = [
+      // A call "rejected" after writing a row when its input is above 10.
+      planted('planted.write', async (env, n) => {
         if (n > 10) await env.broker.createTopic({ name: `planted-${n}`, partitions: 1 });
-        return { rejected: true, summary: 'HTTP 400' };
-      },
-      show: (n) => `n = ${n}`,
-    };
-    const planted500: Target<number> = {
-      name: 'planted.500',
-      weight: 1,
-      arbitrary: () => fc.integer({ min: 0, max: 1000 }),
-      async run(_env, n) {
-        if (n > 500) fail(`HTTP 500 for ${n}`);
-        return { rejected: false, summary: 'ok' };
-      },
-      show: (n) => `n = ${n}`,
-    };
+        return true;
+      }),
+      planted('planted.500', async (_env, n) => (n > 500 ? fail(`HTTP 500 for ${n}`) : false)),
+      planted('planted.rejection', async (_env, n) => {
+        if (n >= 3) void Promise.reject(new Error('nobody awaits this'));
+        return false;
+      }),
+    ];
     const result = await runFuzz({
       seed: 7,
-      cases: 200,
-      targets: async () => ({ targets: [buggy, planted500] as Target<unknown>[], close: async () => {} }),
+      cases: 300,
+      targets: async () => ({ targets: targets as Target<unknown>[], close: async () => {} }),
       log: () => {},
     });
-    const [write, error] = result.results;
+    const [write, error, rejection] = result.results;
     expect(write.failures).toBe(1);
     expect(write.report).toContain('counterexample: n = 11'); // shrunk to the smallest failing input
-    expect(write.report).toContain('the database changed');
+    expect(write.report).toMatch(/the database changed: .*public\.topics \(rows \d+ → \d+\)/);
     expect(error.report).toContain('counterexample: n = 501');
     expect(error.report).toMatch(/seed -?\d+ \(target\)/);
+    expect(rejection.report).toContain('unhandled rejection: Error: nobody awaits this');
+    expect(rejection.report).toContain('counterexample: n = 3');
   }, 120_000);
-
-  it('catches an unhandled rejection raised while a case runs', async () => {
-    const leaky: Target<number> = {
-      name: 'planted.rejection',
-      weight: 1,
-      arbitrary: () => fc.nat(10),
-      async run(_env, n) {
-        if (n === 3) void Promise.reject(new Error('nobody awaits this'));
-        return { rejected: false, summary: 'ok' };
-      },
-      show: (n) => `n = ${n}`,
-    };
-    const result = await runFuzz({
-      seed: 1,
-      cases: 100,
-      targets: async () => ({ targets: [leaky as Target<unknown>], close: async () => {} }),
-      log: () => {},
-    });
-    expect(result.results[0].report).toContain('unhandled rejection: Error: nobody awaits this');
-    expect(result.results[0].report).toContain('counterexample: n = 3');
-  }, 60_000);
 
   it('parses --seed, --cases, --only and --auth', () => {
     expect(parseArgs(['--seed', '5', '--cases=1000', '--only', 'kafka,http.raw'])).toEqual({
