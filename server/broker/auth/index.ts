@@ -88,11 +88,14 @@ export class Auth {
     const session = newSessionSecret();
     const now = this.now();
     const expiresAt = new Date(now + this.sessionTtlMs);
-    await this.db.query(
-      `INSERT INTO sessions (secret_hash, user_name, created_at, expires_at, address) VALUES ($1, $2, $3, $4, $5)`,
+    // From the users row, so a user removed since the check gets no session (rather than a foreign-key error).
+    const opened = await this.db.query(
+      `INSERT INTO sessions (secret_hash, user_name, created_at, expires_at, address)
+       SELECT $1, name, $3, $4, $5 FROM users WHERE name = $2 RETURNING 1`,
       [secretHash(session), principal.name, now, expiresAt.getTime(), input.address?.slice(0, 100) ?? null],
       { name: 'auth.sessions_open' },
     );
+    if (opened.length === 0) throw new BrokerError('SASL_AUTHENTICATION_FAILED', WRONG_CREDENTIALS);
     return { principal: { ...principal, expiresAt }, session, expiresAt };
   }
 
