@@ -86,6 +86,9 @@ function stringFor(name: string, s: JsonSchema, pools: NamePools): fc.Arbitrary<
   if (/topic|^name$/i.test(name)) return pick([...pools.topics, 'fuzz-new-topic', 'fuzz.x_y-1']);
   if (/group/i.test(name)) return pick(pools.groups);
   if (/member/i.test(name)) return fc.oneof(fc.constant(''), fc.uuid(), plain);
+  // A few keys, so a retry with the same key (and another body, which must be refused) comes up.
+  if (/idempotency/i.test(name))
+    return fc.oneof({ weight: 3, arbitrary: fc.constantFrom('fuzz-key-1', 'fuzz-key-2', 'fuzz-key-3') }, plain);
   if (/customer/i.test(name)) return fc.constantFrom('Ada', 'Grace Hopper', 'a@b.c');
   if (name === 'lastEventId') return fc.oneof(fc.nat({ max: 20 }).map(String), plain);
   if (s.pattern === '^\\d{1,4}$') return fc.nat({ max: 5 }).map(String);
