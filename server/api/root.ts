@@ -1,3 +1,4 @@
+import { authRouter } from './routers/auth';
 import { clustersRouter } from './routers/clusters';
 import { groupsRouter } from './routers/groups';
 import { learnRouter } from './routers/learn';
@@ -8,6 +9,7 @@ import { topicsRouter } from './routers/topics';
 import { createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
+  auth: authRouter,
   topics: topicsRouter,
   records: recordsRouter,
   groups: groupsRouter,

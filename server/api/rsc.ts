@@ -2,17 +2,38 @@ import 'server-only';
 import type { FetchQueryOptions, QueryKey } from '@tanstack/react-query';
 import { TRPCError } from '@trpc/server';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { cookies } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
+import type { Principal } from '@/server/broker/auth/types';
 import { getBroker } from '@/server/runtime';
+import { requestContext, SESSION_COOKIE } from './edge/credentials';
 import { makeQueryClient } from './query-client';
 import { appRouter } from './root';
+import type { Context } from './trpc';
 
 /** Server components: prefetch through the router itself (no HTTP), one QueryClient per request. */
 export const getQueryClient = cache(makeQueryClient);
 
+/**
+ * The page's caller, from its session cookie (server components have no Authorization header), once per
+ * request: the anonymous admin with auth off or none; null with auth on and no valid session (the page
+ * renders no data: its procedures answer 401, and the console sends the visitor to /login).
+ */
+const pageContext = cache(async (): Promise<Context> => {
+  const broker = await getBroker();
+  const session = (await cookies()).get(SESSION_COOKIE)?.value;
+  const headers = new Headers();
+  if (session) headers.set('cookie', `${SESSION_COOKIE}=${session}`);
+  return requestContext(broker, headers, { address: null, secure: false, clientHost: '' }, new Headers());
+});
+
+export async function currentPrincipal(): Promise<Principal | null> {
+  return (await pageContext()).principal;
+}
+
 export const trpc = createTRPCOptionsProxy({
-  ctx: async () => ({ broker: await getBroker(), headers: new Headers() }),
+  ctx: pageContext,
   router: appRouter,
   queryClient: getQueryClient,
 });

@@ -7,6 +7,7 @@ import type { Backend } from '@/db/testing';
 import type { Broker } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
 import type { OutputOf, ProcedurePath } from '@/server/client/api-types';
+import { requestContext } from './edge/credentials';
 import { handleApiRequest } from './edge/handler';
 import { appRouter } from './root';
 
@@ -18,11 +19,12 @@ export async function startTestServer(broker: Broker): Promise<{ url: string; cl
   const handler = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
-    createContext: ({ req }) => ({
-      broker,
-      clientHost: req.socket.remoteAddress ?? '',
-      headers: new Headers(req.headers as Record<string, string>),
-    }),
+    createContext: ({ req }) => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+      const address = req.socket.remoteAddress ?? null;
+      return requestContext(broker, headers, { address, secure: false, clientHost: address ?? '' }, new Headers());
+    },
   });
   const server = http.createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

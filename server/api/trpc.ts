@@ -2,7 +2,9 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError, z } from 'zod';
 import type { Broker } from '@/server/broker';
+import type { AuthMode, Permission, Principal } from '@/server/broker/auth/types';
 import { asBrokerError, isBrokerError } from '@/server/broker/errors';
+import { type AuthClass, authorize, type Resource } from './auth/authorize';
 import {
   errorId,
   INVALID_REQUEST_DATA,
@@ -21,37 +23,56 @@ export interface Context {
   broker: Broker;
   /** The caller's address as the HTTP edge saw it (shown as a group member's host). */
   clientHost?: string;
+  /** Who is calling: the anonymous admin with auth off or none; null with auth on and no valid credentials. */
+  principal: Principal | null;
+  /** Credentials came (a bearer token, a session cookie) but were not accepted: unknown, expired or revoked. */
+  rejectedCredentials?: boolean;
+  authMode: AuthMode;
+  /** The client's address for the audit log and login limits (the socket's peer; null in-process). */
+  address: string | null;
+  /** Served over https, or behind a proxy that says so (X-Forwarded-Proto): session cookies get Secure. */
+  secure: boolean;
   /** The request's headers (empty for in-process callers). */
   headers: Headers;
+  /** Headers to add to the response (Set-Cookie). */
+  resHeaders: Headers;
 }
 
-const t = initTRPC.context<Context>().create({
-  // Subscriptions (records.tail) stream over Server-Sent Events; pings keep proxies from closing them.
-  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
-  errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
-    const kafka =
-      kafkaErrorData(error.cause) ??
-      // Every refusal tRPC makes itself (bad input, wrong method, unknown procedure) is the client's INVALID_REQUEST.
-      (error.code === 'INTERNAL_SERVER_ERROR' ? UNKNOWN_SERVER_ERROR_DATA : INVALID_REQUEST_DATA);
-    // A transient database failure that did not pass the middleware (an SSE stream already under way,
-    // context creation): same name, message and code as a procedure's, and never the driver's text.
-    const transient = !isBrokerError(error.cause) ? asBrokerError(error.cause) : null;
-    if (transient) {
-      const code = trpcCode(transient);
-      return {
-        ...shape,
-        message: transient.message,
-        code: TRPC_ERROR_CODES_BY_KEY[code],
-        data: { ...shape.data, code, httpStatus: 503, stack: undefined, kafka, zodError },
-      };
-    }
-    // Anything else unexpected: the id, not the cause's text (the log has both).
-    const message =
-      error.code === 'INTERNAL_SERVER_ERROR' && !isBrokerError(error.cause) ? internalErrorMessage(errorId(error)) : shape.message;
-    return { ...shape, message, data: { ...shape.data, stack: undefined, kafka, zodError } };
-  },
-});
+/** What each procedure needs: `public`, or a permission on a resource (the Kafka error name on 403). */
+export interface Meta {
+  auth: AuthClass;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    // Subscriptions (records.tail) stream over Server-Sent Events; pings keep proxies from closing them.
+    sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
+    errorFormatter({ shape, error }) {
+      const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+      const kafka =
+        kafkaErrorData(error.cause) ??
+        // Every refusal tRPC makes itself (bad input, wrong method, unknown procedure) is the client's INVALID_REQUEST.
+        (error.code === 'INTERNAL_SERVER_ERROR' ? UNKNOWN_SERVER_ERROR_DATA : INVALID_REQUEST_DATA);
+      // A transient database failure that did not pass the middleware (an SSE stream already under way,
+      // context creation): same name, message and code as a procedure's, and never the driver's text.
+      const transient = !isBrokerError(error.cause) ? asBrokerError(error.cause) : null;
+      if (transient) {
+        const code = trpcCode(transient);
+        return {
+          ...shape,
+          message: transient.message,
+          code: TRPC_ERROR_CODES_BY_KEY[code],
+          data: { ...shape.data, code, httpStatus: 503, stack: undefined, kafka, zodError },
+        };
+      }
+      // Anything else unexpected: the id, not the cause's text (the log has both).
+      const message =
+        error.code === 'INTERNAL_SERVER_ERROR' && !isBrokerError(error.cause) ? internalErrorMessage(errorId(error)) : shape.message;
+      return { ...shape, message, data: { ...shape.data, stack: undefined, kafka, zodError } };
+    },
+  });
 
 /**
  * Broker errors keep their Kafka name and code and get the matching HTTP status. Transient database
@@ -78,6 +99,23 @@ async function* kafkaNamedStream<T>(source: AsyncIterable<T>): AsyncGenerator<T>
   }
 }
 
+/** Role check, and the audit line of admin procedures (server/api/auth/authorize.ts). */
+const roles = t.middleware((opts) => authorize(opts));
+
 export const createTRPCRouter = t.router;
-export const publicProcedure = t.procedure.use(kafkaErrors);
+/** Needs no credentials (auth.login, auth.me, auth.logout). */
+export const publicProcedure = t.procedure.meta({ auth: 'public' }).use(kafkaErrors);
+
+/**
+ * Needs `permission` (viewer: read, producer: write, admin: admin): 401 without valid credentials, 403
+ * (TOPIC_/GROUP_/CLUSTER_AUTHORIZATION_FAILED by `resource`) with a role below it. Admin procedures are
+ * audited (ok, failed, denied); `audit: 'denied'` only their refusals (auth.*, whose changes the engine
+ * audits itself, and admin reads), under the engine's action name `action`.
+ */
+export function authorized(permission: Permission, resource: Resource, options: { audit?: 'all' | 'denied'; action?: string } = {}) {
+  return t.procedure
+    .meta({ auth: { permission, resource, audit: permission === 'admin' ? (options.audit ?? 'all') : 'none', action: options.action } })
+    .use(kafkaErrors)
+    .use(roles);
+}
 export { TRPCError };

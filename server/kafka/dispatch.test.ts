@@ -54,4 +54,21 @@ describe.each(testBackends())('Kafka dispatcher (%s)', (backend) => {
       other.close();
     }
   });
+
+  it('with auth off has no SASL, as a PLAINTEXT Kafka listener: ILLEGAL_SASL_STATE, and the connection stays usable', async () => {
+    const versions = await client.request<apiVersions.ApiVersionsResponse>(API_VERSIONS, 3, {
+      clientSoftwareName: 'x',
+      clientSoftwareVersion: '1',
+    });
+    expect(versions.apiKeys).toContainEqual({ apiKey: 17, minVersion: 0, maxVersion: 1 });
+    expect(versions.apiKeys).toContainEqual({ apiKey: 36, minVersion: 0, maxVersion: 2 });
+    expect(await client.handshake('PLAIN')).toEqual({ errorCode: 34, mechanisms: [] });
+    const auth = await client.saslAuthenticate(Buffer.from('\0u\0p'));
+    expect(auth.errorCode).toBe(34);
+    expect(auth.errorMessage).toMatch(/BROOK_AUTH/);
+    expect(
+      (await client.request<{ brokers: unknown[] }>(3, 12, { topics: [], allowAutoTopicCreation: false })).brokers.length,
+    ).toBeGreaterThan(0);
+    expect(client.closed).toBe(false);
+  });
 });

@@ -1,5 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import type { ScramMechanism } from '@/server/broker/auth/types';
+import { ALTER_CONFIGS_KEY, decodeAlterConfigsResponse, encodeAlterConfigsRequest } from './handlers/alter-configs-codec';
 import * as protocol from './protocol';
 import {
   API_BY_KEY,
@@ -10,11 +12,26 @@ import {
   responseHeaderVersion,
   Writer,
 } from './protocol';
+import { ScramClient } from './sasl/scram-client';
+
+/** A SaslAuthenticate answer, decoded. */
+export interface SaslAnswer {
+  errorCode: number;
+  errorMessage: string | null;
+  authBytes: Buffer;
+}
 
 type Codec = (...args: never[]) => unknown;
 
 /** The generated codecs of one API, found by key: `encode<Api>Request` and `decode<Api>Response`. */
 function codecs(apiKey: number) {
+  // AlterConfigs has a hand-written codec (handlers/alter-configs-codec.ts), not a generated one.
+  if (apiKey === ALTER_CONFIGS_KEY) {
+    return {
+      encode: encodeAlterConfigsRequest as (w: Writer, v: number, body: unknown) => void,
+      decode: decodeAlterConfigsResponse as (r: Reader, v: number) => unknown,
+    };
+  }
   const api = API_BY_KEY.get(apiKey);
   if (!api) throw new Error(`no API with key ${apiKey}`);
   const ns = (protocol as unknown as Record<string, Record<string, Codec>>)[
@@ -35,6 +52,8 @@ export class KafkaTestClient {
   private readonly waiting: Array<{ resolve: (frame: Buffer) => void; reject: (err: Error) => void }> = [];
   private correlationId = 0;
   private closedError: Error | null = null;
+  /** Resolves when the broker (or the test) closed the connection. */
+  readonly whenClosed: Promise<void>;
 
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk) => {
@@ -46,19 +65,30 @@ export class KafkaTestClient {
         this.waiting.shift()?.resolve(Buffer.from(frame));
       }
     });
+    let closed = () => {};
+    this.whenClosed = new Promise((resolve) => (closed = resolve));
     socket.on('close', () => {
+      closed();
       this.closedError = new Error('connection closed by the broker');
       for (const w of this.waiting.splice(0)) w.reject(this.closedError);
     });
     socket.on('error', () => {});
   }
 
-  /** `tls`: over TLS with these options (e.g. `{ ca }`), as a listener with BROOK_TLS_CERT wants. */
-  static connect(host: string, port: number, options: { tls?: tls.ConnectionOptions } = {}): Promise<KafkaTestClient> {
+  /**
+   * `tls`: over TLS with these options (e.g. `{ ca }`), as a listener with BROOK_TLS_CERT wants.
+   * `localAddress` (plain TCP): connect from another loopback address (127.x.y.z), e.g. to keep per-address login limits apart.
+   */
+  static connect(
+    host: string,
+    port: number,
+    options: { tls?: tls.ConnectionOptions; localAddress?: string } = {},
+  ): Promise<KafkaTestClient> {
     return new Promise((resolve, reject) => {
+      const { localAddress } = options;
       const socket = options.tls
         ? tls.connect({ host, port, ...options.tls }, () => resolve(new KafkaTestClient(socket)))
-        : net.connect(port, host, () => resolve(new KafkaTestClient(socket)));
+        : net.connect({ port, host, localAddress }, () => resolve(new KafkaTestClient(socket)));
       socket.once('error', reject);
     });
   }
@@ -87,6 +117,19 @@ export class KafkaTestClient {
     });
   }
 
+  /** Sends encoded frames in one write (the broker reads them together); one promise per answer, in order. */
+  pipeline(frames: Buffer[]): Array<Promise<Buffer>> {
+    const answers = frames.map(
+      (_, i) =>
+        new Promise<Buffer>((resolve, reject) => {
+          if (this.closedError) reject(this.closedError);
+          else this.waiting.push({ resolve, reject });
+          if (i === frames.length - 1 && !this.closedError) this.socket.write(Buffer.concat(frames));
+        }),
+    );
+    return answers;
+  }
+
   /** Sends without waiting for an answer (Produce with acks=0). */
   sendOnly(bytes: Buffer): void {
     this.socket.write(bytes);
@@ -97,6 +140,43 @@ export class KafkaTestClient {
     const frame = this.frame(apiKey, version, body);
     const answer = await this.sendRaw(frame);
     return decodeFrame(apiKey, version, answer) as Res;
+  }
+
+  /** Sends a bare SASL token (after SaslHandshake v0) and resolves with the bare token answered. */
+  sendToken(token: Buffer): Promise<Buffer> {
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(token.length, 0);
+    return this.sendRaw(Buffer.concat([size, token]));
+  }
+
+  /** SaslHandshake at `version`; resolves with its error code and the mechanisms the broker lists. */
+  handshake(mechanism: string, version = 1): Promise<{ errorCode: number; mechanisms: string[] }> {
+    return this.request(17, version, { mechanism });
+  }
+
+  /** One SaslAuthenticate message (v2 unless told). */
+  saslAuthenticate(authBytes: Buffer, version = 2): Promise<SaslAnswer> {
+    return this.request<SaslAnswer>(36, version, { authBytes });
+  }
+
+  /**
+   * A whole SASL login as Kafka clients run it: handshake v1 then SaslAuthenticate, or (`handshakeVersion`
+   * 0) bare tokens. Resolves with the last answer (errorCode 0 on success); the SCRAM server's signature is
+   * checked. v0 failures close the connection (the promise rejects).
+   */
+  async login(mechanism: 'PLAIN' | ScramMechanism, username: string, password: string, handshakeVersion = 1): Promise<SaslAnswer> {
+    const hs = await this.handshake(mechanism, handshakeVersion);
+    if (hs.errorCode !== 0) return { errorCode: hs.errorCode, errorMessage: null, authBytes: Buffer.alloc(0) };
+    const send = async (bytes: Buffer): Promise<SaslAnswer> =>
+      handshakeVersion === 0 ? { errorCode: 0, errorMessage: null, authBytes: await this.sendToken(bytes) } : this.saslAuthenticate(bytes);
+    if (mechanism === 'PLAIN') return send(Buffer.from(`\0${username}\0${password}`));
+    const scram = new ScramClient(mechanism, username, password);
+    const first = await send(scram.first());
+    if (first.errorCode !== 0) return first;
+    const final = await send(scram.final(first.authBytes));
+    if (final.errorCode === 0 && !scram.verifyServer(final.authBytes))
+      throw new Error('the broker did not prove it knows the SCRAM credential');
+    return final;
   }
 
   get closed(): boolean {

@@ -4,7 +4,7 @@ import { type Backend, openTestDatabase } from '@/db/testing';
 import { type Broker, type BrokerOptions, createBroker, type KafkaListenerReport } from '@/server/broker';
 import { DEFAULT_KAFKA_SETTINGS, type KafkaSettings } from './handlers/types';
 import { createKafkaDispatcher } from './index';
-import { KafkaListener } from './listener/listener';
+import { KafkaListener, type KafkaTlsOptions } from './listener/listener';
 import { KafkaTestClient } from './test-client';
 
 export interface KafkaTestBroker {
@@ -24,11 +24,7 @@ export interface KafkaTestBroker {
  * describe block (like testBroker). On Postgres every call shares the run's database, so two calls in one
  * block are two Brook instances of one cluster.
  */
-export function kafkaTestBroker(
-  backend: Backend,
-  use: (env: KafkaTestBroker) => void,
-  options: BrokerOptions & { kafka?: Partial<KafkaSettings> } = {},
-): void {
+export function kafkaTestBroker(backend: Backend, use: (env: KafkaTestBroker) => void, options: KafkaTestBrokerOptions = {}): void {
   let env: KafkaTestBroker | null = null;
   beforeAll(async () => {
     env = await startKafkaTestBroker(backend, options);
@@ -39,16 +35,17 @@ export function kafkaTestBroker(
   });
 }
 
-export async function startKafkaTestBroker(
-  backend: Backend,
-  options: BrokerOptions & { kafka?: Partial<KafkaSettings> } = {},
-): Promise<KafkaTestBroker> {
+/** The engine's options, the Kafka handlers' settings, and `tls` for a listener that speaks TLS (SSL/SASL_SSL). */
+export type KafkaTestBrokerOptions = BrokerOptions & { kafka?: Partial<KafkaSettings>; tls?: KafkaTlsOptions };
+
+export async function startKafkaTestBroker(backend: Backend, options: KafkaTestBrokerOptions = {}): Promise<KafkaTestBroker> {
   const db = await openTestDatabase(backend);
   const broker = createBroker(db, options);
   await broker.start();
   let report: KafkaListenerReport | null = null;
   const listener = new KafkaListener({
     dispatcher: createKafkaDispatcher(broker, () => report, { ...DEFAULT_KAFKA_SETTINGS, ...options.kafka }),
+    tls: options.tls,
   });
   const { port } = await listener.listen('127.0.0.1', 0);
   const bootstrap = `127.0.0.1:${port}`;

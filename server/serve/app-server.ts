@@ -71,10 +71,10 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
   const inFlight = new Set<InFlight>();
   let stopping = false;
 
-  const plain: Record<string, () => Response | Promise<Response>> = {
+  const plain: Record<string, (req: IncomingMessage) => Response | Promise<Response>> = {
     '/api/health': healthReady,
     '/api/health/live': healthLive,
-    '/api/metrics': metricsResponse,
+    '/api/metrics': async (req) => metricsResponse(nodeHeaders(req), await options.getBroker()),
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => {
@@ -92,7 +92,7 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
     if (refusal) return sendWebResponse(res, textRefusal(refusal));
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendWebResponse(res, new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
-    return sendWebResponse(res, await endpoint());
+    return sendWebResponse(res, await endpoint(req));
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -157,6 +157,12 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
       return { unfinished };
     },
   };
+}
+
+function nodeHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+  return headers;
 }
 
 const pem = ({ cert, key }: TlsCertificate) => ({ cert, key });

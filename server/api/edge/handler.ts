@@ -1,12 +1,23 @@
+import type { AnyProcedure } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { errorId } from '../errors';
+import type { Principal } from '@/server/broker/auth/types';
+import { type AuthClass, refusal } from '../auth/authorize';
+import { errorId, trpcCode } from '../errors';
 import { appRouter } from '../root';
-import type { Context } from '../trpc';
+import type { Context, Meta } from '../trpc';
+import { EXAMPLE_PRINCIPAL, forwardedHttps, type RequestFacts, requestContext } from './credentials';
 import { guardApiRequest } from './guard';
+import { trpcRefusal } from './respond';
 
 /** The first hop in X-Forwarded-For when behind a proxy or load balancer. */
-function clientHost(req: Request): string {
-  return req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || '';
+export function clientHost(headers: Headers): string {
+  return headers.get('x-forwarded-for')?.split(',')[0]?.trim() || headers.get('x-real-ip') || '';
+}
+
+/** A web Request has no socket: its peer is what a proxy in front said (the bench route through Next, tests). */
+function webFacts(req: Request): RequestFacts {
+  const host = clientHost(req.headers);
+  return { address: host || null, secure: new URL(req.url).protocol === 'https:' || forwardedHttps(req.headers), clientHost: host };
 }
 
 /**
@@ -18,10 +29,47 @@ export async function handleApiRequest(
   original: Request,
   broker: () => Promise<Context['broker']>,
   endpoint = '/api/trpc',
+  as?: Principal,
 ): Promise<Response> {
   const guarded = await guardApiRequest(original);
   if ('response' in guarded) return guarded.response;
-  return serveTrpc(guarded.request, guarded.release, broker, endpoint);
+  return serveTrpc(guarded.request, guarded.release, broker, { endpoint, facts: webFacts(guarded.request), as });
+}
+
+/**
+ * The examples' clients call the API in this process (no socket), through the same edge as anyone's, as
+ * EXAMPLE_PRINCIPAL. The module is imported when first used: it imports the router that imports the examples.
+ */
+export function inProcessFetch(broker: Context['broker']): typeof fetch {
+  return async (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set('host', 'localhost'); // an allowed Host, as a local client would send
+    return handleApiRequest(new Request(input, { ...init, headers }), async () => broker, undefined, EXAMPLE_PRINCIPAL);
+  };
+}
+
+/**
+ * The classes of the subscriptions a request names. Their role check runs before tRPC: tRPC runs a
+ * subscription's middlewares (and its context) inside the event stream it has already answered 200 to,
+ * so a refusal there would arrive as an event, not as 401 or 403.
+ */
+function subscriptionClasses(url: string, endpoint: string): Array<[string, Exclude<AuthClass, 'public'>]> {
+  const { pathname } = new URL(url);
+  if (!pathname.startsWith(`${endpoint}/`)) return [];
+  let paths: string[];
+  try {
+    paths = decodeURIComponent(pathname.slice(endpoint.length + 1)).split(',');
+  } catch {
+    return []; // tRPC refuses a malformed path itself (400)
+  }
+  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>;
+  const found: Array<[string, Exclude<AuthClass, 'public'>]> = [];
+  for (const path of paths) {
+    const procedure = Object.hasOwn(procedures, path) ? procedures[path] : undefined;
+    const cls = (procedure?._def.meta as Meta | undefined)?.auth;
+    if (procedure?._def.type === 'subscription' && cls && cls !== 'public') found.push([path, cls]);
+  }
+  return found;
 }
 
 /** tRPC's fetch adapter on a request that passed the edge; `release` gives its body back to the shared budget. */
@@ -29,14 +77,38 @@ export async function serveTrpc(
   req: Request,
   release: () => void,
   broker: () => Promise<Context['broker']>,
-  endpoint = '/api/trpc',
+  options: { endpoint?: string; facts: RequestFacts; as?: Principal },
 ): Promise<Response> {
+  let early: Context | null = null;
   try {
+    const endpoint = options.endpoint ?? '/api/trpc';
+    const classes = subscriptionClasses(req.url, endpoint);
+    if (classes.length > 0) {
+      // A failure here (database away) is left to tRPC: createContext meets it again and answers it as usual.
+      const ctx = await broker()
+        .then((b) => requestContext(b, req.headers, options.facts, new Headers(), options.as))
+        .catch(() => null);
+      early = ctx;
+      for (const [path, cls] of ctx ? classes : []) {
+        const refused = ctx && refusal(ctx, cls, path);
+        if (refused)
+          return trpcRefusal(req, {
+            status: refused.kafkaName === 'SASL_AUTHENTICATION_FAILED' ? 401 : 403,
+            trpcCode: trpcCode(refused),
+            kafka: { name: refused.kafkaName, code: refused.kafkaCode, retriable: refused.retriable },
+            message: refused.message,
+          });
+      }
+    }
     return await fetchRequestHandler({
-      endpoint,
+      endpoint: options.endpoint ?? '/api/trpc',
       req,
       router: appRouter,
-      createContext: async () => ({ broker: await broker(), clientHost: clientHost(req), headers: req.headers }),
+      createContext: async ({ resHeaders }) => {
+        if (!early) return requestContext(await broker(), req.headers, options.facts, resHeaders, options.as);
+        for (const [name, value] of early.resHeaders) resHeaders.append(name, value);
+        return early;
+      },
       onError({ error, path }) {
         // Client mistakes are answered, not logged; only unexpected failures reach the server log.
         if (error.code === 'INTERNAL_SERVER_ERROR')

@@ -2,8 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Context } from '../trpc';
 import { BodyCollector, checkUrl, type ReadBody } from './body';
+import { forwardedHttps, type RequestFacts } from './credentials';
 import { bodyBudget, bodyLimit } from './guard';
-import { serveTrpc } from './handler';
+import { clientHost, serveTrpc } from './handler';
 import { checkHost, checkOrigin, currentHostRules } from './hosts';
 import { EDGE_ERRORS, type EdgeRefusal, trpcRefusal } from './respond';
 
@@ -50,7 +51,13 @@ export async function handleNodeApiRequest(
     const { text } = body;
     Object.defineProperty(request, 'json', { value: async () => JSON.parse(text) });
   }
-  return serveTrpc(request, body?.release ?? noop, broker);
+  return serveTrpc(request, body?.release ?? noop, broker, { facts: nodeFacts(req, headers) });
+}
+
+/** The socket's peer is the address (X-Forwarded-For can be anything a client writes: not for login limits). */
+function nodeFacts(req: IncomingMessage, headers: Headers): RequestFacts {
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  return { address: req.socket.remoteAddress ?? null, secure: encrypted || forwardedHttps(headers), clientHost: clientHost(headers) };
 }
 
 const noop = () => {};

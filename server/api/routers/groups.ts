@@ -14,7 +14,7 @@ import {
   topicList,
   topicRef,
 } from '../inputs';
-import { createTRPCRouter, publicProcedure } from '../trpc';
+import { authorized, createTRPCRouter } from '../trpc';
 
 const topicPartitions = z.array(z.object({ topic: newTopicName, partitions: partitionList() })).max(MAX_TOPICS_PER_REQUEST);
 const resetTarget = z.union([
@@ -34,7 +34,7 @@ const resetTarget = z.union([
 
 export const groupsRouter = createTRPCRouter({
   /** KIP-848-style: memberEpoch 0 joins, -1 leaves; the response carries the member's assignment. */
-  heartbeat: publicProcedure
+  heartbeat: authorized('write', 'group')
     .input(
       z.object({
         groupId,
@@ -50,7 +50,7 @@ export const groupsRouter = createTRPCRouter({
     )
     .mutation(({ ctx, input }) => ctx.broker.groups.heartbeat({ ...input, clientHost: ctx.clientHost })),
 
-  commit: publicProcedure
+  commit: authorized('write', 'group')
     .input(
       z.object({
         groupId,
@@ -67,35 +67,43 @@ export const groupsRouter = createTRPCRouter({
       return { committed: input.offsets.length };
     }),
 
-  fetchOffsets: publicProcedure
+  fetchOffsets: authorized('read', 'group')
     .input(z.object({ groupId, topics: topicList().nullish() }))
     .query(({ ctx, input }) => ctx.broker.groups.fetchOffsets(input.groupId, input.topics)),
 
-  list: publicProcedure.query(({ ctx }) => ctx.broker.groups.list()),
+  list: authorized('read', 'group').query(({ ctx }) => ctx.broker.groups.list()),
 
-  describe: publicProcedure.input(z.object({ groupId })).query(({ ctx, input }) => ctx.broker.groups.describe(input.groupId)),
+  describe: authorized('read', 'group')
+    .input(z.object({ groupId }))
+    .query(({ ctx, input }) => ctx.broker.groups.describe(input.groupId)),
 
   /** Groups reading a topic, with per-partition lag for that topic (the topic page's Consumers tab). */
-  byTopic: publicProcedure.input(z.object({ topic: topicRef })).query(({ ctx, input }) => ctx.broker.groups.forTopic(input.topic)),
+  byTopic: authorized('read', 'group')
+    .input(z.object({ topic: topicRef }))
+    .query(({ ctx, input }) => ctx.broker.groups.forTopic(input.topic)),
 
-  lag: publicProcedure.input(z.object({ groupId })).query(({ ctx, input }) => ctx.broker.groups.lag(input.groupId)),
+  lag: authorized('read', 'group')
+    .input(z.object({ groupId }))
+    .query(({ ctx, input }) => ctx.broker.groups.lag(input.groupId)),
 
   /** Samples since `since` (ms since epoch; default the last hour), rates and time to clear. */
-  lagHistory: publicProcedure
+  lagHistory: authorized('read', 'group')
     .input(z.object({ groupId, since: timestampMs().nullish() }))
     .query(({ ctx, input }) => ctx.broker.groups.lagHistory(input.groupId, input.since)),
 
   /** Only while the group has no members; `dryRun` returns the new positions without writing them. */
-  resetOffsets: publicProcedure
+  resetOffsets: authorized('admin', 'group')
     .input(z.object({ groupId, topic: topicRef, partitions: partitionList().nullish(), to: resetTarget, dryRun: z.boolean().optional() }))
     .mutation(({ ctx, input }) => ctx.broker.groups.resetOffsets(input)),
 
-  deleteOffsets: publicProcedure
+  deleteOffsets: authorized('admin', 'group')
     .input(z.object({ groupId, topic: topicRef, partitions: partitionList().nullish() }))
     .mutation(async ({ ctx, input }) => ({ deleted: await ctx.broker.groups.deleteOffsets(input) })),
 
-  delete: publicProcedure.input(z.object({ groupId })).mutation(async ({ ctx, input }) => {
-    await ctx.broker.groups.delete(input.groupId);
-    return { groupId: input.groupId, deleted: true };
-  }),
+  delete: authorized('admin', 'group')
+    .input(z.object({ groupId }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.broker.groups.delete(input.groupId);
+      return { groupId: input.groupId, deleted: true };
+    }),
 });

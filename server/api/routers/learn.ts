@@ -4,38 +4,47 @@ import { MAX_PARTITIONS } from '@/server/broker/topics/names';
 import { addMember, removeMember, touchTour, tourGroupStatus } from '@/server/examples/tour/group';
 import { ensureScratch, scratchLanes } from '@/server/examples/tour/scratch';
 import { wellFormed } from '../inputs';
-import { createTRPCRouter, publicProcedure } from '../trpc';
+import { authorized, createTRPCRouter } from '../trpc';
 
 /** A key as the tour's widget takes it: text, hashed as its UTF-8 bytes (what records.produce stores). */
 const key = wellFormed(1000);
 
+/** BROOK_HIDE_PAYLOADS: the tour's newest records are messages like any others. */
+function visibleLanes(hide: boolean, lanes: Awaited<ReturnType<typeof scratchLanes>>) {
+  if (!hide || !lanes) return lanes;
+  return {
+    ...lanes,
+    lanes: lanes.lanes.map((l) => ({ ...l, recent: l.recent.map((r) => ({ ...r, key: null, value: null, hidden: true as const })) })),
+  };
+}
+
 /** The tour /learn: its scratch topic, the real partitioner, and a small consumer group run in this process. */
 export const learnRouter = createTRPCRouter({
   /** Creates the scratch topic if missing (idempotent) and answers its lanes. */
-  start: publicProcedure.mutation(async ({ ctx }) => {
+  start: authorized('admin', 'cluster').mutation(async ({ ctx }) => {
     touchTour(Date.now());
     await ensureScratch(ctx.broker);
-    return scratchLanes(ctx.broker);
+    return visibleLanes(ctx.principal?.hidePayloads === true, await scratchLanes(ctx.broker));
   }),
 
   /** Kafka's default partitioner (murmur2 of the key's bytes, modulo the partition count). */
-  partitionFor: publicProcedure
+  partitionFor: authorized('read', 'cluster')
     .input(z.object({ key, partitions: z.int().min(1).max(MAX_PARTITIONS) }))
     .query(({ input }) => ({ partition: partitionForKey(Buffer.from(input.key, 'utf8'), input.partitions) })),
 
   /** Each scratch partition's log start, high watermark and newest records; null before start. */
-  scratch: publicProcedure.query(({ ctx }) => {
+  scratch: authorized('read', 'cluster').query(async ({ ctx }) => {
     touchTour(Date.now());
-    return scratchLanes(ctx.broker);
+    return visibleLanes(ctx.principal?.hidePayloads === true, await scratchLanes(ctx.broker));
   }),
 
-  group: publicProcedure.query(({ ctx }) => {
+  group: authorized('read', 'cluster').query(({ ctx }) => {
     touchTour(Date.now());
     return tourGroupStatus(ctx.broker);
   }),
 
   /** "+ consumer": one more member (at most 4); the broker moves partitions to it. */
-  addConsumer: publicProcedure.mutation(async ({ ctx }) => {
+  addConsumer: authorized('admin', 'cluster').mutation(async ({ ctx }) => {
     touchTour(Date.now());
     await ensureScratch(ctx.broker);
     await addMember(ctx.broker);
@@ -43,7 +52,7 @@ export const learnRouter = createTRPCRouter({
   }),
 
   /** "− consumer": the newest member leaves the group. */
-  removeConsumer: publicProcedure.mutation(async ({ ctx }) => {
+  removeConsumer: authorized('admin', 'cluster').mutation(async ({ ctx }) => {
     touchTour(Date.now());
     await removeMember();
     return tourGroupStatus(ctx.broker);

@@ -45,13 +45,13 @@ describe.each(testBackends())('records.produce with an idempotency key over HTTP
     expect(await snapshotState(db)).toBe(before);
   });
 
-  it('refuses a reused key with another body (422 DUPLICATE_RESOURCE), a bad key, and two different keys (400)', async () => {
+  it('refuses a reused key with another body (409 DUPLICATE_RESOURCE), a bad key, and two different keys (400)', async () => {
     const topic = uniqueName('idem-http');
     await broker.createTopic({ name: topic, partitions: 1 });
     await produce(broker, { topic, records: [{ value: 'a' }] }, { 'idempotency-key': 'k' });
     const before = await snapshotState(db);
     const reused = await produce(broker, { topic, records: [{ value: 'other' }] }, { 'idempotency-key': 'k' });
-    expect(reused.status).toBe(422);
+    expect(reused.status).toBe(409);
     expect(reused.body.error.data.kafka).toMatchObject({ name: 'DUPLICATE_RESOURCE', code: 92, retriable: false });
     expect(reused.body.error.message).toMatch(/Idempotency key "k" was already used/);
 

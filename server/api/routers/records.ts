@@ -1,11 +1,17 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
+import { BrokerError } from '@/server/broker/errors';
+import { recheckCredentials } from '../edge/credentials';
 import { base64RecordToJson, encodingSchema, recordToJson, toBytes } from '../encoding';
 import { byPartition, int, partitionList, topicRef } from '../inputs';
-import { createTRPCRouter, publicProcedure } from '../trpc';
+import { authorized, type Context, createTRPCRouter } from '../trpc';
+import { visible } from './hide-payloads';
 import { idempotencyKey, idempotencyKeyOf, produceRecords } from './produce-input';
 
 const NO_HEADERS: never[] = [];
+
+/** BROOK_HIDE_PAYLOADS covers the caller's role. */
+const hidden = (ctx: Context) => ctx.principal?.hidePayloads === true;
 
 /** Where a read of one partition starts and how much it takes (fetch and tail). */
 const partitionRead = z.object({
@@ -20,7 +26,7 @@ const partitionRead = z.object({
 const offsetSpec = z.union([z.literal('earliest'), z.literal('latest'), z.object({ timestamp: int() })]);
 
 export const recordsRouter = createTRPCRouter({
-  produce: publicProcedure
+  produce: authorized('write', 'topic')
     .input(
       z.object({
         topic: topicRef,
@@ -47,29 +53,35 @@ export const recordsRouter = createTRPCRouter({
       return { results: await ctx.broker.produce(input.topic, records, undefined, undefined, key) };
     }),
 
-  fetch: publicProcedure.input(partitionRead.extend({ maxWaitMs: int().optional() })).query(async ({ ctx, input, signal }) => {
-    if (input.encoding === 'base64') {
-      // The database encodes keys and values (fewer bytes than bytea's hex, no Buffers in Node).
-      const result = await ctx.broker.fetch({ ...input, signal, form: 'base64' });
+  fetch: authorized('write', 'topic')
+    .input(partitionRead.extend({ maxWaitMs: int().optional() }))
+    .query(async ({ ctx, input, signal }) => {
+      const hide = hidden(ctx);
+      if (input.encoding === 'base64') {
+        // The database encodes keys and values (fewer bytes than bytea's hex, no Buffers in Node).
+        const result = await ctx.broker.fetch({ ...input, signal, form: 'base64' });
+        return {
+          records: visible(hide, result.records.map(base64RecordToJson)),
+          highWatermark: result.highWatermark,
+          logStartOffset: result.logStartOffset,
+        };
+      }
+      const result = await ctx.broker.fetch({ ...input, signal });
       return {
-        records: result.records.map(base64RecordToJson),
+        records: visible(
+          hide,
+          result.records.map((r) => recordToJson(r, input.encoding)),
+        ),
         highWatermark: result.highWatermark,
         logStartOffset: result.logStartOffset,
       };
-    }
-    const result = await ctx.broker.fetch({ ...input, signal });
-    return {
-      records: result.records.map((r) => recordToJson(r, input.encoding)),
-      highWatermark: result.highWatermark,
-      logStartOffset: result.logStartOffset,
-    };
-  }),
+    }),
 
   /**
    * A live tail over Server-Sent Events: batches of records from `offset` on, as they are committed.
    * Each event's id is the next offset, so a reconnecting client resumes where it stopped (lastEventId).
    */
-  tail: publicProcedure
+  tail: authorized('write', 'topic')
     .input(
       partitionRead.extend({
         lastEventId: z
@@ -79,13 +91,19 @@ export const recordsRouter = createTRPCRouter({
       }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
+      const hide = hidden(ctx);
+      const recheck = recheckCredentials(ctx, 'write');
       let offset = input.lastEventId ? Number(input.lastEventId) : input.offset;
       while (!signal?.aborted) {
         const page = await ctx.broker.fetch({ ...input, offset, maxWaitMs: 15_000, signal });
         if (page.records.length === 0) continue;
+        await recheck();
         offset = page.records[page.records.length - 1].offset + 1;
         yield tracked(String(offset), {
-          records: page.records.map((r) => recordToJson(r, input.encoding)),
+          records: visible(
+            hide,
+            page.records.map((r) => recordToJson(r, input.encoding)),
+          ),
           highWatermark: page.highWatermark,
           logStartOffset: page.logStartOffset,
         });
@@ -93,7 +111,7 @@ export const recordsRouter = createTRPCRouter({
     }),
 
   /** A page for the message browser: windows of offsets per partition, optional bounded text filter. */
-  browse: publicProcedure
+  browse: authorized('read', 'topic')
     .input(
       z.object({
         topic: topicRef,
@@ -107,24 +125,43 @@ export const recordsRouter = createTRPCRouter({
       }),
     )
     .query(async ({ ctx, input }) => {
+      const hide = hidden(ctx);
+      // Matching hidden payloads against a filter would tell what they hold, one guess at a time.
+      if (hide && input.filter?.text)
+        throw new BrokerError('TOPIC_AUTHORIZATION_FAILED', 'Message payloads are hidden for your role: they cannot be searched.');
       const page = await ctx.broker.browse({
         ...input,
         window: input.window ? Object.fromEntries(Object.entries(input.window).map(([p, w]) => [Number(p), w])) : null,
       });
-      return { ...page, records: page.records.map((r) => ({ partition: r.partition, ...recordToJson(r, 'base64') })) };
+      return {
+        ...page,
+        records: visible(
+          hide,
+          page.records.map((r) => ({ partition: r.partition, ...recordToJson(r, 'base64') })),
+        ),
+      };
     }),
 
   /** The console's live tail: records of several partitions as they are committed (Server-Sent Events). */
-  tailTopic: publicProcedure
+  tailTopic: authorized('read', 'topic')
     .input(z.object({ topic: topicRef, partitions: partitionList().nullish(), from: byPartition(int()).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
+      const hide = hidden(ctx);
+      const recheck = recheckCredentials(ctx, 'read');
       const from = input.from ? Object.fromEntries(Object.entries(input.from).map(([p, o]) => [Number(p), o])) : null;
       for await (const batch of ctx.broker.tail(input.topic, input.partitions, from, signal ?? new AbortController().signal)) {
-        yield { records: batch.records.map((r) => ({ partition: r.partition, ...recordToJson(r, 'base64') })), positions: batch.positions };
+        await recheck();
+        yield {
+          records: visible(
+            hide,
+            batch.records.map((r) => ({ partition: r.partition, ...recordToJson(r, 'base64') })),
+          ),
+          positions: batch.positions,
+        };
       }
     }),
 
-  listOffsets: publicProcedure
+  listOffsets: authorized('read', 'topic')
     .input(z.object({ topic: topicRef, partition: int(), spec: offsetSpec }))
     .query(({ ctx, input }) => ctx.broker.listOffsets(input.topic, input.partition, input.spec)),
 });

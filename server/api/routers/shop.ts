@@ -12,20 +12,15 @@ import {
 } from '@/server/examples/shop/catalog';
 import { shopFor } from '@/server/examples/shop/registry';
 import { Shop } from '@/server/examples/shop/shop';
-import { createTRPCRouter, publicProcedure } from '../trpc';
+import { authorized, createTRPCRouter } from '../trpc';
 
 /**
  * The online-store example (server/examples/shop). Its services are real Brook clients in this process;
- * their requests go through the same HTTP edge as anyone's, in-process (no socket): the edge module is
- * imported when first used, since it imports the router this file is part of.
+ * their requests go through the same HTTP edge as anyone's, in-process (no socket).
  */
 function inProcessFetch(broker: Broker): typeof fetch {
-  return async (input, init) => {
-    const { handleApiRequest } = await import('../edge/handler');
-    const headers = new Headers(init?.headers);
-    headers.set('host', 'localhost'); // an allowed Host, as a local client would send
-    return handleApiRequest(new Request(input, { ...init, headers }), async () => broker);
-  };
+  // Imported when first used: the edge imports the router this file is part of.
+  return async (input, init) => (await import('../edge/handler')).inProcessFetch(broker)(input, init);
 }
 
 const shopOf = (broker: Broker) =>
@@ -35,12 +30,12 @@ const service = z.enum(SERVICES, { error: `service must be one of: ${SERVICES.jo
 
 export const shopRouter = createTRPCRouter({
   /** Creates `shop.orders` if missing and starts the services in this process; idempotent. */
-  start: publicProcedure.mutation(({ ctx }) => shopOf(ctx.broker).start()),
+  start: authorized('admin', 'cluster').mutation(({ ctx }) => shopOf(ctx.broker).start()),
 
   /** Stock, outbox, members, lag per partition: everything the page draws. */
-  status: publicProcedure.query(({ ctx }) => shopOf(ctx.broker).status()),
+  status: authorized('read', 'cluster').query(({ ctx }) => shopOf(ctx.broker).status()),
 
-  placeOrder: publicProcedure
+  placeOrder: authorized('admin', 'cluster')
     .input(
       z.object({
         customer: z
@@ -55,11 +50,11 @@ export const shopRouter = createTRPCRouter({
     )
     .mutation(({ ctx, input }) => shopOf(ctx.broker).placeOrder(input)),
 
-  generator: publicProcedure
+  generator: authorized('admin', 'cluster')
     .input(z.object({ ratePerSecond: z.number().min(0).max(MAX_RATE_PER_SECOND) }))
     .mutation(({ ctx, input }) => shopOf(ctx.broker).generator(input.ratePerSecond)),
 
-  service: publicProcedure
+  service: authorized('admin', 'cluster')
     .input(
       z.object({
         service,
@@ -71,11 +66,15 @@ export const shopRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => shopOf(ctx.broker).service(input)),
 
   /** The newest member stops heartbeating without leaving (its partitions move after the session timeout). */
-  crashMember: publicProcedure.input(z.object({ service })).mutation(({ ctx, input }) => shopOf(ctx.broker).crashMember(input.service)),
+  crashMember: authorized('admin', 'cluster')
+    .input(z.object({ service }))
+    .mutation(({ ctx, input }) => shopOf(ctx.broker).crashMember(input.service)),
 
   /** Stops the group's members, resets its offsets to the earliest, starts them again. */
-  replay: publicProcedure.input(z.object({ service })).mutation(({ ctx, input }) => shopOf(ctx.broker).replay(input.service)),
+  replay: authorized('admin', 'cluster')
+    .input(z.object({ service }))
+    .mutation(({ ctx, input }) => shopOf(ctx.broker).replay(input.service)),
 
   /** Stops everything; deletes and recreates the topic; initial stock, empty outbox, groups deleted. */
-  reset: publicProcedure.mutation(({ ctx }) => shopOf(ctx.broker).reset()),
+  reset: authorized('admin', 'cluster').mutation(({ ctx }) => shopOf(ctx.broker).reset()),
 });

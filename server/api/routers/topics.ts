@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { int, newTopicName, text, topicRef } from '../inputs';
-import { createTRPCRouter, publicProcedure } from '../trpc';
+import { authorized, createTRPCRouter } from '../trpc';
 
 const name = topicRef;
 /** Config names are checked by the engine (INVALID_CONFIG); these bounds keep the map itself small. */
@@ -9,28 +9,34 @@ const configs = z
   .refine((c) => Object.keys(c).length <= 100, { message: 'at most 100 configs' });
 
 export const topicsRouter = createTRPCRouter({
-  list: publicProcedure.query(({ ctx }) => ctx.broker.listTopics()),
+  list: authorized('read', 'topic').query(({ ctx }) => ctx.broker.listTopics()),
 
-  get: publicProcedure.input(z.object({ name })).query(({ ctx, input }) => ctx.broker.describeTopic(input.name)),
+  get: authorized('read', 'topic')
+    .input(z.object({ name }))
+    .query(({ ctx, input }) => ctx.broker.describeTopic(input.name)),
 
   /** Log segments (child tables) of every partition, with offset ranges and sizes. */
-  segments: publicProcedure.input(z.object({ name })).query(({ ctx, input }) => ctx.broker.segments(input.name)),
+  segments: authorized('read', 'topic')
+    .input(z.object({ name }))
+    .query(({ ctx, input }) => ctx.broker.segments(input.name)),
 
-  create: publicProcedure
+  create: authorized('admin', 'topic')
     .input(z.object({ name: newTopicName, partitions: int().default(1), configs: configs.optional() }))
     .mutation(({ ctx, input }) => ctx.broker.createTopic(input)),
 
-  delete: publicProcedure.input(z.object({ name })).mutation(async ({ ctx, input }) => {
-    await ctx.broker.deleteTopic(input.name);
-    return { name: input.name, deleted: true };
-  }),
+  delete: authorized('admin', 'topic')
+    .input(z.object({ name }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.broker.deleteTopic(input.name);
+      return { name: input.name, deleted: true };
+    }),
 
-  alterConfigs: publicProcedure
+  alterConfigs: authorized('admin', 'topic')
     .input(z.object({ name, configs }))
     .mutation(({ ctx, input }) => ctx.broker.alterTopicConfigs(input.name, input.configs)),
 
   /** `count` is the new total number of partitions (Kafka's CreatePartitions); it can only go up. */
-  addPartitions: publicProcedure
+  addPartitions: authorized('admin', 'topic')
     .input(z.object({ name, count: int() }))
     .mutation(({ ctx, input }) => ctx.broker.addPartitions(input.name, input.count)),
 });

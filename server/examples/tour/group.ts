@@ -50,13 +50,13 @@ export function touchTour(now: number): void {
 
 async function brookFor(broker: Broker): Promise<Brook> {
   // Imported when first needed: the handler imports the router that imports this module.
-  const { handleApiRequest } = await import('@/server/api/edge/handler');
+  const { inProcessFetch } = await import('@/server/api/edge/handler');
   return new Brook({
     url: 'http://localhost',
     clientId: 'brook-tour',
     // The edge checks Host like any request's; a Request made here carries none unless given one.
     headers: { host: 'localhost' },
-    fetch: (input, init) => handleApiRequest(new Request(input, init), async () => broker),
+    fetch: inProcessFetch(broker),
   });
 }
 

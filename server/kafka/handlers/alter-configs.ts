@@ -61,11 +61,11 @@ export const alterConfigsHandler = defineHandler<AlterConfigsRequest, AlterConfi
     }
     return { throttleTimeMs: 0, responses };
   },
-  errorResponse: (request, errorCode) => ({
+  errorResponse: (request, errorCode, _ctx, errorMessage) => ({
     throttleTimeMs: 0,
     responses: request.resources.map((r) => ({
       errorCode,
-      errorMessage: null,
+      errorMessage: errorMessage ?? null,
       resourceType: r.resourceType,
       resourceName: r.resourceName,
     })),

@@ -51,8 +51,8 @@ export const createPartitionsHandler = defineHandler<createPartitions.CreatePart
     }
     return { throttleTimeMs: 0, results };
   },
-  errorResponse: (request, errorCode) => ({
+  errorResponse: (request, errorCode, _ctx, errorMessage) => ({
     throttleTimeMs: 0,
-    results: request.topics.map((t) => ({ name: t.name, errorCode, errorMessage: null })),
+    results: request.topics.map((t) => ({ name: t.name, errorCode, errorMessage: errorMessage ?? null })),
   }),
 });

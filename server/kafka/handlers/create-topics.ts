@@ -126,8 +126,8 @@ export const createTopicsHandler = defineHandler<createTopics.CreateTopicsReques
     }
     return { throttleTimeMs: 0, topics };
   },
-  errorResponse: (request, errorCode) => ({
+  errorResponse: (request, errorCode, _ctx, errorMessage) => ({
     throttleTimeMs: 0,
-    topics: request.topics.map((t) => result(t, { errorCode, errorMessage: null })),
+    topics: request.topics.map((t) => result(t, { errorCode, errorMessage: errorMessage ?? null })),
   }),
 });

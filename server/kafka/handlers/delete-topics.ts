@@ -37,8 +37,13 @@ export const deleteTopicsHandler = defineHandler<deleteTopics.DeleteTopicsReques
     }
     return { throttleTimeMs: 0, responses };
   },
-  errorResponse: (request, errorCode, ctx) => ({
+  errorResponse: (request, errorCode, ctx, errorMessage) => ({
     throttleTimeMs: 0,
-    responses: targets(request, ctx.apiVersion).map(({ name, topicId }) => ({ name, topicId, errorCode, errorMessage: null })),
+    responses: targets(request, ctx.apiVersion).map(({ name, topicId }) => ({
+      name,
+      topicId,
+      errorCode,
+      errorMessage: errorMessage ?? null,
+    })),
   }),
 });

@@ -2,6 +2,8 @@ import { adminHandlers } from './admin';
 import { apiVersionsHandler } from './api-versions';
 import { dataPlaneHandlers } from './data-plane';
 import { groupHandlers } from './groups';
+import { saslAuthenticateHandler } from './sasl-authenticate';
+import { saslHandshakeHandler } from './sasl-handshake';
 import type { ApiHandler } from './types';
 
 /** Every API Brook serves over the Kafka protocol, by API key: the one source of the ApiVersions answer. */
@@ -12,7 +14,8 @@ export function handlerRegistry(extra: readonly ApiHandler[] = []): ReadonlyMap<
     registry.set(h.apiKey, h);
   };
   add(apiVersionsHandler(() => [...registry.values()].map(({ apiKey, minVersion, maxVersion }) => ({ apiKey, minVersion, maxVersion }))));
-  for (const h of [...dataPlaneHandlers, ...groupHandlers, ...adminHandlers, ...extra]) add(h);
+  for (const h of [saslHandshakeHandler, saslAuthenticateHandler, ...dataPlaneHandlers, ...groupHandlers, ...adminHandlers, ...extra])
+    add(h);
   return registry;
 }
 

@@ -1,4 +1,5 @@
 import { isBrokerError } from '@/server/broker';
+import { roleAllows } from '@/server/broker/auth/types';
 import { metadata } from '../protocol';
 import { kafkaCode } from './errors';
 import { defineHandler, type KafkaContext, type KafkaNode } from './types';
@@ -21,7 +22,8 @@ export function partitionLeader(brokers: readonly KafkaNode[], partition: number
  * its leader as only replica and ISR, leader epoch 0. Topics have no ids (v10+ answers the zero UUID; a
  * request by id alone is UNKNOWN_TOPIC_ID). An unknown topic is UNKNOWN_TOPIC_OR_PARTITION with no
  * partitions, unless `auto.create.topics.enable` (BROOK_KAFKA_AUTO_CREATE_TOPICS, off by default: Kafka's
- * recommended production setting) is on and the client allows it: then it is created with num.partitions.
+ * recommended production setting) is on and the client allows it: then it is created with num.partitions,
+ * if the caller is an admin (TOPIC_AUTHORIZATION_FAILED otherwise, as Kafka answers without CREATE).
  */
 export const metadataHandler = defineHandler<Req, Res>({
   name: 'Metadata',
@@ -67,6 +69,9 @@ async function describeTopics(req: Req, ctx: KafkaContext, brokers: readonly Kaf
         const wanted = ctx.apiVersion < 4 || req.allowAutoTopicCreation;
         if (!(ctx.settings.autoCreateTopics && wanted))
           return { errorCode: kafkaCode('UNKNOWN_TOPIC_OR_PARTITION'), name: t.name, partitions: [] };
+        // Creating is an admin's (Kafka: CREATE on the cluster); anyone else learns they may not, as in Kafka.
+        if (!roleAllows(ctx.principal.role, 'admin'))
+          return { errorCode: kafkaCode('TOPIC_AUTHORIZATION_FAILED'), name: t.name, partitions: [] };
         return autoCreate(t.name, ctx, brokers);
       }
     }),

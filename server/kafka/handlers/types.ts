@@ -1,7 +1,9 @@
 import type { Broker } from '@/server/broker';
+import type { Principal } from '@/server/broker/auth/types';
 import type { ConnectionInfo } from '../listener/dispatcher';
 import type { Reader } from '../protocol/reader';
 import type { Writer } from '../protocol/writer';
+import type { SaslSession } from '../sasl/session';
 
 /** A Kafka broker as Metadata, FindCoordinator and DescribeCluster name it. */
 export interface KafkaNode {
@@ -41,6 +43,10 @@ export interface KafkaContext {
   apiVersion: number;
   /** Aborts when the connection closes or the listener stops: long polls answer with what they have. */
   signal: AbortSignal;
+  /** Who is calling: the connection's authenticated principal, or the anonymous admin with auth off/none. */
+  principal: Principal;
+  /** The connection's SASL state (SaslHandshake, SaslAuthenticate). */
+  sasl: SaslSession;
 }
 
 /**
@@ -58,8 +64,11 @@ export interface ApiHandler<Req = unknown, Res = unknown> {
   decode(r: Reader, version: number): Req;
   encode(w: Writer, version: number, response: Res): void;
   handle(request: Req, ctx: KafkaContext): Promise<Res | null>;
-  /** The whole request refused with one error code (a BrokerError the handler did not catch). */
-  errorResponse(request: Req, errorCode: number, ctx: KafkaContext): Res;
+  /**
+   * The whole request refused with one error code (a BrokerError the handler did not catch, or an ACL
+   * refusal); `errorMessage` goes into responses whose results carry one.
+   */
+  errorResponse(request: Req, errorCode: number, ctx: KafkaContext, errorMessage?: string): Res;
 }
 
 /** Keeps the request and response types of one handler tied together while the registry holds them all. */

@@ -51,7 +51,12 @@ export class KafkaConnection {
     id: number,
     private readonly options: ConnectionOptions,
   ) {
-    this.info = { id, remoteAddress: socket.remoteAddress ?? 'unknown', remotePort: socket.remotePort ?? 0 };
+    this.info = {
+      id,
+      remoteAddress: socket.remoteAddress ?? 'unknown',
+      remotePort: socket.remotePort ?? 0,
+      endAfterAnswers: () => this.drain(),
+    };
     this.decoder = new FrameDecoder(options.maxFrameBytes);
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.setNoDelay(true); // small answers (heartbeats, acks) must not wait for Nagle

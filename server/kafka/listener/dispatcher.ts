@@ -10,6 +10,8 @@ export interface ConnectionInfo {
   readonly id: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** Take no more requests, write the answers of those taken, then close (SASL failures: answer, then hang up). */
+  readonly endAfterAnswers: () => void;
 }
 
 export interface KafkaDispatcher {

@@ -77,7 +77,7 @@ describe('fuzz counterexamples', () => {
       const dispatcher = createKafkaDispatcher(broker, () => null);
       const answer = await dispatcher.handle(
         Buffer.from(hex, 'hex'),
-        { id: 1, remoteAddress: '127.0.0.1', remotePort: 1 },
+        { id: 1, remoteAddress: '127.0.0.1', remotePort: 1, endAfterAnswers: () => {} },
         new AbortController().signal,
       );
       expect(answer).not.toBeNull();

@@ -65,7 +65,7 @@ export function decodeTarget(dispatcher: KafkaDispatcher, samples: FrameSample[]
     arbitrary: () => frameCase(samples),
     async run(_env: FuzzEnv, c: FrameCase) {
       const frame = build(samples, c);
-      const conn: ConnectionInfo = { id: 1_000_000 + connections++, remoteAddress: '127.0.0.1', remotePort: 1 };
+      const conn: ConnectionInfo = { id: 1_000_000 + connections++, remoteAddress: '127.0.0.1', remotePort: 1, endAfterAnswers: () => {} };
       const abort = new AbortController();
       const pending = (async () => dispatcher.handle(frame, conn, abort.signal))().then(
         (answer) => ({ answer }),

@@ -1,0 +1,116 @@
+import { TRPCError } from '@trpc/server';
+import { type Permission, roleAllows } from '@/server/broker/auth/types';
+import { BrokerError, errorMessage } from '@/server/broker/errors';
+import { kafkaErrorData } from '../errors';
+import type { Context, Meta } from '../trpc';
+
+/** What a 403 names: Kafka's TOPIC_/GROUP_/CLUSTER_AUTHORIZATION_FAILED. */
+export type Resource = 'topic' | 'group' | 'cluster';
+
+export type AuthClass = 'public' | { permission: Permission; resource: Resource; audit: 'all' | 'denied' | 'none'; action?: string };
+
+const REFUSAL = {
+  topic: 'TOPIC_AUTHORIZATION_FAILED',
+  group: 'GROUP_AUTHORIZATION_FAILED',
+  cluster: 'CLUSTER_AUTHORIZATION_FAILED',
+} as const;
+
+const NEEDED_ROLE: Record<Permission, string> = { read: 'viewer', write: 'producer', admin: 'admin' };
+
+/** The 401: no credentials, or ones that are no longer accepted (said apart; never which token or cookie). */
+export function unauthenticated(ctx: Pick<Context, 'rejectedCredentials'>): BrokerError {
+  return new BrokerError(
+    'SASL_AUTHENTICATION_FAILED',
+    ctx.rejectedCredentials
+      ? 'Authentication failed: the token or session is unknown, expired or revoked. Log in again or use another token.'
+      : 'Authentication required: log in, or send Authorization: Bearer <token>.',
+  );
+}
+
+/** Why this caller may not call a procedure of class `cls` (401 or 403), or null if it may. */
+export function refusal(
+  ctx: Pick<Context, 'principal' | 'rejectedCredentials'>,
+  cls: Exclude<AuthClass, 'public'>,
+  path: string,
+): BrokerError | null {
+  const principal = ctx.principal;
+  if (!principal) return unauthenticated(ctx);
+  if (roleAllows(principal.role, cls.permission)) return null;
+  return new BrokerError(
+    REFUSAL[cls.resource],
+    `Not allowed: ${path} needs the ${NEEDED_ROLE[cls.permission]} role; ${principal.kind === 'token' ? 'token' : 'user'} ${JSON.stringify(principal.name)} is ${principal.role}.`,
+  );
+}
+
+interface MiddlewareOptions<R> {
+  ctx: Context;
+  meta: Meta | undefined;
+  path: string;
+  getRawInput: () => Promise<unknown>;
+  next: () => Promise<R>;
+}
+
+type Result = { ok: true } | { ok: false; error: TRPCError };
+
+/**
+ * The role check every authorized procedure runs before its input is even parsed (a caller without
+ * credentials learns nothing about a procedure's inputs), and the audit line of admin procedures:
+ * `ok` or `failed` after the call, `denied` for a role below admin.
+ */
+export async function authorize<R extends Result>(opts: MiddlewareOptions<R>): Promise<R> {
+  const { ctx, meta } = opts;
+  const cls = meta?.auth;
+  // A procedure without a class is a bug; refusing it keeps the bug from being a hole (root.test.ts catches it).
+  if (!cls || cls === 'public') throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${opts.path} has no permission class` });
+  const action = cls.action ?? opts.path;
+  const refused = refusal(ctx, cls, opts.path);
+  if (refused) {
+    if (ctx.principal && cls.audit !== 'none')
+      await audit(ctx, action, await target(opts), 'denied', { needs: NEEDED_ROLE[cls.permission] });
+    throw refused;
+  }
+  const result = await opts.next();
+  if (cls.audit === 'all') {
+    const failure = result.ok ? null : result.error;
+    const details: Record<string, unknown> = {};
+    const input = await opts.getRawInput().catch(() => undefined);
+    // The input says what was done (to which offsets, which configs); a huge one is left out, not cut.
+    if (input !== undefined && JSON.stringify(input).length <= 2_000) details.input = input;
+    if (failure) details.error = kafkaErrorData(failure.cause)?.name ?? (failure.code === 'BAD_REQUEST' ? 'INVALID_REQUEST' : failure.code);
+    await audit(ctx, action, await target(opts), failure ? 'failed' : 'ok', details);
+  }
+  return result;
+}
+
+/** The thing acted on: a topic, a group, an example's service. */
+async function target(opts: { getRawInput: () => Promise<unknown> }): Promise<string | null> {
+  const input = await opts.getRawInput().catch(() => undefined);
+  if (!input || typeof input !== 'object') return null;
+  const o = input as Record<string, unknown>;
+  for (const field of ['name', 'groupId', 'topic', 'service']) if (typeof o[field] === 'string') return (o[field] as string).slice(0, 300);
+  return null;
+}
+
+async function audit(
+  ctx: Context,
+  action: string,
+  target: string | null,
+  outcome: 'ok' | 'failed' | 'denied',
+  details: Record<string, unknown>,
+): Promise<void> {
+  const principal = ctx.principal;
+  try {
+    await ctx.broker.auth.audit.record({
+      actor: principal?.name ?? 'unknown',
+      actorKind: principal?.kind ?? 'unknown',
+      action,
+      target,
+      address: ctx.address,
+      outcome,
+      details: Object.keys(details).length > 0 ? details : null,
+    });
+  } catch (err) {
+    // The action itself has happened (or been refused); a lost audit line is logged, not turned into its failure.
+    console.error(`[brook] audit log: could not record ${action} (${outcome}): ${errorMessage(err)}`);
+  }
+}
