@@ -53,11 +53,8 @@ const t = initTRPC
       const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
       const kafka =
         kafkaErrorData(error.cause) ??
-        (zodError || error.code === 'BAD_REQUEST'
-          ? INVALID_REQUEST_DATA
-          : error.code === 'INTERNAL_SERVER_ERROR'
-            ? UNKNOWN_SERVER_ERROR_DATA
-            : null);
+        // Every refusal tRPC makes itself (bad input, wrong method, unknown procedure) is the client's INVALID_REQUEST.
+        (error.code === 'INTERNAL_SERVER_ERROR' ? UNKNOWN_SERVER_ERROR_DATA : INVALID_REQUEST_DATA);
       // A transient database failure that did not pass the middleware (an SSE stream already under way,
       // context creation): same name, message and code as a procedure's, and never the driver's text.
       const transient = !isBrokerError(error.cause) ? asBrokerError(error.cause) : null;
@@ -86,8 +83,21 @@ const kafkaErrors = t.middleware(async ({ next }) => {
   const result = await next();
   const err = result.ok ? null : asBrokerError(result.error.cause);
   if (err) throw toTRPCError(err);
+  // A subscription fails while it streams (an unknown topic, a bad offset): the same mapping per event.
+  if (result.ok && isAsyncIterable(result.data)) return { ...result, data: kafkaNamedStream(result.data) };
   return result;
 });
+
+const isAsyncIterable = (v: unknown): v is AsyncIterable<unknown> => typeof v === 'object' && v !== null && Symbol.asyncIterator in v;
+
+async function* kafkaNamedStream<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } catch (cause) {
+    const err = asBrokerError(cause);
+    throw err ? toTRPCError(err) : cause;
+  }
+}
 
 /** Role check, and the audit line of admin procedures (server/api/auth/authorize.ts). */
 const roles = t.middleware((opts) => authorize(opts));

@@ -140,7 +140,19 @@ export function transientBrokerError(err: unknown): BrokerError | null {
 
 /** The Kafka error for anything thrown: a BrokerError as is, a transient database failure mapped, else null. */
 export function asBrokerError(err: unknown): BrokerError | null {
-  return isBrokerError(err) ? err : transientBrokerError(err);
+  return isBrokerError(err) ? err : (transientBrokerError(err) ?? unstorableText(err));
+}
+
+/**
+ * Text Postgres cannot hold (a NUL, bytes that are not UTF-8) that reached a statement as a parameter: the
+ * client's mistake, whichever name or field it was in (a Kafka client can send any bytes as a string).
+ */
+function unstorableText(err: unknown): BrokerError | null {
+  const state = sqlState(err);
+  if (state !== '22021' && state !== '22P05') return null;
+  return new BrokerError('INVALID_REQUEST', 'The request holds text the log cannot store (a NUL character or invalid Unicode).', {
+    cause: err,
+  });
 }
 
 /**

@@ -20,13 +20,20 @@ function scrub(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return depth > 4 ? '[...]' : value.map((v) => scrub(v, depth + 1));
   if (value && typeof value === 'object') {
     if (depth > 4) return '[...]';
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : scrub(v, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [clip(k, 200), SECRET_KEY.test(k) ? '[redacted]' : scrub(v, depth + 1)]),
+    );
   }
   return typeof value === 'string' ? clip(value, 1000) : value;
 }
 
 /** Attempted user names and addresses come from clients: bound what one entry can hold. */
-const clip = <T extends string | null>(s: T, max: number): T => (s !== null && s.length > max ? (`${s.slice(0, max)}…` as T) : s);
+const clip = <T extends string | null>(s: T, max: number): T => {
+  if (s === null) return s;
+  // Text Postgres (text, jsonb) cannot store: NUL and unpaired surrogates become U+FFFD (found by npm run fuzz).
+  const storable = (s as string & { toWellFormed(): string }).toWellFormed().replaceAll('\u0000', '\uFFFD');
+  return (storable.length > max ? `${storable.slice(0, max)}…` : storable) as T;
+};
 
 interface AuditRow {
   id: number;

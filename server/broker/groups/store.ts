@@ -69,7 +69,9 @@ export async function withLockedGroup<T>(
     });
     const before = row ? parse(row.state) : null;
     const result = await fn(tx, before);
-    if (result.state && result.state !== before) await saveGroup(tx, result.state, opts.op);
+    // A refused call often returns an equal copy (an unknown member's heartbeat): no write, no new updated_at.
+    if (result.state && result.state !== before && JSON.stringify(result.state) !== JSON.stringify(before))
+      await saveGroup(tx, result.state, opts.op);
     return result;
   });
   if (out.error) throw out.error;

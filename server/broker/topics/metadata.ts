@@ -3,6 +3,7 @@ import { type RowOf, selectList } from '@/db/rows';
 import { topics } from '@/db/schema';
 import { resolveTopicConfig, type TopicConfig } from '../configs';
 import { BrokerError } from '../errors';
+import { isLegalTopicName } from './names';
 
 export interface TopicMetadata {
   id: number;
@@ -16,6 +17,8 @@ export interface TopicMetadata {
 type TopicMetadataRow = Pick<RowOf<typeof topics>, 'id' | 'name' | 'configs'> & { partition_ids: number[] };
 
 export async function loadTopicMetadata(db: Queryable, name: string): Promise<TopicMetadata | null> {
+  // No topic has an illegal name; some (a NUL from a Kafka client) Postgres would refuse as text.
+  if (!isLegalTopicName(name)) return null;
   const [row] = await db.query<TopicMetadataRow>(
     `SELECT ${selectList(topics, ['id', 'name', 'configs'], 't')}, array_agg(tp.id ORDER BY tp.partition) AS partition_ids
        FROM topics t JOIN topic_partitions tp ON tp.topic_id = t.id
