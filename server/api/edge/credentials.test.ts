@@ -61,3 +61,28 @@ describe('a long stream checks its credentials again (pglite, auth on)', () => {
     await open();
   });
 });
+
+describe('a long stream ends when its role starts hiding payloads (pglite, auth on, BROOK_HIDE_PAYLOADS=viewer)', () => {
+  let broker: Broker;
+  testBroker(
+    'pglite',
+    (env) => {
+      broker = env.broker;
+    },
+    { auth: { mode: 'on', hidePayloadRoles: ['viewer'] } },
+  );
+
+  it('a producer demoted to viewer: its stream, opened with payloads shown, ends at the next check', async () => {
+    await broker.auth.users.add({ name: 'demoted', password: 'a long password', role: 'producer' }, ADMIN_ACTOR);
+    const { session } = await broker.auth.login({ username: 'demoted', password: 'a long password', address: null });
+    const ctx = await requestContext(broker, new Headers({ cookie: `brook_session=${session}` }), facts, new Headers());
+    expect(ctx.principal).toMatchObject({ name: 'demoted', hidePayloads: false });
+    let now = 0;
+    const recheck = recheckCredentials(ctx, 'read', () => now);
+    now += RECHECK_MS;
+    await recheck(); // still a producer: payloads shown, as when it opened
+    await broker.auth.users.setRole('demoted', 'viewer', ADMIN_ACTOR);
+    now += RECHECK_MS;
+    await expectKafkaError(recheck(), 'SASL_AUTHENTICATION_FAILED');
+  });
+});

@@ -90,11 +90,12 @@ export function recheckCredentials(ctx: Context, permission: Permission, now: ()
     const token = bearerToken(ctx.headers);
     const secret = token === null ? readCookie(ctx.headers.get('cookie'), SESSION_COOKIE) : null;
     const current = token ? await ctx.broker.auth.bearer(token) : secret ? await ctx.broker.auth.session(secret) : null;
-    if (current && roleAllows(current.role, permission)) return;
+    // A stream opened with payloads shown ends too when the new role hides them (its batches were decided at the start).
+    if (current && roleAllows(current.role, permission) && current.hidePayloads === principal.hidePayloads) return;
     throw new BrokerError(
       'SASL_AUTHENTICATION_FAILED',
       current
-        ? `The role of ${JSON.stringify(current.name)} no longer allows this stream.`
+        ? `The role of ${JSON.stringify(current.name)} no longer allows this stream as it was opened.`
         : 'The token or session of this stream expired or was revoked.',
     );
   };

@@ -14,10 +14,14 @@ export function clientHost(headers: Headers): string {
   return headers.get('x-forwarded-for')?.split(',')[0]?.trim() || headers.get('x-real-ip') || '';
 }
 
-/** A web Request has no socket: its peer is what a proxy in front said (the bench route through Next, tests). */
+/**
+ * A web Request has no socket (the bench route through Next, tests, in-process callers). What a proxy said
+ * (X-Forwarded-For) only labels group members: anyone can send it, so it never keys the login limit or
+ * the audit log's address.
+ */
 function webFacts(req: Request): RequestFacts {
   const host = clientHost(req.headers);
-  return { address: host || null, secure: new URL(req.url).protocol === 'https:' || forwardedHttps(req.headers), clientHost: host };
+  return { address: null, secure: new URL(req.url).protocol === 'https:' || forwardedHttps(req.headers), clientHost: host };
 }
 
 /**
