@@ -402,4 +402,31 @@ describe('Kafka listener with auth on: a connection follows the store (pglite)',
     await expect(produceCode(clients.expiring)).rejects.toThrow(/closed/);
     clients.changed.close();
   });
+
+  it('a token revoked and made again under its name, or a changed password, closes the connections of the old credential', async () => {
+    const actor = { principal: env.broker.auth.anonymous(), address: null };
+    const [tokenName, user] = [uniqueName('k-rot'), uniqueName('k-pw')];
+    const { token: old } = await env.broker.auth.tokens.create({ name: tokenName, role: 'producer' }, actor);
+    await env.broker.auth.users.add({ name: user, password: PASSWORD, role: 'producer' }, actor);
+    const topic = uniqueName('k-rotate');
+    await env.broker.createTopic({ name: topic, partitions: 1 });
+    const connect = async (mechanism: 'PLAIN' | 'SCRAM-SHA-256', name: string, password: string) => {
+      const c = await KafkaTestClient.connect(env.host, env.port, { localAddress: randomLoopback() });
+      expect((await c.login(mechanism, name, password)).errorCode).toBe(0);
+      return c;
+    };
+    const byToken = await connect('SCRAM-SHA-256', tokenName, old);
+    const byPassword = await connect('PLAIN', user, PASSWORD);
+    const produceCode = async (c: KafkaTestClient) =>
+      (await c.request<produce.ProduceResponse>(KEY.produce, 9, produceBody(topic, 'x'))).responses[0].partitionResponses[0].errorCode;
+    for (const c of [byToken, byPassword]) expect(await produceCode(c)).toBe(0);
+    await env.broker.auth.tokens.revoke(tokenName, actor);
+    await env.broker.auth.tokens.create({ name: tokenName, role: 'producer' }, actor); // the usual rotation
+    await env.broker.auth.users.setPassword(user, `${PASSWORD}-new`, actor);
+    clock += 61_000;
+    for (const c of [byToken, byPassword]) {
+      await expect(produceCode(c)).rejects.toThrow(/closed/);
+      await c.whenClosed;
+    }
+  });
 });

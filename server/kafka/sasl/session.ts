@@ -57,6 +57,12 @@ export class SaslSession {
   private busy = false;
   private checkedAt = 0;
   private checking: Promise<Principal | null> | null = null;
+  /**
+   * Which credential the connection logged in with (its SCRAM StoredKey, which changes with a new password
+   * or a new token of the same name): a name alone would let a connection of a revoked token live on as a
+   * new token given that name, or one opened with an old password outlive the change.
+   */
+  private credential: Promise<string | null> = Promise.resolve(null);
 
   constructor(
     private readonly auth: KafkaAuth,
@@ -129,6 +135,10 @@ export class SaslSession {
   private authenticated(principal: Principal): void {
     this.state = { kind: 'authenticated', principal };
     this.checkedAt = this.now();
+    this.credential = this.auth.scramCredential('SCRAM-SHA-256', principal.name).then(
+      (found) => found?.credential.storedKey.toString('hex') ?? null,
+      () => null,
+    );
   }
 
   /**
@@ -145,9 +155,11 @@ export class SaslSession {
     this.checking = this.auth
       .scramCredential('SCRAM-SHA-256', was.name)
       .then(
-        (found) => {
+        async (found) => {
           this.checkedAt = this.now();
-          if (found === null || found.principal.kind !== was.kind) {
+          const loggedInWith = await this.credential;
+          const replaced = found !== null && loggedInWith !== null && found.credential.storedKey.toString('hex') !== loggedInWith;
+          if (found === null || found.principal.kind !== was.kind || replaced) {
             this.state = { kind: 'failed' };
             return null;
           }
