@@ -40,3 +40,14 @@ export function startOf(p: BrowseParams): 'newest' | 'oldest' | { offset: number
 export function firstBrowseInput(topic: string, p: BrowseParams) {
   return { topic, partitions: p.partition === null ? null : [p.partition], start: startOf(p), pageSize: PAGE_SIZE, filter: null };
 }
+
+/**
+ * The read behind a record's permalink, shared by its server page (prefetch) and client component: the
+ * message browser's (records.browse, a viewer's), not a consumer's Fetch, one record from `offset` on.
+ */
+export const recordPageQuery = (topic: string, partition: number, offset: number) => ({
+  topic,
+  partitions: [partition],
+  start: { offset },
+  pageSize: 1,
+});

@@ -5,14 +5,17 @@ import Link from 'next/link';
 import { useTRPC } from '@/components/trpc/provider';
 import { Card, EmptyState, ErrorBox, PageHeader } from '@/components/ui/bits';
 import { formatTime } from '@/components/ui/format';
+import { recordPageQuery } from './browse-input';
 import { HeadersView, ValueView } from './value-view';
 
 /** One record at its permalink: /topics/<name>/<partition>/<offset>. */
 export function RecordPage({ topic, partition, offset }: { topic: string; partition: number; offset: number }) {
   const trpc = useTRPC();
-  const q = useQuery(trpc.records.fetch.queryOptions({ topic, partition, offset, maxRecords: 1, encoding: 'base64' }));
+  // The message browser's read (records.browse, a viewer's), not a consumer's Fetch: one record from `offset` on.
+  const q = useQuery(trpc.records.browse.queryOptions(recordPageQuery(topic, partition, offset)));
   const r = q.data?.records[0];
   const exact = r && r.offset === offset;
+  const marks = q.data?.watermarks[partition];
   return (
     <>
       <PageHeader
@@ -21,7 +24,7 @@ export function RecordPage({ topic, partition, offset }: { topic: string; partit
           { href: `/topics/${encodeURIComponent(topic)}`, label: topic },
         ]}
         title={`Partition ${partition}, offset ${offset}`}
-        subtitle={q.data && `log offsets ${q.data.logStartOffset}–${q.data.highWatermark - 1}`}
+        subtitle={marks && `log offsets ${marks.logStartOffset}–${marks.highWatermark - 1}`}
         actions={
           <Link className="btn" href={`/topics/${encodeURIComponent(topic)}?partition=${partition}&offset=${offset}`}>
             Open in the message browser

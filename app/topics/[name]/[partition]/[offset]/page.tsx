@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { recordPageQuery } from '@/components/messages/browse-input';
 import { RecordPage } from '@/components/messages/record-page';
 import { Hydrate } from '@/components/trpc/hydrate';
 import { decodeParam, fetchOrNotFound, getQueryClient, trpc } from '@/server/api/rsc';
@@ -21,7 +22,7 @@ export default async function Page({ params }: Props) {
   // A permalink into a topic or partition that does not exist is a 404, not an empty record page.
   const t = await fetchOrNotFound(trpc.topics.get.queryOptions({ name: topic }));
   if (partition >= t.partitions) notFound();
-  await getQueryClient().prefetchQuery(trpc.records.fetch.queryOptions({ topic, partition, offset, maxRecords: 1, encoding: 'base64' }));
+  await getQueryClient().prefetchQuery(trpc.records.browse.queryOptions(recordPageQuery(topic, partition, offset)));
   return (
     <Hydrate>
       <RecordPage topic={topic} partition={partition} offset={offset} />
