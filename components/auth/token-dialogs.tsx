@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { ErrorBox } from '@/components/ui/bits';
-import { Dialog } from '@/components/ui/dialog';
+import { Dialog, DialogActions } from '@/components/ui/dialog';
 import type { Role } from '@/server/broker/auth/types';
 import styles from './auth.module.css';
 import { useTokenActions } from './queries';
@@ -86,14 +86,7 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
             />
           </label>
           <ErrorBox error={create.error} />
-          <div className="form-actions">
-            <button type="button" className="btn" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="btn primary" disabled={create.isPending} data-testid="tokens-create-submit">
-              Create token
-            </button>
-          </div>
+          <DialogActions onCancel={close} label="Create token" pending={create.isPending} testId="tokens-create-submit" />
         </form>
       )}
     </Dialog>
@@ -112,20 +105,14 @@ export function RevokeTokenDialog({ name, onClose }: { name: string | null; onCl
         Every client using this token is refused from now on (HTTP 401; Kafka connections cannot authenticate again). This cannot be undone.
       </p>
       <ErrorBox error={revoke.error} />
-      <div className="form-actions">
-        <button type="button" className="btn" onClick={close}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="btn danger"
-          disabled={revoke.isPending}
-          onClick={() => name && revoke.mutate({ name }, { onSuccess: close })}
-          data-testid="tokens-revoke-submit"
-        >
-          Revoke token
-        </button>
-      </div>
+      <DialogActions
+        onCancel={close}
+        label="Revoke token"
+        pending={revoke.isPending}
+        danger
+        onConfirm={() => name && revoke.mutate({ name }, { onSuccess: close })}
+        testId="tokens-revoke-submit"
+      />
     </Dialog>
   );
 }

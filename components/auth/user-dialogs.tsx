@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { ErrorBox } from '@/components/ui/bits';
-import { Dialog } from '@/components/ui/dialog';
+import { Dialog, DialogActions } from '@/components/ui/dialog';
 import { ROLES, type Role } from '@/server/broker/auth/types';
 import { useUserActions } from './queries';
 
@@ -61,14 +61,7 @@ export function AddUserDialog({ open, onClose }: { open: boolean; onClose: () =>
           </select>
         </label>
         <ErrorBox error={add.error} />
-        <div className="form-actions">
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={add.isPending} data-testid="users-add-submit">
-            Add user
-          </button>
-        </div>
+        <DialogActions onCancel={close} label="Add user" pending={add.isPending} testId="users-add-submit" />
       </form>
     </Dialog>
   );
@@ -105,14 +98,7 @@ export function PasswordDialog({ name, onClose }: { name: string | null; onClose
           />
         </label>
         <ErrorBox error={setPassword.error} />
-        <div className="form-actions">
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={setPassword.isPending} data-testid="users-password-submit">
-            Set password
-          </button>
-        </div>
+        <DialogActions onCancel={close} label="Set password" pending={setPassword.isPending} testId="users-password-submit" />
       </form>
     </Dialog>
   );
@@ -130,20 +116,14 @@ export function RemoveUserDialog({ name, onClose }: { name: string | null; onClo
         <strong>{name}</strong> can no longer log in, and their console sessions end now. API tokens they created stay until revoked.
       </p>
       <ErrorBox error={remove.error} />
-      <div className="form-actions">
-        <button type="button" className="btn" onClick={close}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="btn danger"
-          disabled={remove.isPending}
-          onClick={() => name && remove.mutate({ name }, { onSuccess: close })}
-          data-testid="users-remove-submit"
-        >
-          Remove user
-        </button>
-      </div>
+      <DialogActions
+        onCancel={close}
+        label="Remove user"
+        pending={remove.isPending}
+        danger
+        onConfirm={() => name && remove.mutate({ name }, { onSuccess: close })}
+        testId="users-remove-submit"
+      />
     </Dialog>
   );
 }

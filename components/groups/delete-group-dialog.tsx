@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
-import { Dialog } from '@/components/ui/dialog';
+import { Dialog, DialogActions } from '@/components/ui/dialog';
 
 /** Kafka's DeleteGroups: the group and its committed offsets go; the broker refuses while it has members. */
 export function DeleteGroupDialog({ groupId, open, onClose }: { groupId: string; open: boolean; onClose: () => void }) {
@@ -32,20 +32,14 @@ export function DeleteGroupDialog({ groupId, open, onClose }: { groupId: string;
         position. Only a group without members can be deleted.
       </p>
       <ErrorBox error={del.error} />
-      <div className="form-actions">
-        <button type="button" className="btn" onClick={close}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="btn danger"
-          disabled={del.isPending}
-          onClick={() => del.mutate({ groupId })}
-          data-testid="groups-delete-submit"
-        >
-          Delete group
-        </button>
-      </div>
+      <DialogActions
+        onCancel={close}
+        label="Delete group"
+        pending={del.isPending}
+        danger
+        onConfirm={() => del.mutate({ groupId })}
+        testId="groups-delete-submit"
+      />
     </Dialog>
   );
 }

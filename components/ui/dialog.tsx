@@ -39,3 +39,37 @@ export function Dialog({
     </dialog>
   );
 }
+
+/** A dialog's Cancel and its action: the form's submit button, or with `onConfirm` a confirmation's. */
+export function DialogActions({
+  onCancel,
+  label,
+  pending,
+  danger,
+  onConfirm,
+  testId,
+}: {
+  onCancel: () => void;
+  label: string;
+  pending: boolean;
+  danger?: boolean;
+  onConfirm?: () => void;
+  testId?: string;
+}) {
+  return (
+    <div className="form-actions">
+      <button type="button" className="btn" onClick={onCancel}>
+        Cancel
+      </button>
+      <button
+        type={onConfirm ? 'button' : 'submit'}
+        className={danger ? 'btn danger' : 'btn primary'}
+        disabled={pending}
+        onClick={onConfirm}
+        data-testid={testId}
+      >
+        {label}
+      </button>
+    </div>
+  );
+}
