@@ -89,7 +89,8 @@ export function authTarget(): Target<AuthCase> {
         }
       })();
       if (c.credential === 'viewer') {
-        if (status === 401) fail(`a viewer's valid token was refused as unauthenticated (${p.path})`);
+        // auth.login's 401 is about the name and password in its input (wrong ones), not the caller's token.
+        if (status === 401 && p.path !== 'auth.login') fail(`a viewer's valid token was refused as unauthenticated (${p.path})`);
         if (status === 403 && name !== undefined && !/_AUTHORIZATION_FAILED$/.test(name)) fail(`403 with Kafka ${name}`);
       } else if (!PUBLIC_PROCEDURES.has(p.path) && status !== 413 && status !== 414) {
         // (413, 414: the edge refuses an oversized body or URL before anything is read or authenticated.)
