@@ -108,10 +108,12 @@ describe.each(testBackends())('Kafka listener with auth on (%s)', (backend) => {
     expect(versions.apiKeys.map((a) => a.apiKey)).toEqual(expect.arrayContaining([17, 36]));
     await expect(client.request(KEY.metadata, 12, metadataBody([topic]))).rejects.toThrow(/closed/);
     await client.whenClosed;
-    // Pipelined behind an unfinished login: refused too.
+    // Pipelined behind a login that fails: never answered, whether it arrives before the login's answer
+    // (refused, unauthenticated) or after it (the connection is over). With a good password the outcome
+    // would depend on timing: Kafka itself serves a request that arrives after the login has finished.
     const eager = await connect();
     expect((await eager.handshake('PLAIN')).errorCode).toBe(0);
-    const login = eager.saslAuthenticate(Buffer.from(`\0${users.admin}\0${PASSWORD}`));
+    const login = eager.saslAuthenticate(Buffer.from(`\0${users.admin}\0not-the-password`));
     const early = eager.request(KEY.metadata, 12, metadataBody([topic]));
     await expect(early).rejects.toThrow(/closed/);
     await login.catch(() => {});
