@@ -55,4 +55,24 @@ describe('database liveness', () => {
     expect(tracker.snapshot().inFlight).toBe(0);
     expect(liveness(tracker.snapshot(), clock.now(), 60_000).live).toBe(true);
   });
+
+  it('reachableSince is the first answer after the database could not be reached, not moved by answers in between', async () => {
+    const { clock, tracker } = setup();
+    expect(tracker.snapshot().reachableSince).toBe(1_000_000);
+    clock.advance(5_000);
+    await tracker.track(async () => 1);
+    await expect(tracker.track(() => Promise.reject(Object.assign(new Error('syntax'), { code: '42601' })))).rejects.toThrow();
+    expect(tracker.snapshot().reachableSince).toBe(1_000_000); // answers, errors included, keep it
+    clock.advance(1_000);
+    await expect(tracker.track(refused)).rejects.toThrow();
+    clock.advance(9_000);
+    await expect(tracker.track(refused)).rejects.toThrow();
+    expect(tracker.snapshot().reachableSince).toBe(1_000_000); // still away
+    clock.advance(1_000);
+    await tracker.track(async () => 1);
+    expect(tracker.snapshot().reachableSince).toBe(1_016_000);
+    clock.advance(1_000);
+    await tracker.track(async () => 1);
+    expect(tracker.snapshot().reachableSince).toBe(1_016_000);
+  });
 });

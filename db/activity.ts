@@ -1,4 +1,4 @@
-import { transientKind } from './transient';
+import { databaseLost } from './transient';
 
 /**
  * What liveness needs to know about the database adapter: when the database last answered, and whether
@@ -9,6 +9,12 @@ export interface DatabaseActivity {
   lastAnswerAt: number;
   /** When a call last failed to reach the database (connection refused, lost, timed out), or 0. */
   lastUnreachableAt: number;
+  /**
+   * Since when the database has been answering without a break: the first answer after the last time it
+   * could not be reached, or when the adapter was opened. Deadlines that clients cannot meet while the
+   * database is away (group sessions) are measured from here.
+   */
+  reachableSince: number;
   /** Calls in progress now, and since when the oldest of them has been waiting (or null). */
   inFlight: number;
   oldestInFlightSince: number | null;
@@ -17,11 +23,13 @@ export interface DatabaseActivity {
 export class ActivityTracker {
   private lastAnswerAt: number;
   private lastUnreachableAt = 0;
+  private reachableSince: number;
   private readonly started = new Map<number, number>();
   private nextId = 0;
 
   constructor(private readonly now: () => number = Date.now) {
     this.lastAnswerAt = now();
+    this.reachableSince = this.lastAnswerAt;
   }
 
   async track<T>(call: () => Promise<T>): Promise<T> {
@@ -29,15 +37,21 @@ export class ActivityTracker {
     this.started.set(id, this.now());
     try {
       const result = await call();
-      this.lastAnswerAt = this.now();
+      this.answered();
       return result;
     } catch (err) {
-      if (transientKind(err) === 'unavailable') this.lastUnreachableAt = this.now();
-      else this.lastAnswerAt = this.now();
+      if (databaseLost(err)) this.lastUnreachableAt = this.now();
+      else this.answered();
       throw err;
     } finally {
       this.started.delete(id);
     }
+  }
+
+  private answered(): void {
+    const at = this.now();
+    if (this.lastUnreachableAt > this.lastAnswerAt) this.reachableSince = at; // the first answer after an outage
+    this.lastAnswerAt = at;
   }
 
   snapshot(): DatabaseActivity {
@@ -46,6 +60,7 @@ export class ActivityTracker {
     return {
       lastAnswerAt: this.lastAnswerAt,
       lastUnreachableAt: this.lastUnreachableAt,
+      reachableSince: this.reachableSince,
       inFlight: this.started.size,
       oldestInFlightSince: oldest,
     };

@@ -4,7 +4,9 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Sql, TransactionSql } from 'postgres';
 import { ActivityTracker, type DatabaseActivity } from './activity';
+import { holdStatement, holdTransaction, lostCommit, type XactStatus } from './hold';
 import { observeStatement } from './query-metrics';
+import { transientKind } from './transient';
 
 /**
  * The one adapter that hides the two drivers (postgres.js for a Postgres server, PGlite embedded).
@@ -28,6 +30,8 @@ export interface QueryOptions {
    * fixed, code-given string (never user text or a generated table name). Unnamed ones count as "unnamed".
    */
   name?: string;
+  /** false: fail at once while the database cannot be reached, instead of holding (db/hold.ts). Health checks. */
+  hold?: boolean;
 }
 
 export interface Queryable {
@@ -56,7 +60,15 @@ export interface DatabaseOptions {
   url?: string;
   dataDir?: string;
   poolSize?: number;
+  /** How long a call that cannot reach the database is held and retried before it fails (db/hold.ts); default 0. */
+  holdMs?: number;
 }
+
+/** What a driver gives the adapter: the Database without the parts the adapter adds. */
+type Driver = Omit<Database, 'activity'> & {
+  /** pg_xact_status of a transaction id (a server: a COMMIT can be lost with its connection); null for PGlite. */
+  xactStatus: ((xid: string) => Promise<XactStatus>) | null;
+};
 
 /** How a json/jsonb parameter is bound (PGlite's rule, applied to postgres.js too). */
 const jsonParam = (x: unknown): string => (typeof x === 'string' ? x : JSON.stringify(x));
@@ -88,9 +100,10 @@ export function describeUrl(url: string): string {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.url) return tracked(await openPostgres(options.url, options.poolSize ?? 10));
+  const holdMs = options.holdMs ?? 0;
+  if (options.url) return tracked(await openPostgres(options.url, options.poolSize ?? 10), holdMs);
   const { openPglite } = await import('./pglite');
-  return tracked(await openPglite(options.dataDir ?? './.data/pglite'));
+  return tracked({ ...(await openPglite(options.dataDir ?? './.data/pglite')), xactStatus: null }, holdMs);
 }
 
 /** Name of every COPY in the statement metrics (its table is generated, one per partition). */
@@ -108,23 +121,32 @@ function observed(q: Queryable): Queryable {
 
 /**
  * Every call through the adapter, on either driver, feeds the activity that liveness reads and the
- * statement metrics.
+ * statement metrics, and is held through a database outage of up to `holdMs` (db/hold.ts): each attempt
+ * is tracked, so liveness and `reachableSince` see the outage even when the call ends well.
  */
-function tracked(db: Omit<Database, 'activity'>): Database {
+function tracked(db: Driver, holdMs: number): Database {
   const activity = new ActivityTracker();
   const root = observed(db);
+  let closing = false;
+  const holding = { holdMs, closing: () => closing };
   return {
     driver: db.driver,
     description: db.description,
-    query: (text, params, options) => activity.track(() => root.query(text, params, options)),
+    query: (text, params, options) =>
+      holdStatement(() => activity.track(() => root.query(text, params, options)), options?.hold === false ? NO_HOLD : holding),
     copyIn: (table, columns, data) => activity.track(() => root.copyIn(table, columns, data)),
-    transaction: (fn) => activity.track(() => db.transaction((tx) => fn(observed(tx)))),
+    transaction: (fn) => holdTransaction(() => activity.track(() => db.transaction((tx) => fn(observed(tx)))), holding, db.xactStatus),
     listen: (channel, onPayload) => activity.track(() => db.listen(channel, onPayload)),
     migrate: (folder) => activity.track(() => db.migrate(folder)),
     activity: () => activity.snapshot(),
-    close: () => db.close(),
+    close: () => {
+      closing = true;
+      return db.close();
+    },
   };
 }
+
+const NO_HOLD = { holdMs: 0, closing: () => true };
 
 /** Seconds to wait for a connection before a call fails (retriably) instead of hanging while the server is down. */
 const CONNECT_TIMEOUT_S = 5;
@@ -210,7 +232,7 @@ export function postgresDriverPatched(): boolean {
   }
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Omit<Database, 'activity'>> {
+async function openPostgres(url: string, poolSize: number): Promise<Driver> {
   const { default: postgres } = await import('postgres');
   if (!postgresDriverPatched()) {
     console.error(
@@ -258,7 +280,29 @@ async function openPostgres(url: string, poolSize: number): Promise<Omit<Databas
     query: root.query,
     copyIn: root.copyIn,
     async transaction(fn) {
-      return (await sql.begin((tx) => fn(wrap(tx)))) as Awaited<ReturnType<typeof fn>>;
+      let committing = false;
+      let xid: Promise<string | null> = Promise.resolve(null);
+      let result: unknown;
+      try {
+        return (await sql.begin(async (tx) => {
+          // Pipelined ahead of the first statement (no round trip of its own), so the id is known before
+          // COMMIT is sent: if the COMMIT is lost with its connection, the id tells whether it happened.
+          xid = tx
+            .unsafe('SELECT pg_current_xact_id()::text AS xid')
+            .then((rows) => (rows[0] as unknown as { xid: string }).xid)
+            .catch(() => null);
+          result = await fn(wrap(tx));
+          committing = true;
+          return result;
+        })) as Awaited<ReturnType<typeof fn>>;
+      } catch (err) {
+        if (committing && transientKind(err) === 'unavailable') throw lostCommit(err, await xid, result);
+        throw err;
+      }
+    },
+    async xactStatus(xid) {
+      const [row] = await sql.unsafe('SELECT pg_xact_status($1::xid8) AS status', [xid]);
+      return (row as unknown as { status: XactStatus }).status;
     },
     async listen(channel, onPayload) {
       const sub = await sql.listen(channel, onPayload);

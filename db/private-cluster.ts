@@ -50,7 +50,8 @@ export interface PrivateCluster {
   destroy(): Promise<void>;
 }
 
-export async function createPrivateCluster(binDir: string): Promise<PrivateCluster> {
+/** `settings`: extra server settings (`-c name=value`), e.g. synchronous replication for a test. */
+export async function createPrivateCluster(binDir: string, settings: Record<string, string> = {}): Promise<PrivateCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-pg-'));
   const data = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
@@ -66,7 +67,10 @@ export async function createPrivateCluster(binDir: string): Promise<PrivateClust
   await pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
   // Socket in the cluster's own folder, TCP on loopback only; fsync off: a stopped server is not a lost disk.
-  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
+  const extra = Object.entries(settings)
+    .map(([k, v]) => ` -c ${k}=${v}`)
+    .join('');
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50${extra}`;
   const ctl = (args: string[]) => pg('pg_ctl', ['-D', data, '-w', '-t', '60', ...args]);
   let running = false;
   // A test that fails or times out must not leave a server behind.

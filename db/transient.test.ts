@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lostCommit } from './hold';
 import { transientKind } from './transient';
 
 const err = (code: string, cause?: unknown) => Object.assign(new Error(`failure ${code}`), { code, cause });
@@ -36,5 +37,11 @@ describe('transient database errors', () => {
     expect(transientKind(new Error('wrapped', { cause: err('ECONNRESET') }))).toBe('unavailable');
     expect(transientKind(null)).toBeNull();
     expect(transientKind('ECONNREFUSED')).toBeNull();
+  });
+
+  it('a connection lost during COMMIT is its own kind, even though its cause is a lost connection', () => {
+    const lost = lostCommit(err('CONNECTION_CLOSED'), '1234', null);
+    expect(transientKind(lost)).toBe('commit-unknown');
+    expect(transientKind(new Error('wrapped', { cause: lost }))).toBe('commit-unknown');
   });
 });

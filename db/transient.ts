@@ -3,7 +3,10 @@
  * a transaction because of a concurrent one, or timed out. The same request may succeed when retried.
  * The one place that reads driver error codes for this; the engine maps the kinds to Kafka errors.
  */
-export type TransientKind = 'unavailable' | 'conflict' | 'timeout';
+export type TransientKind = 'unavailable' | 'conflict' | 'timeout' | 'commit-unknown';
+
+/** The code of the error a transaction throws when its connection was lost during COMMIT (db/hold.ts, lostCommit). */
+export const COMMIT_OUTCOME_UNKNOWN = 'COMMIT_OUTCOME_UNKNOWN';
 
 /** Socket errors from Node (connect, read or write). */
 const SOCKET_CODES = new Set([
@@ -27,6 +30,7 @@ export function transientKind(err: unknown): TransientKind | null {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code !== 'string') continue;
+    if (code === COMMIT_OUTCOME_UNKNOWN) return 'commit-unknown';
     if (SOCKET_CODES.has(code) || DRIVER_CODES.has(code)) return 'unavailable';
     // A Unix socket path (DATABASE_URL with host=/var/run/postgresql) is gone while its server is down.
     if (code === 'ENOENT' && (e as { syscall?: unknown }).syscall === 'connect') return 'unavailable';
@@ -37,4 +41,10 @@ export function transientKind(err: unknown): TransientKind | null {
     if (code === '57014' || code === '55P03') return 'timeout'; // statement timeout, lock timeout
   }
   return null;
+}
+
+/** The database could not be reached, or the connection was lost (during a COMMIT too). */
+export function databaseLost(err: unknown): boolean {
+  const kind = transientKind(err);
+  return kind === 'unavailable' || kind === 'commit-unknown';
 }

@@ -80,6 +80,8 @@ const envSchema = z.object({
     .optional(),
   BROOK_DATA_DIR: z.string().optional(),
   BROOK_DB_POOL: wholeNumber(1, 1000),
+  /** How long a call is held through a database outage before it fails (db/hold.ts); 0 fails at once. */
+  BROOK_DB_HOLD_MS: wholeNumber(0, 120_000),
   BROOK_COALESCE: onOff(),
   BROOK_LAG_SAMPLE_MS: period(),
   BROOK_LAG_RETENTION_HOURS: wholeNumber(1, 24 * 366),
@@ -209,8 +211,11 @@ export function brookEnv(): BrookEnv {
   return cached.env;
 }
 
+/** A Postgres restart or failover takes seconds: calls wait that long for it, within Kafka clients' 30 s request timeouts. */
+export const DEFAULT_DB_HOLD_MS = 10_000;
+
 /** DATABASE_URL set: a Postgres server. Unset: embedded PGlite in BROOK_DATA_DIR (the driver's default folder otherwise). */
 export function databaseOptions(env: BrookEnv): DatabaseOptions {
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL, poolSize: env.BROOK_DB_POOL };
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, poolSize: env.BROOK_DB_POOL, holdMs: env.BROOK_DB_HOLD_MS ?? DEFAULT_DB_HOLD_MS };
   return { dataDir: env.BROOK_DATA_DIR };
 }

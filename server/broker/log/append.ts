@@ -1,4 +1,6 @@
 import type { Database, Queryable } from '@/db/client';
+import { lostCommit, neverSent } from '@/db/hold';
+import { databaseLost } from '@/db/transient';
 import { BrokerError, sqlState, UNDEFINED_TABLE } from '../errors';
 import type { ProducerFields } from '../producers/sequence';
 import { COPY_COLUMNS, encodeCopyRows, type PreparedRecord } from './record-codec';
@@ -99,6 +101,8 @@ async function appendInOneStatement(db: Database, b: AppendBatch): Promise<Appen
   } catch (err) {
     const state = sqlState(err);
     if (state === CHECK_VIOLATION || state === UNDEFINED_TABLE) return null;
+    // The statement commits by itself: lost with its connection after it was sent, it may have committed.
+    if (databaseLost(err) && !neverSent(err)) throw lostCommit(err, null, null);
     throw err;
   }
   if (rows.length === 0) throw partitionGone();

@@ -1,4 +1,4 @@
-import { transientKind } from '@/db/transient';
+import { databaseLost } from '@/db/transient';
 
 /**
  * A background loop: runs `task` every `intervalMs`, never two runs at once, and keeps going after a
@@ -23,7 +23,7 @@ export function startLoop(name: string, intervalMs: number, task: () => Promise<
         unavailableRuns = 0;
       })
       .catch((err: unknown) => {
-        if (transientKind(err) === 'unavailable' && unavailableRuns++ > 0) return;
+        if (databaseLost(err) && unavailableRuns++ > 0) return;
         const e = err as { message?: string; code?: string };
         const streak = unavailableRuns === 1 ? ' (database unavailable: retrying quietly until it answers)' : '';
         console.warn(`[brook] ${name} failed: ${e?.code ? `${e.code} ` : ''}${e?.message ?? String(err)}${streak}`);
