@@ -19,6 +19,7 @@ import { Stats } from './stats';
 import { clusterId } from './stats/cluster-id';
 import { tailTopic } from './tail';
 import * as admin from './topics/admin';
+import { TopicDirectory } from './topics/directory';
 import { TopicMetadataCache } from './topics/metadata';
 import { Wakeup } from './wakeup';
 
@@ -58,6 +59,8 @@ export interface BrokerOptions {
    * with an idempotency key has committed, before it is answered: a crash that loses the response.
    */
   failpoint?: 'produce-after-commit';
+  /** Since when the database has answered without a break, on `now`'s clock (default: the database adapter's). */
+  reachableSince?: () => number;
   /** Users, tokens, sessions and the audit log (default mode 'off': everyone is an anonymous admin). */
   auth?: AuthOptions;
 }
@@ -94,6 +97,7 @@ export class Broker {
     this.idempotencyWindowMs = options.idempotencyWindowMs ?? 86_400_000;
     this.failpoint = options.failpoint;
     this.topicCache = new TopicMetadataCache(db, options.metadataTtlMs ?? 2000);
+    this.topicDirectory = new TopicDirectory(db);
     this.wakeup = new Wakeup(db, options.recheckMs ?? 500);
     this.queue = new AppendQueue(
       (batches) =>
@@ -115,7 +119,9 @@ export class Broker {
     };
     this.fetchDeps = { db, topics: this.topicCache, wakeup: this.wakeup, now: this.now };
     const sampleIntervalMs = options.lagSampleIntervalMs ?? 10_000;
-    this.groups = new Groups(db, { now: this.now, lagSampleIntervalMs: sampleIntervalMs });
+    // A test clock has no outages of the real one: a test that wants them passes reachableSince too.
+    const reachableSince = options.reachableSince ?? (options.now ? () => Number.NEGATIVE_INFINITY : () => db.activity().reachableSince);
+    this.groups = new Groups(db, { now: this.now, reachableSince, lagSampleIntervalMs: sampleIntervalMs });
     this.stats = new Stats(db, {
       now: this.now,
       sampleIntervalMs,
@@ -148,6 +154,12 @@ export class Broker {
   listTopics() {
     return admin.listTopics(this.db);
   }
+
+  /** Topics and partition counts for Kafka's Metadata; while the database is away, as last read (see TopicDirectory). */
+  topicLayout(names: readonly string[] | null) {
+    return this.topicDirectory.layout(names);
+  }
+  private readonly topicDirectory: TopicDirectory;
 
   describeTopic(name: string) {
     return admin.describeTopic(this.db, name);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { isBrokerError } from '../errors';
 import { fromTopicPartitions, parseTpKey, toTopicPartitions } from '../topic-partition';
-import { checkCommit, expireMembers, groupStateName, type HeartbeatRequest, type HeartbeatResponse, heartbeat } from './coordinator';
+import {
+  checkCommit,
+  expireMembers,
+  groupStateName,
+  type HeartbeatRequest,
+  type HeartbeatResponse,
+  heartbeat,
+  resumeClocks,
+} from './coordinator';
 import { type GroupState, newGroup } from './types';
 
 /** Drives the pure coordinator with explicit time, as a test of the state machine alone. */
@@ -218,6 +226,35 @@ describe('group coordinator (pure, time passed in)', () => {
     const out = expireMembers(h.state, h.now);
     expect(out.fenced).toEqual([c]);
     expect(out.state.emptySince).toBe(h.now);
+  });
+
+  it('resumeClocks: sessions and rebalance timeouts run again from when the database answered again', () => {
+    const h = new Harness({ t: 4 }, { sessionTimeoutMs: 10_000 });
+    const a = h.join(['t']).memberId;
+    const b = h.join(['t']).memberId;
+    h.settle([a, b]);
+    expect(resumeClocks(h.state, h.now - 1)).toBe(h.state); // nothing ran from before: same object
+    const outageFrom = h.now;
+    h.now += 15_000; // the database was away 15 s: no heartbeat could land
+    const back = h.now;
+    const resumed = resumeClocks(h.state, back);
+    expect(resumed.members.map((m) => m.lastHeartbeat)).toEqual([back, back]);
+    expect(h.state.members.every((m) => m.lastHeartbeat <= outageFrom)).toBe(true); // the input is not changed
+    expect(expireMembers(h.state, back).fenced).toHaveLength(2); // without it both would be fenced at once
+    expect(expireMembers(resumed, back + 9_999).fenced).toEqual([]);
+    expect(expireMembers(resumed, back + 10_001).fenced).toEqual([a, b]); // a full session later, silence counts again
+    // A member asked to give up partitions gets its rebalance timeout from the return, too.
+    h.state = resumed;
+    const c = h.join(['t']).memberId;
+    h.beat(a);
+    h.beat(b);
+    const revoking = h.state.members.find((m) => m.revokingSince !== null);
+    expect(revoking).toBeDefined();
+    h.now += 20_000;
+    const again = resumeClocks(h.state, h.now);
+    for (const m of again.members) if (m.revokingSince !== null) expect(m.revokingSince).toBe(h.now);
+    expect(expireMembers(again, h.now + 1).fenced).toEqual([]);
+    expect(c).toBeTruthy();
   });
 
   it('range assignor gives contiguous ranges per topic', () => {

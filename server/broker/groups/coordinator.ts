@@ -81,10 +81,33 @@ export function expireMembers(state: GroupState, now: number): { state: GroupSta
  * member owes (see classic.ts).
  */
 export function memberDeadline(state: GroupState, m: GroupMember): number {
-  const session = m.lastHeartbeat + (m.classic?.sessionTimeoutMs ?? state.sessionTimeoutMs);
+  const session = m.lastHeartbeat + sessionTimeoutOf(state, m);
   const rebalance = m.revokingSince === null ? Infinity : m.revokingSince + m.rebalanceTimeoutMs;
   return Math.min(session, rebalance, m.classic?.deadline ?? Infinity);
 }
+
+/**
+ * Members cannot reach the coordinator while its database is away, so their clocks start again when the
+ * database answers again (`since`), as Kafka restarts every member's session timer when a coordinator loads
+ * a group: a session, a rebalance timeout or a classic deadline still running from before `since` is moved
+ * up to it. The same state when nothing ran from before.
+ */
+export function resumeClocks(state: GroupState, since: number): GroupState {
+  const stale = (m: GroupMember) =>
+    m.lastHeartbeat < since ||
+    (m.revokingSince !== null && m.revokingSince < since) ||
+    (m.classic?.deadline != null && m.classic.deadline < since + sessionTimeoutOf(state, m));
+  if (!state.members.some(stale)) return state;
+  const s = clone(state);
+  for (const m of s.members) {
+    m.lastHeartbeat = Math.max(m.lastHeartbeat, since);
+    if (m.revokingSince !== null) m.revokingSince = Math.max(m.revokingSince, since);
+    if (m.classic?.deadline != null) m.classic.deadline = Math.max(m.classic.deadline, since + sessionTimeoutOf(state, m));
+  }
+  return s;
+}
+
+const sessionTimeoutOf = (state: GroupState, m: GroupMember) => m.classic?.sessionTimeoutMs ?? state.sessionTimeoutMs;
 
 /** Keeps `emptySince`: set when the last member goes, cleared when one joins. */
 export function noteEmpty(s: GroupState, now: number): void {

@@ -51,6 +51,11 @@ export type { GroupStateName, TopicPartitions } from './types';
 
 export interface GroupsOptions {
   now: () => number;
+  /**
+   * Since when the database has been answering without a break, on the same clock as `now`: members'
+   * session and rebalance clocks restart there (resumeClocks), so an outage fences nobody.
+   */
+  reachableSince: () => number;
   /** How often lag is sampled (ms); the lag history's resolution. */
   lagSampleIntervalMs: number;
 }
@@ -63,25 +68,25 @@ export class Groups {
   ) {}
 
   heartbeat(input: HeartbeatInput): Promise<HeartbeatResponse> {
-    return groupHeartbeat(this.db, input, this.options.now());
+    return groupHeartbeat(this.db, input, this.options.now(), this.options.reachableSince());
   }
 
   // --- Kafka's classic group protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup), see classic.ts ----
 
   classicJoin(groupId: string, req: ClassicJoinRequest): Promise<ClassicJoinResponse> {
-    return classicGroupJoin(this.db, groupId, req, this.options.now());
+    return classicGroupJoin(this.db, groupId, req, this.options.now(), this.options.reachableSince());
   }
 
   classicSync(groupId: string, req: ClassicSyncRequest): Promise<ClassicSyncResponse> {
-    return classicGroupSync(this.db, groupId, req, this.options.now());
+    return classicGroupSync(this.db, groupId, req, this.options.now(), this.options.reachableSince());
   }
 
   classicHeartbeat(groupId: string, req: ClassicHeartbeatRequest): Promise<void> {
-    return classicGroupHeartbeat(this.db, groupId, req, this.options.now());
+    return classicGroupHeartbeat(this.db, groupId, req, this.options.now(), this.options.reachableSince());
   }
 
   classicLeave(groupId: string, members: readonly ClassicMemberRef[]): Promise<ClassicLeaveResult[]> {
-    return classicGroupLeave(this.db, groupId, members, this.options.now());
+    return classicGroupLeave(this.db, groupId, members, this.options.now(), this.options.reachableSince());
   }
 
   /** Kafka's DescribeGroups: every member (both protocols) in classic terms; a missing group is Dead. */
@@ -96,7 +101,7 @@ export class Groups {
 
   /** Both protocols commit here; Kafka's OffsetCommit sets `classic` (generation checks as Kafka's). */
   commit(req: CommitRequest): Promise<void> {
-    return commitOffsets(this.db, req, this.options.now());
+    return commitOffsets(this.db, req, this.options.now(), this.options.reachableSince());
   }
 
   fetchOffsets(groupId: string, topics?: string[] | null) {
@@ -150,15 +155,15 @@ export class Groups {
   }
 
   resetOffsets(req: ResetRequest) {
-    return resetOffsets(this.db, req, this.options.now());
+    return resetOffsets(this.db, req, this.options.now(), this.options.reachableSince());
   }
 
   deleteOffsets(req: { groupId: string; topic: string; partitions?: number[] | null }) {
-    return deleteOffsets(this.db, req, this.options.now());
+    return deleteOffsets(this.db, req, this.options.now(), this.options.reachableSince());
   }
 
   delete(groupId: string): Promise<void> {
-    return deleteGroup(this.db, groupId, this.options.now());
+    return deleteGroup(this.db, groupId, this.options.now(), this.options.reachableSince());
   }
 
   /** Every group with its lag (time lag included): what the Prometheus endpoint exports. */
@@ -176,7 +181,7 @@ export class Groups {
   // --- background work (services) ----------------------------------------------------------------
 
   expireSessions(): Promise<number> {
-    return expireGroupSessions(this.db, this.options.now());
+    return expireGroupSessions(this.db, this.options.now(), this.options.reachableSince());
   }
 }
 

@@ -9,7 +9,7 @@ export interface HeartbeatInput extends HeartbeatRequest {
 }
 
 /** One heartbeat, under the group's row lock: join, leave, or report and receive the assignment. */
-export async function groupHeartbeat(db: Database, input: HeartbeatInput, now: number): Promise<HeartbeatResponse> {
+export async function groupHeartbeat(db: Database, input: HeartbeatInput, now: number, since = -Infinity): Promise<HeartbeatResponse> {
   validateGroupId(input.groupId);
   if (!Number.isInteger(input.memberEpoch) || input.memberEpoch < -1) {
     throw new BrokerError('INVALID_REQUEST', `memberEpoch must be 0 (join), -1 (leave) or the member's epoch; got ${input.memberEpoch}.`);
@@ -23,7 +23,7 @@ export async function groupHeartbeat(db: Database, input: HeartbeatInput, now: n
   return withLockedGroup<HeartbeatResponse>(
     db,
     input.groupId,
-    { op: 'heartbeat', create: input.memberEpoch === 0, now },
+    { op: 'heartbeat', create: input.memberEpoch === 0, now, since },
     async (tx, state) => {
       if (!state) {
         return {
@@ -45,10 +45,10 @@ export async function groupHeartbeat(db: Database, input: HeartbeatInput, now: n
  * Fences members whose session or rebalance timeout has run out, in every group that has one. Any
  * process may run it: each group is re-checked under its lock, so doing it twice changes nothing.
  */
-export async function expireGroupSessions(db: Database, now: number): Promise<number> {
+export async function expireGroupSessions(db: Database, now: number, since = -Infinity): Promise<number> {
   let fenced = 0;
   for (const groupId of await groupsPastDeadline(db, now)) {
-    fenced += await withLockedGroup<number>(db, groupId, { op: 'expire_sessions', create: false, now }, async (tx, state) => {
+    fenced += await withLockedGroup<number>(db, groupId, { op: 'expire_sessions', create: false, now, since }, async (tx, state) => {
       if (!state) return { value: 0 };
       const counts = await partitionCounts(
         tx,

@@ -78,7 +78,7 @@ function validateCommitShape(req: CommitRequest): void {
  * partition (so a fenced zombie cannot move the group); without one, only while the group is empty.
  * Every offset must name an existing partition and lie within [0, high watermark].
  */
-export async function commitOffsets(db: Database, req: CommitRequest, now: number): Promise<void> {
+export async function commitOffsets(db: Database, req: CommitRequest, now: number, since = -Infinity): Promise<void> {
   validateCommitShape(req);
   const marks = await marksOf(
     db,
@@ -94,7 +94,7 @@ export async function commitOffsets(db: Database, req: CommitRequest, now: numbe
       );
     }
   }
-  await withLockedGroup<void>(db, req.groupId, { op: 'commit', create: !req.memberId, now }, async (tx, state) => {
+  await withLockedGroup<void>(db, req.groupId, { op: 'commit', create: !req.memberId, now, since }, async (tx, state) => {
     if (!state)
       return {
         error: new BrokerError('UNKNOWN_MEMBER_ID', `Group "${req.groupId}" has no member "${req.memberId}" (the group does not exist).`),
@@ -216,7 +216,7 @@ export interface ResetResult {
  * run returns the new positions without writing them (and, unlike Kafka's tool, also for an active group). An exact offset outside the log is moved to the
  * nearest valid one, as Kafka's tool does.
  */
-export async function resetOffsets(db: Database, req: ResetRequest, now: number): Promise<ResetResult[]> {
+export async function resetOffsets(db: Database, req: ResetRequest, now: number, since = -Infinity): Promise<ResetResult[]> {
   validateGroupId(req.groupId);
   const marks = await marksOf(db, [req.topic]);
   const all = [...marks.values()].sort((a, b) => a.partition - b.partition);
@@ -242,7 +242,7 @@ export async function resetOffsets(db: Database, req: ResetRequest, now: number)
     positions.push({ marks: m, offset: exact ?? (await resolveTarget(db, m, req.to as SingleTarget)) });
   }
 
-  return withLockedGroup<ResetResult[]>(db, req.groupId, { op: 'reset_offsets', create: !req.dryRun, now }, async (tx, state) => {
+  return withLockedGroup<ResetResult[]>(db, req.groupId, { op: 'reset_offsets', create: !req.dryRun, now, since }, async (tx, state) => {
     const live = state ? await liveGroup(tx, state, now) : null;
     // A dry run only reads: it may preview while the group is active; applying waits until it is empty.
     if (live && live.members.length > 0 && !req.dryRun) {
@@ -325,9 +325,10 @@ export async function deleteOffsets(
   db: Database,
   req: { groupId: string; topic: string; partitions?: number[] | null },
   now: number,
+  since = -Infinity,
 ): Promise<number> {
   validateGroupId(req.groupId);
-  return withLockedGroup<number>(db, req.groupId, { op: 'delete_offsets', create: false, now }, async (tx, state) => {
+  return withLockedGroup<number>(db, req.groupId, { op: 'delete_offsets', create: false, now, since }, async (tx, state) => {
     if (!state) return { error: groupNotFound(req.groupId) };
     const live = await liveGroup(tx, state, now);
     if (live.members.some((m) => m.subscribedTopics.includes(req.topic))) {
@@ -364,9 +365,9 @@ async function liveGroup(tx: Queryable, state: GroupState, now: number): Promise
 }
 
 /** Deletes a group with its offsets, only when it has no members (NON_EMPTY_GROUP otherwise). */
-export async function deleteGroup(db: Database, groupId: string, now: number): Promise<void> {
+export async function deleteGroup(db: Database, groupId: string, now: number, since = -Infinity): Promise<void> {
   validateGroupId(groupId);
-  await withLockedGroup<void>(db, groupId, { op: 'delete_group', create: false, now }, async (tx, state) => {
+  await withLockedGroup<void>(db, groupId, { op: 'delete_group', create: false, now, since }, async (tx, state) => {
     if (!state) return { error: groupNotFound(groupId) };
     const live = await liveGroup(tx, state, now);
     if (live.members.length > 0) {

@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '@/db/client';
 import { BrokerError } from '../errors';
 import { textProblem } from '../text';
-import { memberDeadline } from './coordinator';
+import { memberDeadline, resumeClocks } from './coordinator';
 import { type GroupState, newGroup } from './types';
 
 /**
@@ -46,13 +46,16 @@ export async function readGroups(db: Queryable): Promise<GroupState[]> {
 /**
  * Runs `fn` with the group's row locked. With `create`, a missing group is created first (Empty).
  * What `fn` returns as `state` is saved in the same transaction; `error` is thrown after the commit,
- * so that what the coordinator did on the way (fencing expired members) is kept.
+ * so that what the coordinator did on the way (fencing expired members) is kept. `fn` sees the members'
+ * clocks resumed from `since`, when the database last became reachable (resumeClocks): nobody is fenced
+ * for heartbeats an outage kept from arriving.
  */
 export async function withLockedGroup<T>(
   db: Database,
   groupId: string,
   /** `op` names the statements in the metrics (heartbeat.lock_group, commit.save_group, ...). */
-  opts: { op: string; create: boolean; now: number },
+  /** `since`: when the database last became reachable, on the coordinator's clock (see resumeClocks). */
+  opts: { op: string; create: boolean; now: number; since: number },
   fn: (tx: Queryable, state: GroupState | null) => Promise<{ state?: GroupState; value?: T; error?: BrokerError }>,
 ): Promise<T> {
   const out = await db.transaction(async (tx) => {
@@ -68,7 +71,7 @@ export async function withLockedGroup<T>(
       name: `${opts.op}.lock_group`,
     });
     const before = row ? parse(row.state) : null;
-    const result = await fn(tx, before);
+    const result = await fn(tx, before && resumeClocks(before, opts.since));
     // A refused call often returns an equal copy (an unknown member's heartbeat): no write, no new updated_at.
     if (result.state && result.state !== before && JSON.stringify(result.state) !== JSON.stringify(before))
       await saveGroup(tx, result.state, opts.op);
