@@ -1,5 +1,6 @@
 import type { Broker } from '../index';
 import { maintainLogs } from '../log/maintenance';
+import { INSTANCE_HEARTBEAT_MS } from '../stats/instances';
 import { type Loop, startLoop } from './loop';
 
 export interface ServiceOptions {
@@ -27,7 +28,7 @@ export function startServices(broker: Broker, options: ServiceOptions = {}): Ser
     groupExpiry: startLoop('group session expiry', options.groupExpiryMs ?? 1000, () => broker.groups.expireSessions()),
     sampler: startLoop('lag and throughput sampling', options.lagSampleMs ?? broker.stats.sampleIntervalMs, () => broker.stats.sample()),
     sampleRetention: startLoop('sample retention', 60_000, () => broker.stats.dropOld()),
-    instance: startLoop('instance heartbeat', 5_000, () => broker.stats.heartbeat()),
+    instance: startLoop('instance heartbeat', INSTANCE_HEARTBEAT_MS, () => broker.stats.heartbeat()),
     authCleanup: startLoop('audit retention and session expiry', options.authCleanupMs ?? 3_600_000, () => broker.auth.cleanup()),
   };
   void loops.instance.runNow(); // show up in the instances list at once

@@ -1,5 +1,13 @@
 import type { Database } from '@/db/client';
-import { INSTANCE_ALIVE_MS, type Instance, InstanceRegistration, type KafkaListenerReport, listInstances } from './instances';
+import { transientBrokerError } from '../errors';
+import {
+  INSTANCE_ALIVE_MS,
+  INSTANCE_HEARTBEAT_MS,
+  type Instance,
+  InstanceRegistration,
+  type KafkaListenerReport,
+  listInstances,
+} from './instances';
 import { type KafkaBroker, listKafkaBrokers } from './kafka-brokers';
 import { takeSamples } from './sampler';
 import { type RatePoint, throughputHistory, topicRates } from './throughput';
@@ -55,10 +63,31 @@ export class Stats {
     return listInstances(this.db, this.options.now());
   }
 
-  /** Live instances with a Kafka listener, as Metadata lists brokers (by node id). */
-  kafkaBrokers(now: number = this.options.now()): Promise<KafkaBroker[]> {
-    return listKafkaBrokers(this.db, now, INSTANCE_ALIVE_MS);
+  /**
+   * Live instances with a Kafka listener, as Metadata lists brokers (by node id). While the database
+   * cannot be read, the last list read; for a heartbeat period after it answers again, the instances of
+   * that list too, since their heartbeats could not land meanwhile: an outage never makes the cluster
+   * look smaller than it is.
+   */
+  async kafkaBrokers(now: number = this.options.now()): Promise<KafkaBroker[]> {
+    let live: KafkaBroker[];
+    try {
+      live = await listKafkaBrokers(this.db, now, INSTANCE_ALIVE_MS);
+    } catch (err) {
+      if (this.lastBrokers === null || !transientBrokerError(err)) throw err;
+      return this.lastBrokers;
+    }
+    // The database's own activity is on the real clock (this.options.now may be a test's).
+    const a = this.db.activity();
+    const resumed = a.lastUnreachableAt > 0 && Date.now() - a.reachableSince < INSTANCE_HEARTBEAT_MS * 2;
+    if (resumed && this.lastBrokers) {
+      const byId = new Map([...this.lastBrokers, ...live].map((b) => [b.nodeId, b]));
+      live = [...byId.values()].sort((a, b) => a.nodeId - b.nodeId);
+    }
+    this.lastBrokers = live;
+    return live;
   }
+  private lastBrokers: KafkaBroker[] | null = null;
 
   /** This instance's Kafka node id; null while it has no listener. */
   get kafkaNodeId(): number | null {

@@ -5,6 +5,8 @@ import { kafkaNodeId } from './kafka-brokers';
 
 /** Brook processes: each upserts its row on a short period; one not seen for a while is gone. */
 export const INSTANCE_ALIVE_MS = 20_000;
+/** How often an instance upserts its row (the services' heartbeat loop). */
+export const INSTANCE_HEARTBEAT_MS = 5_000;
 const FORGET_AFTER_MS = 3_600_000;
 
 /** This process's Kafka listener, as the server reports it once started (or not). */
