@@ -22,6 +22,8 @@ export const KAFKA_ERRORS = {
   NOT_COORDINATOR: { code: 16, retriable: true },
   INVALID_TOPIC_EXCEPTION: { code: 17, retriable: false },
   RECORD_LIST_TOO_LARGE: { code: 18, retriable: false },
+  NOT_ENOUGH_REPLICAS: { code: 19, retriable: true },
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: { code: 20, retriable: true },
   INVALID_REQUIRED_ACKS: { code: 21, retriable: false },
   ILLEGAL_GENERATION: { code: 22, retriable: false },
   INCONSISTENT_GROUP_PROTOCOL: { code: 23, retriable: false },
@@ -118,7 +120,8 @@ export function isBrokerError(err: unknown, kafkaName?: KafkaErrorName): err is 
 /**
  * A transient database failure as the Kafka error a client can act on (retry), or null. Kafka answers
  * KAFKA_STORAGE_ERROR (56, retriable) when a broker cannot use its log storage, which is what an
- * unreachable, restarting or contended database is to Brook; REQUEST_TIMED_OUT (7) when it gave up waiting.
+ * unreachable, restarting or contended database is to Brook; REQUEST_TIMED_OUT (7) when it gave up waiting,
+ * or when the connection was lost during a COMMIT (Kafka's meaning for acks=all: the write may have happened).
  * The message names neither host nor port (the driver's text does): the cause keeps it for the server log.
  */
 export function transientBrokerError(err: unknown): BrokerError | null {
@@ -133,10 +136,25 @@ export function transientBrokerError(err: unknown): BrokerError | null {
       );
     case 'timeout':
       return new BrokerError('REQUEST_TIMED_OUT', 'The database did not complete this request in time; retry.', { cause: err });
+    case 'commit-unknown':
+      return new BrokerError(
+        'REQUEST_TIMED_OUT',
+        'The connection to the database was lost while this request was committing: it may have been applied. A retry with the same idempotency key or producer sequence is answered with the first outcome.',
+        { cause: err },
+      );
     default:
       return null;
   }
 }
+
+/**
+ * Whether `err` comes from the database being away or busy (unreachable, restarting, a COMMIT lost with its
+ * connection, a timeout, a conflict with a concurrent transaction) rather than from a verdict on the request.
+ */
+export const isDatabaseOutage = (err: unknown): boolean => transientKind(err) !== null;
+
+/** A COMMIT lost with its connection and not resolved in time: the write may or may not have happened. */
+export const isCommitInDoubt = (err: unknown): boolean => transientKind(err) === 'commit-unknown';
 
 /** The Kafka error for anything thrown: a BrokerError as is, a transient database failure mapped, else null. */
 export function asBrokerError(err: unknown): BrokerError | null {

@@ -4,7 +4,7 @@ import { asBrokerError, errorMessage } from '@/server/broker/errors';
 import { allowed, isOpenApi, refusal } from './handlers/acl';
 import { auditAdmin, isAuditedApi } from './handlers/admin-audit';
 import { API_VERSIONS_KEY } from './handlers/api-versions';
-import { kafkaCode } from './handlers/errors';
+import { isOutage, kafkaCode } from './handlers/errors';
 import { handlerRegistry } from './handlers/index';
 import { type ApiHandler, type ClusterView, DEFAULT_KAFKA_SETTINGS, type KafkaContext, type KafkaSettings } from './handlers/types';
 import type { ConnectionInfo, KafkaDispatcher } from './listener/dispatcher';
@@ -142,7 +142,8 @@ export function createDispatcher({
           if (isKafkaProtocolError(err)) throw err;
           const known = asBrokerError(err);
           if (!known) log(`[brook] Kafka ${handler.name} v${apiVersion} from ${conn.remoteAddress} failed: ${errorMessage(err)}`);
-          response = handler.errorResponse(request, known?.kafkaCode ?? kafkaCode('UNKNOWN_SERVER_ERROR'), ctx);
+          const code = known && handler.outage && isOutage(err) ? kafkaCode(handler.outage) : known?.kafkaCode;
+          response = handler.errorResponse(request, code ?? kafkaCode('UNKNOWN_SERVER_ERROR'), ctx);
         }
       }
       if (auth && response !== null && isAuditedApi(handler.name)) {

@@ -25,5 +25,7 @@ export const deleteGroupsHandler = defineHandler<api.DeleteGroupsRequest, api.De
     }
     return { throttleTimeMs: 0, results };
   },
+  /** A database outage: retried by admin clients; nothing was deleted. */
+  outage: 'COORDINATOR_LOAD_IN_PROGRESS',
   errorResponse: (req, errorCode) => ({ throttleTimeMs: 0, results: req.groupsNames.map((groupId) => ({ groupId, errorCode })) }),
 });

@@ -43,6 +43,8 @@ export const describeClusterHandler = defineHandler<describeCluster.DescribeClus
       clusterAuthorizedOperations: OPERATIONS_OMITTED,
     };
   },
+  /** Only with nothing cached: retried by admin clients. */
+  outage: 'COORDINATOR_NOT_AVAILABLE',
   errorResponse: (request, errorCode) => ({
     throttleTimeMs: 0,
     errorCode,

@@ -19,6 +19,8 @@ export const describeGroupsHandler = defineHandler<api.DescribeGroupsRequest, ap
     const described = await ctx.broker.groups.classicDescribe(req.groups);
     return { throttleTimeMs: 0, groups: described.map(toKafka) };
   },
+  /** A database outage: the groups cannot be read yet, as while a Kafka coordinator loads them. */
+  outage: 'COORDINATOR_LOAD_IN_PROGRESS',
   errorResponse: (req, errorCode) => ({
     groups: req.groups.map((groupId) => ({ errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [] })),
   }),

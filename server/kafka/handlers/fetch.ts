@@ -1,7 +1,7 @@
 import { type FetchResult, isBrokerError, storedSize } from '@/server/broker';
 import { fetch } from '../protocol';
 import { encodeFetchBatches } from '../records';
-import { kafkaCode } from './errors';
+import { isOutage, kafkaCode } from './errors';
 import { defineHandler, type KafkaContext } from './types';
 
 type Req = fetch.FetchRequest;
@@ -23,7 +23,8 @@ interface Wanted {
   maxBytes: number;
 }
 
-type Outcome = { ok: FetchResult } | { errorCode: number };
+/** `idle`: the database is away; the partition is answered as one with nothing new past the fetch offset. */
+type Outcome = { ok: FetchResult } | { errorCode: number } | { idle: true };
 
 /**
  * Fetch 4-12. Every partition is read at once; while that gives fewer than `min_bytes` (and no partition
@@ -53,7 +54,7 @@ export const fetchHandler = defineHandler<Req, Res>({
     const maxWaitMs = Math.min(Math.max(req.maxWaitMs, 0), ENGINE_MAX_WAIT_MS);
     const deadline = ctx.broker.now() + maxWaitMs;
     let outcomes = await readAll(wanted, ctx);
-    while (!outcomes.some((o) => 'errorCode' in o) && bytesOf(outcomes) < req.minBytes && !ctx.signal.aborted) {
+    while (outcomes.every((o) => 'ok' in o) && bytesOf(outcomes) < req.minBytes && !ctx.signal.aborted) {
       const remainingMs = Math.ceil(deadline - ctx.broker.now());
       if (remainingMs <= 0 || !(await waitForMore(wanted, outcomes, remainingMs, ctx))) break;
       outcomes = await readAll(wanted, ctx);
@@ -75,6 +76,10 @@ function readAll(wanted: readonly Wanted[], ctx: KafkaContext): Promise<Outcome[
       try {
         return { ok: await readPartition(w, ctx) };
       } catch (err) {
+        // Every error code here costs some client its partitions or its process (kafkajs rejoins on 5 and 6
+        // and restarts after five 56s; Java throws on 5 and 7): while the database is away, and after the
+        // read was held as long as reads are, the partition answers as one with nothing new.
+        if (isOutage(err)) return { idle: true };
         if (!isBrokerError(err)) throw err;
         return { errorCode: err.kafkaCode };
       }
@@ -141,6 +146,7 @@ function encodeResponses(req: Req, wanted: readonly Wanted[], outcomes: readonly
       const w = wanted[i];
       const o = outcomes[i++];
       if ('errorCode' in o) return failedPartition(w.partition, o.errorCode);
+      if ('idle' in o) return { ...failedPartition(w.partition, 0), highWatermark: BigInt(w.offset), lastStableOffset: BigInt(w.offset) };
       const { records, highWatermark, logStartOffset } = o.ok;
       let bytes: Buffer = Buffer.alloc(0);
       // The first partition with records gets one whole record even above both limits; the others stop at the budget.

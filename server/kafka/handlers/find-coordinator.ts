@@ -29,6 +29,8 @@ export const findCoordinatorHandler = defineHandler<api.FindCoordinatorRequest, 
     }
     return { throttleTimeMs: 0, ...answer() };
   },
+  /** Only when this instance has no node id yet and the database is away: the one code kafkajs retries here. */
+  outage: 'COORDINATOR_NOT_AVAILABLE',
   errorResponse(req, errorCode, ctx) {
     const none = { nodeId: -1, host: '', port: -1, errorCode, errorMessage: null };
     if (ctx.apiVersion >= 4) return { coordinators: req.coordinatorKeys.map((key) => ({ key, ...none })) };

@@ -25,5 +25,7 @@ export const initProducerIdHandler = defineHandler<Req, Res>({
     });
     return { throttleTimeMs: 0, errorCode: 0, producerId: BigInt(result.producerId), producerEpoch: result.producerEpoch };
   },
+  /** A database outage: Kafka's own answer, as older Java clients treat REQUEST_TIMED_OUT here as fatal. */
+  outage: 'COORDINATOR_LOAD_IN_PROGRESS',
   errorResponse: (_req, errorCode) => ({ throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 }),
 });

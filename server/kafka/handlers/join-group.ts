@@ -45,6 +45,8 @@ export const joinGroupHandler = defineHandler<api.JoinGroupRequest, api.JoinGrou
       members: [],
     };
   },
+  /** A database outage: clients look the coordinator up again and rejoin (Java throws on 14, 7 and 56 here). */
+  outage: 'NOT_COORDINATOR',
   errorResponse(req, errorCode, ctx) {
     return {
       errorCode,

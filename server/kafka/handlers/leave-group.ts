@@ -1,4 +1,5 @@
 import { leaveGroup as api } from '../protocol';
+import { isOutage } from './errors';
 import { defineHandler } from './types';
 
 /**
@@ -18,7 +19,14 @@ export const leaveGroupHandler = defineHandler<api.LeaveGroupRequest, api.LeaveG
       ctx.apiVersion >= 3
         ? req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))
         : [{ memberId: req.memberId, groupInstanceId: null }];
-    const results = await ctx.broker.groups.classicLeave(req.groupId, refs);
+    let results: Awaited<ReturnType<typeof ctx.broker.groups.classicLeave>>;
+    try {
+      results = await ctx.broker.groups.classicLeave(req.groupId, refs);
+    } catch (err) {
+      // The database is away: clients ignore LeaveGroup errors anyway; the member's session ends it later.
+      if (!isOutage(err)) throw err;
+      results = refs.map((r) => ({ ...r, error: null }));
+    }
     if (ctx.apiVersion < 3) return { throttleTimeMs: 0, errorCode: results[0]?.error?.kafkaCode ?? 0 };
     return {
       throttleTimeMs: 0,

@@ -18,5 +18,7 @@ export const listGroupsHandler = defineHandler<api.ListGroupsRequest, api.ListGr
       groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state })),
     };
   },
+  /** A database outage: the groups cannot be read yet, as while a Kafka coordinator loads them. */
+  outage: 'COORDINATOR_LOAD_IN_PROGRESS',
   errorResponse: (_req, errorCode) => ({ errorCode, groups: [] }),
 });

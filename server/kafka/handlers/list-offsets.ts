@@ -1,6 +1,6 @@
-import { isBrokerError, type OffsetSpec } from '@/server/broker';
+import type { OffsetSpec } from '@/server/broker';
 import { listOffsets } from '../protocol';
-import { kafkaCode } from './errors';
+import { errorCodeOf, kafkaCode } from './errors';
 import { defineHandler, type KafkaContext } from './types';
 
 type Req = listOffsets.ListOffsetsRequest;
@@ -33,6 +33,8 @@ export const listOffsetsHandler = defineHandler<Req, Res>({
     );
     return { throttleTimeMs: 0, topics };
   },
+  /** A database outage: retried by every client (librdkafka resets the offset on 3 and -1, kafkajs rejoins on 3, 5 and 6). */
+  outage: 'KAFKA_STORAGE_ERROR',
   errorResponse: (req, errorCode, ctx) => ({
     topics: req.topics.map((t) => ({
       name: t.name,
@@ -56,8 +58,7 @@ async function offsetOf(topic: string, p: listOffsets.ListOffsetsPartition, ctx:
     const r = await ctx.broker.listOffsets(topic, p.partitionIndex, spec);
     return answer(p.partitionIndex, 0, { offset: r.offset ?? -1, timestamp: r.timestamp ?? -1 }, ctx.apiVersion);
   } catch (err) {
-    if (isBrokerError(err)) return answer(p.partitionIndex, err.kafkaCode, null, ctx.apiVersion);
-    throw err;
+    return answer(p.partitionIndex, errorCodeOf(err, 'KAFKA_STORAGE_ERROR'), null, ctx.apiVersion);
   }
 }
 

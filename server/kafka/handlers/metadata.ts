@@ -43,6 +43,8 @@ export const metadataHandler = defineHandler<Req, Res>({
       topics,
     };
   },
+  /** Only with nothing cached: the topic-level code librdkafka skips and kafkajs retries (any other drops the topic). */
+  outage: 'LEADER_NOT_AVAILABLE',
   errorResponse: (req, errorCode) => ({
     brokers: [],
     controllerId: -1,
@@ -53,27 +55,25 @@ export const metadataHandler = defineHandler<Req, Res>({
 async function describeTopics(req: Req, ctx: KafkaContext, brokers: readonly KafkaNode[]): Promise<TopicRes[]> {
   // v0: an empty list means every topic; v1+: null means every topic, empty means none.
   const all = req.topics === null || (ctx.apiVersion === 0 && req.topics.length === 0);
-  if (all) {
-    const list = await ctx.broker.listTopics();
-    return list.map((t) => topicResponse(t.name, t.partitions, brokers));
-  }
+  const named = (req.topics ?? []).flatMap((t) => (t.name === null ? [] : [t.name]));
+  const layout = await ctx.broker.topicLayout(all ? null : named);
+  if (all) return layout.topics.map((t) => topicResponse(t.name, t.partitions, brokers));
+  const found = new Map(layout.topics.map((t) => [t.name, t.partitions]));
   return Promise.all(
     (req.topics ?? []).map(async (t): Promise<TopicRes> => {
       if (t.name === null) return { errorCode: kafkaCode('UNKNOWN_TOPIC_ID'), name: null, topicId: t.topicId, partitions: [] };
-      try {
-        const meta = await ctx.broker.topicCache.get(t.name);
-        return topicResponse(t.name, meta.partitionIds.length, brokers);
-      } catch (err) {
-        if (!isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw err;
-        // v0-3 always ask for auto-creation; v4+ say whether they want it.
-        const wanted = ctx.apiVersion < 4 || req.allowAutoTopicCreation;
-        if (!(ctx.settings.autoCreateTopics && wanted))
-          return { errorCode: kafkaCode('UNKNOWN_TOPIC_OR_PARTITION'), name: t.name, partitions: [] };
-        // Creating is an admin's (Kafka: CREATE on the cluster); anyone else learns they may not, as in Kafka.
-        if (!roleAllows(ctx.principal.role, 'admin'))
-          return { errorCode: kafkaCode('TOPIC_AUTHORIZATION_FAILED'), name: t.name, partitions: [] };
-        return autoCreate(t.name, ctx, brokers);
-      }
+      const partitions = found.get(t.name);
+      if (partitions !== undefined) return topicResponse(t.name, partitions, brokers);
+      // The database is away and this instance never saw the topic: it may exist, so "try again" rather than "unknown".
+      if (layout.stale) return { errorCode: kafkaCode('LEADER_NOT_AVAILABLE'), name: t.name, partitions: [] };
+      // v0-3 always ask for auto-creation; v4+ say whether they want it.
+      const wanted = ctx.apiVersion < 4 || req.allowAutoTopicCreation;
+      if (!(ctx.settings.autoCreateTopics && wanted))
+        return { errorCode: kafkaCode('UNKNOWN_TOPIC_OR_PARTITION'), name: t.name, partitions: [] };
+      // Creating is an admin's (Kafka: CREATE on the cluster); anyone else learns they may not, as in Kafka.
+      if (!roleAllows(ctx.principal.role, 'admin'))
+        return { errorCode: kafkaCode('TOPIC_AUTHORIZATION_FAILED'), name: t.name, partitions: [] };
+      return autoCreate(t.name, ctx, brokers);
     }),
   );
 }
@@ -86,8 +86,9 @@ async function autoCreate(name: string, ctx: KafkaContext, brokers: readonly Kaf
     if (isBrokerError(err, 'INVALID_TOPIC_EXCEPTION')) return { errorCode: err.kafkaCode, name, partitions: [] };
     if (!isBrokerError(err, 'TOPIC_ALREADY_EXISTS')) throw err;
   }
-  const meta = await ctx.broker.topicCache.get(name);
-  return topicResponse(name, meta.partitionIds.length, brokers);
+  const [created] = (await ctx.broker.topicLayout([name])).topics;
+  if (!created) return { errorCode: kafkaCode('LEADER_NOT_AVAILABLE'), name, partitions: [] }; // deleted meanwhile
+  return topicResponse(name, created.partitions, brokers);
 }
 
 function topicResponse(name: string, partitions: number, brokers: readonly KafkaNode[]): TopicRes {

@@ -42,7 +42,7 @@ export const offsetCommitHandler = defineHandler<api.OffsetCommitRequest, api.Of
           },
         });
       } catch (err) {
-        commitError = errorCodeOf(err);
+        commitError = errorCodeOf(err, 'COORDINATOR_LOAD_IN_PROGRESS');
       }
     }
     const unknown = kafkaCode('UNKNOWN_TOPIC_OR_PARTITION');
@@ -57,6 +57,8 @@ export const offsetCommitHandler = defineHandler<api.OffsetCommitRequest, api.Of
       })),
     };
   },
+  /** A database outage: retried without a coordinator lookup (Java throws on 56; kafkajs rejoins on 16). */
+  outage: 'COORDINATOR_LOAD_IN_PROGRESS',
   errorResponse: (req, errorCode) => ({
     topics: req.topics.map((t) => ({
       name: t.name,

@@ -37,16 +37,19 @@ export const offsetFetchHandler = defineHandler<api.OffsetFetchRequest, api.Offs
   async handle(req, ctx) {
     if (ctx.apiVersion >= 8) {
       const groups = [];
-      for (const g of req.groups) groups.push({ groupId: g.groupId, ...(await fetchGroup(ctx.broker, g.groupId, g.topics)) });
+      for (const g of req.groups)
+        groups.push({ groupId: g.groupId, ...(await fetchGroup(ctx.broker, g.groupId, g.topics, ctx.apiVersion)) });
       return { throttleTimeMs: 0, groups };
     }
     // v0-1 have no top-level error code (the encoder drops it): every partition carries it too.
-    const answer = await fetchGroup(ctx.broker, req.groupId, req.topics);
+    const answer = await fetchGroup(ctx.broker, req.groupId, req.topics, ctx.apiVersion);
     return { throttleTimeMs: 0, errorCode: answer.errorCode, topics: answer.topics };
   },
+  /** A database outage: the one code librdkafka 2.0, Java and kafkajs all retry here. */
+  outage: 'COORDINATOR_LOAD_IN_PROGRESS',
   errorResponse(req, errorCode, ctx) {
     if (ctx.apiVersion >= 8) return { groups: req.groups.map((g) => ({ groupId: g.groupId, errorCode, topics: [] })) };
-    return { errorCode, topics: (req.topics ?? []).map((t) => failedTopic(t, errorCode)) };
+    return { errorCode, topics: failedTopics(req.topics, errorCode, ctx.apiVersion) };
   },
 });
 
@@ -60,11 +63,16 @@ const noOffset = (partitionIndex: number, errorCode: number) => ({
   errorCode,
 });
 
-function failedTopic(t: TopicAsked, errorCode: number): GroupAnswer['topics'][number] {
-  return { name: t.name, partitions: t.partitionIndexes.map((i) => noOffset(i, errorCode)) };
+/**
+ * A group's error: v2+ carry it once, at the top, with no partitions (as Kafka answers: librdkafka 2.0 leaves
+ * a partition with an error of its own unstarted); v0-1 have no top-level code, so every partition carries it.
+ */
+function failedTopics(topics: readonly TopicAsked[] | null, errorCode: number, version: number): GroupAnswer['topics'] {
+  if (version >= 2) return [];
+  return (topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((i) => noOffset(i, errorCode)) }));
 }
 
-async function fetchGroup(broker: Broker, groupId: string, topics: readonly TopicAsked[] | null): Promise<GroupAnswer> {
+async function fetchGroup(broker: Broker, groupId: string, topics: readonly TopicAsked[] | null, version: number): Promise<GroupAnswer> {
   if (topics !== null && topics.length === 0) return { errorCode: 0, topics: [] };
   let committed: Awaited<ReturnType<Broker['groups']['fetchOffsets']>>;
   try {
@@ -73,8 +81,8 @@ async function fetchGroup(broker: Broker, groupId: string, topics: readonly Topi
       topics?.map((t) => t.name),
     );
   } catch (err) {
-    const errorCode = errorCodeOf(err);
-    return { errorCode, topics: (topics ?? []).map((t) => failedTopic(t, errorCode)) };
+    const errorCode = errorCodeOf(err, 'COORDINATOR_LOAD_IN_PROGRESS');
+    return { errorCode, topics: failedTopics(topics, errorCode, version) };
   }
   const toAnswer = (p: { partition: number; offset: number; metadata: string }) => ({
     partitionIndex: p.partition,

@@ -2,6 +2,7 @@ import { BrokerError, type ProduceRecord, type ProducerFields } from '@/server/b
 import { asBrokerError } from '@/server/broker/errors';
 import { KafkaProtocolError, produce } from '../protocol';
 import { batchesToProduceRecords, decodeRecordBatches } from '../records';
+import { ProduceOutages } from './produce-outage';
 import { defineHandler, type KafkaContext } from './types';
 
 type Req = produce.ProduceRequest;
@@ -135,16 +136,30 @@ async function appendPartition(
   ctx: KafkaContext,
   placed: () => void,
 ): Promise<PartitionRes> {
+  const outages = outagesOf(ctx.broker);
+  const producerId = p.producer?.producerId ?? null;
   try {
     const results = await ctx.broker.produce(topic, p.records, p.producer, placed);
     placed();
+    outages.written(topic, p.index, producerId);
     return { index: p.index, errorCode: 0, baseOffset: BigInt(results[0].offset), logAppendTimeMs: -1n, logStartOffset: -1n };
   } catch (err) {
     placed();
-    const known = asBrokerError(err);
-    if (!known) throw err;
-    return failed(p.index, known);
+    const answer = outages.answer(err, topic, p.index, producerId);
+    if (!answer) throw err;
+    return failed(p.index, answer);
   }
+}
+
+/** One per engine (a process serves one; tests make several). */
+const outagesByBroker = new WeakMap<object, ProduceOutages>();
+function outagesOf(broker: KafkaContext['broker']): ProduceOutages {
+  let o = outagesByBroker.get(broker);
+  if (!o) {
+    o = new ProduceOutages(broker.now);
+    outagesByBroker.set(broker, o);
+  }
+  return o;
 }
 
 /** `fn` at most once, however often the result is called. */

@@ -32,6 +32,8 @@ export const syncGroupHandler = defineHandler<api.SyncGroupRequest, api.SyncGrou
       assignment: encodeAssignment({ version: synced.assignmentVersion, assignedPartitions: synced.assignment }),
     };
   },
+  /** A database outage: Java's SyncGroup retries only 15 and 16; kafkajs retries 16 in place. */
+  outage: 'NOT_COORDINATOR',
   errorResponse(_req, errorCode, ctx) {
     return {
       errorCode,

@@ -1,5 +1,6 @@
 import type { Broker } from '@/server/broker';
 import type { Principal } from '@/server/broker/auth/types';
+import type { KafkaErrorName } from '@/server/broker/errors';
 import type { ConnectionInfo } from '../listener/dispatcher';
 import type { Reader } from '../protocol/reader';
 import type { Writer } from '../protocol/writer';
@@ -69,6 +70,11 @@ export interface ApiHandler<Req = unknown, Res = unknown> {
    * refusal); `errorMessage` goes into responses whose results carry one.
    */
   errorResponse(request: Req, errorCode: number, ctx: KafkaContext, errorMessage?: string): Res;
+  /**
+   * What a database outage that fails the whole request is answered with: the code this API's clients
+   * retry without dropping partitions or restarting (default KAFKA_STORAGE_ERROR). See handlers/errors.ts.
+   */
+  outage?: KafkaErrorName;
 }
 
 /** Keeps the request and response types of one handler tied together while the registry holds them all. */
