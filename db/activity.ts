@@ -11,8 +11,8 @@ export interface DatabaseActivity {
   lastUnreachableAt: number;
   /**
    * Since when the database has been answering without a break: the first answer after the last time it
-   * could not be reached, or when the adapter was opened. Deadlines that clients cannot meet while the
-   * database is away (group sessions) are measured from here.
+   * could not be reached, or when the adapter was opened; now, while it cannot be reached. Deadlines that
+   * clients cannot meet while the database is away (group sessions) are measured from here.
    */
   reachableSince: number;
   /** Calls in progress now, and since when the oldest of them has been waiting (or null). */
@@ -60,7 +60,8 @@ export class ActivityTracker {
     return {
       lastAnswerAt: this.lastAnswerAt,
       lastUnreachableAt: this.lastUnreachableAt,
-      reachableSince: this.reachableSince,
+      // While it cannot be reached, the clock can restart no earlier than now (the next answer is later).
+      reachableSince: this.lastUnreachableAt > this.lastAnswerAt ? this.now() : this.reachableSince,
       inFlight: this.started.size,
       oldestInFlightSince: oldest,
     };

@@ -38,8 +38,9 @@ export function kafkaTestBroker(backend: Backend, use: (env: KafkaTestBroker) =>
 /** The engine's options, the Kafka handlers' settings, and `tls` for a listener that speaks TLS (SSL/SASL_SSL). */
 export type KafkaTestBrokerOptions = BrokerOptions & { kafka?: Partial<KafkaSettings>; tls?: KafkaTlsOptions };
 
-export async function startKafkaTestBroker(backend: Backend, options: KafkaTestBrokerOptions = {}): Promise<KafkaTestBroker> {
-  const db = await openTestDatabase(backend);
+/** On a fresh test database of `backend`, or on a migrated database the test opened itself (a private cluster). */
+export async function startKafkaTestBroker(backend: Backend | Database, options: KafkaTestBrokerOptions = {}): Promise<KafkaTestBroker> {
+  const db = typeof backend === 'string' ? await openTestDatabase(backend) : backend;
   const broker = createBroker(db, options);
   await broker.start();
   let report: KafkaListenerReport | null = null;
