@@ -37,7 +37,8 @@ type Outcome = { ok: FetchResult } | { errorCode: number } | { idle: true };
  * No fetch sessions (KIP-227): a full fetch is answered with session id 0, which tells the client none was
  * created, so it keeps sending full fetches; an incremental fetch of a session id (never handed out, or
  * from another broker) is FETCH_SESSION_ID_NOT_FOUND, on which clients start over with a full fetch.
- * No transactions: last stable offset = high watermark, aborted transactions an empty list.
+ * No transactions: last stable offset = high watermark, aborted transactions an empty list. A partition
+ * that cannot be read because the database is away answers as idle (see readAll).
  */
 export const fetchHandler = defineHandler<Req, Res>({
   name: 'Fetch',

@@ -19,7 +19,8 @@ const NO_PRODUCER_ID = -1;
  * engine call as an HTTP produce (its coalescing, limits and max.message.bytes); partitions are appended
  * concurrently and answered each with its own error. A batch with a producer id is an idempotent
  * producer's: the engine answers a retried batch with its original offsets and a gap with
- * OUT_OF_ORDER_SEQUENCE_NUMBER. Brook has no transactions: transactional produces are refused.
+ * OUT_OF_ORDER_SEQUENCE_NUMBER. Brook has no transactions: transactional produces are refused. A failure
+ * because the database is away is answered as ProduceOutages says (produce-outage.ts).
  *
  * acks=0 gets no answer; if any partition failed the connection is closed instead, which is how Kafka tells
  * such a producer (it cannot be told otherwise). log_append_time is -1 (create time is kept; under
