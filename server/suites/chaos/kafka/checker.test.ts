@@ -170,6 +170,17 @@ describe('Kafka chaos checker', () => {
     expect(checkKafka({ ...obs, recoveries, firstAckBoundMs: 3000 }).producers[0].counts.slowRecoveries).toBe(1);
   });
 
+  it("does not count an acknowledgement after the next fault struck as the earlier recovery's", () => {
+    const obs = scenario([['a', 'b', 'c']]); // acknowledged at T0 + 10, 20, 30
+    const recoveries = [
+      { kind: 'restart', backAt: T0 + 5, until: T0 + 8 }, // the next fault struck before the first ack
+      { kind: 'stop', backAt: T0 + 9 },
+    ];
+    const v = checkKafka({ ...obs, recoveries });
+    expect(v.producers[0].counts.firstAckMs).toEqual([null, 1]);
+    expect(v.examples.join('\n')).toMatch(/restart .* no acknowledgement before the next fault, 3 ms later/);
+  });
+
   it('fails records the group never processed, and processings of records the log does not hold', () => {
     const obs = scenario([['a', 'b', 'c']]);
     const processed = [obs.groups[0].processed[0], { ...obs.groups[0].processed[1], id: 'other' }];

@@ -66,10 +66,14 @@ export interface GroupObs {
   fatal: readonly string[];
 }
 
-/** A Postgres fault: `backAt` is when pg_ctl start (or restart) returned. */
+/**
+ * A Postgres fault: `backAt` is when pg_ctl start (or restart) returned; `until`, when the next fault
+ * struck (absent for the last): an acknowledgement after that one is the next recovery's, not this one's.
+ */
 export interface Recovery {
   kind: string;
   backAt: number;
+  until?: number;
 }
 
 export interface KafkaObservations {
@@ -94,7 +98,7 @@ export interface ProducerCounts {
   outOfOrder: number;
   unacknowledgedPresent: number;
   fatal: number;
-  /** Per recovery, ms from Postgres back to this producer's first acknowledgement (null: none came). */
+  /** Per recovery, ms from Postgres back to this producer's first acknowledgement (null: none before the next fault). */
   firstAckMs: Array<number | null>;
   /** Recoveries after which the first acknowledgement took longer than the bound, or never came. */
   slowRecoveries: number;
@@ -269,7 +273,7 @@ function checkProducer(
   const times = p.acks.map((a) => a.t).sort((a, b) => a - b);
   const firstAckMs = obs.recoveries.map((rec) => {
     const t = times[lowerBound(times, rec.backAt)];
-    return t === undefined ? null : t - rec.backAt;
+    return t === undefined || t >= (rec.until ?? Number.POSITIVE_INFINITY) ? null : t - rec.backAt;
   });
   let slowRecoveries = 0;
   firstAckMs.forEach((ms, i) => {
@@ -278,7 +282,7 @@ function checkProducer(
     const rec = obs.recoveries[i];
     example(
       `${tag} slow recovery`,
-      `${rec.kind} (Postgres back at ${new Date(rec.backAt).toISOString()}): ${ms === null ? 'no acknowledgement after it' : `first acknowledgement after ${ms} ms`}`,
+      `${rec.kind} (Postgres back at ${new Date(rec.backAt).toISOString()}): ${ms === null ? noAck(rec) : `first acknowledgement after ${Math.round(ms)} ms`}`,
     );
   });
   for (const f of p.fatal) example(`${tag} fatal`, f);
@@ -388,6 +392,11 @@ function checkGroup(g: GroupObs, obs: KafkaObservations, idAt: Map<string, strin
     fatal: g.fatal.length,
   };
 }
+
+const noAck = (rec: Recovery) =>
+  rec.until === undefined
+    ? 'no acknowledgement after it'
+    : `no acknowledgement before the next fault, ${Math.round(rec.until - rec.backAt)} ms later`;
 
 /** The first index whose value is ≥ x in an ascending array (its length if none). */
 function lowerBound(sorted: readonly number[], x: number): number {
