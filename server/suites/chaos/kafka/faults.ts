@@ -69,7 +69,8 @@ const MAX_PROGRESS_WAIT_MS = 30_000;
  * Runs the schedule in order. Before each fault, and after the last, it waits until every producer has had
  * an acknowledgement since Postgres was last back (at most 30 s), so faults strike under traffic and each
  * recovery's time to the first acknowledgement is measured before the next fault. `ackedSince(t)`: whether
- * every producer has an acknowledgement at or after t. `say` reports each fault as it strikes.
+ * every producer has an acknowledgement at or after t. `say` reports each fault as it strikes, `onBack`
+ * each return of Postgres.
  */
 export async function runPostgresFaults(
   plan: readonly PgFault[],
@@ -77,6 +78,7 @@ export async function runPostgresFaults(
   records: PgFaultRecord[],
   ackedSince: (t: number) => boolean,
   say: (line: string) => void,
+  onBack: (record: PgFaultRecord) => void = () => {},
 ): Promise<void> {
   const started = Date.now();
   const waitForProgress = async () => {
@@ -101,13 +103,15 @@ export async function runPostgresFaults(
     const startedAt = Date.now();
     if (fault.kind !== 'restart-fast') await postgres.start();
     const backAt = Date.now();
-    records.push({
+    const record = {
       kind: fault.kind,
       stoppedAt,
       backAt,
       stopMs,
       startMs: backAt - (fault.kind === 'restart-fast' ? stoppedAt : startedAt),
-    });
+    };
+    records.push(record);
+    onBack(record);
   }
   await waitForProgress();
 }
