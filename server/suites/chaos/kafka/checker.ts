@@ -112,6 +112,8 @@ export interface GroupCounts {
   unprocessed: number;
   /** Processings whose id is not the one the log holds at that offset. */
   processedNotInLog: number;
+  /** Successful commits seen (each partition of each commit), all checked against what was processed. */
+  commits: number;
   /** Commits beyond 1 + the highest offset the group had processed on the partition by then. */
   skippingCommits: number;
   /** Offsets below a final committed offset that the group never processed. */
@@ -382,6 +384,7 @@ function checkGroup(g: GroupObs, obs: KafkaObservations, idAt: Map<string, strin
     processedTwice,
     unprocessed,
     processedNotInLog,
+    commits: g.commits.length,
     skippingCommits,
     unprocessedBelowCommit,
     commitsNotAtEnd,

@@ -48,8 +48,10 @@ export class RdkafkaProducer implements ProducerHandle {
       case 'ack':
         this.acks.push({ id: String(e.id), partition: Number(e.p), offset: Number(e.o), t: e.t });
         this.latestAck = Math.max(this.latestAck, e.t);
+        this.reported(String(e.id));
         break;
       case 'nack':
+        this.reported(String(e.id));
         this.deliveryFailures++;
         this.lastError = `delivery of ${e.id} failed: ${e.err}`;
         break;
@@ -64,6 +66,11 @@ export class RdkafkaProducer implements ProducerHandle {
         if (e.e === 'summary' && Number(e.unflushed) > 0) this.lastError = `${e.unflushed} records still unanswered at exit`;
         break;
     }
+  }
+
+  /** A report for `<name>.<seq>`: it was sent, whether or not a "sent" count said so yet (a client that died). */
+  private reported(id: string): void {
+    this.sentCount = Math.max(this.sentCount, Number(id.slice(id.lastIndexOf('.') + 1)) + 1);
   }
 
   sent(): string[] {
