@@ -1,5 +1,11 @@
-import type { LogRecord, PartitionBounds } from '../checker';
+import type { LogRecord } from '../checker';
 import { decodeRecord } from '../record-codec';
+import { at, checkGroup } from './group-check';
+import type { KafkaObservations, KafkaVerdict, ProducerCounts, ProducerObs, Recovery } from './observations';
+
+export type * from './observations';
+
+const EXAMPLES_PER_KIND = 3;
 
 /**
  * The Kafka workload's verdict, from what the harness saw: what each producer sent (in send order) and
@@ -7,142 +13,6 @@ import { decodeRecord } from '../record-codec';
  * who was in each group at the end, the clients' fatal errors, and when Postgres came back after each
  * fault. Pure: the unit tests feed it small synthetic inputs.
  */
-export interface KafkaAck {
-  id: string;
-  partition: number;
-  offset: number;
-  /** When the client had the acknowledgement (ms since the epoch). */
-  t: number;
-}
-
-export interface ProducerObs {
-  name: string;
-  /** Idempotent producers may neither duplicate nor reorder; the others may, as Kafka allows (at least once). */
-  idempotent: boolean;
-  /** Every id it sent, in send order. */
-  sent: readonly string[];
-  acks: readonly KafkaAck[];
-  /** Records the client gave up on (a delivery report with an error, a send that failed after its retries). */
-  deliveryFailures: number;
-  /** Fatal client errors (librdkafka's error_cb with fatal() true), as text. */
-  fatal: readonly string[];
-}
-
-export interface Processed {
-  member: string;
-  partition: number;
-  offset: number;
-  id: string | null;
-  t: number;
-}
-
-/** An offset commit that succeeded: the member committed `offset` (the next to read) for the partition at `t`. */
-export interface Commit {
-  member: string;
-  partition: number;
-  offset: number;
-  t: number;
-}
-
-export interface MemberAtEnd {
-  member: string;
-  /** Its client is running and has not failed fatally. */
-  alive: boolean;
-  /** The partitions it was assigned at the end. */
-  assigned: readonly number[];
-}
-
-export interface GroupObs {
-  name: string;
-  processed: readonly Processed[];
-  commits: readonly Commit[];
-  /** The group's committed offsets once its members have left (absent: never committed). */
-  finalCommitted: ReadonlyArray<{ partition: number; offset: number }>;
-  /** Each member as the harness saw it at the end, before they left. */
-  members: readonly MemberAtEnd[];
-  /** How many members Brook listed for the group at the end (null: it could not be asked). */
-  brookMembers: number | null;
-  /** Fatal client errors and crashes that did not restart, as text. */
-  fatal: readonly string[];
-}
-
-/**
- * A Postgres fault: `backAt` is when pg_ctl start (or restart) returned; `until`, when the next fault
- * struck (absent for the last): an acknowledgement after that one is the next recovery's, not this one's.
- */
-export interface Recovery {
-  kind: string;
-  backAt: number;
-  until?: number;
-}
-
-export interface KafkaObservations {
-  log: readonly LogRecord[];
-  partitions: readonly PartitionBounds[];
-  producers: readonly ProducerObs[];
-  groups: readonly GroupObs[];
-  recoveries: readonly Recovery[];
-  /** The longest a producer may take to its first acknowledgement after Postgres is back (ms). */
-  firstAckBoundMs: number;
-}
-
-export interface ProducerCounts {
-  sent: number;
-  acknowledged: number;
-  deliveryFailures: number;
-  lost: number;
-  misplaced: number;
-  /** Extra copies of this producer's ids: one id at n offsets counts n - 1. */
-  duplicated: number;
-  /** Records after a record of the same producer sent later, in one partition. */
-  outOfOrder: number;
-  unacknowledgedPresent: number;
-  fatal: number;
-  /** Per recovery, ms from Postgres back to this producer's first acknowledgement (null: none before the next fault). */
-  firstAckMs: Array<number | null>;
-  /** Recoveries after which the first acknowledgement took longer than the bound, or never came. */
-  slowRecoveries: number;
-}
-
-export interface GroupCounts {
-  processed: number;
-  /** Processings of an offset after its first one (allowed: at least once). */
-  processedTwice: number;
-  /** Records in the log the group never processed. */
-  unprocessed: number;
-  /** Processings whose id is not the one the log holds at that offset. */
-  processedNotInLog: number;
-  /** Successful commits seen (each partition of each commit), all checked against what was processed. */
-  commits: number;
-  /** Commits beyond 1 + the highest offset the group had processed on the partition by then. */
-  skippingCommits: number;
-  /** Offsets below a final committed offset that the group never processed. */
-  unprocessedBelowCommit: number;
-  /** Partitions whose final committed offset is not the high watermark. */
-  commitsNotAtEnd: number;
-  /** Members not alive, or left without a partition while there are enough for each, at the end. */
-  membersOut: number;
-  /** Partitions with no owner, or two, at the end. */
-  partitionsMisowned: number;
-  /** Members Brook listed at the end, against how many the harness runs (-1: not asked). */
-  brookMembers: number;
-  members: number;
-  fatal: number;
-}
-
-export interface KafkaVerdict {
-  log: { records: number; gaps: number; corrupted: number };
-  producers: Array<{ name: string; idempotent: boolean; counts: ProducerCounts }>;
-  groups: Array<{ name: string; counts: GroupCounts }>;
-  /** The broken invariants, as sentences with their counts. */
-  failures: string[];
-  /** A few examples of each violation, for a replay. */
-  examples: string[];
-}
-
-const EXAMPLES_PER_KIND = 3;
-const at = (partition: number, offset: number) => `${partition}:${offset}`;
-
 export function checkKafka(obs: KafkaObservations): KafkaVerdict {
   const examples: string[] = [];
   const noted = new Map<string, number>();
@@ -300,99 +170,6 @@ function checkProducer(
     fatal: p.fatal.length,
     firstAckMs,
     slowRecoveries,
-  };
-}
-
-function checkGroup(g: GroupObs, obs: KafkaObservations, idAt: Map<string, string | null>, example: Example): GroupCounts {
-  const tag = g.name;
-  const done = new Set<string>();
-  let processedTwice = 0;
-  let processedNotInLog = 0;
-  for (const p of g.processed) {
-    const where = at(p.partition, p.offset);
-    if (!idAt.has(where) || idAt.get(where) !== p.id) {
-      // Another record than the log's: the log's record at that offset was not processed by it.
-      processedNotInLog++;
-      example(`${tag} processed-not-in-log`, `${where} by ${p.member}: id ${p.id}, the log holds ${idAt.get(where) ?? 'nothing'}`);
-      continue;
-    }
-    if (done.has(where)) processedTwice++;
-    done.add(where);
-  }
-  let unprocessed = 0;
-  for (const r of obs.log) {
-    if (done.has(at(r.partition, r.offset))) continue;
-    unprocessed++;
-    example(`${tag} unprocessed`, at(r.partition, r.offset));
-  }
-
-  // No commit beyond what the group had processed: offset ≤ 1 + the highest offset processed on the partition by then.
-  let skippingCommits = 0;
-  const partitions = new Set([...g.commits.map((c) => c.partition)]);
-  for (const partition of partitions) {
-    const processed = g.processed.filter((p) => p.partition === partition).sort((a, b) => a.t - b.t);
-    const commits = g.commits.filter((c) => c.partition === partition).sort((a, b) => a.t - b.t);
-    let i = 0;
-    let highest = -1;
-    for (const c of commits) {
-      for (; i < processed.length && processed[i].t <= c.t; i++) highest = Math.max(highest, processed[i].offset);
-      if (c.offset <= highest + 1) continue;
-      skippingCommits++;
-      example(
-        `${tag} skipping commit`,
-        `${c.member} committed ${at(partition, c.offset)} at ${new Date(c.t).toISOString()}, the group had processed up to offset ${highest}`,
-      );
-    }
-  }
-  let unprocessedBelowCommit = 0;
-  const start = new Map(obs.partitions.map((b) => [b.partition, b.logStartOffset]));
-  for (const c of g.finalCommitted)
-    for (let o = start.get(c.partition) ?? 0; o < c.offset; o++) {
-      if (done.has(at(c.partition, o))) continue;
-      unprocessedBelowCommit++;
-      example(`${tag} unprocessed below the commit`, `${at(c.partition, o)} (final commit ${c.offset})`);
-    }
-  const committed = new Map(g.finalCommitted.map((c) => [c.partition, c.offset]));
-  let commitsNotAtEnd = 0;
-  for (const b of obs.partitions) {
-    const c = committed.get(b.partition);
-    if (c === b.highWatermark) continue;
-    commitsNotAtEnd++;
-    example(`${tag} final commit`, `partition ${b.partition} committed at ${c ?? 'none'}, high watermark ${b.highWatermark}`);
-  }
-
-  // The end: every member alive and (when there are partitions enough) assigned; each partition owned once.
-  const enough = obs.partitions.length >= g.members.length;
-  let membersOut = 0;
-  const owners = new Map<number, string[]>();
-  for (const m of g.members) {
-    if (m.alive) for (const p of m.assigned) owners.set(p, [...(owners.get(p) ?? []), m.member]);
-    if (m.alive && (m.assigned.length > 0 || !enough)) continue;
-    membersOut++;
-    example(`${tag} member out`, `${m.member}: ${m.alive ? 'no partition assigned' : 'not alive'} at the end`);
-  }
-  let partitionsMisowned = 0;
-  for (const b of obs.partitions) {
-    const o = owners.get(b.partition) ?? [];
-    if (o.length === 1) continue;
-    partitionsMisowned++;
-    example(`${tag} ownership`, `partition ${b.partition} owned by ${o.length ? o.join(', ') : 'no member'} at the end`);
-  }
-  for (const f of g.fatal) example(`${tag} fatal`, f);
-  return {
-    processed: g.processed.length,
-    processedTwice,
-    unprocessed,
-    processedNotInLog,
-    commits: g.commits.length,
-    skippingCommits,
-    unprocessedBelowCommit,
-    commitsNotAtEnd,
-    membersOut,
-    partitionsMisowned,
-    brookMembers: g.brookMembers ?? -1,
-    members: g.members.length,
-    fatal: g.fatal.length,
   };
 }
 
