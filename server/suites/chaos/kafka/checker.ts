@@ -29,6 +29,7 @@ export function checkKafka(obs: KafkaObservations): KafkaVerdict {
   // The log: which id is where, what is damaged, which offsets are missing.
   const sentBy = new Map<string, ProducerObs>();
   for (const p of obs.producers) for (const id of p.sent) sentBy.set(id, p);
+  const producerOf = (id: string) => sentBy.get(id) ?? obs.producers.find((p) => seqByPrefix(p, id) !== undefined);
   const logAt = new Map<string, LogRecord>();
   const idAt = new Map<string, string | null>();
   const placesById = new Map<string, string[]>();
@@ -38,7 +39,7 @@ export function checkKafka(obs: KafkaObservations): KafkaVerdict {
     logAt.set(where, r);
     const { ok, id } = decodeRecord(r.key, r.value);
     idAt.set(where, id);
-    if (!ok || id === null || !sentBy.has(id)) {
+    if (!ok || id === null || !producerOf(id)) {
       corrupted++;
       example('corrupted', `${where}: ${JSON.stringify(r.value)?.slice(0, 120)}`);
     }
@@ -56,7 +57,7 @@ export function checkKafka(obs: KafkaObservations): KafkaVerdict {
 
   const byPartition = [...obs.log].sort((a, b) => a.partition - b.partition || a.offset - b.offset);
   const producers = obs.producers.map((p) => {
-    const counts = checkProducer(p, obs, placesById, byPartition, example);
+    const counts = checkProducer(p, obs, { placesById, idAt, byPartition }, example);
     const tag = `${p.name}:`;
     fail(counts.lost, `${tag} acknowledged records not in the log`);
     fail(counts.misplaced, `${tag} acknowledged records not at their acknowledged offset`);
@@ -94,10 +95,10 @@ type Example = (kind: string, text: string) => void;
 function checkProducer(
   p: ProducerObs,
   obs: KafkaObservations,
-  placesById: Map<string, string[]>,
-  byPartition: readonly LogRecord[],
+  log: { placesById: Map<string, string[]>; idAt: Map<string, string | null>; byPartition: readonly LogRecord[] },
   example: Example,
 ): ProducerCounts {
+  const { placesById, idAt, byPartition } = log;
   const tag = p.name;
   let lost = 0;
   let misplaced = 0;
@@ -107,7 +108,11 @@ function checkProducer(
     const places = placesById.get(a.id);
     if (!places) {
       lost++;
-      example(`${tag} lost`, `${a.id} acknowledged at ${at(a.partition, a.offset)}`);
+      const there = idAt.get(at(a.partition, a.offset));
+      example(
+        `${tag} lost`,
+        `${a.id} acknowledged at ${at(a.partition, a.offset)} (${new Date(a.t).toISOString()}); the log holds ${there === undefined ? 'nothing' : there} there`,
+      );
     } else if (!places.includes(at(a.partition, a.offset))) {
       misplaced++;
       example(`${tag} misplaced`, `${a.id} acknowledged at ${at(a.partition, a.offset)}, found at ${places.join(', ')}`);
@@ -115,16 +120,18 @@ function checkProducer(
   }
   let duplicated = 0;
   let unacknowledgedPresent = 0;
-  for (const id of p.sent) {
-    const places = placesById.get(id);
-    if (!places) continue;
+  const seqOf = new Map(p.sent.map((id, i) => [id, i]));
+  for (const id of placesById.keys()) {
+    const seq = seqOf.get(id) ?? seqByPrefix(p, id);
+    if (seq === undefined) continue;
+    seqOf.set(id, seq);
+    const places = placesById.get(id) ?? [];
     if (!acked.has(id)) unacknowledgedPresent++;
     if (places.length < 2) continue;
     duplicated += places.length - 1;
     example(`${tag} duplicated`, `${id} at ${places.join(', ')}`);
   }
   // Send order per partition: each first copy of this producer's records must come after all earlier-sent ones.
-  const seqOf = new Map(p.sent.map((id, i) => [id, i]));
   let outOfOrder = 0;
   const seen = new Set<string>();
   const highest = new Map<number, { seq: number; where: string; id: string }>();
@@ -171,6 +178,13 @@ function checkProducer(
     firstAckMs,
     slowRecoveries,
   };
+}
+
+/** The record number n of an id `<idPrefix><n>` of the producer, if it is one. */
+function seqByPrefix(p: ProducerObs, id: string): number | undefined {
+  if (!p.idPrefix || !id.startsWith(p.idPrefix)) return undefined;
+  const n = id.slice(p.idPrefix.length);
+  return /^\d+$/.test(n) ? Number(n) : undefined;
 }
 
 const noAck = (rec: Recovery) =>

@@ -26,7 +26,8 @@ export async function kafkaMain(flags: ChaosFlags, entry: string): Promise<numbe
     const last = [...r.producers, ...r.groups].filter((c) => c.lastError).map((c) => `${c.name}: ${c.lastError}`);
     if (last.length) console.log(`  the clients' last errors:\n    ${last.join('\n    ')}`);
     if (r.stalls.length) console.log(`  Brook's database sessions during slow recoveries:\n    ${r.stalls.join('\n    ')}`);
-    if (r.diagnostics.length) console.log(`  the clients' own output:\n    ${r.diagnostics.slice(-30).join('\n    ')}`);
+    for (const { client, lines } of r.diagnostics)
+      if (lines.length) console.log(`  ${client}'s own output (last lines):\n    ${lines.slice(-15).join('\n    ')}`);
     console.log(`  Brook's last output:\n${r.brookLog.split('\n').slice(-40).join('\n')}`);
   }
   console.log(`[chaos] ${broken.length ? 'FAILED' : 'passed'} (seed ${flags.seed})`);

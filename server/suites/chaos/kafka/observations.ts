@@ -15,6 +15,11 @@ export interface ProducerObs {
   idempotent: boolean;
   /** Every id it sent, in send order. */
   sent: readonly string[];
+  /**
+   * Ids `<idPrefix><n>` are its n-th record whether or not `sent` lists them: a client that died may have
+   * sent records it never reported, and those are its own (intact ones are not "sent by nobody").
+   */
+  idPrefix?: string;
   acks: readonly KafkaAck[];
   /** Records the client gave up on (a delivery report with an error, a send that failed after its retries). */
   deliveryFailures: number;

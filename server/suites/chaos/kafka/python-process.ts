@@ -4,7 +4,7 @@ import readline from 'node:readline';
 
 /** The librdkafka clients' script (confluent-kafka-python), run by the system's python3. */
 export const RDKAFKA_SCRIPT = path.join(import.meta.dirname, 'rdkafka_client.py');
-const STDERR_LINES = 40;
+const STDERR_LINES = 60;
 
 /** One JSON line of rdkafka_client.py: `e` says what it is, `t` when (ms since the epoch). */
 export interface PyEvent {

@@ -128,10 +128,19 @@ export function kafkaTable(r: KafkaRunResult, firstAckBoundMs: number): string {
 export function faultTable(r: KafkaRunResult): string {
   if (r.faults.length === 0) return '';
   const first = r.faults[0].stoppedAt;
-  const header = ['fault', 'at, s', 'stop, ms', 'down until back, ms', 'start, ms', ...r.producers.map((p) => `${p.name} first ack, ms`)];
+  const header = [
+    'fault',
+    'at, s',
+    'struck (UTC)',
+    'stop, ms',
+    'down until back, ms',
+    'start, ms',
+    ...r.producers.map((p) => `${p.name} first ack, ms`),
+  ];
   const body = r.faults.map((f, i) => [
     PG_FAULT_LABELS[f.kind],
     ((f.stoppedAt - first) / 1000).toFixed(1),
+    new Date(f.stoppedAt).toISOString().slice(11, 23),
     String(f.stopMs),
     String(f.backAt - f.stoppedAt),
     String(f.startMs),

@@ -40,8 +40,8 @@ export interface KafkaRunResult {
   /** What stopped the run before its check (a start that failed, a timeout), if anything. */
   error: string | null;
   brookLog: string;
-  /** The clients' own last words (stderr of the Python clients, the last kafkajs errors). */
-  diagnostics: string[];
+  /** Each client's own last words (stderr of a Python client, kafkajs's warnings and errors). */
+  diagnostics: Array<{ client: string; lines: string[] }>;
   /** What Brook's database sessions were doing while a recovery was slower than the bound (StallProbe). */
   stalls: string[];
 }
@@ -166,6 +166,7 @@ export async function runKafkaChaos(flags: ChaosFlags, entry: string, pgBin: str
         name: p.name,
         idempotent: p.idempotent,
         sent: p.sent(),
+        idPrefix: `${p.name}.`,
         acks: p.acks,
         deliveryFailures: p.deliveryFailures,
         fatal: p.fatal,
@@ -200,7 +201,7 @@ export async function runKafkaChaos(flags: ChaosFlags, entry: string, pgBin: str
       await probe.close();
       result.stalls = probe.lines;
     }
-    result.diagnostics = [...producers, ...groups].flatMap((c) => c.diagnostics().map((line) => `${c.name}: ${line}`));
+    result.diagnostics = [...producers, ...groups].map((c) => ({ client: c.name, lines: c.diagnostics() }));
     if (brook) {
       await brook.stop();
       result.brookUnexpectedExits = brook.unexpectedExits;
