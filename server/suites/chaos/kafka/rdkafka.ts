@@ -53,7 +53,7 @@ export class RdkafkaProducer implements ProducerHandle {
       case 'nack':
         this.reported(String(e.id));
         this.deliveryFailures++;
-        this.lastError = `delivery of ${e.id} failed: ${e.err}`;
+        this.lastError = `${new Date(e.t).toISOString()} delivery of ${e.id} failed: ${e.err}`;
         break;
       case 'error':
         this.errors++;
