@@ -8,6 +8,8 @@ import { Coverage, errorText, type GroupHandle, type ProducerHandle } from './cl
 // Retries that outlast any outage of the run (a 10 s stop and Postgres' start): 30 of at most 2 s each.
 const RETRY = { retries: 30, initialRetryTime: 100, maxRetryTime: 2_000 };
 const MAX_BATCH = 10;
+/** How long stop() waits for the send in flight: librdkafka's message.timeout.ms (120 s) and then some. */
+const STOP_WAIT_MS = 150_000;
 
 const LOG_LINES = 40;
 
@@ -45,6 +47,10 @@ export class KafkajsProducer implements ProducerHandle {
   private latestAck = 0;
   private running = false;
   private loop: Promise<void> = Promise.resolve();
+  /** The records of the send in flight (0: none). */
+  private inFlight = 0;
+  /** stop() gave up waiting for the send in flight: whatever it comes to is no longer counted. */
+  private abandoned = false;
   private producer: Producer | null = null;
   private readonly kafka: Kafka;
 
@@ -85,6 +91,7 @@ export class KafkajsProducer implements ProducerHandle {
         return { id, partition: this.rng.int(0, this.partitions - 1), ...encodeRecord(id, pad) };
       });
       const sendStarted = Date.now();
+      this.inFlight = batch.length;
       try {
         if (!this.producer) this.producer = await this.connect();
         const results = await this.producer.send({
@@ -93,6 +100,7 @@ export class KafkajsProducer implements ProducerHandle {
           messages: batch.map(({ key, value, partition }) => ({ key, value, partition })),
         });
         const t = Date.now();
+        if (this.abandoned) return;
         this.sendMs.push(t - sendStarted);
         const base = new Map(results.map((r) => [r.partition, Number(r.baseOffset)]));
         const placed = new Map<number, number>();
@@ -102,7 +110,10 @@ export class KafkajsProducer implements ProducerHandle {
           this.acks.push({ id: m.id, partition: m.partition, offset: (base.get(m.partition) ?? Number.NaN) + k, t });
         }
         this.latestAck = t;
+        this.inFlight = 0;
       } catch (err) {
+        if (this.abandoned) return;
+        this.inFlight = 0;
         this.deliveryFailures += batch.length;
         this.errors++;
         this.lastError = `${new Date().toISOString()} send of ${batch[0].id}..: ${errorText(err)}`;
@@ -122,9 +133,18 @@ export class KafkajsProducer implements ProducerHandle {
     return this.latestAck;
   }
 
+  /**
+   * Lets the send in flight finish, for at most 150 s: a send Brook never answers would otherwise keep
+   * kafkajs retrying (30 s per attempt) for many minutes. Its records then count as given up on.
+   */
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
+    const finished = await Promise.race([this.loop.then(() => true), sleep(STOP_WAIT_MS).then(() => false)]);
+    if (!finished) {
+      this.abandoned = true;
+      this.deliveryFailures += this.inFlight;
+      this.lastError = `${new Date().toISOString()} a send of ${this.inFlight} records still unanswered ${STOP_WAIT_MS / 1000} s after the producer was told to stop`;
+    }
     await this.producer?.disconnect().catch(() => {});
   }
 
