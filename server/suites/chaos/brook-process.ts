@@ -30,8 +30,10 @@ export function brookProcess(entry: string, port: number, env: Record<string, st
   let unexpectedExits = 0;
   let expectingExit = false;
   const lines: string[] = [];
+  // Each line with the time it came (UTC), to line it up with the faults and the clients' errors.
   const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(line);
+    const at = new Date().toISOString().slice(11, 23);
+    for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(`${at} ${line}`);
     if (lines.length > LOG_LINES) lines.splice(0, lines.length - LOG_LINES);
   };
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { postgresBinDir } from '@/db/private-cluster';
 import { buildServerForTests } from '@/server/serve/spawn-server';
 import { FlagError, parseFlags, USAGE } from './flags';
+import { kafkaMain } from './kafka/main';
 import { failures, table } from './report';
 import { type RunResult, runChaos } from './run';
 
@@ -10,6 +11,8 @@ import { type RunResult, runChaos } from './run';
  * `npm run chaos`: producers with idempotency keys and a consumer group against a Brook process that is
  * SIGKILLed and restarted at random moments, on a private Postgres cluster that is also crashed and
  * restarted, then the same on embedded PGlite; the log is read back and checked (server/suites/chaos/checker.ts).
+ * With --kafka, Kafka clients (librdkafka and kafkajs) against Brook's Kafka listener while Postgres is stopped,
+ * crashed and restarted (server/suites/chaos/kafka).
  * Exit code 1 if an invariant broke, 2 for a bad flag.
  */
 async function main(): Promise<number> {
@@ -25,6 +28,27 @@ async function main(): Promise<number> {
     if (!(err instanceof FlagError)) throw err;
     console.error(`${err.message}\n${USAGE}`);
     return 2;
+  }
+  if (flags.kafka) {
+    const replay = [
+      '--kafka',
+      `--seed ${flags.seed}`,
+      `--cycles ${flags.cycles}`,
+      `--duration ${flags.durationMs}ms`,
+      `--partitions ${flags.partitions}`,
+      `--rate ${flags.rate}`,
+      `--plain-rate ${flags.plainRate}`,
+      `--kafkajs-rate ${flags.kafkajsRate}`,
+      `--first-ack-bound ${flags.firstAckBoundMs}ms`,
+    ].join(' ');
+    console.log(`[chaos] seed ${flags.seed} (replay: npm run chaos -- ${replay})`);
+    const entry = buildServerForTests();
+    process.once('exit', () => fs.rmSync(entry, { force: true })); // also after Ctrl-C
+    try {
+      return await kafkaMain(flags, entry);
+    } finally {
+      fs.rmSync(entry, { force: true });
+    }
   }
   const replay = [
     `--seed ${flags.seed}`,
