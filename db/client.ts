@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Sql, TransactionSql } from 'postgres';
 import { ActivityTracker, type DatabaseActivity } from './activity';
-import { holdStatement, holdTransaction, lostCommit, type XactStatus } from './hold';
+import { holdStatement, holdTransaction, lostCommit, type VerifyCommit } from './hold';
 import { observeStatement } from './query-metrics';
 import { transientKind } from './transient';
 
@@ -30,8 +30,15 @@ export interface QueryOptions {
    * fixed, code-given string (never user text or a generated table name). Unnamed ones count as "unnamed".
    */
   name?: string;
-  /** false: fail at once while the database cannot be reached, instead of holding (db/hold.ts). Health checks. */
-  hold?: boolean;
+  /** How long this call is held while the database cannot be reached (db/hold.ts); default the adapter's. */
+  holdMs?: number;
+}
+
+/** A transaction's options: its hold, and how to tell whether it committed when its COMMIT is lost. */
+export interface TransactionOptions<T> {
+  holdMs?: number;
+  /** Asked when the connection was lost during COMMIT: are the transaction's effects in the database? */
+  verify?: VerifyCommit<T>;
 }
 
 export interface Queryable {
@@ -45,7 +52,7 @@ export interface Database extends Queryable {
   readonly driver: 'postgres' | 'pglite';
   /** Where the data lives, safe to log (no password). */
   readonly description: string;
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions<T>): Promise<T>;
   /** LISTEN on a channel; returns the function that stops listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Applies pending drizzle-kit migrations; safe when several processes start at once. */
@@ -65,10 +72,7 @@ export interface DatabaseOptions {
 }
 
 /** What a driver gives the adapter: the Database without the parts the adapter adds. */
-type Driver = Omit<Database, 'activity'> & {
-  /** pg_xact_status of a transaction id (a server: a COMMIT can be lost with its connection); null for PGlite. */
-  xactStatus: ((xid: string) => Promise<XactStatus>) | null;
-};
+type Driver = Omit<Database, 'activity'>;
 
 /** How a json/jsonb parameter is bound (PGlite's rule, applied to postgres.js too). */
 const jsonParam = (x: unknown): string => (typeof x === 'string' ? x : JSON.stringify(x));
@@ -103,7 +107,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const holdMs = options.holdMs ?? 0;
   if (options.url) return tracked(await openPostgres(options.url, options.poolSize ?? 10), holdMs);
   const { openPglite } = await import('./pglite');
-  return tracked({ ...(await openPglite(options.dataDir ?? './.data/pglite')), xactStatus: null }, holdMs);
+  return tracked(await openPglite(options.dataDir ?? './.data/pglite'), holdMs);
 }
 
 /** Name of every COPY in the statement metrics (its table is generated, one per partition). */
@@ -128,14 +132,15 @@ function tracked(db: Driver, holdMs: number): Database {
   const activity = new ActivityTracker();
   const root = observed(db);
   let closing = false;
-  const holding = { holdMs, closing: () => closing };
+  const holding = (ms = holdMs) => ({ holdMs: ms, closing: () => closing });
   return {
     driver: db.driver,
     description: db.description,
     query: (text, params, options) =>
-      holdStatement(() => activity.track(() => root.query(text, params, options)), options?.hold === false ? NO_HOLD : holding),
+      holdStatement(() => activity.track(() => root.query(text, params, options)), holding(options?.holdMs)),
     copyIn: (table, columns, data) => activity.track(() => root.copyIn(table, columns, data)),
-    transaction: (fn) => holdTransaction(() => activity.track(() => db.transaction((tx) => fn(observed(tx)))), holding, db.xactStatus),
+    transaction: (fn, options) =>
+      holdTransaction(() => activity.track(() => db.transaction((tx) => fn(observed(tx)))), holding(options?.holdMs), options?.verify),
     listen: (channel, onPayload) => activity.track(() => db.listen(channel, onPayload)),
     migrate: (folder) => activity.track(() => db.migrate(folder)),
     activity: () => activity.snapshot(),
@@ -145,8 +150,6 @@ function tracked(db: Driver, holdMs: number): Database {
     },
   };
 }
-
-const NO_HOLD = { holdMs: 0, closing: () => true };
 
 /** Seconds to wait for a connection before a call fails (retriably) instead of hanging while the server is down. */
 const CONNECT_TIMEOUT_S = 5;
@@ -281,28 +284,18 @@ async function openPostgres(url: string, poolSize: number): Promise<Driver> {
     copyIn: root.copyIn,
     async transaction(fn) {
       let committing = false;
-      let xid: Promise<string | null> = Promise.resolve(null);
       let result: unknown;
       try {
         return (await sql.begin(async (tx) => {
-          // Pipelined ahead of the first statement (no round trip of its own), so the id is known before
-          // COMMIT is sent: if the COMMIT is lost with its connection, the id tells whether it happened.
-          xid = tx
-            .unsafe('SELECT pg_current_xact_id()::text AS xid')
-            .then((rows) => (rows[0] as unknown as { xid: string }).xid)
-            .catch(() => null);
           result = await fn(wrap(tx));
           committing = true;
           return result;
         })) as Awaited<ReturnType<typeof fn>>;
       } catch (err) {
-        if (committing && transientKind(err) === 'unavailable') throw lostCommit(err, await xid, result);
+        // Lost with the COMMIT: it may have been applied or not (holdTransaction asks the caller's verify).
+        if (committing && transientKind(err) === 'unavailable') throw lostCommit(err, result);
         throw err;
       }
-    },
-    async xactStatus(xid) {
-      const [row] = await sql.unsafe('SELECT pg_xact_status($1::xid8) AS status', [xid]);
-      return (row as unknown as { status: XactStatus }).status;
     },
     async listen(channel, onPayload) {
       const sub = await sql.listen(channel, onPayload);

@@ -4,7 +4,7 @@ import { createPrivateCluster, type PrivateCluster, postgresBinDir } from './pri
 
 /**
  * A COMMIT lost with its connection, made on purpose on a private Postgres server, and resolved by asking
- * the server. Committed: a synchronous standby that never answers keeps the COMMIT waiting after it is
+ * the server whether the transaction's effects are there (the caller's verify). Committed: a synchronous standby that never answers keeps the COMMIT waiting after it is
  * durable locally; terminating the session then reports "the transaction has already committed locally".
  * Aborted: a deferred trigger sleeps at COMMIT time and the session is terminated before the commit record.
  */
@@ -51,12 +51,15 @@ describe.skipIf(!binDir)('a COMMIT lost with its connection', () => {
   it('committed locally, then the connection lost: answered as committed, with the result, and written once', async () => {
     await admin.query(`TRUNCATE t`);
     let runs = 0;
-    const tx = db.transaction(async (q) => {
-      runs++;
-      await q.query(`SET LOCAL synchronous_commit = remote_write`);
-      await q.query(`INSERT INTO t VALUES (1)`);
-      return 'the result';
-    });
+    const tx = db.transaction(
+      async (q) => {
+        runs++;
+        await q.query(`SET LOCAL synchronous_commit = remote_write`);
+        await q.query(`INSERT INTO t VALUES (1)`);
+        return 'the result';
+      },
+      { verify: async () => (await db.query(`SELECT 1 FROM t WHERE x = 1`)).length === 1 },
+    );
     await terminateWhen(`wait_event = 'SyncRep'`);
     await expect(tx).resolves.toBe('the result');
     expect(runs).toBe(1);
@@ -67,11 +70,14 @@ describe.skipIf(!binDir)('a COMMIT lost with its connection', () => {
     await admin.query(`TRUNCATE t`);
     await admin.query(`INSERT INTO slow_commit VALUES (true)`);
     let runs = 0;
-    const tx = db.transaction(async (q) => {
-      runs++;
-      await q.query(`INSERT INTO t VALUES (2)`);
-      return runs;
-    });
+    const tx = db.transaction(
+      async (q) => {
+        runs++;
+        await q.query(`INSERT INTO t VALUES (2)`);
+        return runs;
+      },
+      { verify: async () => (await db.query(`SELECT 1 FROM t WHERE x = 2`)).length === 1 },
+    );
     await terminateWhen(`wait_event = 'PgSleep'`);
     await admin.query(`TRUNCATE slow_commit`);
     await expect(tx).resolves.toBe(2);

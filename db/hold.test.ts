@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdStatement, holdTransaction, lostCommit, neverSent, type XactStatus } from './hold';
+import { holdStatement, holdTransaction, lostCommit, neverSent } from './hold';
 
 /**
  * The hold's rules with scripted failures (the real outages are in db/hold-commit.test.ts and the
@@ -71,50 +71,46 @@ describe('holding calls through a database outage', () => {
       },
       () => 7,
     ]);
-    await expect(holdTransaction(s.run, options(5_000), null)).resolves.toBe(7);
+    await expect(holdTransaction(s.run, options(5_000))).resolves.toBe(7);
     expect(s.calls()).toBe(2);
   });
 
-  it('a COMMIT lost with its connection is resolved by the transaction id: committed is success with its result', async () => {
-    const asked: string[] = [];
-    const statuses: Array<XactStatus | Error> = [new Error('still down'), 'committed'];
-    const status = async (xid: string) => {
-      asked.push(xid);
-      const s = statuses.shift();
-      if (s instanceof Error) throw s;
-      return s ?? null;
+  it('a COMMIT lost with its connection is resolved by the caller: effects found is success with its result', async () => {
+    const asked: Array<{ offset: number }> = [];
+    const answers: Array<boolean | Error> = [new Error('still down'), true];
+    const verify = async (result: { offset: number }) => {
+      asked.push(result);
+      const a = answers.shift();
+      if (a instanceof Error) throw a;
+      return a ?? false;
     };
     const s = script<{ offset: number }>([
       () => {
-        throw lostCommit(reset(), '981', { offset: 41 });
+        throw lostCommit(reset(), { offset: 41 });
       },
       () => ({ offset: 99 }),
     ]);
-    await expect(holdTransaction(s.run, options(5_000), status)).resolves.toEqual({ offset: 41 });
+    await expect(holdTransaction(s.run, options(5_000), verify)).resolves.toEqual({ offset: 41 });
     expect(s.calls()).toBe(1); // never run twice
-    expect(asked).toEqual(['981', '981']);
+    expect(asked).toEqual([{ offset: 41 }, { offset: 41 }]);
   });
 
-  it('aborted is run again; unknown (no id, too old, or the hold ran out) fails as outcome unknown', async () => {
-    const aborted = script<number>([
+  it('effects not found: run again; no verify, or the hold ran out: fails as outcome unknown', async () => {
+    const absent = script<number>([
       () => {
-        throw lostCommit(reset(), '5', 1);
+        throw lostCommit(reset(), 1);
       },
       () => 2,
     ]);
-    await expect(holdTransaction(aborted.run, options(5_000), async () => 'aborted')).resolves.toBe(2);
+    await expect(holdTransaction(absent.run, options(5_000), async () => false)).resolves.toBe(2);
 
-    for (const [xid, status] of [
-      [null, async () => 'committed' as const],
-      ['6', async () => null],
-      ['7', async () => 'in progress' as const],
-    ] as const) {
+    for (const verify of [undefined, async () => Promise.reject(new Error('down'))]) {
       const s = script<number>([
         () => {
-          throw lostCommit(reset(), xid, 1);
+          throw lostCommit(reset(), 1);
         },
       ]);
-      await expect(holdTransaction(s.run, options(300), status)).rejects.toMatchObject({ code: 'COMMIT_OUTCOME_UNKNOWN' });
+      await expect(holdTransaction(s.run, options(300), verify)).rejects.toMatchObject({ code: 'COMMIT_OUTCOME_UNKNOWN' });
       expect(s.calls()).toBe(1);
     }
   });

@@ -11,9 +11,11 @@ import { COMMIT_OUTCOME_UNKNOWN, transientKind } from './transient';
  *
  * - a statement whose connection could not be made (it was never sent);
  * - a transaction that failed before its COMMIT was sent (Postgres rolled it back);
- * - a transaction whose connection was lost during COMMIT, once its transaction id's status says it
- *   aborted. If it says committed, the call succeeds with what the transaction computed: the database
- *   is the one that knows whether it committed, and it is asked rather than guessed.
+ * - a transaction whose connection was lost during COMMIT, once the caller's `verify` finds that its
+ *   effects are not in the database. If they are, the call succeeds with what the transaction computed:
+ *   the database knows whether it committed, and is asked rather than guessed. (Not by transaction id:
+ *   after a crash, an id whose WAL never reached the disk is handed out again, and pg_xact_status then
+ *   reports the new owner's commit.)
  *
  * Past `holdMs` from the call's start the last error is thrown (the caller maps it to a retriable one).
  */
@@ -24,12 +26,14 @@ export interface HoldOptions {
   closing: () => boolean;
 }
 
-/** A transaction's status by id, as pg_xact_status answers: null when the id is too old to know. */
-export type XactStatus = 'committed' | 'aborted' | 'in progress' | null;
+/**
+ * Whether a transaction's effects are in the database (it committed), given what it computed: asked after
+ * its COMMIT was lost with its connection. It runs as soon as the database answers again.
+ */
+export type VerifyCommit<T> = (result: T) => Promise<boolean>;
 
 /** What a transaction whose COMMIT was lost carries, for resolving it. */
 interface LostCommit {
-  xid?: string | null;
   result?: unknown;
 }
 
@@ -69,25 +73,19 @@ export function holdStatement<T>(run: () => Promise<T>, options: HoldOptions): P
 
 /**
  * A transaction: tried again after any failure to reach the database before its COMMIT; a COMMIT lost on
- * the way is resolved with `status` (null when the driver cannot tell, as PGlite has no connection to lose).
+ * the way is resolved with `verify` (without one it fails as outcome unknown).
  */
-export function holdTransaction<T>(
-  run: () => Promise<T>,
-  options: HoldOptions,
-  status: ((xid: string) => Promise<XactStatus>) | null,
-): Promise<T> {
+export function holdTransaction<T>(run: () => Promise<T>, options: HoldOptions, verify?: VerifyCommit<T>): Promise<T> {
   return hold(run, options, async (err, deadline, now) => {
     const kind = transientKind(err);
     if (kind === 'unavailable') return 'retry';
-    if (kind !== 'commit-unknown' || !status) return 'fail';
-    const lost = err as LostCommit;
-    if (!lost.xid) return 'fail';
-    // Ask until the database answers or the hold runs out; a transaction "in progress" is still committing.
+    if (kind !== 'commit-unknown' || !verify) return 'fail';
+    const result = (err as LostCommit).result as T;
+    // Ask until the database answers or the hold runs out.
     for (let n = 0; now() < deadline && !options.closing(); n++) {
-      const s = await status(lost.xid).catch(() => undefined);
-      if (s === 'committed') return { value: lost.result as T };
-      if (s === 'aborted') return 'retry';
-      if (s === null) return 'fail';
+      const committed = await verify(result).catch(() => undefined);
+      if (committed === true) return { value: result };
+      if (committed === false) return 'retry';
       await sleep(Math.min(backoffDelay(n, BACKOFF), Math.max(0, deadline - now())));
     }
     return 'fail';
@@ -117,15 +115,12 @@ async function hold<T>(
   }
 }
 
-/**
- * The error a transaction whose COMMIT was lost throws: its cause, and what the transaction id and the
- * result were, for holdTransaction to resolve.
- */
-export function lostCommit(cause: unknown, xid: string | null, result: unknown): Error {
+/** The error a transaction whose COMMIT was lost throws: its cause, and its result for holdTransaction to verify. */
+export function lostCommit(cause: unknown, result: unknown): Error {
   const err = Object.assign(
     new Error('The connection to the database was lost during COMMIT: the transaction may or may not have committed.'),
     { code: COMMIT_OUTCOME_UNKNOWN, cause },
   );
-  Object.defineProperties(err, { xid: { value: xid }, result: { value: result } });
+  Object.defineProperty(err, 'result', { value: result });
   return err;
 }

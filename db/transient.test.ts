@@ -40,7 +40,7 @@ describe('transient database errors', () => {
   });
 
   it('a connection lost during COMMIT is its own kind, even though its cause is a lost connection', () => {
-    const lost = lostCommit(err('CONNECTION_CLOSED'), '1234', null);
+    const lost = lostCommit(err('CONNECTION_CLOSED'), null);
     expect(transientKind(lost)).toBe('commit-unknown');
     expect(transientKind(new Error('wrapped', { cause: lost }))).toBe('commit-unknown');
   });

@@ -46,7 +46,9 @@ export async function appendKeyed(
 ): Promise<KeyedOutcome[]> {
   const attempt = () =>
     db
-      .transaction((tx) => inTransaction(tx, requests, coverage, now, windowMs))
+      .transaction((tx) => inTransaction(tx, requests, coverage, now, windowMs), {
+        verify: (outcomes) => keysStored(db, requests, outcomes),
+      })
       .catch((err: unknown) => {
         // The topic id we claimed a key under is gone (deleted, maybe re-created, by another process):
         // the caller refreshes its metadata and tries again, as for a vanished partition.
@@ -60,6 +62,24 @@ export async function appendKeyed(
     for (const r of requests) for (const b of r.batches) coverage.forget(b.partitionId);
     return attempt();
   }
+}
+
+/**
+ * Whether a keyed append whose COMMIT was lost committed: each key it wrote holds the result it computed
+ * (the key rows commit with the records). Nothing written: nothing to have lost.
+ */
+async function keysStored(db: Database, requests: readonly KeyedRequest[], outcomes: readonly KeyedOutcome[]): Promise<boolean> {
+  for (const [i, o] of outcomes.entries()) {
+    if (o.kind !== 'written') continue;
+    const { topicId, key } = requests[i].claim;
+    const [row] = await db.query<{ result: ResultRuns | null }>(
+      `SELECT result FROM produce_idempotency_keys WHERE topic_id = $1 AND key = $2`,
+      [topicId, key],
+      { name: 'idempotency.verify' },
+    );
+    if (!row || JSON.stringify(row.result) !== JSON.stringify(o.runs)) return false;
+  }
+  return true;
 }
 
 /** Postgres: the key's topic row does not exist. */

@@ -5,6 +5,7 @@ import { BrokerError, sqlState, UNDEFINED_TABLE } from '../errors';
 import type { ProducerFields } from '../producers/sequence';
 import { COPY_COLUMNS, encodeCopyRows, type PreparedRecord } from './record-codec';
 import { ensureSegments, partitionTable, type SegmentCoverage } from './segments';
+import { appendCommitted } from './verify';
 
 export interface AppendBatch {
   partitionId: number;
@@ -58,13 +59,21 @@ export async function appendToLog(db: Database, batches: readonly AppendBatch[],
       }
     }
   }
+  const byId = new Map(batches.map((b) => [b.partitionId, b]));
+  const options = {
+    verify: (results: AppendResult[]) =>
+      appendCommitted(
+        db,
+        results.map((r) => ({ partitionId: r.partitionId, baseOffset: r.baseOffset, records: byId.get(r.partitionId)?.records ?? [] })),
+      ),
+  };
   try {
-    return await db.transaction((tx) => appendInTransaction(tx, batches, coverage));
+    return await db.transaction((tx) => appendInTransaction(tx, batches, coverage), options);
   } catch (err) {
     if (sqlState(err) !== CHECK_VIOLATION) throw err;
     // Our idea of which segments exist was stale: forget it and try once more (nothing was written).
     for (const b of batches) coverage.forget(b.partitionId);
-    return db.transaction((tx) => appendInTransaction(tx, batches, coverage));
+    return db.transaction((tx) => appendInTransaction(tx, batches, coverage), options);
   }
 }
 
@@ -102,7 +111,7 @@ async function appendInOneStatement(db: Database, b: AppendBatch): Promise<Appen
     const state = sqlState(err);
     if (state === CHECK_VIOLATION || state === UNDEFINED_TABLE) return null;
     // The statement commits by itself: lost with its connection after it was sent, it may have committed.
-    if (databaseLost(err) && !neverSent(err)) throw lostCommit(err, null, null);
+    if (databaseLost(err) && !neverSent(err)) throw lostCommit(err, null);
     throw err;
   }
   if (rows.length === 0) throw partitionGone();

@@ -3,6 +3,7 @@ import { sqlState } from '../errors';
 import { APPEND_CHANNEL, type AppendBatch, type AppendResult, CHECK_VIOLATION, partitionGone } from '../log/append';
 import { COPY_COLUMNS_WITH_PRODUCER, type CopyBatch, encodeCopyRows } from '../log/record-codec';
 import { ensureSegments, partitionTable, type SegmentCoverage } from '../log/segments';
+import { appendCommitted } from '../log/verify';
 import { afterAppend, checkBatch, type ProducerState } from './sequence';
 import { loadProducerStates, upsertStatesParams, upsertStatesSql } from './store';
 
@@ -27,13 +28,21 @@ export async function appendChecked(
   const pid = batches[0].partitionId;
   if (batches.some((b) => b.partitionId !== pid))
     throw new Error('Broken invariant: batches with producer fields are appended one partition at a time');
+  // The batches written (not duplicates, not refused) are what a lost COMMIT is checked by.
+  const options = {
+    verify: (results: AppendResult[]) =>
+      appendCommitted(
+        db,
+        results.flatMap((r, i) => (r.error || r.duplicate ? [] : [{ ...batches[i], baseOffset: r.baseOffset }])),
+      ),
+  };
   try {
-    return await db.transaction((tx) => inTransaction(tx, pid, batches, coverage, now));
+    return await db.transaction((tx) => inTransaction(tx, pid, batches, coverage, now), options);
   } catch (err) {
     if (sqlState(err) !== CHECK_VIOLATION) throw err;
     // Our idea of which segments exist was stale: forget it and try once more (nothing was written).
     coverage.forget(pid);
-    return db.transaction((tx) => inTransaction(tx, pid, batches, coverage, now));
+    return db.transaction((tx) => inTransaction(tx, pid, batches, coverage, now), options);
   }
 }
 
