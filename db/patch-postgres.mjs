@@ -1,5 +1,5 @@
-// Applies three small fixes to postgres.js 3.4.x's connection.js after `npm install` (package.json
-// postinstall). Both break the driver's recovery from a database outage, and neither is fixed upstream
+// Applies four small fixes to postgres.js 3.4.x's connection.js after `npm install` (package.json
+// postinstall). Each breaks the driver's recovery from a database outage; the first three are not fixed upstream
 // (porsager/postgres#1154, #1208; PRs #1168, #1209 open):
 //  1. closed() and terminate() cancel the batched-write immediate without forgetting it: a connection
 //     whose socket died with a write pending never flushes again (every reconnect of that pool slot
@@ -8,6 +8,10 @@
 //     its lost connection): an uncaught TypeError from an immediate, which ends the process. Now the
 //     write fails its queries with CONNECTION_CLOSED instead.
 //  3. The array-types query after start-up rejects unhandled when the connection drops right then.
+//  4. closed() fails the queries still queued on the connection only when it closed without an error. A
+//     ROLLBACK queued on a connection whose socket then failed (a restarting server) stays queued across
+//     the reconnect, takes the place of the next statement, and answers that statement's Describe; the
+//     statement's Bind and Execute are never sent, and its transaction waits forever holding its locks.
 // Idempotent; replaces each file (write + rename) so that hard-linked copies elsewhere stay untouched.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,6 +45,12 @@ const FIXES = [
     //    then (a server shutting down), its rejection is unhandled, which ends a Node process.
     find: '        return fetchArrayTypes()\n',
     replace: `        return fetchArrayTypes().catch(error) ${MARKER}\n`,
+    count: 1,
+  },
+  {
+    // 4. Queries queued on a connection that closed with an error are failed too, and none stays current.
+    find: "    !hadError && (query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))\n",
+    replace: `    ;(query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket)); query = null ${MARKER}\n`,
     count: 1,
   },
 ];
