@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Sql, TransactionSql } from 'postgres';
 import { ActivityTracker, type DatabaseActivity } from './activity';
-import { holdStatement, holdTransaction, lostCommit, type VerifyCommit } from './hold';
+import { holdFor, holdStatement, holdTransaction, lostCommit, type VerifyCommit } from './hold';
 import { observeStatement } from './query-metrics';
 import { transientKind } from './transient';
 
@@ -132,7 +132,7 @@ function tracked(db: Driver, holdMs: number): Database {
   const activity = new ActivityTracker();
   const root = observed(db);
   let closing = false;
-  const holding = (ms = holdMs) => ({ holdMs: ms, closing: () => closing });
+  const holding = (own?: number) => ({ holdMs: holdFor(own, holdMs), closing: () => closing });
   return {
     driver: db.driver,
     description: db.description,

@@ -6,7 +6,7 @@ import { textProblem } from '../text';
 import { BURROW_WINDOW } from './burrow';
 import { checkClassicCommit } from './classic';
 import { checkCommit, fenceExpired, groupStateName } from './coordinator';
-import { COORDINATOR_HOLD_MS, partitionCounts, readGroup, validateGroupId, withLockedGroup } from './store';
+import { partitionCounts, readGroup, validateGroupId, withLockedGroup } from './store';
 import { type GroupState, tpKey } from './types';
 
 export interface OffsetCommit {
@@ -174,7 +174,7 @@ export async function fetchOffsets(
       WHERE group_id = $1 AND ($2::text[] IS NULL OR topic = ANY($2::text[]))
       ORDER BY topic, partition`,
     [groupId, topics?.length ? [...topics] : null],
-    { name: 'groups.fetch_offsets', holdMs: COORDINATOR_HOLD_MS },
+    { name: 'groups.fetch_offsets' },
   );
   const byTopic = new Map<string, CommittedOffset[]>();
   for (const r of rows) {

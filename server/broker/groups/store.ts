@@ -11,15 +11,6 @@ import { type GroupState, newGroup } from './types';
 
 export const MAX_GROUP_ID = 255;
 
-/**
- * How long a coordinator call waits for a database that cannot be reached (db/hold.ts), far shorter than
- * the produce path's: a client's heartbeats, commits and joins share one connection, answered in order,
- * and a heartbeat held behind a commit for the whole outage makes the client end its own session (librdkafka
- * after session.timeout.ms without an answer). A coordinator that cannot reach its state answers at once with
- * a code clients retry, as a Kafka coordinator loading its groups does.
- */
-export const COORDINATOR_HOLD_MS = 1_000;
-
 export function validateGroupId(groupId: string): void {
   if (groupId.trim().length === 0) throw new BrokerError('INVALID_GROUP_ID', 'The group id is empty.');
   if (groupId.length > MAX_GROUP_ID) throw new BrokerError('INVALID_GROUP_ID', `The group id is longer than ${MAX_GROUP_ID} characters.`);
@@ -67,28 +58,25 @@ export async function withLockedGroup<T>(
   opts: { op: string; create: boolean; now: number; since: number },
   fn: (tx: Queryable, state: GroupState | null) => Promise<{ state?: GroupState; value?: T; error?: BrokerError }>,
 ): Promise<T> {
-  const out = await db.transaction(
-    async (tx) => {
-      if (opts.create) {
-        const fresh = newGroup(groupId, opts.now);
-        await tx.query(
-          `INSERT INTO consumer_groups (group_id, state, group_epoch) VALUES ($1, $2::jsonb, 0) ON CONFLICT (group_id) DO NOTHING`,
-          [groupId, fresh],
-          { name: `${opts.op}.create_group` },
-        );
-      }
-      const [row] = await tx.query<{ state: unknown }>(`SELECT state FROM consumer_groups WHERE group_id = $1 FOR UPDATE`, [groupId], {
-        name: `${opts.op}.lock_group`,
-      });
-      const before = row ? parse(row.state) : null;
-      const result = await fn(tx, before && resumeClocks(before, opts.since));
-      // A refused call often returns an equal copy (an unknown member's heartbeat): no write, no new updated_at.
-      if (result.state && result.state !== before && JSON.stringify(result.state) !== JSON.stringify(before))
-        await saveGroup(tx, result.state, opts.op);
-      return result;
-    },
-    { holdMs: COORDINATOR_HOLD_MS },
-  );
+  const out = await db.transaction(async (tx) => {
+    if (opts.create) {
+      const fresh = newGroup(groupId, opts.now);
+      await tx.query(
+        `INSERT INTO consumer_groups (group_id, state, group_epoch) VALUES ($1, $2::jsonb, 0) ON CONFLICT (group_id) DO NOTHING`,
+        [groupId, fresh],
+        { name: `${opts.op}.create_group` },
+      );
+    }
+    const [row] = await tx.query<{ state: unknown }>(`SELECT state FROM consumer_groups WHERE group_id = $1 FOR UPDATE`, [groupId], {
+      name: `${opts.op}.lock_group`,
+    });
+    const before = row ? parse(row.state) : null;
+    const result = await fn(tx, before && resumeClocks(before, opts.since));
+    // A refused call often returns an equal copy (an unknown member's heartbeat): no write, no new updated_at.
+    if (result.state && result.state !== before && JSON.stringify(result.state) !== JSON.stringify(before))
+      await saveGroup(tx, result.state, opts.op);
+    return result;
+  });
   if (out.error) throw out.error;
   return out.value as T;
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '@/db/client';
+import { BRIEF_HOLD_MS } from '@/db/hold';
 
 /** A Brook instance as Kafka clients see it in Metadata. */
 export interface KafkaBroker {
@@ -43,7 +44,7 @@ export async function listKafkaBrokers(db: Queryable, now: number, aliveMs: numb
       WHERE kafka_state = 'listening' AND kafka_node_id IS NOT NULL AND last_seen_at > $1
       ORDER BY kafka_node_id, last_seen_at DESC`,
     [now - aliveMs],
-    { name: 'kafka.brokers' },
+    { name: 'kafka.brokers', holdMs: BRIEF_HOLD_MS }, // the last list read is a better answer than a long wait
   );
   return rows.map((r) => ({ nodeId: r.node_id, ...splitAdvertised(r.advertised), rack: null }));
 }

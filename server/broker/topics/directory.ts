@@ -1,4 +1,5 @@
 import type { Queryable } from '@/db/client';
+import { BRIEF_HOLD_MS } from '@/db/hold';
 import { transientBrokerError } from '../errors';
 import { isLegalTopicName } from './names';
 
@@ -55,7 +56,8 @@ export class TopicDirectory {
         ? `SELECT name, partition_count AS partitions FROM topics ORDER BY name`
         : `SELECT name, partition_count AS partitions FROM topics WHERE name = ANY($1::text[]) ORDER BY name`,
       names === null ? [] : [names],
-      { name: names === null ? 'topics.layout_all' : 'topics.layout' },
+      // What it read last is a better answer than a long wait (see BRIEF_HOLD_MS).
+      { name: names === null ? 'topics.layout_all' : 'topics.layout', holdMs: BRIEF_HOLD_MS },
     );
     return rows;
   }

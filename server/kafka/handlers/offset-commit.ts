@@ -1,5 +1,4 @@
 import type { Broker } from '@/server/broker';
-import { isBrokerError } from '@/server/broker/errors';
 import type { CommitRequest } from '@/server/broker/groups';
 import { offsetCommit as api } from '../protocol';
 import { errorCodeOf, kafkaCode } from './errors';
@@ -74,26 +73,20 @@ const offsetOf = (topic: string, p: Partition) => ({
   metadata: p.committedMetadata,
 });
 
-/** The partitions that exist among those named, by topic (the engine checks again under its lock). */
+/**
+ * The partitions that exist among those named, by topic (the engine checks again under its lock). While
+ * the database is away the topics are as last read, and a name never seen keeps its partitions: the commit
+ * then fails retriably anyway, rather than telling the client its topic is unknown.
+ */
 async function knownPartitions(broker: Broker, topics: readonly api.OffsetCommitRequestTopic[]): Promise<Map<string, Set<number>>> {
   const named = new Map<string, number[]>();
   for (const t of topics) named.set(t.name, [...(named.get(t.name) ?? []), ...t.partitions.map((p) => p.partitionIndex)]);
+  const layout = await broker.topicLayout([...named.keys()]);
+  const counts = new Map(layout.topics.map((t) => [t.name, t.partitions]));
   const out = new Map<string, Set<number>>();
   for (const [name, indexes] of named) {
-    let count = await partitionCount(broker, name, false);
-    // A partition beyond the cached count may have been added since: read past the cache once.
-    if (indexes.some((i) => i >= count)) count = await partitionCount(broker, name, true);
-    out.set(name, new Set(indexes.filter((i) => i >= 0 && i < count)));
+    const count = counts.get(name);
+    out.set(name, new Set(indexes.filter((i) => i >= 0 && (count === undefined ? layout.stale : i < count))));
   }
   return out;
-}
-
-async function partitionCount(broker: Broker, topic: string, fresh: boolean): Promise<number> {
-  try {
-    const meta = fresh ? await broker.topicCache.refresh(topic) : await broker.topicCache.get(topic);
-    return meta.partitionIds.length;
-  } catch (err) {
-    if (isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) return 0;
-    throw err;
-  }
 }
