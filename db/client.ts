@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Sql, TransactionSql } from 'postgres';
 import { ActivityTracker, type DatabaseActivity } from './activity';
-import { holdFor, holdStatement, holdTransaction, lostCommit, type VerifyCommit } from './hold';
+import { holdStatement, holdTransaction, lostCommit, type VerifyCommit } from './hold';
 import { observeStatement } from './query-metrics';
 import { transientKind } from './transient';
 
@@ -110,6 +110,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return tracked(await openPglite(options.dataDir ?? './.data/pglite'), holdMs);
 }
 
+/**
+ * The same database with another default hold for its calls (db/hold.ts): a caller with a better answer
+ * than waiting (a group coordinator's retriable codes) waits less. A call's own holdMs still wins.
+ */
+export function holdingAtMost(db: Database, holdMs: number): Database {
+  return {
+    ...db,
+    query: (text, params, options) => db.query(text, params, { holdMs, ...options }),
+    transaction: (fn, options) => db.transaction(fn, { holdMs, ...options }),
+  };
+}
+
 /** Name of every COPY in the statement metrics (its table is generated, one per partition). */
 export const COPY_STATEMENT = 'copy_in';
 
@@ -132,7 +144,7 @@ function tracked(db: Driver, holdMs: number): Database {
   const activity = new ActivityTracker();
   const root = observed(db);
   let closing = false;
-  const holding = (own?: number) => ({ holdMs: holdFor(own, holdMs), closing: () => closing });
+  const holding = (own?: number) => ({ holdMs: own ?? holdMs, closing: () => closing });
   return {
     driver: db.driver,
     description: db.description,

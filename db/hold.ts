@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { backoffDelay, sleep } from '@/server/kernel/backoff';
 import { COMMIT_OUTCOME_UNKNOWN, transientKind } from './transient';
 
@@ -47,19 +46,6 @@ const BACKOFF = { initialMs: 50, maxMs: 1_000 };
  * session after session.timeout.ms "without a successful response from the group coordinator".
  */
 export const BRIEF_HOLD_MS = 1_000;
-
-const budget = new AsyncLocalStorage<number>();
-
-/**
- * Runs `fn` with every database call it makes held at most `holdMs` (unless a call sets its own): the whole
- * of a group coordinator's request, whatever it reads and writes on the way.
- */
-export function holdingAtMost<T>(holdMs: number, fn: () => Promise<T>): Promise<T> {
-  return budget.run(holdMs, fn);
-}
-
-/** The hold of a call made now: its own, else the enclosing holdingAtMost, else the adapter's. */
-export const holdFor = (own: number | undefined, adapterDefault: number): number => own ?? budget.getStore() ?? adapterDefault;
 
 /** Whether a failure happened before the statement reached the server: nothing can have been applied. */
 export function neverSent(err: unknown): boolean {

@@ -1,5 +1,5 @@
-import type { Database } from '@/db/client';
-import { BRIEF_HOLD_MS, holdingAtMost } from '@/db/hold';
+import { type Database, holdingAtMost } from '@/db/client';
+import { BRIEF_HOLD_MS } from '@/db/hold';
 import { BrokerError } from '../errors';
 import { must } from '../invariant';
 import { type ClassicDescribedGroup, type ClassicGroupState, describeClassicGroups, listClassicGroups } from './classic-describe';
@@ -61,41 +61,43 @@ export interface GroupsOptions {
   lagSampleIntervalMs: number;
 }
 
-/**
- * A member's calls (heartbeats, joins, commits, its offsets) wait briefly for a database that cannot be
- * reached, then fail with a code clients retry, as a Kafka coordinator loading its groups answers: a
- * client's coordinator requests share one connection, answered in order, and one call held for the whole
- * outage would hold its heartbeats too (librdkafka then ends its own session).
- */
-const brief = <T>(fn: () => Promise<T>) => holdingAtMost(BRIEF_HOLD_MS, fn);
-
 /** The consumer group coordinator's facade: every call is one Postgres transaction (or read). */
 export class Groups {
+  /**
+   * The database as members' calls (heartbeats, joins, commits, their offsets) use it: waiting briefly when
+   * it cannot be reached, then failing with a code clients retry, as a Kafka coordinator loading its groups
+   * answers. A client's coordinator requests share one connection, answered in order: one call held for the
+   * whole outage would hold its heartbeats too (librdkafka then ends its own session).
+   */
+  private readonly memberDb: Database;
+
   constructor(
     private readonly db: Database,
     private readonly options: GroupsOptions,
-  ) {}
+  ) {
+    this.memberDb = holdingAtMost(db, BRIEF_HOLD_MS);
+  }
 
   heartbeat(input: HeartbeatInput): Promise<HeartbeatResponse> {
-    return brief(() => groupHeartbeat(this.db, input, this.options.now(), this.options.reachableSince()));
+    return groupHeartbeat(this.memberDb, input, this.options.now(), this.options.reachableSince());
   }
 
   // --- Kafka's classic group protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup), see classic.ts ----
 
   classicJoin(groupId: string, req: ClassicJoinRequest): Promise<ClassicJoinResponse> {
-    return brief(() => classicGroupJoin(this.db, groupId, req, this.options.now(), this.options.reachableSince()));
+    return classicGroupJoin(this.memberDb, groupId, req, this.options.now(), this.options.reachableSince());
   }
 
   classicSync(groupId: string, req: ClassicSyncRequest): Promise<ClassicSyncResponse> {
-    return brief(() => classicGroupSync(this.db, groupId, req, this.options.now(), this.options.reachableSince()));
+    return classicGroupSync(this.memberDb, groupId, req, this.options.now(), this.options.reachableSince());
   }
 
   classicHeartbeat(groupId: string, req: ClassicHeartbeatRequest): Promise<void> {
-    return brief(() => classicGroupHeartbeat(this.db, groupId, req, this.options.now(), this.options.reachableSince()));
+    return classicGroupHeartbeat(this.memberDb, groupId, req, this.options.now(), this.options.reachableSince());
   }
 
   classicLeave(groupId: string, members: readonly ClassicMemberRef[]): Promise<ClassicLeaveResult[]> {
-    return brief(() => classicGroupLeave(this.db, groupId, members, this.options.now(), this.options.reachableSince()));
+    return classicGroupLeave(this.memberDb, groupId, members, this.options.now(), this.options.reachableSince());
   }
 
   /** Kafka's DescribeGroups: every member (both protocols) in classic terms; a missing group is Dead. */
@@ -110,11 +112,11 @@ export class Groups {
 
   /** Both protocols commit here; Kafka's OffsetCommit sets `classic` (generation checks as Kafka's). */
   commit(req: CommitRequest): Promise<void> {
-    return brief(() => commitOffsets(this.db, req, this.options.now(), this.options.reachableSince()));
+    return commitOffsets(this.memberDb, req, this.options.now(), this.options.reachableSince());
   }
 
   fetchOffsets(groupId: string, topics?: string[] | null) {
-    return brief(() => fetchOffsets(this.db, groupId, topics));
+    return fetchOffsets(this.memberDb, groupId, topics);
   }
 
   async list(): Promise<GroupSummary[]> {
