@@ -42,11 +42,19 @@ export function EmailCard({ status, actions, looks }: { status: ShopStatus; acti
           </thead>
           <tbody>
             {status.outbox.last.map((e) => (
-              <tr key={`${e.orderId}-${e.sentAt}`} data-testid="shop-outbox-email">
-                <td>{e.customer}</td>
-                <td>
-                  {e.quantity} × {e.item}
-                </td>
+              <tr key={`${e.partition}-${e.offset}`} data-testid="shop-outbox-email">
+                {e.hidden ? (
+                  <td colSpan={2} className="muted" title="Payloads are hidden for your role (BROOK_HIDE_PAYLOADS)">
+                    hidden
+                  </td>
+                ) : (
+                  <>
+                    <td>{e.customer}</td>
+                    <td>
+                      {e.quantity} × {e.item}
+                    </td>
+                  </>
+                )}
                 <td className="nowrap">
                   <Link href={`${topic}/${e.partition}/${e.offset}`}>
                     {e.partition}/{e.offset}

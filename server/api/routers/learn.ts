@@ -5,18 +5,10 @@ import { addMember, removeMember, touchTour, tourGroupStatus } from '@/server/ex
 import { ensureScratch, scratchLanes } from '@/server/examples/tour/scratch';
 import { wellFormed } from '../inputs';
 import { authorized, createTRPCRouter } from '../trpc';
+import { hidesPayloads, visibleLanes } from './hide-payloads';
 
 /** A key as the tour's widget takes it: text, hashed as its UTF-8 bytes (what records.produce stores). */
 const key = wellFormed(1000);
-
-/** BROOK_HIDE_PAYLOADS: the tour's newest records are messages like any others. */
-function visibleLanes(hide: boolean, lanes: Awaited<ReturnType<typeof scratchLanes>>) {
-  if (!hide || !lanes) return lanes;
-  return {
-    ...lanes,
-    lanes: lanes.lanes.map((l) => ({ ...l, recent: l.recent.map((r) => ({ ...r, key: null, value: null, hidden: true as const })) })),
-  };
-}
 
 /** The tour /learn: its scratch topic, the real partitioner, and a small consumer group run in this process. */
 export const learnRouter = createTRPCRouter({
@@ -24,7 +16,7 @@ export const learnRouter = createTRPCRouter({
   start: authorized('admin', 'cluster').mutation(async ({ ctx }) => {
     touchTour(Date.now());
     await ensureScratch(ctx.broker);
-    return visibleLanes(ctx.principal?.hidePayloads === true, await scratchLanes(ctx.broker));
+    return visibleLanes(hidesPayloads(ctx), await scratchLanes(ctx.broker));
   }),
 
   /** Kafka's default partitioner (murmur2 of the key's bytes, modulo the partition count). */
@@ -35,7 +27,7 @@ export const learnRouter = createTRPCRouter({
   /** Each scratch partition's log start, high watermark and newest records; null before start. */
   scratch: authorized('read', 'cluster').query(async ({ ctx }) => {
     touchTour(Date.now());
-    return visibleLanes(ctx.principal?.hidePayloads === true, await scratchLanes(ctx.broker));
+    return visibleLanes(hidesPayloads(ctx), await scratchLanes(ctx.broker));
   }),
 
   group: authorized('read', 'cluster').query(({ ctx }) => {

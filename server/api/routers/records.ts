@@ -4,14 +4,13 @@ import { BrokerError } from '@/server/broker/errors';
 import { recheckCredentials } from '../edge/credentials';
 import { base64RecordToJson, encodingSchema, recordToJson, toBytes } from '../encoding';
 import { byPartition, int, partitionList, topicRef } from '../inputs';
-import { authorized, type Context, createTRPCRouter } from '../trpc';
-import { visible } from './hide-payloads';
+import { authorized, createTRPCRouter } from '../trpc';
+import { hidesPayloads, visible } from './hide-payloads';
 import { idempotencyKey, idempotencyKeyOf, produceRecords } from './produce-input';
 
 const NO_HEADERS: never[] = [];
 
 /** BROOK_HIDE_PAYLOADS covers the caller's role. */
-const hidden = (ctx: Context) => ctx.principal?.hidePayloads === true;
 
 /** Where a read of one partition starts and how much it takes (fetch and tail). */
 const partitionRead = z.object({
@@ -56,7 +55,7 @@ export const recordsRouter = createTRPCRouter({
   fetch: authorized('write', 'topic')
     .input(partitionRead.extend({ maxWaitMs: int().optional() }))
     .query(async ({ ctx, input, signal }) => {
-      const hide = hidden(ctx);
+      const hide = hidesPayloads(ctx);
       if (input.encoding === 'base64') {
         // The database encodes keys and values (fewer bytes than bytea's hex, no Buffers in Node).
         const result = await ctx.broker.fetch({ ...input, signal, form: 'base64' });
@@ -91,7 +90,7 @@ export const recordsRouter = createTRPCRouter({
       }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
-      const hide = hidden(ctx);
+      const hide = hidesPayloads(ctx);
       const recheck = recheckCredentials(ctx, 'write');
       let offset = input.lastEventId ? Number(input.lastEventId) : input.offset;
       while (!signal?.aborted) {
@@ -125,7 +124,7 @@ export const recordsRouter = createTRPCRouter({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const hide = hidden(ctx);
+      const hide = hidesPayloads(ctx);
       // Matching hidden payloads against a filter would tell what they hold, one guess at a time.
       if (hide && input.filter?.text)
         throw new BrokerError('TOPIC_AUTHORIZATION_FAILED', 'Message payloads are hidden for your role: they cannot be searched.');
@@ -146,7 +145,7 @@ export const recordsRouter = createTRPCRouter({
   tailTopic: authorized('read', 'topic')
     .input(z.object({ topic: topicRef, partitions: partitionList().nullish(), from: byPartition(int()).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const hide = hidden(ctx);
+      const hide = hidesPayloads(ctx);
       const recheck = recheckCredentials(ctx, 'read');
       const from = input.from ? Object.fromEntries(Object.entries(input.from).map(([p, o]) => [Number(p), o])) : null;
       for await (const batch of ctx.broker.tail(input.topic, input.partitions, from, signal ?? new AbortController().signal)) {

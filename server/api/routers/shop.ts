@@ -13,6 +13,7 @@ import {
 import { shopFor } from '@/server/examples/shop/registry';
 import { Shop } from '@/server/examples/shop/shop';
 import { authorized, createTRPCRouter } from '../trpc';
+import { hidesPayloads, visibleShopStatus } from './hide-payloads';
 
 /**
  * The online-store example (server/examples/shop). Its services are real Brook clients in this process;
@@ -33,7 +34,7 @@ export const shopRouter = createTRPCRouter({
   start: authorized('admin', 'cluster').mutation(({ ctx }) => shopOf(ctx.broker).start()),
 
   /** Stock, outbox, members, lag per partition: everything the page draws. */
-  status: authorized('read', 'cluster').query(({ ctx }) => shopOf(ctx.broker).status()),
+  status: authorized('read', 'cluster').query(async ({ ctx }) => visibleShopStatus(hidesPayloads(ctx), await shopOf(ctx.broker).status())),
 
   placeOrder: authorized('admin', 'cluster')
     .input(
