@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'e2e/**', '.next/**'],
-    globalSetup: ['./db/test-global-setup.ts'],
+    globalSetup: ['./server/test-next-build.ts', './db/test-global-setup.ts'],
     pool: 'forks',
     // Each file opens its own PGlite (a few seconds) and shares one fresh Postgres database per run.
     testTimeout: 60_000,

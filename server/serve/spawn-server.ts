@@ -10,7 +10,8 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '../..');
 
 export function buildServerForTests(): string {
-  if (!fs.existsSync(path.join(root, '.next/BUILD_ID'))) throw new Error('no Next build in .next: run `npm run build` first');
+  if (!fs.existsSync(path.join(root, '.next/BUILD_ID')))
+    throw new Error('no Next build in .next: `npm test` builds it first (server/test-next-build.ts); or run `npm run build`');
   const outfile = path.join(root, '.next/brook', `main-test-${process.pid}.mjs`);
   const esbuild = path.join(root, 'node_modules/.bin/esbuild');
   const args = ['server/main.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--packages=external'];
