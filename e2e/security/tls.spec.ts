@@ -34,7 +34,7 @@ test.afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('the console over https: a page loads, a topic is created from the dialog and listed', async ({ browser, pageErrors }) => {
+test('the console over https: a page loads, a topic is created from the dialog, opened and listed', async ({ browser, pageErrors }) => {
   expect(server.url).toMatch(/^https:/);
   // Chromium does not know the test CA: the certificate itself is checked by the node and kcat tests.
   const context = pageErrors.watchContext(
@@ -47,6 +47,11 @@ test('the console over https: a page loads, a topic is created from the dialog a
     expect(await page.evaluate(() => window.location.protocol)).toBe('https:');
     const name = uniqueTopic('tls');
     await topics.create(name, 2);
+    // Creating opens the new topic's page (the list may show its row for an instant before that).
+    await expect(page).toHaveURL(new RegExp(`/topics/${name}$`));
+    await expect(page.getByTestId('topic-name')).toHaveText(name);
+    await topics.goto();
+    await page.getByTestId('topics-search').fill(name);
     await expect(topics.row(name)).toBeVisible();
     await page.screenshot({ path: path.join(root, 'test-results', 'tls-topics.png') });
   } finally {
