@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { AckPolicy, connect, DeliverPolicy, StorageType } from 'nats';
 import { sleep } from '../lib/env';
+import { paced } from '../lib/paced';
 import { percentile } from '../lib/report';
 
 /**
@@ -159,16 +160,4 @@ export async function redisLatency(rate: number, seconds: number) {
   }
   latencies.sort((a, b) => a - b);
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
-/** Calls `send(i)` for i < total at `rate` per second without waiting for each to finish. */
-export async function paced(rate: number, total: number, send: (i: number) => Promise<unknown>): Promise<void> {
-  const start = performance.now();
-  const inflight: Promise<unknown>[] = [];
-  for (let i = 0; i < total; i++) {
-    const wait = start + (i * 1000) / rate - performance.now();
-    if (wait > 1) await sleep(wait);
-    inflight.push(send(i));
-  }
-  await Promise.all(inflight);
 }

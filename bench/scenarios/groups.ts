@@ -4,8 +4,11 @@ import { Brook, type Consumer } from '@/server/client';
 import { closePools, listening, startApp } from '../lib/app';
 import { startChild } from '../lib/child';
 import { type BenchDatabase, sampleRecord, sleep } from '../lib/env';
+import { paced } from '../lib/paced';
 import { percentile, type Row } from '../lib/report';
-import { natsConsumeRate, natsLatency, paced, redisConsumeRate, redisLatency } from './competitors';
+
+/** NATS and Redis clients are loaded only when those servers are there to compare with. */
+const competitors = () => import('./competitors');
 
 /**
  * Issue 3's benchmark: group consumption through the client library (HTTP, long-poll fetches, commits),
@@ -173,7 +176,7 @@ export async function runGroupsBench(bench: BenchDatabase, quick: boolean): Prom
   let natsRate: number | null = null;
   if (nats) {
     console.log('NATS JetStream: same workload...');
-    natsRate = await natsConsumeRate(total, MEMBERS);
+    natsRate = await (await competitors()).natsConsumeRate(total, MEMBERS);
     rows.push({
       section: SECTION,
       case: `NATS JetStream: durable pull consumer, ${MEMBERS} workers, explicit acks`,
@@ -193,7 +196,7 @@ export async function runGroupsBench(bench: BenchDatabase, quick: boolean): Prom
   } else notes.push('NATS (127.0.0.1:4222) is not running here: its rows are skipped.');
   if (redis) {
     console.log('Redis Streams: same workload...');
-    const redisRate = await redisConsumeRate(total, MEMBERS);
+    const redisRate = await (await competitors()).redisConsumeRate(total, MEMBERS);
     rows.push({ section: SECTION, case: `Redis Streams: consumer group of ${MEMBERS}, XACK per batch`, value: redisRate, unit: 'rec/s' });
     rows.push({
       section: SECTION,
@@ -234,7 +237,7 @@ export async function runGroupsBench(bench: BenchDatabase, quick: boolean): Prom
     unit: `ms / ${pipelinedLat.p99.toFixed(2)} ms`,
   });
   if (nats) {
-    const l = await natsLatency(1000, seconds);
+    const l = await (await competitors()).natsLatency(1000, seconds);
     rows.push({
       section: SECTION,
       case: 'NATS JetStream: publish -> consume p50 / p99',
@@ -243,7 +246,7 @@ export async function runGroupsBench(bench: BenchDatabase, quick: boolean): Prom
     });
   }
   if (redis) {
-    const l = await redisLatency(1000, seconds);
+    const l = await (await competitors()).redisLatency(1000, seconds);
     rows.push({ section: SECTION, case: 'Redis Streams: XADD -> XREADGROUP p50 / p99', value: l.p50, unit: `ms / ${l.p99.toFixed(2)} ms` });
   }
   notes.push(

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import { closePools, startApp } from '../lib/app';
 import { type BenchDatabase, KEY_BYTES, sampleRecord, sleep, VALUE_BYTES } from '../lib/env';
+import { paced } from '../lib/paced';
 import { percentile, type Row } from '../lib/report';
-import { paced } from './competitors';
 import { HTTP_CLIENTS, httpProduce } from './core-http';
 import { brookConsumeRate, fill, MEMBERS } from './groups';
 
