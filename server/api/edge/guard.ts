@@ -1,12 +1,16 @@
-import { BodyBudget, checkUrl, maxBodyBytes, readBody } from './body';
+import { type BodyBudget, checkUrl, readBody } from './body';
 import { checkRequestOrigin, currentHostRules } from './hosts';
+import { edgeLimits } from './limits';
 import { trpcRefusal } from './respond';
 
-/** The largest request body, read once at start-up (BROOK_MAX_BODY_BYTES). */
-export const bodyLimit = maxBodyBytes();
+/** The edge's limits, read once at start-up (BROOK_MAX_BODY_BYTES, BROOK_BODY_IDLE_MS, BROOK_BODY_TIMEOUT_MS). */
+export const defaultEdgeLimits = edgeLimits();
 
-/** Two bodies of the largest size at once (about 195 MiB by default): more wait for a retry. */
-export const bodyBudget = new BodyBudget(2 * bodyLimit);
+/** The largest request body. */
+export const bodyLimit = defaultEdgeLimits.bodyBytes;
+
+/** Two bodies of the largest size at once (about 195 MiB by default), one at most per principal or address. */
+export const bodyBudget = defaultEdgeLimits.budget;
 
 /**
  * The API's edge, before tRPC: Host and Origin rules, URL and body limits, strict UTF-8. Returns a
