@@ -195,8 +195,8 @@ export class BodyCollector {
 }
 
 /** Reads a web Request's body through a BodyCollector (tests, the Next reference route, in-process callers). */
-export async function readBody(req: Request, limit: number, budget?: BodyBudget): Promise<ReadBody | { refusal: EdgeRefusal }> {
-  const collector = new BodyCollector(limit, budget);
+export async function readBody(req: Request, limit: number, budget?: BodyBudget, key = ''): Promise<ReadBody | { refusal: EdgeRefusal }> {
+  const collector = new BodyCollector(limit, budget, key);
   const declared = collector.checkDeclared(req.headers.get('content-length'));
   if (declared) {
     await req.body?.cancel().catch(() => {});

@@ -4,7 +4,9 @@ import { unauthenticated } from '../auth/authorize';
 import { trpcCode } from '../errors';
 import { appRouter } from '../root';
 import type { Context, Meta } from '../trpc';
+import type { BodyBudget } from './body';
 import { type RequestFacts, requestContext } from './credentials';
+import type { EdgeLimits } from './limits';
 import type { EdgeRefusal } from './respond';
 
 /** The procedure paths a tRPC URL names (`a.b,c.d` in a batch); [] when it names none or is malformed. */
@@ -45,6 +47,7 @@ export async function callerBeforeBody(
   headers: Headers,
   facts: RequestFacts,
   broker: () => Promise<Context['broker']>,
+  endpoint = '/api/trpc',
 ): Promise<Caller> {
   let context: Context;
   try {
@@ -61,7 +64,7 @@ export async function callerBeforeBody(
       },
     };
   }
-  const publicOnly = allPublic(procedurePaths(url));
+  const publicOnly = allPublic(procedurePaths(url, endpoint));
   const authenticated = context.principal !== null && context.authMode === 'on';
   if (context.principal !== null || publicOnly) return { context, authenticated, publicOnly };
   const refused = unauthenticated(context);
@@ -73,4 +76,22 @@ export async function callerBeforeBody(
       message: refused.message,
     },
   };
+}
+
+/**
+ * How much of its body an admitted caller may send, and under which key it holds budget: with auth on and
+ * no credentials (a public call) the small limit and pool, keyed by address; otherwise the full limit,
+ * keyed by principal with auth on (so callers behind one proxy address are told apart), else by address.
+ */
+export function admission(
+  caller: Extract<Caller, { context: Context }>,
+  facts: RequestFacts,
+  limits: EdgeLimits,
+): { limit: number; budget: BodyBudget; key: string; timeoutMs: number } {
+  const small = caller.context.authMode === 'on' && !caller.authenticated;
+  const principal = caller.context.principal;
+  const key = caller.authenticated && principal ? `principal:${principal.kind}:${principal.name}` : `address:${facts.address ?? ''}`;
+  return small
+    ? { limit: limits.publicBodyBytes, budget: limits.publicBudget, key, timeoutMs: limits.publicTimeoutMs }
+    : { limit: limits.bodyBytes, budget: limits.budget, key, timeoutMs: limits.timeoutMs };
 }

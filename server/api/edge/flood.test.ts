@@ -5,6 +5,7 @@ import type { Principal } from '@/server/broker/auth/types';
 import { testBroker, until } from '@/server/broker/testing';
 import { type AppServer, createAppServer } from '@/server/serve/app-server';
 import { BodyBudget } from './body';
+import { handleApiRequest } from './handler';
 import { edgeLimits } from './limits';
 import { answerStatus, type FloodSocket, floodSocket } from './raw-flood';
 
@@ -161,6 +162,43 @@ describe('the HTTP edge under body floods (auth on)', () => {
     });
     expect(res.status).toBe(200);
     expect(limits.budget.inUse).toBe(0);
+  });
+
+  it('admits bodies the same way on the web path (handleApiRequest): 401 before a byte is pulled; logout without a body', async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled += 65_536;
+          controller.enqueue(new Uint8Array(65_536).fill(0x20));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const req = new Request('http://localhost:3000/api/trpc/records.produce', {
+      method: 'POST',
+      body,
+      headers: { host: 'localhost:3000', 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit);
+    const res = await handleApiRequest(req, async () => broker);
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.data.kafka.name).toBe('SASL_AUTHENTICATION_FAILED');
+    expect(pulled).toBe(0);
+    const form = await handleApiRequest(
+      new Request('http://localhost:3000/api/trpc/auth.login', {
+        method: 'POST',
+        body: 'a=1',
+        headers: { host: 'localhost:3000', 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      async () => broker,
+    );
+    expect(form.status).toBe(415);
+    const logout = await handleApiRequest(
+      new Request('http://localhost:3000/api/trpc/auth.logout', { method: 'POST', headers: { host: 'localhost:3000' } }),
+      async () => broker,
+    );
+    expect(logout.status).toBe(200);
   });
 
   it('answers 503 (retriable) without reading when the caller cannot be looked up', async () => {

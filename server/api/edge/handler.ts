@@ -4,9 +4,10 @@ import { type AuthClass, refusal } from '../auth/authorize';
 import { errorId, trpcCode } from '../errors';
 import { appRouter } from '../root';
 import type { Context, Meta } from '../trpc';
-import { procedureAt, procedurePaths } from './caller';
+import { admission, callerBeforeBody, procedureAt, procedurePaths } from './caller';
 import { EXAMPLE_PRINCIPAL, forwardedHttps, type RequestFacts, requestContext } from './credentials';
-import { guardApiRequest } from './guard';
+import { type Admission, bodyBudget, defaultEdgeLimits, guardApiRequest } from './guard';
+import { checkJsonBody } from './media-type';
 import { trpcRefusal } from './respond';
 
 /** The first hop in X-Forwarded-For when behind a proxy or load balancer. */
@@ -35,9 +36,30 @@ export async function handleApiRequest(
   endpoint = '/api/trpc',
   as?: Principal,
 ): Promise<Response> {
-  const guarded = await guardApiRequest(original);
+  const facts = webFacts(original);
+  let context: Context | undefined;
+  // In-process callers (`as`) are trusted and send JSON; anyone else is admitted as node-request.ts does.
+  const admit = as
+    ? undefined
+    : async (): Promise<Admission> => {
+        const media = checkJsonBody(original.headers.get('content-type'), original.body !== null);
+        if (media) return { refusal: media };
+        const caller = await callerBeforeBody(original.url, original.headers, facts, broker, endpoint);
+        if ('refusal' in caller) return caller;
+        context = caller.context;
+        return admission(caller, facts, defaultEdgeLimits);
+      };
+  const guarded = await guardApiRequest(original, bodyBudget, admit);
   if ('response' in guarded) return guarded.response;
-  return serveTrpc(guarded.request, guarded.release, broker, { endpoint, facts: webFacts(guarded.request), as });
+  let request = guarded.request;
+  // A mutation without a body and without a content type (auth.logout) is a JSON call without input.
+  if (request.method === 'POST' && !request.body && !request.headers.has('content-type')) {
+    const headers = new Headers(request.headers);
+    headers.set('content-type', 'application/json');
+    request = new Request(request.url, { method: request.method, headers, signal: request.signal });
+    Object.defineProperty(request, 'json', { value: async () => undefined });
+  }
+  return serveTrpc(request, guarded.release, broker, { endpoint, facts, as, context });
 }
 
 /**

@@ -2,12 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Context } from '../trpc';
 import { BodyCollector, checkUrl, type ReadBody } from './body';
-import { callerBeforeBody } from './caller';
+import { admission, callerBeforeBody } from './caller';
 import { forwardedHttps, type RequestFacts } from './credentials';
 import { defaultEdgeLimits } from './guard';
 import { clientHost, serveTrpc } from './handler';
 import { checkHost, checkOrigin, currentHostRules, sessionCookieSent } from './hosts';
 import { DEFAULT_BODY_IDLE_MS, DEFAULT_BODY_TIMEOUT_MS, type EdgeLimits } from './limits';
+import { checkJsonBody } from './media-type';
 import { EDGE_ERRORS, type EdgeRefusal, trpcRefusal } from './respond';
 
 /**
@@ -51,15 +52,9 @@ export async function handleNodeApiRequest(
   if (media) return trpcRefusal({ url }, media);
   const caller = await callerBeforeBody(url, headers, facts, broker);
   if ('refusal' in caller) return trpcRefusal({ url }, caller.refusal);
-  const small = caller.context.authMode === 'on' && !caller.authenticated;
-  const principal = caller.context.principal;
-  // Fair shares are per principal when there is one to tell apart (auth on), else per address.
-  const key = caller.authenticated && principal ? `principal:${principal.kind}:${principal.name}` : `address:${facts.address ?? ''}`;
-  const collector = new BodyCollector(small ? limits.publicBodyBytes : limits.bodyBytes, small ? limits.publicBudget : limits.budget, key);
-  const read = await readNodeBody(req, collector, {
-    idleMs: limits.idleMs,
-    timeoutMs: small ? limits.publicTimeoutMs : limits.timeoutMs,
-  });
+  const admitted = admission(caller, facts, limits);
+  const collector = new BodyCollector(admitted.limit, admitted.budget, admitted.key);
+  const read = await readNodeBody(req, collector, { idleMs: limits.idleMs, timeoutMs: admitted.timeoutMs });
   // app-server answers a refusal given before the whole body arrived, then discards the rest (lingering close).
   if ('refusal' in read) return trpcRefusal({ url }, read.refusal);
   // A mutation without a body (auth.logout from a client that sends no content type) is a JSON call without input.
@@ -76,22 +71,7 @@ export async function handleNodeApiRequest(
 const hasBody = (req: IncomingMessage) =>
   req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
-/**
- * Mutations take JSON only. tRPC would also take multipart/form-data and octet-stream, which an HTML form or
- * a no-cors fetch() of another origin can send without a preflight; application/json cannot be sent across
- * origins without one (which Brook never grants). A body with no content type is refused too; an empty one
- * without is a call without input.
- */
-function checkMediaType(req: IncomingMessage): EdgeRefusal | null {
-  const type = req.headers['content-type'];
-  if (type === undefined ? !hasBody(req) : isJson(type)) return null;
-  return {
-    status: 415,
-    trpcCode: 'UNSUPPORTED_MEDIA_TYPE',
-    kafka: EDGE_ERRORS.INVALID_REQUEST,
-    message: `The API takes request bodies as application/json only, not ${type === undefined ? 'a body without Content-Type' : JSON.stringify(type.slice(0, 100))}.`,
-  };
-}
+const checkMediaType = (req: IncomingMessage) => checkJsonBody(req.headers['content-type'], hasBody(req));
 
 /** The socket's peer is the address (X-Forwarded-For can be anything a client writes: not for login limits). */
 function nodeFacts(req: IncomingMessage, headers: Headers): RequestFacts {
@@ -119,9 +99,6 @@ function checkMethod(method: string): EdgeRefusal | null {
     message: `The API does not answer ${method.slice(0, 20)} requests: queries are GET, mutations POST.`,
   };
 }
-
-/** tRPC's own test: the media type before any parameters, case-insensitive. */
-const isJson = (contentType: string | null) => contentType?.split(';', 1)[0].trim().toLowerCase() === 'application/json';
 
 const header = (req: IncomingMessage, name: string): string | null => {
   const v = req.headers[name];
