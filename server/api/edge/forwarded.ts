@@ -2,7 +2,10 @@
  * https as a proxy in front reports it (X-Forwarded-Proto's first value). Free of engine imports: the
  * Host/Origin rules (hosts.ts) run in Next's proxy too.
  */
-export const forwardedHttps = (headers: Headers) => headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https';
+export const forwardedHttps = (headers: Headers) => isHttps(headers.get('x-forwarded-proto'));
+
+/** An X-Forwarded-Proto value whose first entry is https. */
+export const isHttps = (value: string | null | undefined) => value?.split(',')[0]?.trim().toLowerCase() === 'https';
 
 /** The console's session cookie over http: a random secret (the server keeps its SHA-256). */
 export const SESSION_COOKIE = 'brook_session';

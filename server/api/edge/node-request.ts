@@ -4,6 +4,7 @@ import type { Context } from '../trpc';
 import { BodyCollector, checkUrl, type ReadBody } from './body';
 import { admission, callerBeforeBody } from './caller';
 import { forwardedHttps, type RequestFacts } from './credentials';
+import { isHttps } from './forwarded';
 import { defaultEdgeLimits } from './guard';
 import { clientHost, serveTrpc } from './handler';
 import { checkHost, checkOrigin, currentHostRules, sessionCookieSent } from './hosts';
@@ -115,9 +116,7 @@ export function checkNodeOrigin(req: IncomingMessage, method = req.method ?? 'GE
       origin: header(req, 'origin'),
       secFetchSite: header(req, 'sec-fetch-site'),
       host: header(req, 'host'),
-      secure:
-        (req.socket as { encrypted?: boolean }).encrypted === true ||
-        forwardedHttps(new Headers({ 'x-forwarded-proto': header(req, 'x-forwarded-proto') ?? '' })),
+      secure: (req.socket as { encrypted?: boolean }).encrypted === true || isHttps(header(req, 'x-forwarded-proto')),
       cookie: sessionCookieSent(req.headers.cookie, req.headers.authorization),
     })
   );
