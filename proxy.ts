@@ -1,5 +1,5 @@
 import { type NextRequest, NextResponse } from 'next/server';
-import { SESSION_COOKIE } from '@/server/api/edge/credentials';
+import { forwardedHttps, sessionCookieName } from '@/server/api/edge/forwarded';
 import { checkRequestOrigin, currentHostRules } from '@/server/api/edge/hosts';
 import { textRefusal } from '@/server/api/edge/respond';
 import { getBroker } from '@/server/runtime';
@@ -19,7 +19,8 @@ async function loginRedirect(request: NextRequest): Promise<NextResponse | undef
   try {
     const broker = await getBroker();
     if (broker.auth.mode !== 'on') return undefined;
-    const secret = request.cookies.get(SESSION_COOKIE)?.value;
+    const secure = request.nextUrl.protocol === 'https:' || forwardedHttps(request.headers);
+    const secret = request.cookies.get(sessionCookieName(secure))?.value;
     if (secret && (await broker.auth.session(secret))) return undefined;
   } catch {
     return undefined; // the database is away: the page renders its own error, and no data without a session

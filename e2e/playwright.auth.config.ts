@@ -11,7 +11,7 @@ const port = Number(process.env.E2E_PORT ?? 3100);
  */
 export default defineConfig({
   ...base,
-  testMatch: 'auth/*.spec.ts',
+  testMatch: ['auth/*.spec.ts', 'security/*.auth.spec.ts'],
   testIgnore: [],
   webServer: {
     ...(Array.isArray(base.webServer) ? base.webServer[0] : base.webServer!),

@@ -12,7 +12,7 @@ export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
   // With auth on, in a server of their own: playwright.auth.config.ts.
-  testIgnore: 'auth/**',
+  testIgnore: ['auth/**', '**/*.auth.spec.ts'],
   outputDir: path.join(root, 'test-results'),
   fullyParallel: false,
   workers: 1,

@@ -111,6 +111,8 @@ const envSchema = z.object({
   /** The online-store example's members: how long after a crash their partitions move. */
   BROOK_SHOP_SESSION_TIMEOUT_MS: wholeNumber(1_000, 3_600_000),
   BROOK_MAX_BODY_BYTES: wholeNumber(1024, Number.MAX_SAFE_INTEGER),
+  BROOK_BODY_IDLE_MS: wholeNumber(100, 120_000),
+  BROOK_BODY_TIMEOUT_MS: wholeNumber(1_000, 120_000),
   /** Unset: 127.0.0.1:9092, skipped with a log line if that port is taken. Set: must bind, or start-up stops. */
   BROOK_KAFKA_LISTENER: hostPort({ minPort: 0, off: true }),
   /** What Metadata tells clients to dial; unset: the listener's address (the machine's name for 0.0.0.0 or ::). */

@@ -2,12 +2,12 @@ import 'server-only';
 import type { FetchQueryOptions, QueryKey } from '@tanstack/react-query';
 import { TRPCError } from '@trpc/server';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import { cookies } from 'next/headers';
+import { cookies, headers as requestHeaders } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import type { Principal } from '@/server/broker/auth/types';
 import { getBroker } from '@/server/runtime';
-import { requestContext, SESSION_COOKIE } from './edge/credentials';
+import { forwardedHttps, requestContext, sessionCookieName } from './edge/credentials';
 import { makeQueryClient } from './query-client';
 import { appRouter } from './root';
 import type { Context } from './trpc';
@@ -22,10 +22,13 @@ export const getQueryClient = cache(makeQueryClient);
  */
 const pageContext = cache(async (): Promise<Context> => {
   const broker = await getBroker();
-  const session = (await cookies()).get(SESSION_COOKIE)?.value;
+  // Next reports the scheme it was reached on as X-Forwarded-Proto (ours, or a proxy's in front).
+  const secure = forwardedHttps(await requestHeaders());
+  const name = sessionCookieName(secure);
+  const session = (await cookies()).get(name)?.value;
   const headers = new Headers();
-  if (session) headers.set('cookie', `${SESSION_COOKIE}=${session}`);
-  return requestContext(broker, headers, { address: null, secure: false, clientHost: '' }, new Headers());
+  if (session) headers.set('cookie', `${name}=${session}`);
+  return requestContext(broker, headers, { address: null, secure, clientHost: '' }, new Headers());
 });
 
 export async function currentPrincipal(): Promise<Principal | null> {

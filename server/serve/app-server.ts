@@ -1,9 +1,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import { checkHost, checkOrigin, currentHostRules } from '@/server/api/edge/hosts';
+import type { EdgeLimits } from '@/server/api/edge/limits';
 import { checkNodeOrigin, handleNodeApiRequest } from '@/server/api/edge/node-request';
-import { textRefusal } from '@/server/api/edge/respond';
+import { EDGE_ERRORS, type EdgeRefusal, textRefusal } from '@/server/api/edge/respond';
 import type { Broker } from '@/server/broker';
 import { healthLive } from './health-live';
 import { healthReady } from './health-ready';
@@ -67,7 +67,13 @@ type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
  * One HTTP server: the tRPC API, health and metrics served directly (behind the edge rules of
  * server/api/edge), everything else (pages, assets) handed to Next's request handler.
  */
-export function createAppServer(options: { getBroker: () => Promise<Broker>; next: NodeHandler; tls?: TlsCertificate }): AppServer {
+export function createAppServer(options: {
+  getBroker: () => Promise<Broker>;
+  next: NodeHandler;
+  tls?: TlsCertificate;
+  /** The edge's body limits, budgets and timeouts (tests use small ones); default: from the environment. */
+  edge?: EdgeLimits;
+}): AppServer {
   const inFlight = new Set<InFlight>();
   let stopping = false;
 
@@ -80,7 +86,7 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
   const route = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path.startsWith('/api/trpc/')) {
-      const response = await handleNodeApiRequest(req, signal, options.getBroker);
+      const response = await handleNodeApiRequest(req, signal, options.getBroker, options.edge);
       // Any answer given before the body was read (413, 403, 414, a busy 503, a 400) closes lingering.
       if (!req.complete) return refuseUnreadBody(req, res, response);
       return sendWebResponse(res, response);
@@ -97,6 +103,11 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    const malformed = checkRequestTarget(req);
+    if (malformed) {
+      res.setHeader('connection', 'close');
+      return void sendWebResponse(res, textRefusal(malformed));
+    }
     if (stopping) res.setHeader('connection', 'close');
     const controller = new AbortController();
     const read = req.method === 'GET' || req.method === 'HEAD';
@@ -159,6 +170,24 @@ export function createAppServer(options: { getBroker: () => Promise<Broker>; nex
   };
 }
 
+/**
+ * Requests every rule after this would misread: a request line in absolute form (`GET http://evil.example/login`,
+ * which Next answered with a redirect to that other host) or `*`, and more than one Host header (Node keeps
+ * the first; a proxy in front may have checked another). 400, with the connection closed.
+ */
+export function checkRequestTarget(req: IncomingMessage): EdgeRefusal | null {
+  const url = req.url ?? '/';
+  let hosts = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === 'host') hosts++;
+  const reason = !url.startsWith('/')
+    ? 'the request target must be a path (origin form), not an absolute URL or *'
+    : hosts > 1
+      ? 'it has more than one Host header'
+      : null;
+  if (!reason) return null;
+  return { status: 400, trpcCode: 'BAD_REQUEST', kafka: EDGE_ERRORS.INVALID_REQUEST, message: `Bad request: ${reason}.` };
+}
+
 function nodeHeaders(req: IncomingMessage): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
@@ -209,14 +238,7 @@ function guardUpgrades(server: http.Server): void {
   server.emit = ((event: string | symbol, ...args: unknown[]) => {
     if (event !== 'upgrade') return emit(event, ...args);
     const [req, socket] = args as [IncomingMessage, Duplex];
-    const rules = currentHostRules();
-    const header = (name: string) => {
-      const v = req.headers[name];
-      return typeof v === 'string' ? v : null;
-    };
-    const refusal =
-      checkHost(rules, header('host')) ??
-      checkOrigin(rules, { method: 'UPGRADE', origin: header('origin'), secFetchSite: header('sec-fetch-site') });
+    const refusal = checkNodeOrigin(req, 'UPGRADE');
     if (!refusal) return emit(event, ...args);
     const body = `${refusal.message}\n`;
     const reason = http.STATUS_CODES[refusal.status] ?? 'Refused';

@@ -40,7 +40,12 @@ async function call(procedure: string, input: unknown, headers: Record<string, s
   const url = `${server?.url}/api/trpc/${procedure}`;
   const res =
     method === 'POST'
-      ? await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(input) })
+      ? // The server's own Origin, as the console's page sends it: a cookie-carrying change needs one.
+        await fetch(url, {
+          method,
+          headers: { 'content-type': 'application/json', origin: server?.url ?? '', ...headers },
+          body: JSON.stringify(input),
+        })
       : await fetch(`${url}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers });
   return { status: res.status, cookie: res.headers.get('set-cookie'), body: await res.json() };
 }

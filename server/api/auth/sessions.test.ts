@@ -84,8 +84,20 @@ describe.skipIf(!postgresUrl())('console sessions, login limits and metrics with
       });
       expect(login.status).toBe(200);
       const cookie = cookieParts(String(login.headers['set-cookie']?.[0]));
-      expect(cookie.name).toBe('brook_session');
+      // Over https the cookie is a __Host- one: Secure, Path=/, no Domain, so no other host or port can plant it.
+      expect(cookie.name).toBe('__Host-brook_session');
       expect(cookie.attributes).toHaveProperty('secure');
+      expect(cookie.attributes).toMatchObject({ path: '/' });
+      expect(cookie.attributes).not.toHaveProperty('domain');
+      const me = await httpsRequest(`${tls.url}/api/trpc/auth.me`, certificate.ca, {
+        headers: { cookie: `__Host-brook_session=${cookie.value}` },
+      });
+      expect(JSON.parse(me.text).result.data.principal).toMatchObject({ name: ADA });
+      // The plain name is not read over https: a page on another port over http could have planted it.
+      const planted = await httpsRequest(`${tls.url}/api/trpc/auth.me`, certificate.ca, {
+        headers: { cookie: `brook_session=${cookie.value}` },
+      });
+      expect(JSON.parse(planted.text).result.data.principal).toBeNull();
     } finally {
       await tls.close();
       certificate.remove();

@@ -40,7 +40,11 @@ export async function callProcedure(url: string, path: string, input: unknown, c
   const type = procedure._def.type;
   const headers: Record<string, string> = { ...credentials.headers };
   if (credentials.bearer !== undefined) headers.authorization = `Bearer ${credentials.bearer}`;
-  if (credentials.cookie !== undefined) headers.cookie = credentials.cookie;
+  if (credentials.cookie !== undefined) {
+    headers.cookie = credentials.cookie;
+    // As a browser sends it: the edge refuses a cookie-carrying change without its own Origin.
+    headers.origin ??= new URL(url).origin;
+  }
   const target = new URL(`${url}/api/trpc/${path}`);
   if (type !== 'mutation' && input !== undefined) target.searchParams.set('input', JSON.stringify(input));
   if (type === 'subscription') {

@@ -78,6 +78,25 @@ describe('API request bodies', () => {
     expect(budget.inUse).toBe(0);
   });
 
+  it('shares the budget fairly: one key never takes it all, a newcomer always finds room', () => {
+    const budget = new BodyBudget(1000, 100);
+    // Alone, a key may hold half (room is kept for one newcomer).
+    expect(budget.take(500, 'a')).toBe(true);
+    expect(budget.take(1, 'a')).toBe(false);
+    expect(budget.take(300, 'b')).toBe(true);
+    // With two keys holding bytes, a third's share is 1000 / 4 = 250, and so is each of theirs now.
+    expect(budget.shareOf('c')).toBe(250);
+    expect(budget.take(200, 'c')).toBe(true);
+    expect(budget.take(1, 'b')).toBe(false);
+    budget.give(500, 'a');
+    budget.give(300, 'b');
+    budget.give(200, 'c');
+    expect(budget.inUse).toBe(0);
+    // Never below the minimum share (one largest body), never above the budget.
+    expect(new BodyBudget(200, 100).shareOf('x')).toBe(100);
+    expect(new BodyBudget(50, 100).shareOf('x')).toBe(50);
+  });
+
   it('refuses on Content-Length alone, pulling nothing', async () => {
     const { stream, counter } = lazyBody(600 * 1024 * 1024);
     const result = await readBody(post(stream, { 'content-length': String(600 * 1024 * 1024) }), 1024 * 1024);

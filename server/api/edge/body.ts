@@ -41,32 +41,61 @@ export function checkUrl(url: string): EdgeRefusal | null {
 /**
  * Request bodies held in memory at once, across requests: the per-request limit alone lets N large
  * bodies take N times it. Past the budget a request is refused as retriable (503), never read.
+ *
+ * Shared fairly: bytes are held under a key (a principal, or an address for callers without one), and one
+ * key may hold at most its share, max(`minShare`, bytes / (other keys holding bytes + 2)). The "+ 2"
+ * counts the key itself and one newcomer, so however many bodies one key opens, part of the budget is
+ * always left for a key that holds nothing yet: with the default budget of two largest bodies, a key
+ * holds at most one largest body.
  */
 export class BodyBudget {
   private used = 0;
-  constructor(readonly bytes: number) {}
+  private readonly byKey = new Map<string, number>();
+  constructor(
+    readonly bytes: number,
+    readonly minShare = bytes,
+  ) {}
 
-  /** Takes `n` bytes if they fit; false when the budget is spent. */
-  take(n: number): boolean {
-    if (this.used + n > this.bytes) return false;
+  /** The most `key` may hold now. */
+  shareOf(key: string): number {
+    const others = this.byKey.size - (this.byKey.has(key) ? 1 : 0);
+    return Math.min(this.bytes, Math.max(this.minShare, Math.floor(this.bytes / (others + 2))));
+  }
+
+  /** Takes `n` bytes for `key` if they fit in the budget and in its share; false otherwise. */
+  take(n: number, key = ''): boolean {
+    const held = this.byKey.get(key) ?? 0;
+    if (this.used + n > this.bytes || held + n > this.shareOf(key)) return false;
     this.used += n;
+    if (n > 0) this.byKey.set(key, held + n);
     return true;
   }
 
-  give(n: number): void {
-    this.used = Math.max(0, this.used - n);
+  give(n: number, key = ''): void {
+    const held = this.byKey.get(key) ?? 0;
+    const back = Math.min(n, held);
+    this.used = Math.max(0, this.used - back);
+    if (held - back > 0) this.byKey.set(key, held - back);
+    else this.byKey.delete(key);
   }
 
   get inUse(): number {
     return this.used;
   }
+
+  heldBy(key: string): number {
+    return this.byKey.get(key) ?? 0;
+  }
 }
 
-const busy = (budget: BodyBudget): EdgeRefusal => ({
+const busy = (budget: BodyBudget, key: string): EdgeRefusal => ({
   status: 503,
   trpcCode: 'SERVICE_UNAVAILABLE',
   kafka: EDGE_ERRORS.THROTTLING_QUOTA_EXCEEDED,
-  message: `The server is reading ${budget.inUse} bytes of other request bodies (budget ${budget.bytes}); retry shortly.`,
+  message:
+    budget.heldBy(key) > 0
+      ? `Your other requests hold ${budget.heldBy(key)} bytes of request bodies, your share of ${budget.shareOf(key)}; retry when they are answered.`
+      : `The server is reading ${budget.inUse} bytes of other request bodies (budget ${budget.bytes}); retry shortly.`,
 });
 
 /** A body that passed the edge: its bytes (checked to be UTF-8) for tRPC, and `text` for readers. */
@@ -99,7 +128,19 @@ export class BodyCollector {
   constructor(
     private readonly limit: number,
     private readonly budget?: BodyBudget,
+    private readonly key = '',
   ) {}
+
+  /**
+   * Takes a declared Content-Length from the budget before reading, so a body that was let in is never
+   * refused halfway for want of budget; the chunks then count against what was reserved.
+   */
+  reserve(declared: number): EdgeRefusal | null {
+    if (!this.budget || declared <= this.held) return null;
+    if (!this.budget.take(declared - this.held, this.key)) return busy(this.budget, this.key);
+    this.held = declared;
+    return null;
+  }
 
   /** A refusal on a Content-Length over the limit, before anything is read. */
   checkDeclared(declared: string | null | undefined): EdgeRefusal | null {
@@ -112,11 +153,15 @@ export class BodyCollector {
       this.release();
       return tooLarge(this.limit, null);
     }
-    if (this.budget && !this.budget.take(chunk.byteLength)) {
-      this.release();
-      return busy(this.budget);
+    const more = this.total - this.held;
+    if (this.budget && more > 0) {
+      if (!this.budget.take(more, this.key)) {
+        const refusal = busy(this.budget, this.key);
+        this.release();
+        return refusal;
+      }
+      this.held += more;
     }
-    this.held += chunk.byteLength;
     this.chunks.push(chunk);
     return null;
   }
@@ -139,14 +184,19 @@ export class BodyCollector {
   }
 
   readonly release = () => {
-    this.budget?.give(this.held);
+    this.budget?.give(this.held, this.key);
     this.held = 0;
   };
+
+  /** Bytes read so far. */
+  get received(): number {
+    return this.total;
+  }
 }
 
 /** Reads a web Request's body through a BodyCollector (tests, the Next reference route, in-process callers). */
-export async function readBody(req: Request, limit: number, budget?: BodyBudget): Promise<ReadBody | { refusal: EdgeRefusal }> {
-  const collector = new BodyCollector(limit, budget);
+export async function readBody(req: Request, limit: number, budget?: BodyBudget, key = ''): Promise<ReadBody | { refusal: EdgeRefusal }> {
+  const collector = new BodyCollector(limit, budget, key);
   const declared = collector.checkDeclared(req.headers.get('content-length'));
   if (declared) {
     await req.body?.cancel().catch(() => {});

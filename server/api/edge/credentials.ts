@@ -3,8 +3,9 @@ import { type Permission, type Principal, roleAllows } from '@/server/broker/aut
 import { BrokerError } from '@/server/broker/errors';
 import type { Context } from '../trpc';
 
-/** The console's session cookie: a random secret (the server keeps its SHA-256). */
-export const SESSION_COOKIE = 'brook_session';
+import { forwardedHttps, SESSION_COOKIE, sessionCookieName } from './forwarded';
+
+export { forwardedHttps, SESSION_COOKIE, sessionCookieName };
 
 /** Longer than any token or session secret Brook issues: refused without a database lookup. */
 const MAX_CREDENTIAL_LENGTH = 256;
@@ -40,9 +41,6 @@ export interface RequestFacts {
   clientHost: string;
 }
 
-/** https as a proxy in front reports it (X-Forwarded-Proto's first value). */
-export const forwardedHttps = (headers: Headers) => headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https';
-
 /**
  * The tRPC context of one request. With auth on: a bearer token first, else the session cookie; either
  * one presented and not accepted marks the context (401 says "unknown, expired or revoked"). With auth
@@ -61,7 +59,7 @@ export async function requestContext(
   if (as) return { ...base, principal: as };
   if (authMode !== 'on') return { ...base, principal: auth.anonymous() };
   const token = bearerToken(headers);
-  const secret = token === null ? readCookie(headers.get('cookie'), SESSION_COOKIE) : null;
+  const secret = token === null ? readCookie(headers.get('cookie'), sessionCookieName(facts.secure)) : null;
   const presented = token ?? secret;
   if (presented === null) return { ...base, principal: null };
   const principal =
@@ -88,7 +86,7 @@ export function recheckCredentials(ctx: Context, permission: Permission, now: ()
     if (ctx.authMode !== 'on' || !principal || principal.kind === 'anonymous' || now() - checkedAt < RECHECK_MS) return;
     checkedAt = now();
     const token = bearerToken(ctx.headers);
-    const secret = token === null ? readCookie(ctx.headers.get('cookie'), SESSION_COOKIE) : null;
+    const secret = token === null ? readCookie(ctx.headers.get('cookie'), sessionCookieName(ctx.secure)) : null;
     const current = token ? await ctx.broker.auth.bearer(token) : secret ? await ctx.broker.auth.session(secret) : null;
     // A stream opened with payloads shown ends too when the new role hides them (its batches were decided at the start).
     if (current && roleAllows(current.role, permission) && current.hidePayloads === principal.hidePayloads) return;

@@ -1,12 +1,19 @@
-import { BodyBudget, checkUrl, maxBodyBytes, readBody } from './body';
+import { type BodyBudget, checkUrl, readBody } from './body';
 import { checkRequestOrigin, currentHostRules } from './hosts';
-import { trpcRefusal } from './respond';
+import { edgeLimits } from './limits';
+import { type EdgeRefusal, trpcRefusal } from './respond';
 
-/** The largest request body, read once at start-up (BROOK_MAX_BODY_BYTES). */
-export const bodyLimit = maxBodyBytes();
+/** The edge's limits, read once at start-up (BROOK_MAX_BODY_BYTES, BROOK_BODY_IDLE_MS, BROOK_BODY_TIMEOUT_MS). */
+export const defaultEdgeLimits = edgeLimits();
 
-/** Two bodies of the largest size at once (about 195 MiB by default): more wait for a retry. */
-export const bodyBudget = new BodyBudget(2 * bodyLimit);
+/** The largest request body. */
+export const bodyLimit = defaultEdgeLimits.bodyBytes;
+
+/** Two bodies of the largest size at once (about 195 MiB by default), one at most per principal or address. */
+export const bodyBudget = defaultEdgeLimits.budget;
+
+/** Whether and how much of a body to read, decided from the headers before reading (handler.ts). */
+export type Admission = { refusal: EdgeRefusal } | { limit: number; budget: BodyBudget; key: string };
 
 /**
  * The API's edge, before tRPC: Host and Origin rules, URL and body limits, strict UTF-8. Returns a
@@ -15,14 +22,26 @@ export const bodyBudget = new BodyBudget(2 * bodyLimit);
 export async function guardApiRequest(
   req: Request,
   budget: BodyBudget = bodyBudget,
+  admit?: () => Promise<Admission>,
 ): Promise<{ response: Response } | { request: Request; release: () => void }> {
   const refusal = checkRequestOrigin(currentHostRules(), req) ?? checkUrl(req.url);
   if (refusal) {
     await req.body?.cancel().catch(() => {});
     return { response: trpcRefusal(req, refusal) };
   }
-  if (req.method === 'GET' || req.method === 'HEAD' || !req.body) return { request: req, release: () => {} };
-  const body = await readBody(req, bodyLimit, budget);
+  if (req.method === 'GET' || req.method === 'HEAD') return { request: req, release: () => {} };
+  let limit = bodyLimit;
+  let key = '';
+  if (admit) {
+    const admitted = await admit();
+    if ('refusal' in admitted) {
+      await req.body?.cancel().catch(() => {});
+      return { response: trpcRefusal(req, admitted.refusal) };
+    }
+    ({ limit, budget, key } = admitted);
+  }
+  if (!req.body) return { request: req, release: () => {} };
+  const body = await readBody(req, limit, budget, key);
   // The unread rest of a refused body is not worth reading: close the connection after answering.
   if ('refusal' in body) return { response: trpcRefusal(req, body.refusal, body.refusal.status === 413 ? { connection: 'close' } : {}) };
   const headers = new Headers(req.headers);

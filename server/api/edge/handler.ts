@@ -1,12 +1,13 @@
-import type { AnyProcedure } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Principal } from '@/server/broker/auth/types';
 import { type AuthClass, refusal } from '../auth/authorize';
 import { errorId, trpcCode } from '../errors';
 import { appRouter } from '../root';
 import type { Context, Meta } from '../trpc';
+import { admission, callerBeforeBody, procedureAt, procedurePaths } from './caller';
 import { EXAMPLE_PRINCIPAL, forwardedHttps, type RequestFacts, requestContext } from './credentials';
-import { guardApiRequest } from './guard';
+import { type Admission, bodyBudget, defaultEdgeLimits, guardApiRequest } from './guard';
+import { checkJsonBody } from './media-type';
 import { trpcRefusal } from './respond';
 
 /** The first hop in X-Forwarded-For when behind a proxy or load balancer. */
@@ -35,9 +36,30 @@ export async function handleApiRequest(
   endpoint = '/api/trpc',
   as?: Principal,
 ): Promise<Response> {
-  const guarded = await guardApiRequest(original);
+  const facts = webFacts(original);
+  let context: Context | undefined;
+  // In-process callers (`as`) are trusted and send JSON; anyone else is admitted as node-request.ts does.
+  const admit = as
+    ? undefined
+    : async (): Promise<Admission> => {
+        const media = checkJsonBody(original.headers.get('content-type'), original.body !== null);
+        if (media) return { refusal: media };
+        const caller = await callerBeforeBody(original.url, original.headers, facts, broker, endpoint);
+        if ('refusal' in caller) return caller;
+        context = caller.context;
+        return admission(caller, facts, defaultEdgeLimits);
+      };
+  const guarded = await guardApiRequest(original, bodyBudget, admit);
   if ('response' in guarded) return guarded.response;
-  return serveTrpc(guarded.request, guarded.release, broker, { endpoint, facts: webFacts(guarded.request), as });
+  let request = guarded.request;
+  // A mutation without a body and without a content type (auth.logout) is a JSON call without input.
+  if (request.method === 'POST' && !request.body && !request.headers.has('content-type')) {
+    const headers = new Headers(request.headers);
+    headers.set('content-type', 'application/json');
+    request = new Request(request.url, { method: request.method, headers, signal: request.signal });
+    Object.defineProperty(request, 'json', { value: async () => undefined });
+  }
+  return serveTrpc(request, guarded.release, broker, { endpoint, facts, as, context });
 }
 
 /**
@@ -58,18 +80,9 @@ export function inProcessFetch(broker: Context['broker']): typeof fetch {
  * so a refusal there would arrive as an event, not as 401 or 403.
  */
 function subscriptionClasses(url: string, endpoint: string): Array<[string, Exclude<AuthClass, 'public'>]> {
-  const { pathname } = new URL(url);
-  if (!pathname.startsWith(`${endpoint}/`)) return [];
-  let paths: string[];
-  try {
-    paths = decodeURIComponent(pathname.slice(endpoint.length + 1)).split(',');
-  } catch {
-    return []; // tRPC refuses a malformed path itself (400)
-  }
-  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>;
   const found: Array<[string, Exclude<AuthClass, 'public'>]> = [];
-  for (const path of paths) {
-    const procedure = Object.hasOwn(procedures, path) ? procedures[path] : undefined;
+  for (const path of procedurePaths(url, endpoint)) {
+    const procedure = procedureAt(path);
     const cls = (procedure?._def.meta as Meta | undefined)?.auth;
     if (procedure?._def.type === 'subscription' && cls && cls !== 'public') found.push([path, cls]);
   }
@@ -81,17 +94,20 @@ export async function serveTrpc(
   req: Request,
   release: () => void,
   broker: () => Promise<Context['broker']>,
-  options: { endpoint?: string; facts: RequestFacts; as?: Principal },
+  options: { endpoint?: string; facts: RequestFacts; as?: Principal; context?: Context },
 ): Promise<Response> {
-  let early: Context | null = null;
+  // The edge may have resolved the caller already, before reading the body (node-request.ts).
+  let early: Context | null = options.context ?? null;
   try {
     const endpoint = options.endpoint ?? '/api/trpc';
     const classes = subscriptionClasses(req.url, endpoint);
     if (classes.length > 0) {
       // A failure here (database away) is left to tRPC: createContext meets it again and answers it as usual.
-      const ctx = await broker()
-        .then((b) => requestContext(b, req.headers, options.facts, new Headers(), options.as))
-        .catch(() => null);
+      const ctx =
+        early ??
+        (await broker()
+          .then((b) => requestContext(b, req.headers, options.facts, new Headers(), options.as))
+          .catch(() => null));
       early = ctx;
       for (const [path, cls] of ctx ? classes : []) {
         const refused = ctx && refusal(ctx, cls, path);
@@ -111,7 +127,8 @@ export async function serveTrpc(
       createContext: async ({ resHeaders }) => {
         if (!early) return requestContext(await broker(), req.headers, options.facts, resHeaders, options.as);
         for (const [name, value] of early.resHeaders) resHeaders.append(name, value);
-        return early;
+        // The procedure's own headers (a login's Set-Cookie) go to this response's headers.
+        return { ...early, resHeaders };
       },
       onError({ error, path }) {
         // Client mistakes are answered, not logged; only unexpected failures reach the server log.

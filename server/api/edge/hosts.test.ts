@@ -43,21 +43,46 @@ describe('edge host rules', () => {
     expect(checkHost(hostRules(parseEnv({ BROOK_ALLOWED_HOSTS: '*' })), 'anything.example')).toBeNull();
   });
 
+  // The request reached us as http://localhost:3000 unless the case says otherwise.
   it.each([
-    ['POST', 'http://evil.example', null, 403],
-    ['POST', 'null', null, 403],
-    ['POST', 'not a url', null, 403],
-    ['POST', null, 'cross-site', 403],
-    ['POST', 'http://localhost:3000', 'cross-site', 403],
-    ['DELETE', 'http://evil.example', null, 403],
-    ['POST', 'http://localhost:3000', 'same-origin', null],
-    ['POST', 'http://127.0.0.1:5173', 'same-site', null],
-    ['POST', null, null, null],
-    ['POST', null, 'none', null],
-    ['GET', 'http://evil.example', 'cross-site', null],
-  ] as const)('%s with Origin %j and Sec-Fetch-Site %j -> %j', (method, origin, secFetchSite, status) => {
-    const r = checkOrigin(defaults, { method, origin, secFetchSite });
+    ['POST', 'http://evil.example', null, false, 403],
+    ['POST', 'null', null, false, 403],
+    ['POST', 'not a url', null, false, 403],
+    ['POST', null, 'cross-site', false, 403],
+    ['POST', 'http://localhost:3000', 'cross-site', false, 403],
+    ['DELETE', 'http://evil.example', null, false, 403],
+    // Another port of the same host is another origin, whatever Sec-Fetch-Site says.
+    ['POST', 'http://localhost:8999', null, true, 403],
+    ['POST', 'http://127.0.0.1:5173', 'same-site', false, 403],
+    ['POST', null, 'same-site', true, 403],
+    ['POST', 'https://localhost:3000', null, true, 403],
+    ['POST', 'http://127.0.0.1:3000', null, true, 403],
+    // A cookie with neither header: not a request a browser makes for its own page.
+    ['POST', null, null, true, 403],
+    ['POST', null, 'none', true, 403],
+    ['POST', 'http://localhost:3000', 'same-origin', true, null],
+    ['POST', 'http://LOCALHOST:3000', null, true, null],
+    ['POST', null, 'same-origin', true, null],
+    ['POST', null, null, false, null],
+    ['POST', null, 'none', false, null],
+    ['GET', 'http://evil.example', 'cross-site', true, null],
+  ] as const)('%s with Origin %j, Sec-Fetch-Site %j, cookie %j -> %j', (method, origin, secFetchSite, cookie, status) => {
+    const r = checkOrigin(defaults, { method, origin, secFetchSite, cookie, host: 'localhost:3000', secure: false });
     if (status === null) expect(r).toBeNull();
     else expect(r).toMatchObject({ status, trpcCode: 'FORBIDDEN', kafka: { name: 'CLUSTER_AUTHORIZATION_FAILED', code: 31 } });
+  });
+
+  it('takes the scheme from the transport and the port from Host; a configured entry with a port adds that origin', () => {
+    const facts = { method: 'POST', secFetchSite: null, cookie: true };
+    expect(checkOrigin(defaults, { ...facts, origin: 'https://localhost', host: 'localhost', secure: true })).toBeNull();
+    expect(checkOrigin(defaults, { ...facts, origin: 'https://localhost:443', host: 'localhost', secure: true })).toBeNull();
+    expect(checkOrigin(defaults, { ...facts, origin: 'http://localhost', host: 'localhost:80', secure: false })).toBeNull();
+    expect(checkOrigin(defaults, { ...facts, origin: 'https://localhost', host: 'localhost', secure: false })).not.toBeNull();
+    const rules = hostRules(parseEnv({ BROOK_ALLOWED_HOSTS: 'brook.example, console.example:8443' }));
+    const behind = { ...facts, host: '127.0.0.1:3000', secure: false };
+    expect(checkOrigin(rules, { ...behind, origin: 'https://console.example:8443' })).toBeNull();
+    // An entry without a port names a Host, never another origin.
+    expect(checkOrigin(rules, { ...behind, origin: 'https://brook.example' })).not.toBeNull();
+    expect(checkOrigin(rules, { ...facts, origin: 'http://brook.example:8999', host: 'brook.example:3000', secure: false })).not.toBeNull();
   });
 });

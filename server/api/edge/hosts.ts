@@ -3,6 +3,7 @@ import { hostName } from '@/server/host-name';
 
 export { hostName };
 
+import { forwardedHttps, SESSION_COOKIE } from './forwarded';
 import { EDGE_ERRORS, type EdgeRefusal } from './respond';
 
 /**
@@ -14,6 +15,8 @@ export interface HostRules {
   hosts: ReadonlySet<string>;
   /** BROOK_ALLOWED_HOSTS=* : the operator checks Host elsewhere (e.g. a reverse proxy). */
   any: boolean;
+  /** Origins from BROOK_ALLOWED_HOSTS entries written with a port, over http and https. */
+  origins: ReadonlySet<string>;
 }
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
@@ -22,11 +25,17 @@ const WILDCARD_BINDS = new Set(['', '0.0.0.0', '::', '[::]']);
 /** Loopback names always; BROOK_ALLOWED_HOSTS (comma list) and a specific HOSTNAME the server binds to. */
 export function hostRules(env: Pick<BrookEnv, 'BROOK_ALLOWED_HOSTS' | 'HOSTNAME'>): HostRules {
   const configured = env.BROOK_ALLOWED_HOSTS ?? [];
-  if (configured.includes('*')) return { hosts: new Set(), any: true };
+  const origins = new Set(
+    configured
+      .filter((h) => h !== '*' && /:\d+$/.test(h.trim()))
+      .flatMap((h) => [webOrigin(`http://${h.trim()}`), webOrigin(`https://${h.trim()}`)])
+      .filter((o): o is string => o !== null),
+  );
+  if (configured.includes('*')) return { hosts: new Set(), any: true, origins };
   const names = [...LOOPBACK, ...configured];
   const bind = env.HOSTNAME ?? '';
   if (!WILDCARD_BINDS.has(bind)) names.push(bind.includes(':') && !bind.startsWith('[') ? `[${bind}]` : bind);
-  return { hosts: new Set(names.map((n) => hostName(n)).filter((n): n is string => n !== null)), any: false };
+  return { hosts: new Set(names.map((n) => hostName(n)).filter((n): n is string => n !== null)), any: false, origins };
 }
 
 let cached: { env: BrookEnv; rules: HostRules } | null = null;
@@ -54,26 +63,70 @@ export function checkHost(rules: HostRules, host: string | null): EdgeRefusal | 
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/**
- * A state-changing request from a page of another site: its Origin is not an allowed host, or the
- * browser says cross-site. Requests without either (curl, the client library) are not browsers'.
- */
-export function checkOrigin(
-  rules: HostRules,
-  req: { method: string; origin: string | null; secFetchSite: string | null },
-): EdgeRefusal | null {
-  if (SAFE_METHODS.has(req.method.toUpperCase())) return null;
-  let reason: string | null = null;
-  if (req.secFetchSite?.toLowerCase() === 'cross-site') reason = 'the browser marked it cross-site';
-  else if (req.origin !== null) {
-    let name: string | null = null;
-    try {
-      name = req.origin === 'null' ? null : hostName(new URL(req.origin).host);
-    } catch {
-      name = null;
-    }
-    if (!allowed(rules, name)) reason = `its Origin ${JSON.stringify(req.origin.slice(0, 100))} is not an allowed host`;
+/** What the Origin rules read from one request. */
+export interface OriginFacts {
+  method: string;
+  origin: string | null;
+  secFetchSite: string | null;
+  /** The Host header: with the scheme it names Brook's own origin as this client reached it. */
+  host: string | null;
+  /** Served over TLS, or a proxy in front says https (X-Forwarded-Proto). */
+  secure: boolean;
+  /**
+   * The session cookie came, and no Authorization header: the browser's ambient credential decides who
+   * calls, and a forged request would carry it too (sessionCookieSent).
+   */
+  cookie: boolean;
+}
+
+/** `scheme://host[:port]` as browsers send it in Origin (default ports dropped); null if not a web origin. */
+export function webOrigin(value: string): string | null {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
+  } catch {
+    return null;
   }
+}
+
+/**
+ * The origins a change may come from: Brook's own, as the Host header names it over the scheme the request
+ * came on (both schemes behind a proxy that says https), and any BROOK_ALLOWED_HOSTS entry written with a
+ * port (`brook.example:443` allows http(s)://brook.example:443). An entry without a port names a Host only,
+ * never another origin: a page on another port of the same host is another origin, and a browser sends it
+ * the same cookies.
+ */
+export function ownOrigins(rules: HostRules, facts: Pick<OriginFacts, 'host' | 'secure'>): Set<string> {
+  const origins = new Set<string>();
+  const host = facts.host?.trim();
+  if (host && hostName(host) !== null) {
+    for (const scheme of facts.secure ? ['https', 'http'] : ['http']) {
+      const o = webOrigin(`${scheme}://${host}`);
+      if (o) origins.add(o);
+    }
+  }
+  for (const entry of rules.origins) origins.add(entry);
+  return origins;
+}
+
+/**
+ * A state-changing request from another origin. Origin, when sent, must be one of ownOrigins (scheme, host
+ * and port). Without Origin, Sec-Fetch-Site decides: `cross-site` and `same-site` (another port or
+ * subdomain) are refused, and a request carrying a cookie must say `same-origin`; one with neither header
+ * and a cookie is refused too (a browser sends at least one of them on a POST). Requests with neither and
+ * no cookie (curl, the client library with a bearer token) are not a browser's and hold no ambient
+ * credential.
+ */
+export function checkOrigin(rules: HostRules, req: OriginFacts): EdgeRefusal | null {
+  if (SAFE_METHODS.has(req.method.toUpperCase())) return null;
+  const site = req.secFetchSite?.toLowerCase() ?? null;
+  let reason: string | null = null;
+  if (site === 'cross-site' || site === 'same-site') reason = `the browser marked it ${site}`;
+  else if (req.origin !== null) {
+    const origin = req.origin === 'null' ? null : webOrigin(req.origin);
+    if (origin === null || !ownOrigins(rules, req).has(origin))
+      reason = `its Origin ${JSON.stringify(req.origin.slice(0, 100))} is not Brook's own (scheme, host and port)`;
+  } else if (req.cookie && site !== 'same-origin') reason = 'it carries a cookie but neither Origin nor Sec-Fetch-Site: same-origin';
   if (!reason) return null;
   return {
     status: 403,
@@ -83,10 +136,24 @@ export function checkOrigin(
   };
 }
 
-/** Both checks for one request. */
+const SESSION_COOKIE_PAIR = new RegExp(`(?:^|;)\\s*(?:__Host-)?${SESSION_COOKIE}=`);
+
+/** The request's credential would be the session cookie: a Cookie header holding it, and no bearer token. */
+export const sessionCookieSent = (cookie: string | null | undefined, authorization: string | null | undefined) =>
+  !authorization && !!cookie && SESSION_COOKIE_PAIR.test(cookie);
+
+/** Both checks for one web Request (pages through Next's proxy, the in-process and reference routes). */
 export function checkRequestOrigin(rules: HostRules, req: Request): EdgeRefusal | null {
+  const h = req.headers;
   return (
-    checkHost(rules, req.headers.get('host')) ??
-    checkOrigin(rules, { method: req.method, origin: req.headers.get('origin'), secFetchSite: req.headers.get('sec-fetch-site') })
+    checkHost(rules, h.get('host')) ??
+    checkOrigin(rules, {
+      method: req.method,
+      origin: h.get('origin'),
+      secFetchSite: h.get('sec-fetch-site'),
+      host: h.get('host'),
+      secure: new URL(req.url).protocol === 'https:' || forwardedHttps(h),
+      cookie: sessionCookieSent(h.get('cookie'), h.get('authorization')),
+    })
   );
 }

@@ -1,18 +1,22 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Broker } from '@/server/broker';
+import { testBroker } from '@/server/broker/testing';
 import { type AppServer, createAppServer } from '@/server/serve/app-server';
 import { bodyBudget } from './guard';
 
 /**
- * The edge as the server applies it to Node's requests (node-request.ts), over real HTTP. Every case
- * here is refused before tRPC runs, so no broker is needed: one that is asked for fails the test.
+ * The edge as the server applies it to Node's requests (node-request.ts), over real HTTP, with auth off
+ * (the anonymous admin): the caller is resolved before any body is read, so a broker is needed.
  */
 describe("the edge on Node's requests", () => {
   let app: AppServer;
   let base = '';
+  let broker: Broker;
+  testBroker('pglite', (env) => (broker = env.broker));
   beforeAll(async () => {
-    app = createAppServer({ getBroker: () => Promise.reject(new Error('not used')), next: async (_req, res) => void res.end('page') });
+    app = createAppServer({ getBroker: async () => broker, next: async (_req, res) => void res.end('page') });
     await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
@@ -64,15 +68,54 @@ describe("the edge on Node's requests", () => {
   });
 
   it('refuses a body past the shared budget as retriable (503), and gives the budget back', async () => {
-    expect(bodyBudget.take(bodyBudget.bytes - 10)).toBe(true);
+    // Two other addresses hold all of it (one may hold at most half: the fair share).
+    const half = bodyBudget.bytes / 2;
+    expect(bodyBudget.take(half, 'address:10.0.0.1')).toBe(true);
+    expect(bodyBudget.take(half - 10, 'address:10.0.0.2')).toBe(true);
     try {
       const res = await post(JSON.stringify({ topic: 't', records: [{ value: 'x'.repeat(100) }] }));
       expect(res.status).toBe(503);
       expect((await res.json()).error.data.kafka).toMatchObject({ name: 'THROTTLING_QUOTA_EXCEEDED', retriable: true });
       expect(bodyBudget.inUse).toBe(bodyBudget.bytes - 10);
     } finally {
-      bodyBudget.give(bodyBudget.bytes - 10);
+      bodyBudget.give(half, 'address:10.0.0.1');
+      bodyBudget.give(half - 10, 'address:10.0.0.2');
     }
     expect(bodyBudget.inUse).toBe(0);
+  });
+
+  it.each([
+    ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n'],
+    ['application/x-www-form-urlencoded', 'a=1'],
+    ['text/plain', '{}'],
+  ])('refuses a %s body with 415 (what an HTML form or a no-cors fetch can send)', async (type, body) => {
+    const res = await post(body, { 'content-type': type }, 'shop.reset');
+    expect(res.status).toBe(415);
+    expect((await res.json()).error.data).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', kafka: { name: 'INVALID_REQUEST' } });
+  });
+
+  it('takes a mutation with an empty body and no content type as a call without input', async () => {
+    const res = await fetch(`${base}/api/trpc/auth.logout`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect((await res.json()).result.data).toEqual({ ok: true });
+  });
+
+  it('answers an absolute-form request line and a duplicate Host with 400, never a redirect elsewhere', async () => {
+    const { port } = new URL(base);
+    const rawAnswer = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), '127.0.0.1');
+        let answer = '';
+        socket.on('data', (d: Buffer) => (answer += d));
+        socket.once('close', () => resolve(answer));
+        socket.once('error', reject);
+        socket.write(request);
+      });
+    const absolute = await rawAnswer(`GET http://evil.example/login HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n\r\n`);
+    expect(absolute).toMatch(/^HTTP\/1\.1 400 /);
+    expect(absolute).not.toContain('evil.example');
+    const twoHosts = await rawAnswer(`GET /api/health HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nhost: evil.example\r\n\r\n`);
+    expect(twoHosts).toMatch(/^HTTP\/1\.1 400 /);
+    expect(twoHosts).toContain('more than one Host');
   });
 });

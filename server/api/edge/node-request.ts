@@ -2,10 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Context } from '../trpc';
 import { BodyCollector, checkUrl, type ReadBody } from './body';
+import { admission, callerBeforeBody } from './caller';
 import { forwardedHttps, type RequestFacts } from './credentials';
-import { bodyBudget, bodyLimit } from './guard';
+import { isHttps } from './forwarded';
+import { defaultEdgeLimits } from './guard';
 import { clientHost, serveTrpc } from './handler';
-import { checkHost, checkOrigin, currentHostRules } from './hosts';
+import { checkHost, checkOrigin, currentHostRules, sessionCookieSent } from './hosts';
+import { DEFAULT_BODY_IDLE_MS, DEFAULT_BODY_TIMEOUT_MS, type EdgeLimits } from './limits';
+import { checkJsonBody } from './media-type';
 import { EDGE_ERRORS, type EdgeRefusal, trpcRefusal } from './respond';
 
 /**
@@ -15,44 +19,60 @@ import { EDGE_ERRORS, type EdgeRefusal, trpcRefusal } from './respond';
  * without a second AbortSignal following ours. A web Request with a body and a signal costs about 7x one
  * with neither (undici's extractBody, the signal's follow listener and finalizer); a single-record
  * produce paid for two of them.
+ *
+ * A body is read only after its caller is known (callerBeforeBody): with auth on, a caller without valid
+ * credentials is refused before its body unless every procedure it names is public, and then it gets a
+ * small limit, a pool of its own and a short deadline (EdgeLimits).
  */
 export async function handleNodeApiRequest(
   req: IncomingMessage,
   signal: AbortSignal,
   broker: () => Promise<Context['broker']>,
+  limits: EdgeLimits = defaultEdgeLimits,
 ): Promise<Response> {
   const url = nodeRequestUrl(req);
   const method = req.method ?? 'GET';
   const refusal = checkMethod(method) ?? checkNodeOrigin(req) ?? checkUrl(url);
   if (refusal) return trpcRefusal({ url }, refusal);
-  let body: ReadBody | null = null;
-  if (method !== 'GET' && method !== 'HEAD') {
-    const read = await readNodeBody(req, new BodyCollector(bodyLimit, bodyBudget));
-    // The unread rest of a refused body is not worth reading: close the connection after answering.
-    if ('refusal' in read) return trpcRefusal({ url }, read.refusal, read.refusal.status === 413 ? { connection: 'close' } : {});
-    body = read;
-  }
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    // The body is in hand: its framing headers no longer describe what tRPC reads.
+    // The body is read here: its framing headers no longer describe what tRPC reads.
     if (name !== 'content-length' && name !== 'transfer-encoding') headers.append(name, raw[i + 1]);
   }
-  // tRPC reads a JSON body with json(), given the bytes in hand; other media types (which it refuses
-  // or hands to the procedure as they are) still get the bytes as the Request's body.
-  const json = body !== null && isJson(headers.get('content-type'));
-  const init: RequestInit = { method, headers };
-  if (body !== null && !json) init.body = body.bytes as Uint8Array<ArrayBuffer>;
-  const request = new Request(url, init);
+  const facts = nodeFacts(req, headers);
+  if (method === 'GET' || method === 'HEAD') {
+    const request = new Request(url, { method, headers });
+    // The server's own signal (client gone, shutdown) instead of undici's copy that follows it.
+    Object.defineProperty(request, 'signal', { value: signal });
+    return serveTrpc(request, noop, broker, { facts });
+  }
+
+  const media = checkMediaType(req);
+  if (media) return trpcRefusal({ url }, media);
+  const caller = await callerBeforeBody(url, headers, facts, broker);
+  if ('refusal' in caller) return trpcRefusal({ url }, caller.refusal);
+  const admitted = admission(caller, facts, limits);
+  const collector = new BodyCollector(admitted.limit, admitted.budget, admitted.key);
+  const read = await readNodeBody(req, collector, { idleMs: limits.idleMs, timeoutMs: admitted.timeoutMs });
+  // app-server answers a refusal given before the whole body arrived, then discards the rest (lingering close).
+  if ('refusal' in read) return trpcRefusal({ url }, read.refusal);
+  // A mutation without a body (auth.logout from a client that sends no content type) is a JSON call without input.
+  headers.set('content-type', 'application/json');
+  const request = new Request(url, { method, headers });
   // The server's own signal (client gone, shutdown) instead of undici's copy that follows it.
   Object.defineProperty(request, 'signal', { value: signal });
-  if (json && body) {
-    const { text } = body;
-    Object.defineProperty(request, 'json', { value: async () => JSON.parse(text) });
-  }
-  return serveTrpc(request, body?.release ?? noop, broker, { facts: nodeFacts(req, headers) });
+  // tRPC reads a JSON body with json(): the bytes in hand, parsed once (an empty body is no input).
+  Object.defineProperty(request, 'json', { value: async () => (read.bytes.byteLength === 0 ? undefined : JSON.parse(read.text)) });
+  return serveTrpc(request, read.release, broker, { facts, context: caller.context });
 }
+
+/** A request body is coming: a Content-Length above 0, or chunked. */
+const hasBody = (req: IncomingMessage) =>
+  req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+
+const checkMediaType = (req: IncomingMessage) => checkJsonBody(req.headers['content-type'], hasBody(req));
 
 /** The socket's peer is the address (X-Forwarded-For can be anything a client writes: not for login limits). */
 function nodeFacts(req: IncomingMessage, headers: Headers): RequestFacts {
@@ -81,41 +101,74 @@ function checkMethod(method: string): EdgeRefusal | null {
   };
 }
 
-/** tRPC's own test: the media type before any parameters, case-insensitive. */
-const isJson = (contentType: string | null) => contentType?.split(';', 1)[0].trim().toLowerCase() === 'application/json';
-
 const header = (req: IncomingMessage, name: string): string | null => {
   const v = req.headers[name];
   return typeof v === 'string' ? v : null;
 };
 
-/** checkRequestOrigin on Node's parsed headers. */
-export function checkNodeOrigin(req: IncomingMessage): EdgeRefusal | null {
+/** checkRequestOrigin on Node's parsed headers; `method` overrides the request's (UPGRADE for websockets). */
+export function checkNodeOrigin(req: IncomingMessage, method = req.method ?? 'GET'): EdgeRefusal | null {
   const rules = currentHostRules();
   return (
     checkHost(rules, header(req, 'host')) ??
-    checkOrigin(rules, { method: req.method ?? 'GET', origin: header(req, 'origin'), secFetchSite: header(req, 'sec-fetch-site') })
+    checkOrigin(rules, {
+      method,
+      origin: header(req, 'origin'),
+      secFetchSite: header(req, 'sec-fetch-site'),
+      host: header(req, 'host'),
+      secure: (req.socket as { encrypted?: boolean }).encrypted === true || isHttps(header(req, 'x-forwarded-proto')),
+      cookie: sessionCookieSent(req.headers.cookie, req.headers.authorization),
+    })
   );
 }
+
+const timedOut = (what: string, ms: number, received: number): EdgeRefusal => ({
+  status: 408,
+  trpcCode: 'TIMEOUT',
+  kafka: EDGE_ERRORS.REQUEST_TIMED_OUT,
+  message: `Request body ${what} ${ms} ms (${received} bytes received); it was cut. Send the body without pauses.`,
+});
 
 /**
  * Reads Node's request body through the collector. A refused body stops being read at once (the socket
  * is paused; app-server answers and then discards the rest, its lingering close); a client that goes
- * away mid-body fails the read.
+ * away mid-body fails the read. A body that sends nothing for `idleMs`, or has not ended after
+ * `timeoutMs`, is refused with 408 and its bytes leave the budget at once.
  */
-export function readNodeBody(req: IncomingMessage, collector: BodyCollector): Promise<ReadBody | { refusal: EdgeRefusal }> {
-  const declared = collector.checkDeclared(req.headers['content-length']);
-  if (declared) return Promise.resolve({ refusal: declared });
+export function readNodeBody(
+  req: IncomingMessage,
+  collector: BodyCollector,
+  time: { idleMs: number; timeoutMs: number } = { idleMs: DEFAULT_BODY_IDLE_MS, timeoutMs: DEFAULT_BODY_TIMEOUT_MS },
+): Promise<ReadBody | { refusal: EdgeRefusal }> {
+  const declared = req.headers['content-length'];
+  const tooLarge = collector.checkDeclared(declared);
+  if (tooLarge) return Promise.resolve({ refusal: tooLarge });
+  // Reserved before reading: a body let in is not refused halfway for want of budget.
+  const busy = declared !== undefined ? collector.reserve(Number(declared)) : null;
+  if (busy) return Promise.resolve({ refusal: busy });
+  if (req.complete) return Promise.resolve(collector.finish());
   return new Promise((resolve, reject) => {
+    let idle: NodeJS.Timeout | undefined;
     const stop = () => {
+      clearTimeout(idle);
+      clearTimeout(deadline);
       req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
     };
-    const onData = (chunk: Buffer) => {
-      const refusal = collector.add(chunk);
-      if (!refusal) return;
+    const refuse = (refusal: EdgeRefusal) => {
       stop();
       req.pause();
+      collector.release();
       resolve({ refusal });
+    };
+    const armIdle = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => refuse(timedOut('sent nothing for', time.idleMs, collector.received)), time.idleMs);
+    };
+    const deadline = setTimeout(() => refuse(timedOut('did not end within', time.timeoutMs, collector.received)), time.timeoutMs);
+    const onData = (chunk: Buffer) => {
+      armIdle();
+      const refusal = collector.add(chunk);
+      if (refusal) refuse(refusal);
     };
     const onEnd = () => {
       stop();
@@ -127,6 +180,7 @@ export function readNodeBody(req: IncomingMessage, collector: BodyCollector): Pr
       reject(err);
     };
     const onClose = () => onError(new Error('The client closed the connection before its request body ended.'));
+    armIdle();
     req.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
   });
 }

@@ -18,6 +18,8 @@ export const EDGE_ERRORS = {
   CLUSTER_AUTHORIZATION_FAILED: { name: 'CLUSTER_AUTHORIZATION_FAILED', code: 31, retriable: false },
   /** Kafka's answer when a quota is exceeded; here, the bytes of request bodies held at once. */
   THROTTLING_QUOTA_EXCEEDED: { name: 'THROTTLING_QUOTA_EXCEEDED', code: 89, retriable: true },
+  /** A request body that stalled or took too long to arrive (408). */
+  REQUEST_TIMED_OUT: { name: 'REQUEST_TIMED_OUT', code: 7, retriable: true },
 } satisfies Record<string, EdgeKafkaError>;
 
 export interface EdgeRefusal {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type AuditEntry, type Principal, ROLES, type TokenSummary, type UserSummary } from '@/server/broker/auth/types';
 import { BrokerError } from '@/server/broker/errors';
 import { unauthenticated } from '../auth/authorize';
-import { readCookie, SESSION_COOKIE } from '../edge/credentials';
+import { readCookie, sessionCookieName } from '../edge/credentials';
 import { int, text } from '../inputs';
 import { authorized, type Context, createTRPCRouter, publicProcedure } from '../trpc';
 
@@ -31,10 +31,13 @@ const tokenJson = (t: TokenSummary) => ({
 const userJson = (u: UserSummary) => ({ ...u, createdAt: u.createdAt.toISOString(), updatedAt: u.updatedAt.toISOString() });
 const auditJson = (e: AuditEntry) => ({ ...e, at: e.at.toISOString() });
 
-/** The session cookie: HttpOnly (no script reads it), SameSite=Strict (no other site sends it), Secure over https. */
+/**
+ * The session cookie: HttpOnly (no script reads it), SameSite=Strict (no other site sends it); over https
+ * Secure and named `__Host-brook_session` (Path=/, no Domain: no other host or port can plant it).
+ */
 function sessionCookie(ctx: Context, value: string, expiresAt: Date | null): string {
   const expiry = expiresAt ? `Expires=${expiresAt.toUTCString()}` : 'Max-Age=0';
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; ${expiry}${ctx.secure ? '; Secure' : ''}`;
+  return `${sessionCookieName(ctx.secure)}=${value}; Path=/; HttpOnly; SameSite=Strict; ${expiry}${ctx.secure ? '; Secure' : ''}`;
 }
 
 /** Changes the engine audits itself: only a refused attempt is audited here, under the engine's action name. */
@@ -55,7 +58,7 @@ export const authRouter = createTRPCRouter({
 
   /** Ends this browser's session (if any) and clears its cookie. */
   logout: publicProcedure.mutation(async ({ ctx }) => {
-    const secret = readCookie(ctx.headers.get('cookie'), SESSION_COOKIE);
+    const secret = readCookie(ctx.headers.get('cookie'), sessionCookieName(ctx.secure));
     if (secret && ctx.authMode === 'on' && ctx.principal)
       await ctx.broker.auth.logout(secret, { principal: ctx.principal, address: ctx.address });
     ctx.resHeaders.append('set-cookie', sessionCookie(ctx, '', null));

@@ -12,6 +12,8 @@ const LOG_LINES = 200;
 export interface BrookProcess {
   readonly url: string;
   readonly running: boolean;
+  /** The running process's id (its memory is read from /proc by npm run attack), or null. */
+  readonly pid: number | null;
   /** Starts it and resolves once it listens, with how long that took (ms). */
   start(): Promise<number>;
   /** SIGKILL: no shutdown, no drain, requests in flight cut. Resolves once the process is gone. */
@@ -56,6 +58,9 @@ export function brookProcess(entry: string, port: number, env: Record<string, st
     url: `http://127.0.0.1:${port}`,
     get running() {
       return child !== null;
+    },
+    get pid() {
+      return child?.pid ?? null;
     },
     get unexpectedExits() {
       return unexpectedExits;

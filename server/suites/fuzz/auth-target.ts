@@ -38,7 +38,8 @@ function headersFor(env: FuzzEnv, c: AuthCase): Record<string, string> {
     case 'basic':
       return { authorization: `Basic ${Buffer.from(`admin:${c.junk}`).toString('base64')}` };
     case 'forged-cookie':
-      return { cookie: `brook_session=${encodeURIComponent(c.junk)}` };
+      // With the console's own Origin, as a browser sends it: without one the edge refuses the change (403) first.
+      return { cookie: `brook_session=${encodeURIComponent(c.junk)}`, origin: 'http://localhost:3000' };
     case 'empty-bearer':
       return { authorization: 'Bearer ' };
     case 'viewer':
