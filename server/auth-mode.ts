@@ -17,7 +17,7 @@ export function isLoopback(host: string): boolean {
 }
 
 /**
- * Whether callers authenticate (issue 13). BROOK_AUTH=on: they do. none: nobody does, on any address,
+ * Whether callers authenticate. BROOK_AUTH=on: they do. none: nobody does, on any address,
  * chosen on purpose. Unset or off: nobody does, which is allowed only while both the HTTP server and the
  * Kafka listener are on loopback (Redis's protected mode); otherwise start-up stops here, naming BROOK_AUTH.
  */

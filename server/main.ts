@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       `[brook] listening on ${tls ? 'https' : 'http'}://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}${dev ? ' (dev)' : ''}`,
     );
 
-    // ---- The Kafka protocol listener (issue 12) starts here, after the engine, and stops in stop(). ----
+    // ---- The Kafka protocol listener starts here, after the engine, and stops in stop(). ----
     const broker = await getBroker();
     let report: KafkaListenerReport | null = null; // the handlers learn this instance's address once bound
     const started = await startKafkaListener(

@@ -5,7 +5,7 @@ import type { Row } from '../lib/report';
 import { HTTP_CLIENTS, httpRecord, sixtyFourClients } from './core-http';
 
 /**
- * What authentication costs on the data plane (issue 13): the same HTTP produce through a server with auth
+ * What authentication costs on the data plane: the same HTTP produce through a server with auth
  * off and one with BROOK_AUTH=on, both on one database, the caller presenting an API token (Authorization:
  * Bearer) or a console session cookie; and what one console login costs (scrypt, by design slow).
  * `npm run bench auth` runs it alone.

@@ -4,7 +4,7 @@ import { type BenchDatabase, sampleRecord } from '../lib/env';
 import { percentile, type Row } from '../lib/report';
 
 /**
- * Issue 4's benchmark: the console's pages on a big topic (10M records over 12 partitions). Each page is
+ * The console's pages on a big topic (10M records over 12 partitions). Each page is
  * fetched whole through the built server (`npm run serve`) on loopback, so the time is the server's (render, queries) plus a
  * loopback round trip. The overview's totals come from watermark rows and counters: their plans are
  * checked not to touch the records table.

@@ -3,7 +3,7 @@ import type { BenchDatabase } from '../lib/env';
 import type { Row } from '../lib/report';
 
 /**
- * Issue 2's and issue 11's HTTP cases of the core benchmark, through the built server (server/main.ts)
+ * The HTTP cases of the core benchmark, through the built server (server/main.ts)
  * started as `npm run serve` starts it, with BROOK_BENCH_ROUTES=1: the same router is then also
  * reachable through a Next.js route handler (app/api/bench), the reference these cases are compared with.
  */

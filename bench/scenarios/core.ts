@@ -8,7 +8,7 @@ import { percentile, type Row } from '../lib/report';
 import { runHttpCases, sixtyFourClients } from './core-http';
 
 /**
- * Issue 2's benchmark: the broker core against raw Postgres, all in one run on one database server.
+ * The broker core against raw Postgres, all in one run on one database server.
  * Every rate is records per second of 16-byte keys and 100-byte values.
  */
 const SECTION = 'core';

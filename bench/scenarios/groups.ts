@@ -11,7 +11,7 @@ import { percentile, type Row } from '../lib/report';
 const competitors = () => import('./competitors');
 
 /**
- * Issue 3's benchmark: group consumption through the client library (HTTP, long-poll fetches, commits),
+ * Group consumption through the client library (HTTP, long-poll fetches, commits),
  * and produce → eachMessage latency, next to NATS JetStream and Redis Streams when they run here.
  */
 const SECTION = 'groups';

@@ -6,7 +6,7 @@ import type { Row } from '../lib/report';
 import { HTTP_CLIENTS, httpRecord, sixtyFourClients } from './core-http';
 
 /**
- * HTTP produce with and without idempotency keys (issue 13), through the built server on its own port:
+ * HTTP produce with and without idempotency keys, through the built server on its own port:
  * what exactly-once costs. Batch 1: 64 clients, one record per request (keyed requests coalesce among
  * themselves). Batch 1000: 8 clients, 1000 records per request. Every keyed request has a fresh key.
  * `npm run bench idempotency` runs it alone.

@@ -11,7 +11,7 @@ import { HTTP_CLIENTS, httpProduce } from './core-http';
 import { brookConsumeRate, fill, MEMBERS } from './groups';
 
 /**
- * Issue 12's benchmark: Kafka clients against Brook's Kafka listener, next to the HTTP API's numbers
+ * Kafka clients against Brook's Kafka listener, next to the HTTP API's numbers
  * measured in the same run against the same app: kafkajs producer and group consumer, produce → consume
  * latency, and librdkafka through kcat.
  */

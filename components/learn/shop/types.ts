@@ -1,6 +1,6 @@
 import type { OutputOf } from '@/server/client/api-types';
 
-/** The shapes the page reads from `shop.status` (the contract of issue 10). */
+/** The shapes the page reads from `shop.status`. */
 export type ServiceName = 'inventory' | 'email';
 
 // The shapes come from the `shop.status` procedure itself (a type-only import), so the page and the

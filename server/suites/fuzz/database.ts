@@ -60,7 +60,7 @@ export interface DigestOptions {
   ignoreColumns?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** What auth writes on refused calls by design (issue 13): denied attempts audited, failed logins counted. */
+/** What auth writes on refused calls by design: denied attempts audited, failed logins counted. */
 export const AUTH_BOOKKEEPING: DigestOptions = {
   ignoreTables: ['public.audit_log', 'public.login_failures'],
   ignoreColumns: { 'public.api_tokens': ['last_used_at'] },

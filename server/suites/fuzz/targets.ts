@@ -6,7 +6,7 @@ import type { FuzzOptions } from './runner';
 import type { Target } from './target';
 import { trpcTargets } from './trpc-targets';
 
-/** Whether the tRPC layer checks credentials (issue 13's `authorized` procedures): the default for --auth. */
+/** Whether the tRPC layer checks credentials (the `authorized` procedures): the default for --auth. */
 export const httpAuthAvailable = (): boolean => typeof (trpc as Record<string, unknown>).authorized === 'function';
 
 /** Every target of `npm run fuzz`, in the order they run. */
