@@ -13,9 +13,9 @@ describe.each(testBackends())('ACL store and cache on %s', (backend) => {
   let b: Broker;
   beforeAll(async () => {
     db = await openTestDatabase(backend);
-    // Two instances on one database; b's version check is the slow fallback, so a fast enforcement is the NOTIFY's.
+    // Two instances on one database. b's version check is a minute apart: what b enforces within seconds came by NOTIFY.
     a = createBroker(db, { auth: { mode: 'on', aclRecheckMs: 200 } });
-    b = createBroker(db, { auth: { mode: 'on', aclRecheckMs: 200 } });
+    b = createBroker(db, { auth: { mode: 'on', aclRecheckMs: 60_000 } });
     await a.start();
     await b.start();
   });
@@ -44,7 +44,7 @@ describe.each(testBackends())('ACL store and cache on %s', (backend) => {
     expect(audit.some((e) => e.action === 'acls.create' && e.outcome === 'ok')).toBe(true);
   });
 
-  it('a change on one instance is enforced by the other within the interval; delete returns what it removed', async () => {
+  it('a change on one instance is enforced by the other at once (NOTIFY); delete returns what it removed', async () => {
     const topic = uniqueName('acl-x');
     const alice = { name: uniqueName('alice'), role: 'producer' as const };
     expect(b.auth.acls.allows(alice, null, 'WRITE', 'TOPIC', topic)).toBe(true);
@@ -78,11 +78,7 @@ describe.each(testBackends())('ACL store and cache on %s', (backend) => {
       [topic, `User:${carol.name}`],
     );
     await db.query(`INSERT INTO acl_version (id, version) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET version = acl_version.version + 1`);
-    await until(
-      () => !a.auth.acls.allows(carol, null, 'READ', 'TOPIC', topic) && !b.auth.acls.allows(carol, null, 'READ', 'TOPIC', topic),
-      'both caches to reload',
-      3_000,
-    );
+    await until(() => !a.auth.acls.allows(carol, null, 'READ', 'TOPIC', topic), 'the version check to reload the cache', 3_000);
   });
 
   it('refuses a bad filter with INVALID_REQUEST and deletes nothing', async () => {
