@@ -440,3 +440,39 @@ export const auditLog = pgTable(
     index('audit_log_action_recent').on(t.action, t.id),
   ],
 );
+
+/**
+ * Kafka-style ACL bindings (server/broker/auth/acls): a resource pattern and an access control entry. A
+ * binding is unique as a whole; creating one already there changes nothing, as in Kafka.
+ */
+export const acls = pgTable(
+  'acls',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    resourceType: text('resource_type').notNull(),
+    patternType: text('pattern_type').notNull(),
+    resourceName: text('resource_name').notNull(),
+    principal: text('principal').notNull(),
+    host: text('host').notNull(),
+    operation: text('operation').notNull(),
+    permission: text('permission').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [
+    unique('acls_binding_unique').on(t.resourceType, t.patternType, t.resourceName, t.principal, t.host, t.operation, t.permission),
+    check('acls_resource_type_known', sql`${t.resourceType} IN ('TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID')`),
+    check('acls_pattern_type_known', sql`${t.patternType} IN ('LITERAL', 'PREFIXED')`),
+    check('acls_permission_known', sql`${t.permission} IN ('ALLOW', 'DENY')`),
+  ],
+);
+
+/** One row: bumped in every ACL change's transaction, so every process can tell its cache is behind. */
+export const aclVersion = pgTable(
+  'acl_version',
+  {
+    id: smallint('id').primaryKey(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+  },
+  (t) => [check('acl_version_one_row', sql`${t.id} = 1`)],
+);

@@ -15,6 +15,7 @@ const LINKS = [
 /** Only with auth on: with it off nobody logs in, so there is nobody to manage. */
 const ADMIN_LINKS = [
   { href: '/users', label: 'Users & tokens' },
+  { href: '/acls', label: 'ACLs' },
   { href: '/audit', label: 'Audit log' },
 ];
 

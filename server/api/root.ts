@@ -1,3 +1,4 @@
+import { aclsRouter } from './routers/acls';
 import { authRouter } from './routers/auth';
 import { clustersRouter } from './routers/clusters';
 import { groupsRouter } from './routers/groups';
@@ -10,6 +11,7 @@ import { createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
+  acls: aclsRouter,
   topics: topicsRouter,
   records: recordsRouter,
   groups: groupsRouter,

@@ -4,7 +4,7 @@ import { ZodError, z } from 'zod';
 import type { Broker } from '@/server/broker';
 import type { AuthMode, Permission, Principal } from '@/server/broker/auth/types';
 import { asBrokerError, isBrokerError } from '@/server/broker/errors';
-import { type AuthClass, authorize, type Resource } from './auth/authorize';
+import { type AclCheck, type AuthClass, authorize, type Resource } from './auth/authorize';
 import {
   errorId,
   INVALID_REQUEST_DATA,
@@ -110,11 +110,17 @@ export const publicProcedure = t.procedure.meta({ auth: 'public' }).use(kafkaErr
  * Needs `permission` (viewer: read, producer: write, admin: admin): 401 without valid credentials, 403
  * (TOPIC_/GROUP_/CLUSTER_AUTHORIZATION_FAILED by `resource`) with a role below it. Admin procedures are
  * audited (ok, failed, denied); `audit: 'denied'` only their refusals (auth.*, whose changes the engine
- * audits itself, and admin reads), under the engine's action name `action`.
+ * audits itself, and admin reads), under the engine's action name `action`. `acl`: the ACL operation on the
+ * resource the input's field names (403 with the same Kafka names when a binding refuses it).
  */
-export function authorized(permission: Permission, resource: Resource, options: { audit?: 'all' | 'denied'; action?: string } = {}) {
+export function authorized(
+  permission: Permission,
+  resource: Resource,
+  options: { audit?: 'all' | 'denied'; action?: string; acl?: AclCheck } = {},
+) {
+  const audit = permission === 'admin' ? (options.audit ?? 'all') : 'none';
   return t.procedure
-    .meta({ auth: { permission, resource, audit: permission === 'admin' ? (options.audit ?? 'all') : 'none', action: options.action } })
+    .meta({ auth: { permission, resource, audit, action: options.action, acl: options.acl } })
     .use(kafkaErrors)
     .use(roles);
 }

@@ -136,11 +136,13 @@ export class Broker {
     if (this.started) return;
     this.started = true;
     await this.wakeup.start();
+    await this.auth.acls.start();
   }
 
   async close(): Promise<void> {
     await this.queue.drained();
     await this.wakeup.stop();
+    await this.auth.acls.stop();
   }
 
   // --- topics -----------------------------------------------------------------------------------

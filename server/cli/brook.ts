@@ -6,10 +6,11 @@ import { type AuditActor, Auth } from '@/server/broker/auth';
 import { checkRole } from '@/server/broker/auth/names';
 import { errorMessage, isBrokerError } from '@/server/broker/errors';
 import { brookEnv, databaseOptions } from '@/server/env';
+import { ACLS_USAGE, runAcls } from './acls';
 import { readNewPassword, UsageError } from './password-input';
 
 /**
- * `npm run brook -- <command>`: users and API tokens from a shell, on the database the server uses
+ * `npm run brook -- <command>`: users, API tokens and ACL bindings from a shell, on the database the server uses
  * (DATABASE_URL, else the embedded PGlite folder). Every change is audited, with actor `cli:<OS user>`.
  */
 const USAGE = `Usage: npm run brook -- <command>
@@ -22,6 +23,7 @@ const USAGE = `Usage: npm run brook -- <command>
   tokens create <name> --role <viewer|producer|admin> [--expires-in-days N]
   tokens list
   tokens revoke <name>
+${ACLS_USAGE}
 
 Passwords are asked for on the terminal (not echoed), or read from stdin with --password-stdin.
 A token is printed once, when it is created; only its hash is stored.`;
@@ -31,8 +33,8 @@ interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUED = new Set(['--role', '--expires-in-days']);
-const SWITCHES = new Set(['--password-stdin', '--help']);
+const VALUED = new Set(['--role', '--expires-in-days', '--host']);
+const SWITCHES = new Set(['--password-stdin', '--help', '--prefixed']);
 
 export function parseArgs(argv: readonly string[]): Parsed {
   const words: string[] = [];
@@ -91,6 +93,7 @@ function one(words: string[], count: number, usage: string): string[] {
 export async function run(auth: Auth, { words, flags }: Parsed): Promise<string> {
   const actor = cliActor();
   const [group, command, ...rest] = words;
+  if (group === 'acls') return runAcls(auth, actor, command, rest, flags);
   const role = () => {
     const r = flags.get('--role');
     if (typeof r !== 'string') throw new UsageError('--role <viewer|producer|admin> is required');

@@ -2,6 +2,7 @@ import type { Broker } from '@/server/broker';
 import type { Principal } from '@/server/broker/auth/types';
 import { asBrokerError, errorMessage } from '@/server/broker/errors';
 import { allowed, isOpenApi, refusal } from './handlers/acl';
+import { gate } from './handlers/acl-resources';
 import { auditAdmin, isAuditedApi } from './handlers/admin-audit';
 import { API_VERSIONS_KEY } from './handlers/api-versions';
 import { isOutage, kafkaCode } from './handlers/errors';
@@ -132,12 +133,18 @@ export function createDispatcher({
         sasl,
       };
       let response: unknown;
-      const refused = !allowed(ctx.principal, handler.name);
-      if (refused) {
+      // The role first (the fast path, as before ACLs), then the bindings on each resource the request names.
+      const roleRefused = !allowed(ctx.principal, handler.name);
+      const gated = roleRefused ? null : gate(handler, request, ctx);
+      const refused = roleRefused || (gated !== null && 'refuse' in gated);
+      if (roleRefused) {
         response = refusal(handler, request, ctx);
+      } else if (gated && 'refuse' in gated) {
+        response = handler.errorResponse(request, kafkaCode(gated.refuse), ctx, gated.message);
       } else {
         try {
-          response = await handler.handle(request, ctx);
+          response = await handler.handle(gated ? gated.request : request, ctx);
+          if (gated) response = gated.finish(response);
         } catch (err) {
           if (isKafkaProtocolError(err)) throw err;
           const known = asBrokerError(err);

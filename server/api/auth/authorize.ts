@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server';
+import type { AclOperation, ResourceType } from '@/server/broker/auth/acls/types';
 import { type Permission, roleAllows } from '@/server/broker/auth/types';
 import { BrokerError, errorMessage } from '@/server/broker/errors';
 import { kafkaErrorData } from '../errors';
@@ -7,7 +8,21 @@ import type { Context, Meta } from '../trpc';
 /** What a 403 names: Kafka's TOPIC_/GROUP_/CLUSTER_AUTHORIZATION_FAILED. */
 export type Resource = 'topic' | 'group' | 'cluster';
 
-export type AuthClass = 'public' | { permission: Permission; resource: Resource; audit: 'all' | 'denied' | 'none'; action?: string };
+/**
+ * The ACL check on the resource a call names (server/broker/auth/acls): `operation` on the topic, group or
+ * cluster named by the input's `field` (a call without it, such as a list, checks nothing here and filters
+ * its answer instead).
+ */
+export interface AclCheck {
+  operation: AclOperation;
+  field: string;
+}
+
+export type AuthClass =
+  | 'public'
+  | { permission: Permission; resource: Resource; audit: 'all' | 'denied' | 'none'; action?: string; acl?: AclCheck };
+
+const ACL_TYPE: Record<Resource, ResourceType> = { topic: 'TOPIC', group: 'GROUP', cluster: 'CLUSTER' };
 
 const REFUSAL = {
   topic: 'TOPIC_AUTHORIZATION_FAILED',
@@ -25,6 +40,26 @@ export function unauthenticated(ctx: Pick<Context, 'rejectedCredentials'>): Brok
       ? 'Authentication failed: the token or session is unknown, expired or revoked. Log in again or use another token.'
       : 'Authentication required: log in, or send Authorization: Bearer <token>.',
   );
+}
+
+/** The 403 of an ACL refusal on one resource: Kafka's *_AUTHORIZATION_FAILED by its type. */
+export function aclRefusal(resource: Resource, operation: AclOperation, name: string, ctx: Pick<Context, 'principal'>): BrokerError {
+  return new BrokerError(
+    REFUSAL[resource],
+    `Not allowed: an ACL does not let ${ctx.principal?.kind === 'token' ? 'token' : 'user'} ${JSON.stringify(ctx.principal?.name)} ${operation} ${resource} ${JSON.stringify(name)}.`,
+  );
+}
+
+/** May the caller do `operation` on this resource (the broker's ACL cache; admins and auth off always may)? */
+export function mayAccess(
+  ctx: Pick<Context, 'principal' | 'address' | 'broker'>,
+  operation: AclOperation,
+  resource: Resource,
+  name: string,
+): boolean {
+  const principal = ctx.principal;
+  if (!principal) return false;
+  return ctx.broker.auth.acls.allows(principal, ctx.address, operation, ACL_TYPE[resource], name);
 }
 
 /** Why this caller may not call a procedure of class `cls` (401 or 403), or null if it may. */
@@ -54,7 +89,8 @@ type Result = { ok: true } | { ok: false; error: TRPCError };
 
 /**
  * The role check every authorized procedure runs before its input is even parsed (a caller without
- * credentials learns nothing about a procedure's inputs), and the audit line of admin procedures:
+ * credentials learns nothing about a procedure's inputs), then the ACL check on the resource the input
+ * names (cls.acl), and the audit line of admin procedures:
  * `ok` or `failed` after the call, `denied` for a role below admin.
  */
 export async function authorize<R extends Result>(opts: MiddlewareOptions<R>): Promise<R> {
@@ -68,6 +104,15 @@ export async function authorize<R extends Result>(opts: MiddlewareOptions<R>): P
     if (ctx.principal && cls.audit !== 'none')
       await audit(ctx, action, await target(opts), 'denied', { needs: NEEDED_ROLE[cls.permission] });
     throw refused;
+  }
+  if (cls.acl) {
+    // The resource's name from the raw input: a malformed one is refused by the input's parser next.
+    const input = await opts.getRawInput().catch(() => undefined);
+    const name = input && typeof input === 'object' ? (input as Record<string, unknown>)[cls.acl.field] : undefined;
+    if (typeof name === 'string' && !mayAccess(ctx, cls.acl.operation, cls.resource, name)) {
+      if (cls.audit !== 'none') await audit(ctx, action, name.slice(0, 300), 'denied', { acl: cls.acl.operation });
+      throw aclRefusal(cls.resource, cls.acl.operation, name, ctx);
+    }
   }
   const result = await opts.next();
   if (cls.audit === 'all') {

@@ -25,7 +25,7 @@ const partitionRead = z.object({
 const offsetSpec = z.union([z.literal('earliest'), z.literal('latest'), z.object({ timestamp: int() })]);
 
 export const recordsRouter = createTRPCRouter({
-  produce: authorized('write', 'topic')
+  produce: authorized('write', 'topic', { acl: { operation: 'WRITE', field: 'topic' } })
     .input(
       z.object({
         topic: topicRef,
@@ -52,7 +52,7 @@ export const recordsRouter = createTRPCRouter({
       return { results: await ctx.broker.produce(input.topic, records, undefined, undefined, key) };
     }),
 
-  fetch: authorized('write', 'topic')
+  fetch: authorized('write', 'topic', { acl: { operation: 'READ', field: 'topic' } })
     .input(partitionRead.extend({ maxWaitMs: int().optional() }))
     .query(async ({ ctx, input, signal }) => {
       const hide = hidesPayloads(ctx);
@@ -80,7 +80,7 @@ export const recordsRouter = createTRPCRouter({
    * A live tail over Server-Sent Events: batches of records from `offset` on, as they are committed.
    * Each event's id is the next offset, so a reconnecting client resumes where it stopped (lastEventId).
    */
-  tail: authorized('write', 'topic')
+  tail: authorized('write', 'topic', { acl: { operation: 'READ', field: 'topic' } })
     .input(
       partitionRead.extend({
         lastEventId: z
@@ -110,7 +110,7 @@ export const recordsRouter = createTRPCRouter({
     }),
 
   /** A page for the message browser: windows of offsets per partition, optional bounded text filter. */
-  browse: authorized('read', 'topic')
+  browse: authorized('read', 'topic', { acl: { operation: 'READ', field: 'topic' } })
     .input(
       z.object({
         topic: topicRef,
@@ -142,7 +142,7 @@ export const recordsRouter = createTRPCRouter({
     }),
 
   /** The console's live tail: records of several partitions as they are committed (Server-Sent Events). */
-  tailTopic: authorized('read', 'topic')
+  tailTopic: authorized('read', 'topic', { acl: { operation: 'READ', field: 'topic' } })
     .input(z.object({ topic: topicRef, partitions: partitionList().nullish(), from: byPartition(int()).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       const hide = hidesPayloads(ctx);
@@ -160,7 +160,7 @@ export const recordsRouter = createTRPCRouter({
       }
     }),
 
-  listOffsets: authorized('read', 'topic')
+  listOffsets: authorized('read', 'topic', { acl: { operation: 'DESCRIBE', field: 'topic' } })
     .input(z.object({ topic: topicRef, partition: int(), spec: offsetSpec }))
     .query(({ ctx, input }) => ctx.broker.listOffsets(input.topic, input.partition, input.spec)),
 });

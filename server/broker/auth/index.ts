@@ -1,6 +1,7 @@
 import type { Database } from '@/db/client';
 import type { StoredScramCredential } from '@/db/schema';
 import { BrokerError } from '../errors';
+import { Acls } from './acls';
 import { AuditLog, type AuditRecord } from './audit';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limits';
 import { MAX_PASSWORD, PRINCIPAL_NAME } from './names';
@@ -33,6 +34,8 @@ export interface AuthOptions {
   auditRetentionMs?: number;
   /** Failed-login limits (default 5 per user name, 20 per address, in 15 minutes). */
   loginLimits?: Partial<LoginLimits>;
+  /** How often each process checks the ACL version row, in case a change's notification was lost (default 1 s). */
+  aclRecheckMs?: number;
 }
 
 /** last_used_at is written at most this often per token, not on every request. */
@@ -53,6 +56,8 @@ export class Auth {
   readonly tokens: Tokens;
   readonly audit: AuditLog;
   readonly limiter: LoginLimiter;
+  /** Kafka-style ACL bindings on top of the roles (acls/). */
+  readonly acls: Acls;
   private readonly hide: ReadonlySet<Role>;
   private readonly ctx: AuthStoreContext;
 
@@ -69,6 +74,7 @@ export class Auth {
     this.ctx = { db, now, audit: this.audit, principal: (kind, name, role, expiresAt) => this.principal(kind, name, role, expiresAt) };
     this.users = new Users(this.ctx);
     this.tokens = new Tokens(this.ctx);
+    this.acls = new Acls(this.ctx, options.aclRecheckMs);
   }
 
   principal(kind: Principal['kind'], name: string, role: Role, expiresAt?: Date): Principal {
@@ -282,6 +288,7 @@ export class Auth {
   }
 }
 
+export type { Acls } from './acls';
 export type { AuditLog } from './audit';
 export type { Tokens } from './tokens';
 export type { Users } from './users';

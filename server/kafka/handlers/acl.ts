@@ -49,6 +49,10 @@ export const KAFKA_ACL: Readonly<Record<string, AclRule>> = {
   CreatePartitions: rule('admin', 'TOPIC_AUTHORIZATION_FAILED'),
   AlterConfigs: rule('admin', 'TOPIC_AUTHORIZATION_FAILED'),
   DeleteGroups: rule('admin', 'GROUP_AUTHORIZATION_FAILED'),
+  // Kafka: DESCRIBE (DescribeAcls) and ALTER (CreateAcls, DeleteAcls) on the cluster; Brook keeps ACLs to admins.
+  DescribeAcls: rule('admin', 'CLUSTER_AUTHORIZATION_FAILED'),
+  CreateAcls: rule('admin', 'CLUSTER_AUTHORIZATION_FAILED'),
+  DeleteAcls: rule('admin', 'CLUSTER_AUTHORIZATION_FAILED'),
 };
 
 const DENY_UNLISTED: AclRule = rule('admin', 'CLUSTER_AUTHORIZATION_FAILED');

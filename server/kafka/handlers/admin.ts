@@ -1,3 +1,4 @@
+import { aclHandlers } from './acls';
 import { alterConfigsHandler } from './alter-configs';
 import { createPartitionsHandler } from './create-partitions';
 import { createTopicsHandler } from './create-topics';
@@ -6,7 +7,7 @@ import { describeClusterHandler } from './describe-cluster';
 import { describeConfigsHandler } from './describe-configs';
 import type { ApiHandler } from './types';
 
-/** Topic administration and cluster description. */
+/** Topic administration, cluster description and ACLs. */
 export const adminHandlers: ApiHandler[] = [
   createTopicsHandler,
   deleteTopicsHandler,
@@ -14,4 +15,5 @@ export const adminHandlers: ApiHandler[] = [
   alterConfigsHandler,
   createPartitionsHandler,
   describeClusterHandler,
+  ...aclHandlers,
 ];

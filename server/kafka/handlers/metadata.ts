@@ -1,6 +1,7 @@
 import { isBrokerError } from '@/server/broker';
 import { roleAllows } from '@/server/broker/auth/types';
 import { metadata } from '../protocol';
+import { may } from './acl-resources';
 import { kafkaCode } from './errors';
 import { defineHandler, type KafkaContext, type KafkaNode } from './types';
 
@@ -57,11 +58,15 @@ async function describeTopics(req: Req, ctx: KafkaContext, brokers: readonly Kaf
   const all = req.topics === null || (ctx.apiVersion === 0 && req.topics.length === 0);
   const named = (req.topics ?? []).flatMap((t) => (t.name === null ? [] : [t.name]));
   const layout = await ctx.broker.topicLayout(all ? null : named);
-  if (all) return layout.topics.map((t) => topicResponse(t.name, t.partitions, brokers));
+  // Topics the caller may not DESCRIBE are left out of "every topic" and refused by name, as in Kafka.
+  if (all)
+    return layout.topics.filter((t) => may(ctx, 'DESCRIBE', 'TOPIC', t.name)).map((t) => topicResponse(t.name, t.partitions, brokers));
   const found = new Map(layout.topics.map((t) => [t.name, t.partitions]));
   return Promise.all(
     (req.topics ?? []).map(async (t): Promise<TopicRes> => {
       if (t.name === null) return { errorCode: kafkaCode('UNKNOWN_TOPIC_ID'), name: null, topicId: t.topicId, partitions: [] };
+      if (!may(ctx, 'DESCRIBE', 'TOPIC', t.name))
+        return { errorCode: kafkaCode('TOPIC_AUTHORIZATION_FAILED'), name: t.name, partitions: [] };
       const partitions = found.get(t.name);
       if (partitions !== undefined) return topicResponse(t.name, partitions, brokers);
       // The database is away and this instance never saw the topic: it may exist, so "try again" rather than "unknown".

@@ -182,6 +182,57 @@ const CASES: Case[] = [
   },
   { api: 'ListGroups', dir: 'listGroups', versions: range(0, 2) },
   { api: 'DescribeGroups', dir: 'describeGroups', versions: range(0, 2), args: () => ({ groupIds: ['k5', 'k16'] }) },
+  // ACL APIs: resource type 2 (TOPIC), pattern 3/4 (LITERAL/PREFIXED), operations 3-4, permissions 2-3 (Kafka's codes).
+  {
+    api: 'DescribeAcls',
+    dir: 'describeAcls',
+    versions: range(0, 1),
+    args: () => ({
+      resourceType: 2,
+      resourceName: 'k18',
+      resourcePatternType: 4,
+      principal: 'User:k19',
+      host: 'k20',
+      operation: 3,
+      permissionType: 2,
+    }),
+  },
+  {
+    api: 'CreateAcls',
+    dir: 'createAcls',
+    versions: range(0, 1),
+    args: () => ({
+      creations: [
+        {
+          resourceType: 2,
+          resourceName: 'k21',
+          resourcePatternType: 3,
+          principal: 'User:k22',
+          host: 'k23',
+          operation: 4,
+          permissionType: 3,
+        },
+      ],
+    }),
+  },
+  {
+    api: 'DeleteAcls',
+    dir: 'deleteAcls',
+    versions: range(0, 1),
+    args: () => ({
+      filters: [
+        {
+          resourceType: 2,
+          resourceName: 'k24',
+          resourcePatternType: 4,
+          principal: 'User:k25',
+          host: 'k26',
+          operation: 3,
+          permissionType: 2,
+        },
+      ],
+    }),
+  },
   { api: 'SaslHandshake', dir: 'saslHandshake', versions: range(0, 1), args: () => ({ mechanism: 'k17' }) },
   // kafkajs's SASL mechanisms hand over auth bytes already size-prefixed, and read them back prefixed too.
   {

@@ -90,11 +90,14 @@ export function encodeResponseHeader(w: Writer, version: number, body: ResponseH
 export * as apiVersions from './api-versions';
 export * as consumerGroupDescribe from './consumer-group-describe';
 export * as consumerGroupHeartbeat from './consumer-group-heartbeat';
+export * as createAcls from './create-acls';
 export * as createPartitions from './create-partitions';
 export * as createTopics from './create-topics';
+export * as deleteAcls from './delete-acls';
 export * as deleteGroups from './delete-groups';
 export * as deleteRecords from './delete-records';
 export * as deleteTopics from './delete-topics';
+export * as describeAcls from './describe-acls';
 export * as describeCluster from './describe-cluster';
 export * as describeConfigs from './describe-configs';
 export * as describeGroups from './describe-groups';
@@ -277,6 +280,33 @@ export const API_TABLE: readonly ApiInfo[] = [
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
     module: 'init-producer-id',
+  },
+  {
+    name: 'DescribeAcls',
+    apiKey: 29,
+    minVersion: 0,
+    maxVersion: 3,
+    firstFlexibleVersion: 2,
+    latestVersionUnstable: false,
+    module: 'describe-acls',
+  },
+  {
+    name: 'CreateAcls',
+    apiKey: 30,
+    minVersion: 0,
+    maxVersion: 3,
+    firstFlexibleVersion: 2,
+    latestVersionUnstable: false,
+    module: 'create-acls',
+  },
+  {
+    name: 'DeleteAcls',
+    apiKey: 31,
+    minVersion: 0,
+    maxVersion: 3,
+    firstFlexibleVersion: 2,
+    latestVersionUnstable: false,
+    module: 'delete-acls',
   },
   {
     name: 'DescribeConfigs',

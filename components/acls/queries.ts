@@ -1,0 +1,40 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTRPC } from '@/components/trpc/provider';
+import type { AclBinding, AclOperation, ResourceType } from '@/server/broker/auth/acls/types';
+import { type AclFilterForm, listInput } from './filter';
+
+export { type AclFilterForm, listInput, NO_FILTER } from './filter';
+
+export function useAcls(filter: AclFilterForm) {
+  const trpc = useTRPC();
+  return useQuery(trpc.acls.list.queryOptions(listInput(filter)));
+}
+
+export function useAclActions() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const onSuccess = () => qc.invalidateQueries({ queryKey: trpc.acls.pathKey() });
+  return {
+    create: useMutation(trpc.acls.create.mutationOptions({ onSuccess })),
+    remove: useMutation(trpc.acls.delete.mutationOptions({ onSuccess })),
+  };
+}
+
+export const RESOURCE_TYPE_OPTIONS: ResourceType[] = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID'];
+export const OPERATION_OPTIONS: AclOperation[] = [
+  'ALL',
+  'READ',
+  'WRITE',
+  'CREATE',
+  'DELETE',
+  'ALTER',
+  'DESCRIBE',
+  'CLUSTER_ACTION',
+  'DESCRIBE_CONFIGS',
+  'ALTER_CONFIGS',
+  'IDEMPOTENT_WRITE',
+];
+export const bindingKey = (b: AclBinding) =>
+  [b.resourceType, b.patternType, b.resourceName, b.principal, b.host, b.operation, b.permission].join('|');
