@@ -59,7 +59,7 @@ describe.each(testBackends())('ACLs over HTTP (%s)', (backend) => {
       permission: 'DENY',
     };
     const created = await call('admin', 'acls.create', binding);
-    expect(created.status).toBe(200);
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
     const listed = await call('admin', 'acls.list', { resourceName: topic });
     expect(listed.body.result.data).toEqual([{ ...binding, host: '*' }]);
     const bad = await call('admin', 'acls.create', { ...binding, resourceType: 'CLUSTER' });

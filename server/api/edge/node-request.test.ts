@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Broker } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
 import { type AppServer, createAppServer } from '@/server/serve/app-server';
+import { BodyCollector } from './body';
 import { bodyBudget } from './guard';
+import { readNodeBody } from './node-request';
 
 /**
  * The edge as the server applies it to Node's requests (node-request.ts), over real HTTP, with auth off
@@ -117,5 +119,25 @@ describe("the edge on Node's requests", () => {
     const twoHosts = await rawAnswer(`GET /api/health HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nhost: evil.example\r\n\r\n`);
     expect(twoHosts).toMatch(/^HTTP\/1\.1 400 /);
     expect(twoHosts).toContain('more than one Host');
+  });
+});
+
+describe('readNodeBody', () => {
+  it('reads a body that arrived in full before it was asked for (its bytes still wait in the stream)', async () => {
+    // What a slow credential lookup does: the whole body is in before the edge reads it. `req.complete` is
+    // then true with every byte still buffered; taking that for "nothing left" lost the mutation's input.
+    const server = http.createServer(async (req, res) => {
+      while (!req.complete) await new Promise((r) => setTimeout(r, 5));
+      const read = await readNodeBody(req, new BodyCollector(1024));
+      res.end('refusal' in read ? `refused ${read.refusal.status}` : read.text);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{"topic":"t"}' });
+      expect(await res.text()).toBe('{"topic":"t"}');
+    } finally {
+      server.close();
+    }
   });
 });

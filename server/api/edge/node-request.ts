@@ -146,7 +146,8 @@ export function readNodeBody(
   // Reserved before reading: a body let in is not refused halfway for want of budget.
   const busy = declared !== undefined ? collector.reserve(Number(declared)) : null;
   if (busy) return Promise.resolve({ refusal: busy });
-  if (req.complete) return Promise.resolve(collector.finish());
+  // Not `req.complete`: that says the body has arrived, while its bytes may still wait in the stream's buffer.
+  if (req.readableEnded) return Promise.resolve(collector.finish());
   return new Promise((resolve, reject) => {
     let idle: NodeJS.Timeout | undefined;
     const stop = () => {
