@@ -60,7 +60,8 @@ export async function runAuthBench(bench: BenchDatabase, quick: boolean): Promis
     const logins: number[] = [];
     for (let i = 0; i < (quick ? 3 : 10); i++) logins.push((await login(on.url)).ms);
     const { cookie } = await login(on.url);
-    const session = { cookie };
+    // As a browser sends it: a POST with the session cookie names its page's origin.
+    const session = { cookie, origin: on.url };
     const created = await trpcPostBody<{ token: string }>(
       on.url,
       'auth.createToken',
