@@ -12,9 +12,16 @@ export interface ConnectionInfo {
   readonly remotePort: number;
   /** Take no more requests, write the answers of those taken, then close (SASL failures: answer, then hang up). */
   readonly endAfterAnswers: () => void;
+  /** The connection has authenticated (SASL): the listener lifts its pre-authentication limits. */
+  readonly authenticated?: () => void;
 }
 
 export interface KafkaDispatcher {
+  /**
+   * True when connections must authenticate (BROOK_AUTH=on): the listener then applies its
+   * pre-authentication limits until the dispatcher calls `conn.authenticated()`.
+   */
+  readonly authRequired?: boolean;
   /**
    * One request: `frame` is the request without its size prefix (header and body). Resolves with the
    * response without its size prefix (the listener adds it), or null for a request Kafka does not answer
