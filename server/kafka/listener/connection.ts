@@ -66,6 +66,7 @@ export class KafkaConnection {
       id,
       remoteAddress: socket.remoteAddress ?? 'unknown',
       remotePort: socket.remotePort ?? 0,
+      tls: (socket as { encrypted?: boolean }).encrypted === true,
       endAfterAnswers: () => this.drain(),
       authenticated: () => this.markAuthenticated(),
     };

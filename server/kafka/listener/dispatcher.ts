@@ -10,6 +10,8 @@ export interface ConnectionInfo {
   readonly id: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The connection speaks TLS (Kafka's SSL, or SASL_SSL with auth on). */
+  readonly tls?: boolean;
   /** Take no more requests, write the answers of those taken, then close (SASL failures: answer, then hang up). */
   readonly endAfterAnswers: () => void;
   /** The connection has authenticated (SASL): the listener lifts its pre-authentication limits. */
