@@ -125,6 +125,18 @@ describe.each(testBackends())('login limits (%s)', (backend) => {
     expect((await login(name, password, address)).principal.name).toBe(name);
   });
 
+  it("retries during a name's delay do not count against the client's address (a service's reconnect loop)", async () => {
+    const name = await user('retrier');
+    const address = uniqueName('10.2.2');
+    for (let i = 0; i < 6; i++) await expectKafkaError(login(name, 'wrong password', address), 'SASL_AUTHENTICATION_FAILED');
+    let told: LoginThrottled | null = null;
+    for (let i = 0; i < 30; i++)
+      told = (await expectKafkaError(login(name, password, address), 'THROTTLING_QUOTA_EXCEEDED')) as LoginThrottled;
+    expect(told?.limit).toBe('user');
+    clock = told?.retryAt ?? clock;
+    expect((await login(name, password, address)).principal.name).toBe(name);
+  });
+
   it('audits failed names that could pass for real ones quoted and escaped', async () => {
     const name = await user('mimic');
     const tries = [`${name} `, `\uff41${name}`, `${name}\u200b`, '', name];

@@ -49,8 +49,9 @@ export interface CountedAttempt {
  * The failed-login limits, in Postgres so that every Brook process shares them.
  *
  * Per address: every attempt counts itself as a failure before the password is checked (one atomic upsert,
- * so concurrent attempts from any number of processes each count), a success takes its count back, and past
- * `perAddress` in a fixed window the address is refused until the window ends. This hurts only the address.
+ * so concurrent attempts from any number of processes each count), a success or a name's "wait" takes its
+ * count back, and past `perAddress` in a fixed window the address is refused until the window ends. This
+ * hurts only the address.
  *
  * Per user name: throttled, never locked. Past `perUser` failures, each failure sets the name's
  * `next_allowed_at` to now + min(base x 2^k, maxDelayMs). An attempt before then is told to wait and is not
@@ -85,7 +86,16 @@ export class LoginLimiter {
       addressWindow = Number(row.window_start);
       if (row.failures > this.limits.perAddress) throw new LoginThrottled(addressWindow + this.limits.windowMs, 'address', now);
     }
-    if (username !== null) await this.claimName(username.slice(0, MAX_KEY), now);
+    if (username !== null) {
+      try {
+        await this.claimName(username.slice(0, MAX_KEY), now);
+      } catch (err) {
+        // Told to wait, unchecked: not the address's failure. A client that keeps retrying its owner's
+        // name (a service's reconnect loop) must not get its own address refused for 15 minutes.
+        if (address !== null && addressWindow !== null) await this.giveBack(address, addressWindow);
+        throw err;
+      }
+    }
     return { address: addressWindow };
   }
 
@@ -148,10 +158,13 @@ export class LoginLimiter {
   /** A success: the name's failures are cleared (`username` null: a token, the name was not claimed) and the address's count taken back. */
   async succeeded(username: string | null, address: string | null, counted: CountedAttempt): Promise<void> {
     if (username !== null) await this.clear(username);
-    if (address === null || counted.address === null) return;
+    if (address !== null && counted.address !== null) await this.giveBack(address, counted.address);
+  }
+
+  private async giveBack(address: string, window: number): Promise<void> {
     await this.db.query(
       `UPDATE login_failures SET failures = failures - 1 WHERE scope = 'address' AND key = $1 AND window_start = $2 AND failures > 0`,
-      [address.slice(0, MAX_KEY), counted.address],
+      [address.slice(0, MAX_KEY), window],
       { name: 'auth.limit_return_address' },
     );
   }
