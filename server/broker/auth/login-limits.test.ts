@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { expectKafkaError } from '../testing';
-import { type AuditActor, Auth, type LoginThrottled } from './index';
+import { type AuditActor, Auth, attemptedName, type LoginThrottled } from './index';
 
 const password = 'a good long password';
 const admin: AuditActor = { principal: { kind: 'user', name: 'test-admin', role: 'admin', hidePayloads: false }, address: '10.0.0.1' };
@@ -139,9 +139,11 @@ describe.each(testBackends())('login limits (%s)', (backend) => {
 
   it('audits failed names that could pass for real ones quoted and escaped', async () => {
     const name = await user('mimic');
-    const tries = [`${name} `, `\uff41${name}`, `${name}\u200b`, '', name];
+    // Names unique to this test: counters are shared by every test file on the run's database.
+    const tries = [`${name} `, `\uff41${name}`, `${name}\u200b`, `"${name}`, name];
     for (const t of tries) await expectKafkaError(login(t, 'wrong password'), 'SASL_AUTHENTICATION_FAILED');
     const actors = (await auth.audit.list({ action: 'auth.login', limit: 5 })).map((e) => e.actor).reverse();
-    expect(actors).toEqual([`"${name}\\u0020"`, `"\\uff41${name}"`, `"${name}\\u200b"`, '""', name]);
+    expect(actors).toEqual([`"${name}\\u0020"`, `"\\uff41${name}"`, `"${name}\\u200b"`, `"\\"${name}"`, name]);
+    expect(attemptedName('')).toBe('""');
   });
 });
