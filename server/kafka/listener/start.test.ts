@@ -87,17 +87,17 @@ describe('starting the Kafka listener', () => {
 });
 
 describe('the listener limits from the environment', () => {
-  it('BROOK_KAFKA_MAX_CONNECTIONS_PER_IP caps one address on a started listener; the others map to their options', async () => {
+  it('BROOK_KAFKA_MAX_CONNS_PER_IP caps one address on a started listener; the others map to their options', async () => {
     const env = parseEnv({
       BROOK_KAFKA_LISTENER: '127.0.0.1:0',
-      BROOK_KAFKA_MAX_CONNECTIONS_PER_IP: '2',
+      BROOK_KAFKA_MAX_CONNS_PER_IP: '2',
       BROOK_KAFKA_MAX_CONNECTIONS: '50',
-      BROOK_KAFKA_SASL_MAX_RECEIVE_BYTES: '65536',
+      BROOK_KAFKA_PREAUTH_MAX_BYTES: '65536',
       BROOK_KAFKA_AUTH_TIMEOUT_MS: '3000',
     });
     const config = kafkaListenerConfig(env);
     expect(config).toMatchObject({ maxConnectionsPerIp: 2, maxConnections: 50, preAuthMaxFrameBytes: 65_536, authTimeoutMs: 3000 });
-    expect(() => parseEnv({ BROOK_KAFKA_MAX_CONNECTIONS_PER_IP: '0' })).toThrow(/BROOK_KAFKA_MAX_CONNECTIONS_PER_IP/);
+    expect(() => parseEnv({ BROOK_KAFKA_MAX_CONNS_PER_IP: '0' })).toThrow(/BROOK_KAFKA_MAX_CONNS_PER_IP/);
     const started = await startKafkaListener(config, testDispatcher(), { log: () => {} });
     const port = Number(started.report.state === 'listening' ? started.report.listener.split(':')[1] : 0);
     const clients: TestClient[] = [];

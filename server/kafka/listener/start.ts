@@ -24,9 +24,9 @@ export function kafkaListenerConfig(env: BrookEnv): KafkaListenerConfig {
     listener: env.BROOK_KAFKA_LISTENER,
     advertised: env.BROOK_KAFKA_ADVERTISED,
     maxFrameBytes: env.BROOK_KAFKA_MAX_FRAME_BYTES,
-    preAuthMaxFrameBytes: env.BROOK_KAFKA_SASL_MAX_RECEIVE_BYTES,
+    preAuthMaxFrameBytes: env.BROOK_KAFKA_PREAUTH_MAX_BYTES,
     authTimeoutMs: env.BROOK_KAFKA_AUTH_TIMEOUT_MS,
-    maxConnectionsPerIp: env.BROOK_KAFKA_MAX_CONNECTIONS_PER_IP,
+    maxConnectionsPerIp: env.BROOK_KAFKA_MAX_CONNS_PER_IP,
     maxConnections: env.BROOK_KAFKA_MAX_CONNECTIONS,
   };
 }
