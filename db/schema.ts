@@ -398,9 +398,11 @@ export const sessions = pgTable(
 );
 
 /**
- * Failed-login counters for the rate limit, one row per attempted user name and per client address, in a
- * fixed window from its first failure. Every attempt bumps its rows with one upsert before the password is
- * checked, so concurrent attempts from any number of processes each count.
+ * Failed-login counters, one row per attempted user name and per client address, in a fixed window from
+ * its first failure. An address past its limit is refused; a user name past its free failures is
+ * throttled: `next_allowed_at` is when the next attempt for it is checked (earlier ones are told to wait).
+ * Every attempt claims its rows with one upsert before the password is checked, so concurrent attempts
+ * from any number of processes each count.
  */
 export const loginFailures = pgTable(
   'login_failures',
@@ -409,6 +411,7 @@ export const loginFailures = pgTable(
     key: text('key').notNull(),
     windowStart: bigint('window_start', { mode: 'number' }).notNull(),
     failures: integer('failures').notNull(),
+    nextAllowedAt: bigint('next_allowed_at', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     primaryKey({ name: 'login_failures_pkey', columns: [t.scope, t.key] }),
@@ -417,6 +420,17 @@ export const loginFailures = pgTable(
     index('login_failures_window_start').on(t.windowStart),
   ],
 );
+
+/**
+ * Secrets the whole cluster shares, made once by whichever instance needs one first (insert if absent, so
+ * concurrent instances agree): `scram_fake_salt` keys the salts SCRAM makes up for unknown names, which must
+ * be the same on every instance and after restarts, as real users' salts are.
+ */
+export const clusterSecrets = pgTable('cluster_secrets', {
+  name: text('name').primaryKey(),
+  secret: bytea('secret').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+});
 
 /** Who did what, when, from where, and how it ended; pruned after BROOK_AUDIT_RETENTION_DAYS. */
 export const auditLog = pgTable(

@@ -119,6 +119,14 @@ const envSchema = z.object({
   BROOK_KAFKA_ADVERTISED: hostPort({ minPort: 1, off: false }),
   /** Kafka's socket.request.max.bytes (int32 frame sizes). */
   BROOK_KAFKA_MAX_FRAME_BYTES: wholeNumber(1024, 2_147_483_647),
+  /** Kafka's sasl.server.max.receive.size: the frame cap until a connection has authenticated (auth on). */
+  BROOK_KAFKA_PREAUTH_MAX_BYTES: wholeNumber(1024, 2_147_483_647),
+  /** With auth on, how long a new connection has to finish SASL before it is closed. */
+  BROOK_KAFKA_AUTH_TIMEOUT_MS: period(),
+  /** Kafka's max.connections.per.ip: open Kafka connections from one address. */
+  BROOK_KAFKA_MAX_CONNS_PER_IP: wholeNumber(1, 1_000_000),
+  /** Kafka's max.connections: open Kafka connections in all. */
+  BROOK_KAFKA_MAX_CONNECTIONS: wholeNumber(1, 1_000_000),
   /** Kafka's auto.create.topics.enable: Metadata for an unknown topic creates it (off unless 1). */
   BROOK_KAFKA_AUTO_CREATE_TOPICS: onOff(),
   /** Kafka's num.partitions: partitions of an auto-created topic. */

@@ -89,10 +89,11 @@ function AuditTable({ query }: { query: AuditQuery }) {
               <tr key={e.id} data-testid={`audit-row-${e.id}`}>
                 <td className="nowrap mono small">{formatTime(toMs(e.at))}</td>
                 <td data-label="Actor">
-                  <span className="strong" data-testid="audit-actor">
+                  {/* A failed login's name is the client's text, quoted and escaped by the server when it could mimic a real one. */}
+                  <span className={e.actorKind === 'unknown' ? 'strong mono' : 'strong'} data-testid="audit-actor">
                     {e.actor}
                   </span>{' '}
-                  <span className="muted small">{e.actorKind}</span>
+                  <span className="muted small">{e.actorKind === 'unknown' ? 'attempted name' : e.actorKind}</span>
                 </td>
                 <td className="mono" data-label="Action" data-testid="audit-action">
                   {e.action}

@@ -44,12 +44,18 @@ export interface KafkaErrorData {
   name: KafkaErrorName;
   code: number;
   retriable: boolean;
+  /** When a throttled call may be tried again (ms since the epoch): a login during its user name's delay. */
+  retryAt?: number;
 }
 
 /** Kafka's name, code and retriability for an error's cause (transient database failures included). */
 export function kafkaErrorData(cause: unknown): KafkaErrorData | null {
   const err = asBrokerError(cause);
-  return err ? { name: err.kafkaName, code: err.kafkaCode, retriable: err.retriable } : null;
+  if (!err) return null;
+  const data: KafkaErrorData = { name: err.kafkaName, code: err.kafkaCode, retriable: err.retriable };
+  const retryAt = (err as { retryAt?: unknown }).retryAt;
+  if (typeof retryAt === 'number') data.retryAt = retryAt;
+  return data;
 }
 
 export const INVALID_REQUEST_DATA: KafkaErrorData = { name: 'INVALID_REQUEST', code: KAFKA_ERRORS.INVALID_REQUEST.code, retriable: false };

@@ -149,6 +149,30 @@ describe('npm run brook', () => {
       await db.close();
     }
 
+    // unlock: a name throttled by wrong passwords may log in at once again, audited as the CLI.
+    const throttled = target.url ? await openTestDatabase('postgres') : await openDatabase(target);
+    try {
+      const auth = new Auth(throttled, Date.now, { mode: 'on', loginLimits: { perUser: 1, baseDelayMs: 600_000, maxDelayMs: 600_000 } });
+      for (let i = 0; i < 2; i++) await auth.login({ username: user, password: 'wrong password', address: null }).catch(() => {});
+      await expect(auth.login({ username: user, password: `${password}-2`, address: null })).rejects.toMatchObject({
+        kafkaName: 'THROTTLING_QUOTA_EXCEEDED',
+      });
+    } finally {
+      await throttled.close();
+    }
+    expect(await ok(['users', 'unlock', user])).toMatch(`Failed logins of ${user} forgotten`);
+    expect(await ok(['users', 'unlock', user])).toMatch('had no failed logins');
+    const unlocked = target.url ? await openTestDatabase('postgres') : await openDatabase(target);
+    try {
+      const auth = new Auth(unlocked, Date.now, { mode: 'on' });
+      expect((await auth.login({ username: user, password: `${password}-2`, address: null })).principal.name).toBe(user);
+      expect(
+        (await auth.audit.list({ action: 'users.unlock' })).filter((e) => e.target === user && e.actor.startsWith('cli:')),
+      ).toHaveLength(2);
+    } finally {
+      await unlocked.close();
+    }
+
     await ok(['tokens', 'revoke', tokenName]);
     expect(await ok(['tokens', 'list'])).toMatch(new RegExp(`^${tokenName}\\s+viewer\\s+revoked`, 'm'));
     await ok(['users', 'remove', user]);

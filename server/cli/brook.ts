@@ -20,6 +20,7 @@ const USAGE = `Usage: npm run brook -- <command>
   users passwd <name> [--password-stdin]
   users role <name> <viewer|producer|admin>
   users remove <name>
+  users unlock <name>          forget the name's failed logins and its login delay
   tokens create <name> --role <viewer|producer|admin> [--expires-in-days N]
   tokens list
   tokens revoke <name>
@@ -127,6 +128,12 @@ export async function run(auth: Auth, { words, flags }: Parsed): Promise<string>
       const [name] = one(rest, 1, 'users remove <name>');
       await auth.users.remove(name, actor);
       return `User ${name} removed.`;
+    }
+    case 'users unlock': {
+      // Any attempted name, not only a user's: a token's name or an unknown one can be throttled too.
+      const [name] = one(rest, 1, 'users unlock <name>');
+      const cleared = await auth.unlock(name, actor);
+      return cleared ? `Failed logins of ${name} forgotten: it may log in at once.` : `${name} had no failed logins to forget.`;
     }
     case 'tokens create': {
       const [name] = one(rest, 1, 'tokens create <name> --role <role> [--expires-in-days N]');

@@ -69,12 +69,16 @@ export function createDispatcher({
     return session;
   };
   return {
+    authRequired: (auth ?? AUTH_OFF).mode === 'on',
     async handle(frame: Buffer, conn: ConnectionInfo, signal: AbortSignal): Promise<Buffer | null> {
       const sasl = sessionOf(conn);
       if (sasl.awaitsRawToken) {
         // SaslHandshake v0: this frame is a bare SASL token and so is the answer (a failure just closes).
         const outcome = await sasl.authenticate(frame);
-        if (outcome.ok) return outcome.bytes;
+        if (outcome.ok) {
+          if (sasl.principal !== null) conn.authenticated?.();
+          return outcome.bytes;
+        }
         conn.endAfterAnswers();
         return null;
       }
@@ -156,6 +160,8 @@ export function createDispatcher({
       if (auth && response !== null && isAuditedApi(handler.name)) {
         await auditAdmin(handler.name, request, response, ctx, { refused, record: (e) => auth.audit.record(e), log });
       }
+      // The listener's pre-authentication limits end with the SASL exchange that authenticated (or never applied).
+      if (principal === null && sasl.principal !== null) conn.authenticated?.();
       if (response === null) return null;
       const w = new Writer(1024);
       encodeResponseHeader(w, responseHeaderVersion(apiKey, apiVersion), { correlationId: header.correlationId });

@@ -132,7 +132,8 @@ describe.skipIf(!postgresUrl())('console sessions, login limits and metrics with
     expect(last.status).toBe(429);
     expect(last.body.error.data.code).toBe('TOO_MANY_REQUESTS');
     expect(last.body.error.data.kafka).toMatchObject({ name: 'THROTTLING_QUOTA_EXCEEDED', retriable: true });
-    // Locked: even the right password waits.
+    expect(last.body.error.data.kafka.retryAt).toBeGreaterThan(Date.now() - 1000);
+    // Throttled: even the right password waits (the same answer, unchecked).
     expect((await callProcedure(server.url, 'auth.login', { username: ADA, password: PASSWORD })).status).toBe(429);
     expect(JSON.stringify(last.body)).not.toContain('wrong');
   });

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '@/db/client';
 import { BrokerError } from '../errors';
+import { PRINCIPAL_NAME } from './names';
 import type { AuditEntry } from './types';
 
 export type AuditRecord = Omit<AuditEntry, 'id' | 'at'>;
@@ -34,6 +35,25 @@ const clip = <T extends string | null>(s: T, max: number): T => {
   const storable = (s as string & { toWellFormed(): string }).toWellFormed().replaceAll('\u0000', '\uFFFD');
   return (storable.length > max ? `${storable.slice(0, max)}…` : storable) as T;
 };
+
+/**
+ * The user name a failed login tried, as the audit log records it: a name that could be real (letters,
+ * digits, `.`, `_`, `-`) as it is; anything else JSON-quoted, with whitespace, controls and every non-ASCII
+ * character escaped (`"admin "` becomes `"admin\u0020"`, a fullwidth `ａdmin` `"\uff41dmin"`), so it can
+ * never pass for a real user's name in the log or the console. Empty: `""`.
+ */
+export function attemptedName(name: string): string {
+  if (PRINCIPAL_NAME.test(name)) return name;
+  let escaped = '';
+  // UTF-16 units, so a lone surrogate is escaped like any other.
+  for (const unit of name.slice(0, 200).split('')) {
+    const code = unit.charCodeAt(0);
+    if (unit === '"' || unit === '\\') escaped += `\\${unit}`;
+    else if (code > 0x20 && code < 0x7f) escaped += unit;
+    else escaped += `\\u${code.toString(16).padStart(4, '0')}`;
+  }
+  return `"${escaped}"`;
+}
 
 interface AuditRow {
   id: number;

@@ -1,20 +1,22 @@
+import { createHmac } from 'node:crypto';
 import type { Database } from '@/db/client';
 import type { StoredScramCredential } from '@/db/schema';
 import { BrokerError } from '../errors';
 import { Acls } from './acls';
-import { AuditLog, type AuditRecord } from './audit';
-import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limits';
+import { AuditLog, type AuditRecord, attemptedName } from './audit';
+import { ClusterSecrets } from './cluster-secrets';
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits, LoginThrottled } from './login-limits';
 import { MAX_PASSWORD, PRINCIPAL_NAME } from './names';
 import { verifyNobody, verifyPassword } from './passwords';
-import { SCRAM_MECHANISMS } from './scram';
+import { SCRAM_ITERATIONS, SCRAM_MECHANISMS } from './scram';
 import { MAX_SECRET_LENGTH, newSessionSecret, secretHash, TOKEN_PREFIX } from './secrets';
 import { type AuditActor, type AuthStoreContext, decodeScram } from './store';
 import { Tokens } from './tokens';
 import type { AuthMode, Principal, Role, ScramCredential, ScramMechanism } from './types';
 import { Users } from './users';
 
-export type { AuditQuery, AuditRecord } from './audit';
-export type { LoginLimits } from './login-limits';
+export { type AuditQuery, type AuditRecord, attemptedName } from './audit';
+export { type LoginLimits, LoginThrottled } from './login-limits';
 export type { AuditActor } from './store';
 export * from './types';
 
@@ -32,7 +34,7 @@ export interface AuthOptions {
   hidePayloadRoles?: Role[];
   /** How long audit entries are kept (default 90 days). */
   auditRetentionMs?: number;
-  /** Failed-login limits (default 5 per user name, 20 per address, in 15 minutes). */
+  /** Failed-login limits (default: a name throttled after 5 failures, up to 30 s; 20 per address in 15 minutes). */
   loginLimits?: Partial<LoginLimits>;
   /** How often each process checks the ACL version row, in case a change's notification was lost (default 1 s). */
   aclRecheckMs?: number;
@@ -60,6 +62,7 @@ export class Auth {
   readonly acls: Acls;
   private readonly hide: ReadonlySet<Role>;
   private readonly ctx: AuthStoreContext;
+  private readonly secrets: ClusterSecrets;
 
   constructor(
     private readonly db: Database,
@@ -71,6 +74,7 @@ export class Auth {
     this.hide = new Set(options.hidePayloadRoles ?? []);
     this.audit = new AuditLog(db, now, options.auditRetentionMs ?? 90 * 86_400_000);
     this.limiter = new LoginLimiter(db, { ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits });
+    this.secrets = new ClusterSecrets(db, now);
     this.ctx = { db, now, audit: this.audit, principal: (kind, name, role, expiresAt) => this.principal(kind, name, role, expiresAt) };
     this.users = new Users(this.ctx);
     this.tokens = new Tokens(this.ctx);
@@ -171,6 +175,16 @@ export class Auth {
     return { credential: decodeScram(row.scram), principal: this.principal(row.kind, username, row.role, expiresAt) };
   }
 
+  /**
+   * What SCRAM answers for a name with no credential, so that it looks like a real one: a salt of the
+   * store's length derived from the name with a secret the whole cluster shares (the same on every instance
+   * and after restarts, as a real user's salt is) and the store's iteration count.
+   */
+  async scramFakeCredential(mechanism: ScramMechanism, username: string): Promise<{ salt: Buffer; iterations: number }> {
+    const key = await this.secrets.get('scram_fake_salt');
+    return { salt: createHmac('sha256', key).update(`${mechanism}\0${username}`).digest(), iterations: SCRAM_ITERATIONS };
+  }
+
   /** BROOK_ADMIN_PASSWORD at start: creates or updates user `admin` (role admin). */
   ensureAdmin(password: string): Promise<'created' | 'updated' | 'unchanged'> {
     return this.users.ensureAdmin(password);
@@ -187,36 +201,41 @@ export class Auth {
 
   /**
    * One authentication attempt, counted against the failed-login limits before anything is checked (see
-   * login-limits.ts): throws THROTTLING_QUOTA_EXCEEDED (audited as denied) when over a limit. The caller
-   * then checks the credential and reports: `ok` clears the user name's count and audits the success;
-   * `failed` audits the failure and throws SASL_AUTHENTICATION_FAILED. The Kafka listener uses this for
-   * SCRAM, whose proof it verifies itself; login and checkPassword use it too.
+   * login-limits.ts): throws THROTTLING_QUOTA_EXCEEDED (a LoginThrottled, audited as denied) while the name's
+   * delay runs or the address is over its limit. The caller then checks the credential and reports: `ok`
+   * clears the user name's failures and audits the success; `failed` audits the failure and throws
+   * SASL_AUTHENTICATION_FAILED. `token`: the credential is an API token (256 random bits, not guessable),
+   * checked whatever the name's delay and never clearing it. The Kafka listener uses this for SCRAM, whose
+   * proof it verifies itself; login and checkPassword use it too.
    */
   async attempt(input: {
     username: string;
     address: string | null;
     action: string;
     details?: Record<string, unknown> | null;
+    token?: boolean;
   }): Promise<AuthAttempt> {
     const username = typeof input.username === 'string' ? input.username : '';
     const address = input.address ?? null;
     const details = input.details ?? null;
     const now = this.now();
-    const counted = await this.limiter.attempt(username, address, now);
-    const failure = { actor: username, actorKind: 'unknown', action: input.action, target: null, address } as const;
-    if ('retryAt' in counted) {
-      await this.audit.record({ ...failure, outcome: 'denied', details: { ...details, reason: 'too many failed attempts' } });
-      const seconds = Math.max(1, Math.ceil((counted.retryAt - now) / 1000));
-      throw new BrokerError(
-        'THROTTLING_QUOTA_EXCEEDED',
-        `Too many failed logins for this user name or from this address: try again in ${seconds} s (after ${new Date(counted.retryAt).toISOString()}).`,
-      );
+    const name = input.token ? null : username;
+    const failure = { actor: attemptedName(username), actorKind: 'unknown', action: input.action, target: null, address } as const;
+    let counted: Awaited<ReturnType<LoginLimiter['attempt']>>;
+    try {
+      counted = await this.limiter.attempt(name, address, now);
+    } catch (err) {
+      if (err instanceof LoginThrottled) {
+        const reason = err.limit === 'user' ? 'user name throttled' : 'too many failed attempts from this address';
+        await this.audit.record({ ...failure, outcome: 'denied', details: { ...details, reason } });
+      }
+      throw err;
     }
     return {
       ok: async (principal) => {
-        // Only the name's own credential clears the name's count: a token sent as a PLAIN password under
-        // another user's name must not reset that user's failures (that would lift the per-name limit).
-        await this.limiter.succeeded(username, address, counted.address, principal.name === username ? undefined : counted.user);
+        // Only the name's own credential clears the name's failures: a token sent as a PLAIN password under
+        // another user's name did not claim it, and must not lift its delay.
+        await this.limiter.succeeded(name !== null && principal.name === name ? name : null, address, counted);
         await this.audit.record({
           actor: principal.name,
           actorKind: principal.kind,
@@ -234,17 +253,25 @@ export class Auth {
     };
   }
 
+  /** An admin's way out (`npm run brook -- users unlock`): forgets a user name's failures and delay; true if it had any. */
+  async unlock(username: string, actor: AuditActor): Promise<boolean> {
+    const cleared = await this.limiter.clear(username);
+    await this.recordFor(actor, 'users.unlock', username, 'ok', { cleared });
+    return cleared;
+  }
+
   /** The limit, then a user's password (or with `acceptToken` a password that is an API token). */
   private async authenticate(
     input: { username: string; password: string; address: string | null },
     action: 'auth.login' | 'sasl.authenticate',
     acceptToken: boolean,
   ): Promise<Principal> {
-    const attempt = await this.attempt({ username: input.username, address: input.address, action });
     const username = typeof input.username === 'string' ? input.username : '';
     const password = typeof input.password === 'string' ? input.password : '';
+    const token = acceptToken && password.startsWith(TOKEN_PREFIX);
+    const attempt = await this.attempt({ username: input.username, address: input.address, action, token });
     let principal: Principal | null;
-    if (acceptToken && password.startsWith(TOKEN_PREFIX)) principal = await this.bearer(password);
+    if (token) principal = await this.bearer(password);
     else principal = await this.passwordPrincipal(username, password);
     if (!principal) return attempt.failed();
     await attempt.ok(principal);

@@ -66,6 +66,12 @@ const BROKER_SYNONYMS: Record<string, string> = {
   'min.compaction.lag.ms': 'log.cleaner.min.compaction.lag.ms',
 };
 
+/** Kafka's security protocol of the listener the request came on: what a client must set to connect to it. */
+export function securityProtocol(ctx: Pick<KafkaContext, 'conn' | 'sasl'>): 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL' {
+  if (ctx.conn.tls) return ctx.sasl.enabled ? 'SASL_SSL' : 'SSL';
+  return ctx.sasl.enabled ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+}
+
 /**
  * A broker's configs: read-only (Brook has no dynamic broker configs), the same on every instance since
  * every instance serves the same log, plus what a client may ask of one broker (its id, its listener).
@@ -99,7 +105,7 @@ async function brokerConfigEntries(nodeId: number, ctx: KafkaContext): Promise<K
     entries.push(
       entry(
         'advertised.listeners',
-        `PLAINTEXT://${self.host}:${self.port}`,
+        `${securityProtocol(ctx)}://${self.host}:${self.port}`,
         TYPE_LIST,
         'The address Kafka clients are told to connect to.',
         SOURCE_STATIC_BROKER_CONFIG,

@@ -15,6 +15,14 @@ export interface ConnectionOptions {
   budget: RequestBudget;
   /** Rate-limited: one line per abnormally closed connection. */
   log: (line: string) => void;
+  /**
+   * Auth on: until the dispatcher reports the connection authenticated (ConnectionInfo.authenticated),
+   * frames are capped at `preAuthMaxFrameBytes` (Kafka's sasl.server.max.receive.size) and the connection
+   * is closed `authTimeoutMs` after it was accepted. Off: every connection is authenticated from the start.
+   */
+  authRequired: boolean;
+  preAuthMaxFrameBytes: number;
+  authTimeoutMs: number;
 }
 
 /** One request's place in the answer order; `done` once the dispatcher settled it. */
@@ -42,9 +50,12 @@ export class KafkaConnection {
   private draining = false;
   private gone = false;
   private flushScheduled = false;
-  /** A frame read but not yet dispatched: the listener's budget had no room for it. */
-  private pending: Buffer | null = null;
+  /** Bytes reserved in the budget for the frame being read (its declared size), or -1 before its prefix. */
+  private reserved = -1;
+  /** Set while the budget has no room for the next frame's declared size: reading stops until it has. */
   private cancelWait: (() => void) | null = null;
+  private isAuthenticated: boolean;
+  private authTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -55,12 +66,22 @@ export class KafkaConnection {
       id,
       remoteAddress: socket.remoteAddress ?? 'unknown',
       remotePort: socket.remotePort ?? 0,
+      tls: (socket as { encrypted?: boolean }).encrypted === true,
       endAfterAnswers: () => this.drain(),
+      authenticated: () => this.markAuthenticated(),
     };
-    this.decoder = new FrameDecoder(options.maxFrameBytes);
+    this.isAuthenticated = !options.authRequired;
+    this.decoder = new FrameDecoder(
+      this.isAuthenticated ? options.maxFrameBytes : Math.min(options.maxFrameBytes, options.preAuthMaxFrameBytes),
+    );
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.setNoDelay(true); // small answers (heartbeats, acks) must not wait for Nagle
-    socket.setTimeout(options.idleMs);
+    // Before authentication the deadline is also the idle timeout: a silent stranger is not kept for 10 minutes.
+    socket.setTimeout(this.isAuthenticated ? options.idleMs : Math.min(options.idleMs, options.authTimeoutMs));
+    if (!this.isAuthenticated) {
+      this.authTimer = setTimeout(() => this.fail(`not authenticated within ${options.authTimeoutMs} ms`), options.authTimeoutMs);
+      this.authTimer.unref();
+    }
     socket.on('data', (chunk: Buffer) => {
       this.decoder.push(chunk);
       this.pump();
@@ -78,7 +99,25 @@ export class KafkaConnection {
       this.gone = true;
       this.abort.abort();
       this.cancelWait?.();
+      if (this.authTimer) clearTimeout(this.authTimer);
+      // A half-received frame's reservation goes back (whole frames give theirs back when answered).
+      if (this.reserved > 0) this.options.budget.give(this.reserved);
+      this.reserved = -1;
     });
+  }
+
+  get authenticated(): boolean {
+    return this.isAuthenticated;
+  }
+
+  /** The dispatcher says the SASL exchange succeeded: the full frame cap, the ordinary idle timeout. */
+  private markAuthenticated(): void {
+    if (this.isAuthenticated) return;
+    this.isAuthenticated = true;
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = null;
+    this.decoder.setMaxFrameBytes(this.options.maxFrameBytes);
+    if (!this.gone) this.socket.setTimeout(this.options.idleMs);
   }
 
   /** Stop taking requests, abort those in flight (long polls answer now), write their answers, then end. */
@@ -104,38 +143,44 @@ export class KafkaConnection {
     this.destroy();
   }
 
-  /** Takes frames while there is room in flight and the client reads its answers; otherwise stops reading. */
+  /**
+   * Takes frames while there is room in flight and the client reads its answers; otherwise stops reading.
+   * A frame's declared size is reserved in the budget before its body is read, and stays reserved until
+   * it is answered; without room, reading stops until another request is answered.
+   */
   private pump(): void {
     while (!this.gone && !this.draining && !this.writeBlocked && this.queue.length < this.options.maxInFlight) {
-      let frame = this.pending;
-      if (frame === null) {
+      if (this.reserved < 0) {
+        let size: number | null;
         try {
-          frame = this.decoder.next();
+          size = this.decoder.nextSize();
         } catch (err) {
           this.fail(errorMessage(err));
           return;
         }
-        if (frame === null) break;
+        if (size === null) break;
+        if (!this.options.budget.take(size)) {
+          this.cancelWait ??= this.options.budget.wait(() => {
+            this.cancelWait = null;
+            this.pump();
+          });
+          break;
+        }
+        this.reserved = size;
       }
-      if (!this.options.budget.take(frame.length)) {
-        // The listener holds all the request bytes it may: read on once another request is answered.
-        this.pending = frame;
-        this.cancelWait ??= this.options.budget.wait(() => {
-          this.cancelWait = null;
-          this.pump();
-        });
-        break;
-      }
-      this.pending = null;
-      this.dispatch(frame);
+      const frame = this.decoder.next();
+      if (frame === null) break;
+      const bytes = this.reserved;
+      this.reserved = -1;
+      this.dispatch(frame, bytes);
     }
     if (this.gone || this.draining) return;
-    if (this.writeBlocked || this.pending !== null || this.queue.length >= this.options.maxInFlight) this.socket.pause();
+    if (this.writeBlocked || this.cancelWait !== null || this.queue.length >= this.options.maxInFlight) this.socket.pause();
     else this.socket.resume();
   }
 
-  private dispatch(frame: Buffer): void {
-    const slot: Slot = { done: false, response: null, bytes: frame.length };
+  private dispatch(frame: Buffer, bytes: number): void {
+    const slot: Slot = { done: false, response: null, bytes };
     const release = () => {
       this.options.budget.give(slot.bytes);
       slot.bytes = 0;

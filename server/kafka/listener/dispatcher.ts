@@ -10,11 +10,20 @@ export interface ConnectionInfo {
   readonly id: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The connection speaks TLS (Kafka's SSL, or SASL_SSL with auth on). */
+  readonly tls?: boolean;
   /** Take no more requests, write the answers of those taken, then close (SASL failures: answer, then hang up). */
   readonly endAfterAnswers: () => void;
+  /** The connection has authenticated (SASL): the listener lifts its pre-authentication limits. */
+  readonly authenticated?: () => void;
 }
 
 export interface KafkaDispatcher {
+  /**
+   * True when connections must authenticate (BROOK_AUTH=on): the listener then applies its
+   * pre-authentication limits until the dispatcher calls `conn.authenticated()`.
+   */
+  readonly authRequired?: boolean;
   /**
    * One request: `frame` is the request without its size prefix (header and body). Resolves with the
    * response without its size prefix (the listener adds it), or null for a request Kafka does not answer

@@ -14,7 +14,12 @@ export class FrameDecoder {
   /** Size of the frame being assembled, once its prefix is read. */
   private expected = -1;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  constructor(private maxFrameBytes: number) {}
+
+  /** A new cap for frames whose prefix is not read yet (raised once a connection has authenticated). */
+  setMaxFrameBytes(max: number): void {
+    this.maxFrameBytes = max;
+  }
 
   /** Bytes held that are not yet a whole frame (or whole frames not yet taken). */
   get bufferedBytes(): number {
@@ -27,8 +32,11 @@ export class FrameDecoder {
     this.buffered += chunk.length;
   }
 
-  /** The next whole frame (without its size prefix), or null until more bytes arrive. */
-  next(): Buffer | null {
+  /**
+   * The declared size of the frame being read, once its prefix is in (null before): the caller reserves
+   * that many bytes before it reads the body. Throws for a negative size or one above the cap.
+   */
+  nextSize(): number | null {
     if (this.expected < 0) {
       if (this.buffered < 4) return null;
       const size = this.take(4).readInt32BE(0);
@@ -36,7 +44,12 @@ export class FrameDecoder {
       if (size > this.maxFrameBytes) throw new KafkaProtocolError(`frame of ${size} bytes is above the limit of ${this.maxFrameBytes}`);
       this.expected = size;
     }
-    if (this.buffered < this.expected) return null;
+    return this.expected;
+  }
+
+  /** The next whole frame (without its size prefix), or null until more bytes arrive. */
+  next(): Buffer | null {
+    if (this.nextSize() === null || this.buffered < this.expected) return null;
     const frame = this.take(this.expected);
     this.expected = -1;
     return frame;

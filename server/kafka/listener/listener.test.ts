@@ -174,7 +174,13 @@ describe('Kafka listener: idle connections and shutdown', () => {
 describe('Kafka listener: one budget of request bytes across connections', () => {
   const dispatcher = testDispatcher();
   // Room for one 600-byte request at a time, all connections together.
-  const listener = new KafkaListener({ dispatcher, maxFrameBytes: 64 * 1024, maxQueuedBytes: 1000, log: () => {} });
+  const listener = new KafkaListener({
+    dispatcher,
+    maxFrameBytes: 64 * 1024,
+    maxQueuedBytes: 1000,
+    smallRequestHeadroomBytes: 0,
+    log: () => {},
+  });
   let port = 0;
   beforeAll(async () => {
     port = (await listener.listen('127.0.0.1', 0)).port;

@@ -15,6 +15,20 @@ export const DEFAULT_MAX_FRAME_BYTES = 104_857_600;
 export const DEFAULT_IDLE_MS = 600_000;
 /** Unanswered requests per connection before reading stops (Kafka clients pipeline at most 5 by default). */
 export const DEFAULT_MAX_IN_FLIGHT = 100;
+/** Kafka's sasl.server.max.receive.size: the largest frame before authentication (SASL messages are small). */
+export const DEFAULT_PRE_AUTH_MAX_FRAME_BYTES = 524_288;
+/** How long a new connection has to authenticate when auth is on (also its idle timeout until then). */
+export const DEFAULT_AUTH_TIMEOUT_MS = 10_000;
+/**
+ * Kafka's max.connections.per.ip is unlimited; a client opens one connection per broker and a few more
+ * (librdkafka: a bootstrap and a coordinator connection), so 200 leaves room for dozens of clients on one
+ * host (or behind one NAT) while a single address cannot take the whole listener.
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 200;
+/** Kafka's max.connections (unlimited there): open sockets of the listener. */
+export const DEFAULT_MAX_CONNECTIONS = 5_000;
+/** Beyond the budget, room kept for ordinary (<= 1 MiB) requests while large half-sent frames hold it. */
+export const DEFAULT_SMALL_REQUEST_HEADROOM_BYTES = 16 * 1_048_576;
 
 export interface KafkaListenerOptions {
   dispatcher: KafkaDispatcher;
@@ -22,7 +36,17 @@ export interface KafkaListenerOptions {
   maxInFlight?: number;
   /** Bytes of unanswered requests across all connections (default: twice the frame cap). */
   maxQueuedBytes?: number;
+  /** Extra room for requests of at most 1 MiB once the budget is full (default 16 MiB). */
+  smallRequestHeadroomBytes?: number;
   idleMs?: number;
+  /** With auth on: the frame cap until a connection has authenticated (default 512 KiB). */
+  preAuthMaxFrameBytes?: number;
+  /** With auth on: how long a connection may take to authenticate (default 10 s). */
+  authTimeoutMs?: number;
+  /** Open connections from one address; more are closed at once (default 200). */
+  maxConnectionsPerIp?: number;
+  /** Open connections in all (default 5 000). */
+  maxConnections?: number;
   /** Certificate and key (PEM): the listener speaks TLS (Kafka's SSL, or SASL_SSL with auth on). */
   tls?: KafkaTlsOptions;
   /** Where the listener's lines go (rate-limited for closed connections); console.error by default. */
@@ -49,11 +73,18 @@ export class KafkaListener {
   private nextId = 1;
   private readonly limited: LogLimiter;
   private readonly budget: RequestBudget;
+  /** Open sockets per remote address, counted from the TCP accept (before a TLS handshake). */
+  private readonly perAddress = new Map<string, number>();
+  private open = 0;
+  private refusedCount = 0;
 
   constructor(private readonly options: KafkaListenerOptions) {
     const log = options.log ?? ((line: string) => console.error(line));
     this.limited = new LogLimiter(log, { burst: 10, windowMs: 60_000 });
-    this.budget = new RequestBudget(options.maxQueuedBytes ?? 2 * (options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES));
+    this.budget = new RequestBudget(
+      options.maxQueuedBytes ?? 2 * (options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES),
+      options.smallRequestHeadroomBytes ?? DEFAULT_SMALL_REQUEST_HEADROOM_BYTES,
+    );
     // allowHalfOpen: a client that sends FIN still gets the answers to what it asked before.
     if (options.tls) {
       // Same frames over TLS: KafkaConnection takes the decrypted socket once its handshake is done.
@@ -72,6 +103,8 @@ export class KafkaListener {
     } else {
       this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     }
+    // Counted on the raw TCP socket, so that a TLS handshake is not even started past the caps.
+    this.server.prependListener('connection', (socket: net.Socket) => this.admit(socket));
     // Bind errors go to listen()'s caller; this is for errors of a listening server only.
     this.server.on('error', (err) => {
       if (this.server.listening) log(`[kafka] listener error: ${err.message}`);
@@ -110,6 +143,35 @@ export class KafkaListener {
     return this.connections.size;
   }
 
+  /** Connections closed at accept because of max.connections or max.connections.per.ip. */
+  get refusedConnections(): number {
+    return this.refusedCount;
+  }
+
+  /** Kafka's max.connections and max.connections.per.ip: over either, the socket is closed at once. */
+  private admit(socket: net.Socket): void {
+    const address = socket.remoteAddress ?? 'unknown';
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    const perIp = this.options.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP;
+    const max = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    if (this.open >= max || fromAddress >= perIp) {
+      this.refusedCount++;
+      const which =
+        this.open >= max ? `${max} connections open (max.connections)` : `${perIp} connections open from it (max.connections.per.ip)`;
+      this.limited.log(`[kafka] refusing a connection from ${address}: ${which}`);
+      socket.destroy();
+      return;
+    }
+    this.open++;
+    this.perAddress.set(address, fromAddress + 1);
+    socket.once('close', () => {
+      this.open--;
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left <= 0) this.perAddress.delete(address);
+      else this.perAddress.set(address, left);
+    });
+  }
+
   /**
    * Stops accepting, aborts every request's signal (long polls answer at once), writes the answers in
    * flight and ends each connection; whatever is still open after `graceMs` is destroyed. Resolves with
@@ -132,6 +194,7 @@ export class KafkaListener {
   }
 
   private accept(socket: net.Socket | tls.TLSSocket): void {
+    if (socket.destroyed) return; // refused by admit()
     const connection = new KafkaConnection(socket, this.nextId++, {
       dispatcher: this.options.dispatcher,
       maxFrameBytes: this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
@@ -139,6 +202,9 @@ export class KafkaListener {
       idleMs: this.options.idleMs ?? DEFAULT_IDLE_MS,
       budget: this.budget,
       log: (line) => this.limited.log(line),
+      authRequired: this.options.dispatcher.authRequired === true,
+      preAuthMaxFrameBytes: this.options.preAuthMaxFrameBytes ?? DEFAULT_PRE_AUTH_MAX_FRAME_BYTES,
+      authTimeoutMs: this.options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS,
     });
     this.connections.add(connection);
     void connection.closed.then(() => this.connections.delete(connection));

@@ -1,8 +1,9 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@/server/broker/testing';
+import { parseEnv } from '@/server/env';
 import { advertisedAddress, formatHostPort, parseHostPort } from './address';
-import { KafkaListenError, type StartedKafkaListener, startKafkaListener } from './start';
+import { KafkaListenError, kafkaListenerConfig, type StartedKafkaListener, startKafkaListener } from './start';
 import { requestId, TestClient, testDispatcher, testRequest } from './testing';
 
 describe('starting the Kafka listener', () => {
@@ -82,5 +83,33 @@ describe('starting the Kafka listener', () => {
     expect(parseHostPort('localhost:0')).toBeNull();
     expect(parseHostPort('localhost:0', 0)).toEqual({ host: 'localhost', port: 0 });
     expect(parseHostPort('a b:1')).toBeNull();
+  });
+});
+
+describe('the listener limits from the environment', () => {
+  it('BROOK_KAFKA_MAX_CONNS_PER_IP caps one address on a started listener; the others map to their options', async () => {
+    const env = parseEnv({
+      BROOK_KAFKA_LISTENER: '127.0.0.1:0',
+      BROOK_KAFKA_MAX_CONNS_PER_IP: '2',
+      BROOK_KAFKA_MAX_CONNECTIONS: '50',
+      BROOK_KAFKA_PREAUTH_MAX_BYTES: '65536',
+      BROOK_KAFKA_AUTH_TIMEOUT_MS: '3000',
+    });
+    const config = kafkaListenerConfig(env);
+    expect(config).toMatchObject({ maxConnectionsPerIp: 2, maxConnections: 50, preAuthMaxFrameBytes: 65_536, authTimeoutMs: 3000 });
+    expect(() => parseEnv({ BROOK_KAFKA_MAX_CONNS_PER_IP: '0' })).toThrow(/BROOK_KAFKA_MAX_CONNS_PER_IP/);
+    const started = await startKafkaListener(config, testDispatcher(), { log: () => {} });
+    const port = Number(started.report.state === 'listening' ? started.report.listener.split(':')[1] : 0);
+    const clients: TestClient[] = [];
+    // One after the other, so that the third is the one past the cap.
+    for (let i = 0; i < 3; i++) clients.push(await TestClient.connect(port));
+    try {
+      await clients[2].closed;
+      clients[0].send(testRequest('E', 1));
+      expect(requestId(await clients[0].next())).toBe(1);
+    } finally {
+      for (const c of clients) c.close();
+      await started.listener?.stop(500);
+    }
   });
 });

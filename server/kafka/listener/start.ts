@@ -11,12 +11,24 @@ export interface KafkaListenerConfig {
   advertised?: HostPort;
   maxFrameBytes?: number;
   idleMs?: number;
+  preAuthMaxFrameBytes?: number;
+  authTimeoutMs?: number;
+  maxConnectionsPerIp?: number;
+  maxConnections?: number;
   /** BROOK_TLS_CERT/KEY, read and checked by server/serve/tls.ts: the listener speaks TLS. */
   tls?: KafkaTlsOptions;
 }
 
 export function kafkaListenerConfig(env: BrookEnv): KafkaListenerConfig {
-  return { listener: env.BROOK_KAFKA_LISTENER, advertised: env.BROOK_KAFKA_ADVERTISED, maxFrameBytes: env.BROOK_KAFKA_MAX_FRAME_BYTES };
+  return {
+    listener: env.BROOK_KAFKA_LISTENER,
+    advertised: env.BROOK_KAFKA_ADVERTISED,
+    maxFrameBytes: env.BROOK_KAFKA_MAX_FRAME_BYTES,
+    preAuthMaxFrameBytes: env.BROOK_KAFKA_PREAUTH_MAX_BYTES,
+    authTimeoutMs: env.BROOK_KAFKA_AUTH_TIMEOUT_MS,
+    maxConnectionsPerIp: env.BROOK_KAFKA_MAX_CONNS_PER_IP,
+    maxConnections: env.BROOK_KAFKA_MAX_CONNECTIONS,
+  };
 }
 
 export interface StartedKafkaListener {
@@ -50,7 +62,16 @@ export async function startKafkaListener(
   }
   const explicit = config.listener !== undefined;
   const wanted = config.listener ?? defaultAddress;
-  const listener = new KafkaListener({ dispatcher, maxFrameBytes: config.maxFrameBytes, idleMs: config.idleMs, tls: config.tls });
+  const listener = new KafkaListener({
+    dispatcher,
+    maxFrameBytes: config.maxFrameBytes,
+    idleMs: config.idleMs,
+    tls: config.tls,
+    preAuthMaxFrameBytes: config.preAuthMaxFrameBytes,
+    authTimeoutMs: config.authTimeoutMs,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxConnections: config.maxConnections,
+  });
   let bound: HostPort;
   try {
     const address = await listener.listen(wanted.host, wanted.port);

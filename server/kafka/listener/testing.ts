@@ -7,8 +7,9 @@ import { type KafkaDispatcher, KafkaProtocolError } from './dispatcher';
  * A test request is [op: 1 byte][id: uint32][arg: uint32][padding...]; the answer is the request itself.
  *   E echo · D echo after `arg` ms · N no answer (like Produce acks=0) · P throw KafkaProtocolError
  *   F throw another error · L long poll: answer only once the signal aborts
+ *   A echo and mark the connection authenticated (as a successful SaslAuthenticate does)
  */
-export function testRequest(op: 'E' | 'D' | 'N' | 'P' | 'F' | 'L', id: number, arg = 0, padding = 0): Buffer {
+export function testRequest(op: 'E' | 'D' | 'N' | 'P' | 'F' | 'L' | 'A', id: number, arg = 0, padding = 0): Buffer {
   const b = Buffer.alloc(9 + padding);
   b.write(op, 0, 'latin1');
   b.writeUInt32BE(id, 1);
@@ -24,17 +25,22 @@ export interface TestDispatcher extends KafkaDispatcher {
   aborted: number;
 }
 
-export function testDispatcher(): TestDispatcher {
+/** `authRequired`: the listener applies its pre-authentication limits until an `A` request. */
+export function testDispatcher({ authRequired = false } = {}): TestDispatcher {
   const d: TestDispatcher = {
+    authRequired,
     handled: 0,
     aborted: 0,
-    async handle(frame, _conn, signal) {
+    async handle(frame, conn, signal) {
       d.handled++;
       if (frame.length < 9) throw new KafkaProtocolError(`request of ${frame.length} bytes is too short`);
       const op = String.fromCharCode(frame[0]);
       const arg = frame.readUInt32BE(5);
       switch (op) {
         case 'E':
+          return frame;
+        case 'A':
+          conn.authenticated?.();
           return frame;
         case 'D':
           await new Promise((r) => setTimeout(r, arg));
@@ -84,6 +90,11 @@ export class TestClient {
         resolve();
       }),
     );
+  }
+
+  /** Takes over a socket the test connected itself (another local address, say). */
+  static wrap(socket: net.Socket): TestClient {
+    return new TestClient(socket);
   }
 
   static connect(port: number): Promise<TestClient> {

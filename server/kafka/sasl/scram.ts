@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { SCRAM_MECHANISMS, serverSignature, verifyClientProof } from '@/server/broker/auth/scram';
+import { SCRAM_ITERATIONS, SCRAM_MECHANISMS, serverSignature, verifyClientProof } from '@/server/broker/auth/scram';
 import type { Principal, ScramCredential, ScramMechanism } from '@/server/broker/auth/types';
 import { BrokerError } from '@/server/broker/errors';
 
@@ -8,9 +8,13 @@ export const isScramMechanism = (m: string): m is ScramMechanism => (SCRAM_MECHA
 /** What the SCRAM exchange needs from the auth store: the credential of a user or token, by name. */
 export type ScramLookup = (username: string) => Promise<{ credential: ScramCredential; principal: Principal } | null>;
 
+/** What SCRAM answers for a name with no credential (the store derives it from a secret the cluster shares). */
+export type ScramFakeCredential = (username: string) => Promise<{ salt: Buffer; iterations: number }>;
+
 /** Client messages are a few hundred bytes; anything far bigger is not SCRAM. */
 const MAX_MESSAGE_BYTES = 4096;
-const FAKE_SALT_KEY = randomBytes(32);
+/** Without a store (unit tests): a key of this process only. */
+const PROCESS_KEY = randomBytes(32);
 
 /** Kafka's text for a wrong password (or an unknown name: the two must be indistinguishable). */
 export const invalidCredentials = (mechanism: string) =>
@@ -67,7 +71,16 @@ export class ScramServer {
     private readonly lookup: ScramLookup,
     /** The server's part of the nonce; tests pass the RFC's fixed one. */
     private readonly serverNonce: string = randomBytes(24).toString('base64'),
+    private readonly fake: ScramFakeCredential = async (username) => ({
+      salt: hmac('sha256', PROCESS_KEY, `${mechanism}\0${username}`),
+      iterations: SCRAM_ITERATIONS,
+    }),
   ) {}
+
+  /** After the first message: the name is a live API token's (its name is not throttled). */
+  get isToken(): boolean {
+    return this.found?.principal.kind === 'token';
+  }
 
   /** The name the client gave in its first message ('' before it); for audit lines and rate limits. */
   get user(): string {
@@ -104,8 +117,7 @@ export class ScramServer {
     this.gs2Header = `${m[1]},${m[2] ?? ''},`;
     this.nonce = r[1] + this.serverNonce;
     this.found = await this.lookup(username);
-    const salt = this.found?.credential.salt ?? hmac('sha256', FAKE_SALT_KEY, `${this.mechanism}\0${username}`);
-    const iterations = this.found?.credential.iterations ?? 4096;
+    const { salt, iterations } = this.found?.credential ?? (await this.fake(username));
     const serverFirst = `r=${this.nonce},s=${salt.toString('base64')},i=${iterations}`;
     this.authPrefix = `${bare},${serverFirst}`;
     this.state = 'final';

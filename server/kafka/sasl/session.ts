@@ -1,3 +1,4 @@
+import { attemptedName } from '@/server/broker/auth/audit';
 import type { AuditEntry, AuthMode, Principal, ScramCredential, ScramMechanism } from '@/server/broker/auth/types';
 import { asBrokerError, BrokerError } from '@/server/broker/errors';
 import { parsePlain } from './plain';
@@ -15,11 +16,16 @@ export interface KafkaAuth {
   anonymous(): Principal;
   checkPassword(input: { username: string; password: string; address: string | null; via: 'sasl' }): Promise<Principal>;
   scramCredential(mechanism: ScramMechanism, username: string): Promise<{ credential: ScramCredential; principal: Principal } | null>;
+  /** SCRAM's first message: throws THROTTLING_QUOTA_EXCEEDED while the name's delay runs; counts nothing. */
+  scramCheck(username: string): Promise<void>;
+  /** The salt and iterations SCRAM answers for a name without a credential: the same on every instance. */
+  scramFakeCredential(mechanism: ScramMechanism, username: string): Promise<{ salt: Buffer; iterations: number }>;
   /**
-   * One SCRAM attempt against the failed-login limit PLAIN goes through: throws THROTTLING_QUOTA_EXCEEDED
-   * while the name or address is locked, else counts the attempt as a failure until `succeeded()` takes it back.
+   * SCRAM's final message, before its proof is checked: one attempt against the failed-login limits PLAIN
+   * goes through (throws THROTTLING_QUOTA_EXCEEDED if refused), counted as a failure until `succeeded()`.
+   * `token`: the name is an API token's, whose name is not throttled.
    */
-  scramAttempt(username: string, address: string | null): Promise<{ succeeded(): Promise<void> }>;
+  scramAttempt(username: string, address: string | null, token: boolean): Promise<{ succeeded(): Promise<void> }>;
   audit: { record(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> };
 }
 
@@ -31,6 +37,8 @@ export const AUTH_OFF: KafkaAuth = {
   anonymous: () => ANONYMOUS,
   checkPassword: () => Promise.reject(new Error('auth is off')),
   scramCredential: () => Promise.reject(new Error('auth is off')),
+  scramCheck: () => Promise.reject(new Error('auth is off')),
+  scramFakeCredential: () => Promise.reject(new Error('auth is off')),
   scramAttempt: () => Promise.reject(new Error('auth is off')),
   audit: { record: async () => {} },
 };
@@ -192,18 +200,30 @@ export class SaslSession {
     return { ok: true, bytes: Buffer.alloc(0) };
   }
 
-  /** SCRAM: two round trips; the first counts against the limit, the proof takes it back; outcomes audited here. */
+  /**
+   * SCRAM: two round trips. The first message only checks the name's delay (it proves nothing, so it counts
+   * nothing); the final one counts as an attempt before its proof is checked, and a valid proof clears it.
+   * Outcomes are audited here.
+   */
   private async scram(state: Extract<State, { kind: 'mechanism' }>, bytes: Buffer): Promise<SaslOutcome> {
     const mechanism = state.mechanism;
     if (!isScramMechanism(mechanism)) throw new BrokerError('UNSUPPORTED_SASL_MECHANISM', `No mechanism ${mechanism}.`);
     if (state.scram === null) {
-      const scram = new ScramServer(mechanism, (name) => this.auth.scramCredential(mechanism, name));
+      const scram = new ScramServer(
+        mechanism,
+        (name) => this.auth.scramCredential(mechanism, name),
+        undefined,
+        (name) => this.auth.scramFakeCredential(mechanism, name),
+      );
       state.scram = scram;
       const step = await scram.step(bytes).catch((err) => this.audited(scram.user, mechanism, err));
-      state.attempt = await this.auth.scramAttempt(scram.user, this.address).catch((err) => this.audited(scram.user, mechanism, err));
+      if (!scram.isToken) await this.auth.scramCheck(scram.user).catch((err) => this.audited(scram.user, mechanism, err));
       return { ok: true, bytes: step.response };
     }
     const scram = state.scram;
+    state.attempt = await this.auth
+      .scramAttempt(scram.user, this.address, scram.isToken)
+      .catch((err) => this.audited(scram.user, mechanism, err));
     const step = await scram.step(bytes).catch((err) => this.audited(scram.user, mechanism, err));
     const principal = step.principal as Principal;
     await state.attempt?.succeeded();
@@ -224,7 +244,7 @@ export class SaslSession {
   private async audited(username: string, mechanism: string, err: unknown): Promise<never> {
     const known = asBrokerError(err);
     await this.auth.audit.record({
-      actor: username.slice(0, 200) || '(none)',
+      actor: attemptedName(username),
       actorKind: 'unknown',
       action: 'sasl.authenticate',
       target: null,
