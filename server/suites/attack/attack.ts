@@ -26,8 +26,11 @@ export interface AttackContext {
   short: boolean;
   /** User `admin`'s password (BROOK_ADMIN_PASSWORD of the server). */
   adminPassword: string;
-  /** A producer token, and a topic it may produce to. */
+  /** A producer token (and its name, its SASL user name), and a topic it may produce to. */
   producerToken: string;
+  producerTokenName: string;
+  /** The Kafka listener's port (SASL_PLAINTEXT), or null if the server has none. */
+  kafkaPort: number | null;
   topic: string;
   /** The server process's resident memory now, in bytes (/proc), or null off Linux. */
   serverRss(): number | null;

@@ -26,6 +26,7 @@ export function parseArgs(argv: readonly string[]): { short: boolean; only: stri
 
 const ADMIN_PASSWORD = 'attack-suite-admin-password';
 const BODY_IDLE_MS = 2_000;
+const PRODUCER_TOKEN = 'attack-producer';
 
 async function setUp(url: string): Promise<{ producerToken: string; topic: string }> {
   const post = (procedure: string, input: unknown, headers: Record<string, string> = {}) =>
@@ -40,7 +41,7 @@ async function setUp(url: string): Promise<{ producerToken: string; topic: strin
   const topic = 'attack-target';
   const created = await post('topics.create', { name: topic, partitions: 1 }, { cookie });
   if (created.status !== 200) throw new Error(`topics.create answered ${created.status}: ${await created.text()}`);
-  const token = await post('auth.createToken', { name: 'attack-producer', role: 'producer' }, { cookie });
+  const token = await post('auth.createToken', { name: PRODUCER_TOKEN, role: 'producer' }, { cookie });
   const body = (await token.json()) as { result?: { data?: { token?: string } } };
   const producerToken = body.result?.data?.token;
   if (!producerToken) throw new Error(`auth.createToken answered ${token.status}`);
@@ -56,7 +57,9 @@ async function main(): Promise<number> {
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const port = await freePort();
+  const kafkaPort = await freePort();
   const server = brookProcess(entry, port, {
+    BROOK_KAFKA_LISTENER: `127.0.0.1:${kafkaPort}`,
     BROOK_AUTH: 'on',
     BROOK_ADMIN_PASSWORD: ADMIN_PASSWORD,
     BROOK_DATA_DIR: path.join(dir, 'pglite'),
@@ -73,6 +76,8 @@ async function main(): Promise<number> {
       short: args.short,
       adminPassword: ADMIN_PASSWORD,
       producerToken,
+      producerTokenName: PRODUCER_TOKEN,
+      kafkaPort,
       topic,
       serverRss: () => processRss(server.pid),
       bodyIdleMs: BODY_IDLE_MS,
