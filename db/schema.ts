@@ -325,7 +325,7 @@ export const shopRunner = pgTable('shop_runner', {
 });
 
 /*
- * Users, API tokens, console sessions, login limits and the audit log (issue 13; server/broker/auth).
+ * Users, API tokens, console sessions, login limits and the audit log (server/broker/auth).
  * Times are ms since the epoch, as the engine's clock (`now`) gives them. Secrets are never stored: a
  * password as its scrypt hash and SCRAM credentials, a token or session secret as its SHA-256 (hex).
  */

@@ -23,7 +23,7 @@ const TRPC_CODE: Partial<Record<KafkaErrorName, TRPC_ERROR_CODE_KEY>> = {
   KAFKA_STORAGE_ERROR: 'SERVICE_UNAVAILABLE',
   COORDINATOR_NOT_AVAILABLE: 'SERVICE_UNAVAILABLE',
   UNKNOWN_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-  // Who may call (issue 13): 401 without valid credentials, 403 with a role below the procedure's, 429 after too many failed logins.
+  // Who may call: 401 without valid credentials, 403 with a role below the procedure's, 429 after too many failed logins.
   SASL_AUTHENTICATION_FAILED: 'UNAUTHORIZED',
   TOPIC_AUTHORIZATION_FAILED: 'FORBIDDEN',
   GROUP_AUTHORIZATION_FAILED: 'FORBIDDEN',

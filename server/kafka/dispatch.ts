@@ -45,7 +45,7 @@ const UNAUTHENTICATED: Principal = { kind: 'anonymous', name: 'unauthenticated',
  * the handler and encodes header and body. A request that cannot be parsed closes the connection (the
  * listener does it on KafkaProtocolError), as Kafka does; a request that parses never does.
  *
- * Auth (issue 13): each connection has a SaslSession. With auth on, a connection that has not
+ * Auth: each connection has a SaslSession. With auth on, a connection that has not
  * authenticated may only send ApiVersions, SaslHandshake and SaslAuthenticate; anything else closes it
  * (Kafka's SaslServerAuthenticator does the same), and after a v0 handshake its frames are bare SASL
  * tokens. Every request is then checked against its API's role (handlers/acl.ts) and refused with

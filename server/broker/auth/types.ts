@@ -1,6 +1,6 @@
 /**
  * Who is calling and what they may do: the vocabulary shared by the HTTP API, the console and the Kafka
- * listener (issue 13). The store behind it (users, tokens, sessions, SCRAM credentials, login limits,
+ * listener. The store behind it (users, tokens, sessions, SCRAM credentials, login limits,
  * the audit log) lives in Postgres; these types are the contract every edge codes against.
  */
 

@@ -11,7 +11,7 @@ describe('Kafka ACL table', () => {
     expect(Object.keys(KAFKA_ACL).sort()).toEqual(served);
   });
 
-  it('gives each role the APIs of its class (contract.md) and refuses an API it does not know', () => {
+  it('gives each role the APIs of its class and refuses an API it does not know', () => {
     const classes = {
       open: ['ApiVersions', 'SaslHandshake', 'SaslAuthenticate'],
       read: [

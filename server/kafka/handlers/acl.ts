@@ -19,7 +19,7 @@ const open: AclRule = { permission: null, refusal: 'CLUSTER_AUTHORIZATION_FAILED
 const rule = (permission: Permission, refusal: Refusal): AclRule => ({ permission, refusal });
 
 /**
- * Every served API's permission by role (contract.md), and the error Kafka refuses it with: per topic for
+ * Every served API's permission by role (docs/acls.md), and the error Kafka refuses it with: per topic for
  * the data and topic-admin APIs, per group for group APIs, cluster-wide otherwise. Keyed by API name; the
  * registry test checks that every served API has a line, and an API without one is refused.
  */

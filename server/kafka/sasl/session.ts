@@ -10,7 +10,7 @@ export const PRINCIPAL_RECHECK_MS = 60_000;
 /** The mechanisms Brook's listener serves, in the order SaslHandshake lists them. */
 export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 
-/** What the listener needs from the engine's auth store (`broker.auth`, contract.md). */
+/** What the listener needs from the engine's auth store (`broker.auth`). */
 export interface KafkaAuth {
   readonly mode: AuthMode;
   anonymous(): Principal;
