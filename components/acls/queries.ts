@@ -2,7 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '@/components/trpc/provider';
-import type { AclBinding, AclOperation, ResourceType } from '@/server/broker/auth/acls/types';
+import type { AclBinding } from '@/server/broker/auth/acls/types';
+import { type AclOperation, OPERATIONS, RESOURCE_TYPES, type ResourceType } from '@/server/kernel/acl-names';
 import { type AclFilterForm, listInput } from './filter';
 
 export { type AclFilterForm, listInput, NO_FILTER } from './filter';
@@ -22,19 +23,7 @@ export function useAclActions() {
   };
 }
 
-export const RESOURCE_TYPE_OPTIONS: ResourceType[] = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID'];
-export const OPERATION_OPTIONS: AclOperation[] = [
-  'ALL',
-  'READ',
-  'WRITE',
-  'CREATE',
-  'DELETE',
-  'ALTER',
-  'DESCRIBE',
-  'CLUSTER_ACTION',
-  'DESCRIBE_CONFIGS',
-  'ALTER_CONFIGS',
-  'IDEMPOTENT_WRITE',
-];
+export const RESOURCE_TYPE_OPTIONS: readonly ResourceType[] = RESOURCE_TYPES;
+export const OPERATION_OPTIONS: readonly AclOperation[] = OPERATIONS;
 export const bindingKey = (b: AclBinding) =>
   [b.resourceType, b.patternType, b.resourceName, b.principal, b.host, b.operation, b.permission].join('|');

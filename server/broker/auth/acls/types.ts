@@ -3,29 +3,18 @@
  * the wire codes, so the Kafka ACL APIs, the HTTP API and the CLI speak one language.
  */
 
-export const RESOURCE_TYPES = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID'] as const;
-export type ResourceType = (typeof RESOURCE_TYPES)[number];
+export {
+  type AclOperation,
+  type AclPermission,
+  OPERATIONS,
+  PATTERN_TYPES,
+  type PatternType,
+  PERMISSIONS,
+  RESOURCE_TYPES,
+  type ResourceType,
+} from '@/server/kernel/acl-names';
 
-export const PATTERN_TYPES = ['LITERAL', 'PREFIXED'] as const;
-export type PatternType = (typeof PATTERN_TYPES)[number];
-
-export const OPERATIONS = [
-  'ALL',
-  'READ',
-  'WRITE',
-  'CREATE',
-  'DELETE',
-  'ALTER',
-  'DESCRIBE',
-  'CLUSTER_ACTION',
-  'DESCRIBE_CONFIGS',
-  'ALTER_CONFIGS',
-  'IDEMPOTENT_WRITE',
-] as const;
-export type AclOperation = (typeof OPERATIONS)[number];
-
-export const PERMISSIONS = ['ALLOW', 'DENY'] as const;
-export type AclPermission = (typeof PERMISSIONS)[number];
+import type { AclOperation, AclPermission, PatternType, ResourceType } from '@/server/kernel/acl-names';
 
 /** The one name a CLUSTER resource has, as in Kafka. */
 export const CLUSTER_NAME = 'kafka-cluster';
