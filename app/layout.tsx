@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
-import { currentMe, listeningOn } from '@/components/auth/server-me';
 import { TRPCReactProvider } from '@/components/trpc/provider';
 import { AppShell } from '@/components/ui/app-shell';
 import { themeBootScript } from '@/components/ui/theme-toggle';
+import { currentMe, listeningOn } from '@/server/api/page-me';
 import './globals.css';
 
 export const metadata: Metadata = {

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TOPIC_CONFIGS } from '@/server/broker/config-defs';
-import { MAX_TOPIC_NAME_LENGTH } from '@/server/broker/topics/limits';
+import { TOPIC_CONFIGS } from '@/server/kernel/config-defs';
+import { MAX_TOPIC_NAME_LENGTH } from '@/server/kernel/topic-limits';
 
 /**
  * The console takes the broker's defaults and limits from the broker's own (pure) modules: a copied
@@ -17,29 +17,6 @@ function sourceFiles(dir: string): string[] {
 }
 
 const consoleFiles = [...sourceFiles('components'), ...sourceFiles('app').filter((f) => !f.startsWith('app/api/'))];
-
-/** Value imports (not `import type`) of a module, as written. */
-function valueImports(file: string): string[] {
-  const text = readFileSync(path.join(root, file), 'utf8');
-  return [...text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]);
-}
-
-function resolveLocal(from: string, spec: string): string | null {
-  const base = spec.startsWith('@/')
-    ? path.join(root, spec.slice(2))
-    : spec.startsWith('.')
-      ? path.resolve(root, path.dirname(from), spec)
-      : null;
-  if (!base) return null;
-  for (const ext of ['.ts', '.tsx', '/index.ts']) {
-    const f = `${base}${ext}`;
-    try {
-      readFileSync(f);
-      return path.relative(root, f);
-    } catch {}
-  }
-  return null;
-}
 
 describe('the console shares the broker’s knowledge instead of copying it', () => {
   it('has no copied topic-config default or topic limit in its sources', () => {
@@ -57,24 +34,6 @@ describe('the console shares the broker’s knowledge instead of copying it', ()
     expect(found).toEqual([]);
   });
 
-  it('imports from server/ only modules that run in a browser (no node:, no database, no server-only)', () => {
-    const bad: string[] = [];
-    const seen = new Set<string>();
-    const visit = (file: string, via: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      for (const spec of valueImports(file)) {
-        if (/^(node:|server-only$|postgres$|@electric-sql\/)/.test(spec)) bad.push(`${via} → ${file} imports ${spec}`);
-        const local = resolveLocal(file, spec);
-        if (local) visit(local, via);
-      }
-    };
-    // Server components (pages, and the RSC hydration helper) may import the server; client code may not.
-    const clientFiles = consoleFiles.filter((f) => f.startsWith('components/') && !valueImports(f).includes('@/server/api/rsc'));
-    for (const f of clientFiles) visit(f, f);
-    expect(bad).toEqual([]);
-  });
-
   it('sets refetch intervals only in the per-resource query hooks, from REFETCH_MS', () => {
     const found = consoleFiles.flatMap((file) => {
       const text = readFileSync(path.join(root, file), 'utf8');
@@ -85,7 +44,7 @@ describe('the console shares the broker’s knowledge instead of copying it', ()
     expect(found).toEqual([]);
   });
 
-  it('builds "topic:partition" keys with server/broker/topic-partition, never by hand', () => {
+  it('builds "topic:partition" keys with server/kernel/topic-partition, never by hand', () => {
     const found = consoleFiles.filter((file) => /`\$\{[^}`]*\}:\$\{[^}`]*\}`/.test(readFileSync(path.join(root, file), 'utf8')));
     expect(found).toEqual([]);
   });

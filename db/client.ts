@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Sql, TransactionSql } from 'postgres';
 import { ActivityTracker, type DatabaseActivity } from './activity';
+import { copySql } from './copy';
 import { holdStatement, holdTransaction, lostCommit, type VerifyCommit } from './hold';
 import { observeStatement } from './query-metrics';
 import { transientKind } from './transient';
@@ -81,16 +82,6 @@ const jsonParam = (x: unknown): string => (typeof x === 'string' ? x : JSON.stri
 export const MIGRATION_LOCK_KEY = 0x62726f6f6b;
 
 const COPY_SLICE = 64 * 1024;
-
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-
-export function copySql(table: string, columns: readonly string[], source: string): string {
-  // Identifiers here come from code (generated from ids), but refuse anything that is not a plain identifier.
-  for (const id of [table, ...columns]) {
-    if (!IDENTIFIER.test(id)) throw new Error(`refusing unsafe identifier in COPY: ${JSON.stringify(id)}`);
-  }
-  return `COPY ${table} (${columns.map((c) => `"${c}"`).join(', ')}) FROM ${source} WITH (FORMAT binary)`;
-}
 
 /** Strips the password from a connection URL so it can be logged. */
 export function describeUrl(url: string): string {

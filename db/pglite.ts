@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { copySql, type Database, type Queryable } from './client';
+import type { Database, Queryable } from './client';
+import { copySql } from './copy';
 import { lockDataDirectory } from './directory-lock';
 
 /**

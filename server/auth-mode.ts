@@ -1,7 +1,7 @@
 import os from 'node:os';
-import type { AuthMode } from '@/server/broker/auth/types';
 import { type BrookEnv, EnvError } from '@/server/env';
 import { DEFAULT_KAFKA_LISTENER } from '@/server/kafka/listener/address';
+import type { AuthMode } from '@/server/kernel/auth-types';
 import { listenHost } from '@/server/listen-host';
 
 /** 127.0.0.0/8, ::1 (also IPv4-mapped) and localhost: reachable only from this machine. */

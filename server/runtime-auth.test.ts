@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase } from '@/db/testing';
 import { createBroker } from '@/server/broker';
-import type { AuthMode } from '@/server/broker/auth/types';
+import type { AuthMode } from '@/server/kernel/auth-types';
 import { parseEnv } from './env';
 import { brokerOptions, prepareAuth } from './runtime';
 

@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import { AclsPage } from '@/components/acls/acls-page';
 import { listInput, NO_FILTER } from '@/components/acls/filter';
 import { meAllows } from '@/components/auth/me';
-import { currentMe } from '@/components/auth/server-me';
 import { Hydrate } from '@/components/trpc/hydrate';
+import { currentMe } from '@/server/api/page-me';
 import { getQueryClient, trpc } from '@/server/api/rsc';
 
 export const dynamic = 'force-dynamic';

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { LoginPage } from '@/components/auth/login-page';
 import { safeNext } from '@/components/auth/me';
-import { currentMe } from '@/components/auth/server-me';
+import { currentMe } from '@/server/api/page-me';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Log in' };

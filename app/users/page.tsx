@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { meAllows } from '@/components/auth/me';
-import { currentMe } from '@/components/auth/server-me';
 import { UsersPage } from '@/components/auth/users-page';
 import { Hydrate } from '@/components/trpc/hydrate';
+import { currentMe } from '@/server/api/page-me';
 import { getQueryClient, trpc } from '@/server/api/rsc';
 
 export const dynamic = 'force-dynamic';

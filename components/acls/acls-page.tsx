@@ -2,9 +2,10 @@
 
 import { useState } from 'react';
 import { AdminOnly } from '@/components/auth/admin-only';
+import type { AclBinding } from '@/components/trpc/outputs';
 import { Badge, Card, EmptyState, ErrorBox, PageHeader } from '@/components/ui/bits';
 import { type Column, SortableTable } from '@/components/ui/sortable-table';
-import type { AclBinding, ResourceType } from '@/server/broker/auth/acls/types';
+import type { ResourceType } from '@/server/kernel/acl-names';
 import { AddAclDialog } from './add-acl-dialog';
 import { type AclFilterForm, bindingKey, NO_FILTER, RESOURCE_TYPE_OPTIONS, useAclActions, useAcls } from './queries';
 

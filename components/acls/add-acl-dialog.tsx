@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { ErrorBox } from '@/components/ui/bits';
 import { Dialog, DialogActions } from '@/components/ui/dialog';
-import type { AclOperation, AclPermission, PatternType, ResourceType } from '@/server/broker/auth/acls/types';
+import type { AclOperation, AclPermission, PatternType, ResourceType } from '@/server/kernel/acl-names';
 import { OPERATION_OPTIONS, RESOURCE_TYPE_OPTIONS, useAclActions } from './queries';
 
 const EMPTY = {

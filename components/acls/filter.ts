@@ -1,4 +1,4 @@
-import type { ResourceType } from '@/server/broker/auth/acls/types';
+import type { ResourceType } from '@/server/kernel/acl-names';
 
 /** The page's filter: what the URL-free form holds ('' for any). */
 export interface AclFilterForm {

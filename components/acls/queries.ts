@@ -1,8 +1,8 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { AclBinding } from '@/components/trpc/outputs';
 import { useTRPC } from '@/components/trpc/provider';
-import type { AclBinding } from '@/server/broker/auth/acls/types';
 import { type AclOperation, OPERATIONS, RESOURCE_TYPES, type ResourceType } from '@/server/kernel/acl-names';
 import { type AclFilterForm, listInput } from './filter';
 

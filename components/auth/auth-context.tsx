@@ -1,7 +1,7 @@
 'use client';
 
 import { createContext, useContext } from 'react';
-import type { Permission } from '@/server/broker/auth/types';
+import type { Permission } from '@/server/kernel/auth-types';
 import { type Me, meAllows } from './me';
 
 const MeContext = createContext<Me>({ mode: 'off', principal: null });

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { useTRPC } from '@/components/trpc/provider';
 import { Card } from '@/components/ui/bits';
-import type { AuthMode } from '@/server/broker/auth/types';
+import type { AuthMode } from '@/server/kernel/auth-types';
 import styles from './auth.module.css';
 import { loginErrorMessage } from './me';
 

@@ -1,4 +1,4 @@
-import { type AuthMode, type Permission, type Role, roleAllows } from '@/server/broker/auth/types';
+import { type AuthMode, type Permission, type Role, roleAllows } from '@/server/kernel/auth-types';
 
 /** What the console knows about its caller: `auth.me`'s answer (a plain module: server pages read it too). */
 export interface Me {

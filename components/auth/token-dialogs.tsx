@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { ErrorBox } from '@/components/ui/bits';
 import { Dialog, DialogActions } from '@/components/ui/dialog';
-import type { Role } from '@/server/broker/auth/types';
+import type { Role } from '@/server/kernel/auth-types';
 import styles from './auth.module.css';
 import { useTokenActions } from './queries';
 import { RoleOptions } from './user-dialogs';

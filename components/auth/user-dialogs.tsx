@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { ErrorBox } from '@/components/ui/bits';
 import { Dialog, DialogActions } from '@/components/ui/dialog';
-import { ROLES, type Role } from '@/server/broker/auth/types';
+import { ROLES, type Role } from '@/server/kernel/auth-types';
 import { useUserActions } from './queries';
 
 /** Roles as a select's options, with what each adds. */

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Card, ErrorBox } from '@/components/ui/bits';
 import { formatTime } from '@/components/ui/format';
 import { type Column, SortableTable } from '@/components/ui/sortable-table';
-import type { Role } from '@/server/broker/auth/types';
+import type { Role } from '@/server/kernel/auth-types';
 import { useMe } from './auth-context';
 import { toMs, useUserActions, useUsers } from './queries';
 import { AddUserDialog, PasswordDialog, RemoveUserDialog, RoleOptions } from './user-dialogs';

@@ -1,6 +1,6 @@
+import type { GroupDescription } from '@/components/trpc/outputs';
 import { partitionNumbers } from '@/components/ui/partition-select';
-import type { GroupDescription } from '@/server/broker';
-import { fromTopicPartitions, tpKey } from '@/server/broker/topic-partition';
+import { fromTopicPartitions, tpKey } from '@/server/kernel/topic-partition';
 
 export const MEMBER_COLORS = ['#2563eb', '#16a34a', '#d97706', '#db2777', '#7c3aed', '#0891b2', '#dc2626', '#65a30d', '#9333ea', '#0d9488'];
 

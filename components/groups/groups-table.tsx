@@ -1,9 +1,9 @@
 'use client';
 
 import Link from 'next/link';
+import type { GroupSummary } from '@/components/trpc/outputs';
 import { formatNumber } from '@/components/ui/format';
 import { type Column, SortableTable } from '@/components/ui/sortable-table';
-import type { GroupSummary } from '@/server/broker';
 import { GroupStateBadge, StatusBadge, statusSeverity } from './status-badge';
 
 type Group = Pick<GroupSummary, 'groupId' | 'state' | 'members' | 'assignor' | 'totalLag' | 'maxLag' | 'status' | 'topics'>;

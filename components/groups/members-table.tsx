@@ -1,5 +1,5 @@
+import type { GroupDescription } from '@/components/trpc/outputs';
 import { Ago } from '@/components/ui/ago';
-import type { GroupDescription } from '@/server/broker';
 import styles from './stacked-table.module.css';
 
 /** The group's members: client, host, epoch, what each owns (or why nothing), last heartbeat. */

@@ -1,10 +1,10 @@
 'use client';
 
 import Link from 'next/link';
+import type { GroupLag, LagHistory } from '@/components/trpc/outputs';
 import { formatDuration, formatNumber, formatRate } from '@/components/ui/format';
 import { type Column, SortableTable } from '@/components/ui/sortable-table';
-import type { GroupLag, LagHistory } from '@/server/broker';
-import { keyOf } from '@/server/broker/topic-partition';
+import { keyOf } from '@/server/kernel/topic-partition';
 import { clearsIn } from './lag-progress';
 import { StatusBadge, statusSeverity } from './status-badge';
 

@@ -1,4 +1,4 @@
-import type { InstanceKafka } from '@/server/broker';
+import type { InstanceKafka } from '@/components/trpc/outputs';
 
 /** An instance's Kafka listener: the address clients dial and its open connections, or why there is none. */
 export function KafkaListenerCell({ kafka }: { kafka: InstanceKafka | null }) {

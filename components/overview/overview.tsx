@@ -4,8 +4,9 @@ import Link from 'next/link';
 import { TimeSeriesChart } from '@/components/charts/time-series-chart';
 import { GroupsTable } from '@/components/groups/groups-table';
 import { useGroups } from '@/components/groups/queries';
+import { Ago } from '@/components/ui/ago';
 import { Card, EmptyState, PageHeader, Stat } from '@/components/ui/bits';
-import { formatAgo, formatBytes, formatDuration, formatNumber, formatRate, formatUptime } from '@/components/ui/format';
+import { formatBytes, formatDuration, formatNumber, formatRate, formatUptime } from '@/components/ui/format';
 import { KafkaListenerCell } from './kafka-listener-cell';
 import { useClusterOverview, useThroughputHistory } from './queries';
 
@@ -98,7 +99,9 @@ export function Overview() {
                     <KafkaListenerCell kafka={i.kafka} />
                   </td>
                   <td data-label="Uptime">{formatUptime(i.uptimeMs)}</td>
-                  <td data-label="Last seen">{formatAgo(i.lastSeenAt)}</td>
+                  <td data-label="Last seen">
+                    <Ago at={i.lastSeenAt} />
+                  </td>
                   <td data-label="State">{i.alive ? <span className="ok-text">alive</span> : <span className="muted">gone</span>}</td>
                 </tr>
               ))}

@@ -7,8 +7,8 @@ import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
 import { Dialog } from '@/components/ui/dialog';
 import { useEditableRows } from '@/components/ui/editable-rows';
-import { TOPIC_CONFIGS } from '@/server/broker/config-defs';
-import { MAX_PARTITIONS, MAX_TOPIC_NAME_LENGTH } from '@/server/broker/topics/limits';
+import { TOPIC_CONFIGS } from '@/server/kernel/config-defs';
+import { MAX_PARTITIONS, MAX_TOPIC_NAME_LENGTH } from '@/server/kernel/topic-limits';
 
 const COMMON_CONFIGS = [
   'cleanup.policy',

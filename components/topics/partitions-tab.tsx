@@ -2,9 +2,9 @@
 
 import Link from 'next/link';
 import { useTopicConsumers } from '@/components/groups/queries';
+import type { SegmentDescription, TopicDescription } from '@/components/trpc/outputs';
 import { formatBytes, formatNumber, formatOffsetRange, formatTime } from '@/components/ui/format';
 import { type Column, SortableTable } from '@/components/ui/sortable-table';
-import type { SegmentDescription, TopicDescription } from '@/server/broker';
 import { useTopic, useTopicSegments } from './queries';
 
 /** Sealed (with its newest time), active (holds the high watermark), full (sealed at the next maintenance pass) or ahead. */

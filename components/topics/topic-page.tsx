@@ -7,7 +7,7 @@ import type { BrowseParams } from '@/components/messages/browse-input';
 import { MessageBrowser } from '@/components/messages/message-browser';
 import { ErrorBox, PageHeader } from '@/components/ui/bits';
 import { formatBytes, formatNumber, formatRetention } from '@/components/ui/format';
-import { TOPIC_CONFIGS } from '@/server/broker/config-defs';
+import { TOPIC_CONFIGS } from '@/server/kernel/config-defs';
 import { ConfigsTab } from './configs-tab';
 import { ConsumersTab } from './consumers-tab';
 import { DeleteTopicDialog } from './delete-topic-dialog';

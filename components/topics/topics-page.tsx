@@ -9,7 +9,7 @@ import { useGroups } from '@/components/groups/queries';
 import { EmptyState, PageHeader } from '@/components/ui/bits';
 import { formatBytes, formatNumber, formatRate, formatRetention } from '@/components/ui/format';
 import { type Column, SortableTable } from '@/components/ui/sortable-table';
-import { TOPIC_CONFIGS } from '@/server/broker/config-defs';
+import { TOPIC_CONFIGS } from '@/server/kernel/config-defs';
 import { CreateTopicDialog } from './create-topic-dialog';
 import { useTopicRates, useTopics } from './queries';
 

@@ -1,6 +1,3 @@
-import { createElement, type ReactElement } from 'react';
-import { Ago } from './ago';
-
 /** Display helpers shared by the console's tables and charts. */
 export const formatNumber = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n.toLocaleString('en-US'));
 
@@ -51,14 +48,6 @@ export const formatClock = (ms: number) => new Date(ms).toISOString().slice(11, 
 /** "3 s ago" from a clock given by the caller: pure, so server and browser render the same text. */
 export function agoText(ms: number, now: number): string {
   return now - ms < 1000 ? 'just now' : `${formatDuration(now - ms)} ago`;
-}
-
-/**
- * A relative time as an element that renders after mount (the browser's clock differs from the
- * server's, so text computed from Date.now() during render broke hydration: React error #418).
- */
-export function formatAgo(ms: number): ReactElement {
-  return createElement(Ago, { at: ms });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import type { Role } from '@/server/broker/auth/types';
+import type { Role } from '@/server/kernel/auth-types';
 
 /** /users: the users table and the API tokens table, with their dialogs. */
 export class UsersPage {

@@ -5,9 +5,10 @@ import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { cookies, headers as requestHeaders } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
-import type { Principal } from '@/server/broker/auth/types';
+import type { Principal } from '@/server/kernel/auth-types';
 import { getBroker } from '@/server/runtime';
 import { forwardedHttps, requestContext, sessionCookieName } from './edge/credentials';
+import { withApi } from './edge/handler';
 import { makeQueryClient } from './query-client';
 import { appRouter } from './root';
 import type { Context } from './trpc';
@@ -28,7 +29,7 @@ const pageContext = cache(async (): Promise<Context> => {
   const session = (await cookies()).get(name)?.value;
   const headers = new Headers();
   if (session) headers.set('cookie', `${name}=${session}`);
-  return requestContext(broker, headers, { address: null, secure, clientHost: '' }, new Headers());
+  return withApi(await requestContext(broker, headers, { address: null, secure, clientHost: '' }, new Headers()));
 });
 
 export async function currentPrincipal(): Promise<Principal | null> {

@@ -8,7 +8,7 @@ import type { Broker } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
 import type { OutputOf, ProcedurePath } from '@/server/client/api-types';
 import { requestContext } from './edge/credentials';
-import { handleApiRequest } from './edge/handler';
+import { handleApiRequest, withApi } from './edge/handler';
 import { appRouter } from './root';
 
 /**
@@ -19,11 +19,11 @@ export async function startTestServer(broker: Broker): Promise<{ url: string; cl
   const handler = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
-    createContext: ({ req }) => {
+    createContext: async ({ req }) => {
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
       const address = req.socket.remoteAddress ?? null;
-      return requestContext(broker, headers, { address, secure: false, clientHost: address ?? '' }, new Headers());
+      return withApi(await requestContext(broker, headers, { address, secure: false, clientHost: address ?? '' }, new Headers()));
     },
   });
   const server = http.createServer((req, res) => handler(req, res));

@@ -2,8 +2,8 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError, z } from 'zod';
 import type { Broker } from '@/server/broker';
-import type { AuthMode, Permission, Principal } from '@/server/broker/auth/types';
 import { asBrokerError, isBrokerError } from '@/server/broker/errors';
+import type { AuthMode, Permission, Principal } from '@/server/kernel/auth-types';
 import { type AclCheck, type AuthClass, authorize, type Resource } from './auth/authorize';
 import {
   errorId,
@@ -36,7 +36,15 @@ export interface Context {
   headers: Headers;
   /** Headers to add to the response (Set-Cookie). */
   resHeaders: Headers;
+  /**
+   * This API as an in-process client (no socket), through the same edge as anyone's, as the examples'
+   * principal: the examples' services are Brook clients. Given by the edge, so routers need not import it.
+   */
+  api: typeof fetch;
 }
+
+/** A context as the credentials make it, before the edge adds its in-process client. */
+export type RequestContext = Omit<Context, 'api'>;
 
 /** What each procedure needs: `public`, or a permission on a resource (the Kafka error name on 403). */
 export interface Meta {

@@ -1,4 +1,4 @@
-import { TOPIC_CONFIG_NAMES, TOPIC_CONFIGS } from './config-defs';
+import { TOPIC_CONFIG_NAMES, TOPIC_CONFIGS } from '@/server/kernel/config-defs';
 import { BrokerError } from './errors';
 
 export { TOPIC_CONFIG_NAMES, TOPIC_CONFIGS };

@@ -3,7 +3,7 @@ import { testBackends, uniqueName } from '@/db/testing';
 import { testApiServer } from '@/server/api/test-server';
 import type { Broker } from '@/server/broker';
 import { sleep, until as waitUntil } from '@/server/broker/testing';
-import { tpKey } from '@/server/broker/topic-partition';
+import { tpKey } from '@/server/kernel/topic-partition';
 import { Brook, type Consumer, isBrookError } from '.';
 
 const until = (cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition') => waitUntil(cond, what, timeoutMs);

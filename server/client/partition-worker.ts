@@ -1,4 +1,4 @@
-import { tpKey } from '@/server/broker/topic-partition';
+import { tpKey } from '@/server/kernel/topic-partition';
 import type { BrookHttp } from './http';
 import { isBrookError } from './http';
 import { decodeMessage, type KafkaMessage } from './messages';

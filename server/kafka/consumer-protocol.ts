@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { BrokerError } from '@/server/broker/errors';
-import type { TopicPartitions } from '@/server/broker/topic-partition';
+import type { TopicPartitions } from '@/server/kernel/topic-partition';
 
 /**
  * Kafka's embedded consumer protocol: the bytes a classic client puts in JoinGroup's protocol metadata

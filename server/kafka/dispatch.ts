@@ -1,6 +1,6 @@
 import type { Broker } from '@/server/broker';
-import type { Principal } from '@/server/broker/auth/types';
 import { asBrokerError, errorMessage } from '@/server/broker/errors';
+import type { Principal } from '@/server/kernel/auth-types';
 import { allowed, isOpenApi, refusal } from './handlers/acl';
 import { gate } from './handlers/acl-resources';
 import { auditAdmin, isAuditedApi } from './handlers/admin-audit';

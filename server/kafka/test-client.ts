@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import type { ScramMechanism } from '@/server/broker/auth/types';
+import type { ScramMechanism } from '@/server/kernel/auth-types';
 import { ALTER_CONFIGS_KEY, decodeAlterConfigsResponse, encodeAlterConfigsRequest } from './handlers/alter-configs-codec';
 import * as protocol from './protocol';
 import {

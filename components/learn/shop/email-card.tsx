@@ -1,8 +1,9 @@
 'use client';
 
 import Link from 'next/link';
+import { Ago } from '@/components/ui/ago';
 import { Badge, Card } from '@/components/ui/bits';
-import { formatAgo, formatNumber } from '@/components/ui/format';
+import { formatNumber } from '@/components/ui/format';
 import type { MemberLook } from './colors';
 import { Members } from './members';
 import type { ShopActions } from './queries';
@@ -60,7 +61,9 @@ export function EmailCard({ status, actions, looks }: { status: ShopStatus; acti
                     {e.partition}/{e.offset}
                   </Link>
                 </td>
-                <td className="nowrap">{formatAgo(e.sentAt)}</td>
+                <td className="nowrap">
+                  <Ago at={e.sentAt} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,7 +1,7 @@
 'use client';
 
+import type { Lane } from '@/components/trpc/outputs';
 import { SCRATCH_PARTITIONS, SCRATCH_TOPIC, TOUR_GROUP } from '@/server/examples/tour/names';
-import type { Lane } from '@/server/examples/tour/scratch';
 import { BrokerWidget } from './broker-widget';
 import { ConsumerWidget } from './consumer-widget';
 import { GroupWidget } from './group-widget';

@@ -2,11 +2,11 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
+import type { Lane } from '@/components/trpc/outputs';
 import { useTRPC } from '@/components/trpc/provider';
 import { ErrorBox } from '@/components/ui/bits';
 import { partitionNumbers } from '@/components/ui/partition-select';
 import { SCRATCH_PARTITIONS, SCRATCH_TOPIC } from '@/server/examples/tour/names';
-import type { Lane } from '@/server/examples/tour/scratch';
 
 /** A consumer's read: one partition, from an offset on, with records.fetch (the call consumers make). */
 export function ConsumerWidget({ lanes }: { lanes: Lane[] }) {

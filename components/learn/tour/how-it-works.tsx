@@ -1,10 +1,10 @@
 'use client';
 
 import { useState } from 'react';
+import type { Lane } from '@/components/trpc/outputs';
 import { ErrorBox } from '@/components/ui/bits';
 import { formatDuration, formatNumber } from '@/components/ui/format';
 import { SCRATCH_TOPIC, TOUR_GROUP } from '@/server/examples/tour/names';
-import type { Lane } from '@/server/examples/tour/scratch';
 import { useProduceScratch, useTourGroup } from './queries';
 import { RetentionWidget } from './retention-widget';
 import { Step } from './step';

@@ -1,8 +1,8 @@
 'use client';
 
+import type { Lane } from '@/components/trpc/outputs';
 import { formatNumber } from '@/components/ui/format';
 import { SCRATCH_TOPIC } from '@/server/examples/tour/names';
-import type { Lane } from '@/server/examples/tour/scratch';
 import { useProduceScratch } from './queries';
 import styles from './tour.module.css';
 

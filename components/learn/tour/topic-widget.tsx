@@ -1,7 +1,7 @@
+import type { Lane } from '@/components/trpc/outputs';
 import { Stat } from '@/components/ui/bits';
 import { formatDuration, formatNumber } from '@/components/ui/format';
 import { SCRATCH_TOPIC } from '@/server/examples/tour/names';
-import type { Lane } from '@/server/examples/tour/scratch';
 
 /** The scratch topic at a glance: its name, partitions, messages kept and how long they are kept. */
 export function TopicWidget({ lanes, retentionMs }: { lanes: Lane[]; retentionMs: number | null }) {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, uniqueName } from '@/db/testing';
 import type { Broker } from '@/server/broker';
-import type { Principal, Role } from '@/server/broker/auth/types';
 import { testBroker } from '@/server/broker/testing';
+import type { Principal, Role } from '@/server/kernel/auth-types';
 import { callProcedure, startAppServer } from './test-app';
 
 const ADMIN_ACTOR = {

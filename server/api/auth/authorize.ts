@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import type { AclOperation, ResourceType } from '@/server/broker/auth/acls/types';
-import { type Permission, roleAllows } from '@/server/broker/auth/types';
 import { BrokerError, errorMessage } from '@/server/broker/errors';
+import { type Permission, roleAllows } from '@/server/kernel/auth-types';
 import { kafkaErrorData } from '../errors';
 import type { Context, Meta } from '../trpc';
 

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { snapshotState } from '@/db/testing';
 import type { Broker } from '@/server/broker';
-import { type Permission, type Principal, type Role, roleAllows } from '@/server/broker/auth/types';
 import { testBroker } from '@/server/broker/testing';
 import { stopShops } from '@/server/examples/shop/registry';
 import { stopAllMembers } from '@/server/examples/tour/group';
 import { SCRATCH_TOPIC } from '@/server/examples/tour/names';
+import { type Permission, type Principal, type Role, roleAllows } from '@/server/kernel/auth-types';
 import { appRouter } from '../root';
 import { type Answer, type Credentials, callProcedure, startAppServer } from './test-app';
 

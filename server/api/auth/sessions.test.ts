@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUrl, uniqueName } from '@/db/testing';
 import type { Broker } from '@/server/broker';
-import type { Principal } from '@/server/broker/auth/types';
 import { testBroker } from '@/server/broker/testing';
+import type { Principal } from '@/server/kernel/auth-types';
 import { httpsRequest, makeTestCertificate } from '@/server/serve/test-certificate';
 import { callProcedure, startAppServer } from './test-app';
 

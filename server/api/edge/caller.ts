@@ -3,7 +3,7 @@ import { asBrokerError } from '@/server/broker/errors';
 import { unauthenticated } from '../auth/authorize';
 import { trpcCode } from '../errors';
 import { appRouter } from '../root';
-import type { Context, Meta } from '../trpc';
+import type { Context, Meta, RequestContext } from '../trpc';
 import type { BodyBudget } from './body';
 import { type RequestFacts, requestContext } from './credentials';
 import type { EdgeLimits } from './limits';
@@ -33,7 +33,7 @@ export function allPublic(paths: string[]): boolean {
   return paths.length > 0 && paths.every((p) => (procedureAt(p)?._def.meta as Meta | undefined)?.auth === 'public');
 }
 
-export type Caller = { context: Context; authenticated: boolean; publicOnly: boolean } | { refusal: EdgeRefusal };
+export type Caller = { context: RequestContext; authenticated: boolean; publicOnly: boolean } | { refusal: EdgeRefusal };
 
 /**
  * Who calls, from the headers alone, before a byte of the body is read: credentials travel in the headers
@@ -49,7 +49,7 @@ export async function callerBeforeBody(
   broker: () => Promise<Context['broker']>,
   endpoint = '/api/trpc',
 ): Promise<Caller> {
-  let context: Context;
+  let context: RequestContext;
   try {
     context = await requestContext(await broker(), headers, facts, new Headers());
   } catch (err) {
@@ -84,7 +84,7 @@ export async function callerBeforeBody(
  * keyed by principal with auth on (so callers behind one proxy address are told apart), else by address.
  */
 export function admission(
-  caller: Extract<Caller, { context: Context }>,
+  caller: Extract<Caller, { context: RequestContext }>,
   facts: RequestFacts,
   limits: EdgeLimits,
 ): { limit: number; budget: BodyBudget; key: string; timeoutMs: number } {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Broker } from '@/server/broker';
-import type { Principal } from '@/server/broker/auth/types';
 import { expectKafkaError, testBroker } from '@/server/broker/testing';
+import type { Principal } from '@/server/kernel/auth-types';
 import { bearerToken, RECHECK_MS, readCookie, recheckCredentials, requestContext } from './credentials';
 
 const ADMIN_ACTOR = {

@@ -1,7 +1,7 @@
 import type { Broker } from '@/server/broker';
-import { type Permission, type Principal, roleAllows } from '@/server/broker/auth/types';
 import { BrokerError } from '@/server/broker/errors';
-import type { Context } from '../trpc';
+import { type Permission, type Principal, roleAllows } from '@/server/kernel/auth-types';
+import type { RequestContext } from '../trpc';
 
 import { forwardedHttps, SESSION_COOKIE, sessionCookieName } from './forwarded';
 
@@ -52,7 +52,7 @@ export async function requestContext(
   facts: RequestFacts,
   resHeaders: Headers,
   as?: Principal,
-): Promise<Context> {
+): Promise<RequestContext> {
   const auth = broker.auth;
   const authMode = auth.mode;
   const base = { broker, clientHost: facts.clientHost, authMode, address: facts.address, secure: facts.secure, headers, resHeaders };
@@ -79,7 +79,7 @@ export const RECHECK_MS = 15_000;
  * call before each batch, which looks the caller's token or session up again at most every RECHECK_MS
  * and throws once it is revoked or expired, or its role no longer has `permission`.
  */
-export function recheckCredentials(ctx: Context, permission: Permission, now: () => number = Date.now): () => Promise<void> {
+export function recheckCredentials(ctx: RequestContext, permission: Permission, now: () => number = Date.now): () => Promise<void> {
   let checkedAt = now();
   return async () => {
     const principal = ctx.principal;

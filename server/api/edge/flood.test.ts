@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Broker } from '@/server/broker';
-import type { Principal } from '@/server/broker/auth/types';
 import { testBroker, until } from '@/server/broker/testing';
+import type { Principal } from '@/server/kernel/auth-types';
 import { type AppServer, createAppServer } from '@/server/serve/app-server';
 import { BodyBudget } from './body';
 import { handleApiRequest } from './handler';

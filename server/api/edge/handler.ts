@@ -1,9 +1,9 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import type { Principal } from '@/server/broker/auth/types';
+import type { Principal } from '@/server/kernel/auth-types';
 import { type AuthClass, refusal } from '../auth/authorize';
 import { errorId, trpcCode } from '../errors';
 import { appRouter } from '../root';
-import type { Context, Meta } from '../trpc';
+import type { Context, Meta, RequestContext } from '../trpc';
 import { admission, callerBeforeBody, procedureAt, procedurePaths } from './caller';
 import { EXAMPLE_PRINCIPAL, forwardedHttps, type RequestFacts, requestContext } from './credentials';
 import { type Admission, bodyBudget, defaultEdgeLimits, guardApiRequest } from './guard';
@@ -37,7 +37,7 @@ export async function handleApiRequest(
   as?: Principal,
 ): Promise<Response> {
   const facts = webFacts(original);
-  let context: Context | undefined;
+  let context: RequestContext | undefined;
   // In-process callers (`as`) are trusted and send JSON; anyone else is admitted as node-request.ts does.
   const admit = as
     ? undefined
@@ -64,7 +64,7 @@ export async function handleApiRequest(
 
 /**
  * The examples' clients call the API in this process (no socket), through the same edge as anyone's, as
- * EXAMPLE_PRINCIPAL. The module is imported when first used: it imports the router that imports the examples.
+ * EXAMPLE_PRINCIPAL. Routers get it as `ctx.api` (withApi), so nothing they import needs this module.
  */
 export function inProcessFetch(broker: Context['broker']): typeof fetch {
   return async (input, init) => {
@@ -72,6 +72,11 @@ export function inProcessFetch(broker: Context['broker']): typeof fetch {
     headers.set('host', 'localhost'); // an allowed Host, as a local client would send
     return handleApiRequest(new Request(input, { ...init, headers }), async () => broker, undefined, EXAMPLE_PRINCIPAL);
   };
+}
+
+/** A request's full context: what its credentials made, and this API as an in-process client. */
+export function withApi(ctx: RequestContext): Context {
+  return { ...ctx, api: inProcessFetch(ctx.broker) };
 }
 
 /**
@@ -94,10 +99,10 @@ export async function serveTrpc(
   req: Request,
   release: () => void,
   broker: () => Promise<Context['broker']>,
-  options: { endpoint?: string; facts: RequestFacts; as?: Principal; context?: Context },
+  options: { endpoint?: string; facts: RequestFacts; as?: Principal; context?: RequestContext },
 ): Promise<Response> {
   // The edge may have resolved the caller already, before reading the body (node-request.ts).
-  let early: Context | null = options.context ?? null;
+  let early: RequestContext | null = options.context ?? null;
   try {
     const endpoint = options.endpoint ?? '/api/trpc';
     const classes = subscriptionClasses(req.url, endpoint);
@@ -125,10 +130,10 @@ export async function serveTrpc(
       req,
       router: appRouter,
       createContext: async ({ resHeaders }) => {
-        if (!early) return requestContext(await broker(), req.headers, options.facts, resHeaders, options.as);
+        if (!early) return withApi(await requestContext(await broker(), req.headers, options.facts, resHeaders, options.as));
         for (const [name, value] of early.resHeaders) resHeaders.append(name, value);
         // The procedure's own headers (a login's Set-Cookie) go to this response's headers.
-        return { ...early, resHeaders };
+        return withApi({ ...early, resHeaders });
       },
       onError({ error, path }) {
         // Client mistakes are answered, not logged; only unexpected failures reach the server log.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { type AuditEntry, type Principal, ROLES, type TokenSummary, type UserSummary } from '@/server/broker/auth/types';
 import { BrokerError } from '@/server/broker/errors';
+import { type AuditEntry, type Principal, ROLES, type TokenSummary, type UserSummary } from '@/server/kernel/auth-types';
 import { unauthenticated } from '../auth/authorize';
 import { readCookie, sessionCookieName } from '../edge/credentials';
 import { int, text } from '../inputs';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Broker } from '@/server/broker';
-import type { Principal, Role } from '@/server/broker/auth/types';
 import { testBroker, until } from '@/server/broker/testing';
 import { stopShops } from '@/server/examples/shop/registry';
 import { stopAllMembers } from '@/server/examples/tour/group';
 import { SCRATCH_TOPIC } from '@/server/examples/tour/names';
+import type { Principal, Role } from '@/server/kernel/auth-types';
 import { type Credentials, callProcedure, startAppServer } from '../auth/test-app';
 import { appRouter } from '../root';
 

@@ -39,7 +39,7 @@ export const learnRouter = createTRPCRouter({
   addConsumer: authorized('admin', 'cluster').mutation(async ({ ctx }) => {
     touchTour(Date.now());
     await ensureScratch(ctx.broker);
-    await addMember(ctx.broker);
+    await addMember(ctx.api);
     return tourGroupStatus(ctx.broker);
   }),
 

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Broker } from '@/server/broker';
 import { brookEnv } from '@/server/env';
 import {
   ITEMS,
@@ -12,29 +11,24 @@ import {
 } from '@/server/examples/shop/catalog';
 import { shopFor } from '@/server/examples/shop/registry';
 import { Shop } from '@/server/examples/shop/shop';
-import { authorized, createTRPCRouter } from '../trpc';
+import { authorized, type Context, createTRPCRouter } from '../trpc';
 import { hidesPayloads, visibleShopStatus } from './hide-payloads';
 
 /**
  * The online-store example (server/examples/shop). Its services are real Brook clients in this process;
- * their requests go through the same HTTP edge as anyone's, in-process (no socket).
+ * their requests go through the same HTTP edge as anyone's, in-process (no socket): `ctx.api`.
  */
-function inProcessFetch(broker: Broker): typeof fetch {
-  // Imported when first used: the edge imports the router this file is part of.
-  return async (input, init) => (await import('../edge/handler')).inProcessFetch(broker)(input, init);
-}
-
-const shopOf = (broker: Broker) =>
-  shopFor(broker, () => new Shop(broker, inProcessFetch(broker), { sessionTimeoutMs: brookEnv().BROOK_SHOP_SESSION_TIMEOUT_MS }));
+const shopOf = ({ broker, api }: Context) =>
+  shopFor(broker, () => new Shop(broker, api, { sessionTimeoutMs: brookEnv().BROOK_SHOP_SESSION_TIMEOUT_MS }));
 
 const service = z.enum(SERVICES, { error: `service must be one of: ${SERVICES.join(', ')}` });
 
 export const shopRouter = createTRPCRouter({
   /** Creates `shop.orders` if missing and starts the services in this process; idempotent. */
-  start: authorized('admin', 'cluster').mutation(({ ctx }) => shopOf(ctx.broker).start()),
+  start: authorized('admin', 'cluster').mutation(({ ctx }) => shopOf(ctx).start()),
 
   /** Stock, outbox, members, lag per partition: everything the page draws. */
-  status: authorized('read', 'cluster').query(async ({ ctx }) => visibleShopStatus(hidesPayloads(ctx), await shopOf(ctx.broker).status())),
+  status: authorized('read', 'cluster').query(async ({ ctx }) => visibleShopStatus(hidesPayloads(ctx), await shopOf(ctx).status())),
 
   placeOrder: authorized('admin', 'cluster')
     .input(
@@ -49,11 +43,11 @@ export const shopRouter = createTRPCRouter({
         quantity: z.int().min(1).max(MAX_QUANTITY),
       }),
     )
-    .mutation(({ ctx, input }) => shopOf(ctx.broker).placeOrder(input)),
+    .mutation(({ ctx, input }) => shopOf(ctx).placeOrder(input)),
 
   generator: authorized('admin', 'cluster')
     .input(z.object({ ratePerSecond: z.number().min(0).max(MAX_RATE_PER_SECOND) }))
-    .mutation(({ ctx, input }) => shopOf(ctx.broker).generator(input.ratePerSecond)),
+    .mutation(({ ctx, input }) => shopOf(ctx).generator(input.ratePerSecond)),
 
   service: authorized('admin', 'cluster')
     .input(
@@ -64,18 +58,18 @@ export const shopRouter = createTRPCRouter({
         slowMs: z.int().min(0).max(MAX_SLOW_MS).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => shopOf(ctx.broker).service(input)),
+    .mutation(({ ctx, input }) => shopOf(ctx).service(input)),
 
   /** The newest member stops heartbeating without leaving (its partitions move after the session timeout). */
   crashMember: authorized('admin', 'cluster')
     .input(z.object({ service }))
-    .mutation(({ ctx, input }) => shopOf(ctx.broker).crashMember(input.service)),
+    .mutation(({ ctx, input }) => shopOf(ctx).crashMember(input.service)),
 
   /** Stops the group's members, resets its offsets to the earliest, starts them again. */
   replay: authorized('admin', 'cluster')
     .input(z.object({ service }))
-    .mutation(({ ctx, input }) => shopOf(ctx.broker).replay(input.service)),
+    .mutation(({ ctx, input }) => shopOf(ctx).replay(input.service)),
 
   /** Stops everything; deletes and recreates the topic; initial stock, empty outbox, groups deleted. */
-  reset: authorized('admin', 'cluster').mutation(({ ctx }) => shopOf(ctx.broker).reset()),
+  reset: authorized('admin', 'cluster').mutation(({ ctx }) => shopOf(ctx).reset()),
 });

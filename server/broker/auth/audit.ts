@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '@/db/client';
+import type { AuditEntry } from '@/server/kernel/auth-types';
 import { BrokerError } from '../errors';
 import { PRINCIPAL_NAME } from './names';
-import type { AuditEntry } from './types';
 
 export type AuditRecord = Omit<AuditEntry, 'id' | 'at'>;
 

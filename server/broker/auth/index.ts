@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Database } from '@/db/client';
 import type { StoredScramCredential } from '@/db/schema';
+import type { AuthMode, Principal, Role, ScramCredential, ScramMechanism } from '@/server/kernel/auth-types';
 import { BrokerError } from '../errors';
 import { Acls } from './acls';
 import { AuditLog, type AuditRecord, attemptedName } from './audit';
@@ -12,13 +13,12 @@ import { SCRAM_ITERATIONS, SCRAM_MECHANISMS } from './scram';
 import { MAX_SECRET_LENGTH, newSessionSecret, secretHash, TOKEN_PREFIX } from './secrets';
 import { type AuditActor, type AuthStoreContext, decodeScram } from './store';
 import { Tokens } from './tokens';
-import type { AuthMode, Principal, Role, ScramCredential, ScramMechanism } from './types';
 import { Users } from './users';
 
+export * from '@/server/kernel/auth-types';
 export { type AuditQuery, type AuditRecord, attemptedName } from './audit';
 export { type LoginLimits, LoginThrottled } from './login-limits';
 export type { AuditActor } from './store';
-export * from './types';
 
 /** See Auth.attempt. */
 export interface AuthAttempt {

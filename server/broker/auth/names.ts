@@ -1,5 +1,5 @@
+import { ROLES, type Role } from '@/server/kernel/auth-types';
 import { BrokerError } from '../errors';
-import { ROLES, type Role } from './types';
 
 /** User and token names: what a Kafka client's sasl.username and a URL carry without escaping. */
 export const PRINCIPAL_NAME = /^[A-Za-z0-9._-]{1,64}$/;

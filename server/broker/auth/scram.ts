@@ -1,5 +1,5 @@
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ScramCredential, ScramMechanism } from './types';
+import type { ScramCredential, ScramMechanism } from '@/server/kernel/auth-types';
 
 /**
  * SCRAM (RFC 5802, with SHA-256/512 as RFC 7677 and Kafka's KIP-84 use them): what the server keeps

@@ -1,10 +1,10 @@
 import type { Database, Queryable } from '@/db/client';
 import type { StoredScramCredential } from '@/db/schema';
+import type { Principal, Role, ScramCredential, ScramMechanism } from '@/server/kernel/auth-types';
 import { isBrokerError } from '../errors';
 import type { AuditLog } from './audit';
 import { hashPassword } from './passwords';
 import { SCRAM_MECHANISMS, scramCredential } from './scram';
-import type { Principal, Role, ScramCredential, ScramMechanism } from './types';
 
 /** Who made a change, and from where (HTTP or Kafka client address; null for the CLI). */
 export interface AuditActor {

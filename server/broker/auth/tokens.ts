@@ -1,8 +1,8 @@
+import type { Role, TokenSummary } from '@/server/kernel/auth-types';
 import { BrokerError } from '../errors';
 import { checkName, checkRole } from './names';
 import { newToken, secretHash } from './secrets';
 import { type AuditActor, type AuthStoreContext, auditedChange, scramCredentials } from './store';
-import type { Role, TokenSummary } from './types';
 
 interface TokenRow {
   name: string;

@@ -1,9 +1,9 @@
 import type { Queryable } from '@/db/client';
+import type { Role, UserSummary } from '@/server/kernel/auth-types';
 import { BrokerError } from '../errors';
 import { checkName, checkNewPassword, checkRole } from './names';
 import { verifyPassword } from './passwords';
 import { type AuditActor, type AuthStoreContext, auditedChange, passwordCredentials } from './store';
-import type { Role, UserSummary } from './types';
 
 interface UserRow {
   name: string;

@@ -1,4 +1,4 @@
-import { compareTpKeys, parseTpKey, type TopicPartitionKey, tpKey } from '../topic-partition';
+import { compareTpKeys, parseTpKey, type TopicPartitionKey, tpKey } from '@/server/kernel/topic-partition';
 import type { Assignor } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openTestDatabase, postgresUrl, uniqueName } from '@/db/testing';
 import { createBroker } from '@/server/broker';
-import { fromTopicPartitions as flat } from '../topic-partition';
+import { fromTopicPartitions as flat } from '@/server/kernel/topic-partition';
 import { Client, expectDisjoint } from './classic-testing';
 
 describe.skipIf(!postgresUrl())('classic members on two Brook engines', () => {

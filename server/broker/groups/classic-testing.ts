@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Broker } from '@/server/broker';
 import { isBrokerError } from '@/server/broker/errors';
-import { fromTopicPartitions } from '../topic-partition';
+import { fromTopicPartitions } from '@/server/kernel/topic-partition';
 import type { ClassicJoinRequest } from './classic-types';
 
 /** Test support for classic members (classic*.test.ts). */

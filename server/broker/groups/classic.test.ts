@@ -3,7 +3,7 @@ import type { Database } from '@/db/client';
 import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { type Broker, createBroker } from '@/server/broker';
 import { expectKafkaError } from '@/server/broker/testing';
-import { fromTopicPartitions, toTopicPartitions } from '../topic-partition';
+import { fromTopicPartitions, toTopicPartitions } from '@/server/kernel/topic-partition';
 import { classicGroupState } from '.';
 import { MAX_USER_DATA_BYTES } from './classic';
 import { Client, expectDisjoint, settle } from './classic-testing';

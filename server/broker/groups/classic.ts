@@ -1,5 +1,5 @@
+import { compareTpKeys } from '@/server/kernel/topic-partition';
 import { BrokerError } from '../errors';
-import { compareTpKeys } from '../topic-partition';
 import {
   type ClassicHeartbeatRequest,
   type ClassicJoinRequest,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fromTopicPartitions, parseTpKey, toTopicPartitions } from '@/server/kernel/topic-partition';
 import { isBrokerError } from '../errors';
-import { fromTopicPartitions, parseTpKey, toTopicPartitions } from '../topic-partition';
 import {
   checkCommit,
   expireMembers,

@@ -1,6 +1,6 @@
+import { compareTpKeys } from '@/server/kernel/topic-partition';
 import { BrokerError } from '../errors';
 import { must } from '../invariant';
-import { compareTpKeys } from '../topic-partition';
 import { assign } from './assignors';
 import {
   ASSIGNORS,

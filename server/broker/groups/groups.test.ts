@@ -4,7 +4,7 @@ import { openTestDatabase, postgresUrl, snapshotState, testBackends, uniqueName 
 import { type Broker, createBroker } from '@/server/broker';
 import { maintainLogs } from '@/server/broker/log/maintenance';
 import { expectKafkaError } from '@/server/broker/testing';
-import { fromTopicPartitions, toTopicPartitions } from '../topic-partition';
+import { fromTopicPartitions, toTopicPartitions } from '@/server/kernel/topic-partition';
 import type { HeartbeatResponse } from '.';
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -1,5 +1,5 @@
 import type { Queryable } from '@/db/client';
-import { compareTopicPartitions, tpKey } from '../topic-partition';
+import { compareTopicPartitions, tpKey } from '@/server/kernel/topic-partition';
 import type { PartitionLag } from './lag';
 
 /**

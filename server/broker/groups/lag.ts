@@ -1,7 +1,7 @@
 import type { Queryable } from '@/db/client';
 import { type RowOf, selectList } from '@/db/rows';
 import { groupOffsetCommits, groupOffsets, topicPartitions } from '@/db/schema';
-import { compareTopicPartitions } from '../topic-partition';
+import { compareTopicPartitions } from '@/server/kernel/topic-partition';
 import { type CommitSample, type GroupStatus, groupStatus, type PartitionStatus, partitionStatus } from './burrow';
 import { groupStateName, memberReconciled } from './coordinator';
 import { type GroupState, type GroupStateName, parseTpKey, type TopicPartitions, toTopicPartitions, tpKey } from './types';

@@ -4,10 +4,10 @@
  * their owned partitions and receive their target.
  */
 
-export type { TopicPartitionKey, TopicPartitions } from '../topic-partition';
-export { fromTopicPartitions, parseTpKey, toTopicPartitions, tpKey } from '../topic-partition';
+export type { TopicPartitionKey, TopicPartitions } from '@/server/kernel/topic-partition';
+export { fromTopicPartitions, parseTpKey, toTopicPartitions, tpKey } from '@/server/kernel/topic-partition';
 
-import type { TopicPartitionKey } from '../topic-partition';
+import type { TopicPartitionKey } from '@/server/kernel/topic-partition';
 
 export type Assignor = 'uniform' | 'range';
 export const ASSIGNORS: readonly Assignor[] = ['uniform', 'range'];

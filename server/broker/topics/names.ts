@@ -1,5 +1,5 @@
+import { MAX_PARTITIONS, MAX_TOPIC_NAME_LENGTH } from '@/server/kernel/topic-limits';
 import { BrokerError } from '../errors';
-import { MAX_PARTITIONS, MAX_TOPIC_NAME_LENGTH } from './limits';
 
 export { MAX_PARTITIONS, MAX_TOPIC_NAME_LENGTH };
 

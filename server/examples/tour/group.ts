@@ -48,15 +48,14 @@ export function touchTour(now: number): void {
   state().lastTouched = now;
 }
 
-async function brookFor(broker: Broker): Promise<Brook> {
-  // Imported when first needed: the handler imports the router that imports this module.
-  const { inProcessFetch } = await import('@/server/api/edge/handler');
+/** `api`: Brook's API as an in-process client (the HTTP edge, no socket). */
+function brookFor(api: typeof fetch): Brook {
   return new Brook({
     url: 'http://localhost',
     clientId: 'brook-tour',
     // The edge checks Host like any request's; a Request made here carries none unless given one.
     headers: { host: 'localhost' },
-    fetch: inProcessFetch(broker),
+    fetch: api,
   });
 }
 
@@ -65,12 +64,12 @@ export function localMembers(): string[] {
 }
 
 /** Starts one more member (up to MAX_MEMBERS); returns the members' client ids. */
-export function addMember(broker: Broker): Promise<string[]> {
+export function addMember(api: typeof fetch): Promise<string[]> {
   return serialized(async () => {
     const s = state();
     if (s.members.length >= MAX_MEMBERS) return localMembers();
     const clientId = `tour-consumer-${s.next++}`;
-    const consumer = (await brookFor(broker)).consumer({
+    const consumer = brookFor(api).consumer({
       groupId: TOUR_GROUP,
       clientId,
       sessionTimeout: SESSION_TIMEOUT_MS,

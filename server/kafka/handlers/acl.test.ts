@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Principal, ROLES } from '@/server/broker/auth/types';
+import { type Principal, ROLES } from '@/server/kernel/auth-types';
 import { allowed, KAFKA_ACL } from './acl';
 import { handlerRegistry } from './index';
 

@@ -1,6 +1,6 @@
-import type { Permission, Principal } from '@/server/broker/auth/types';
-import { roleAllows } from '@/server/broker/auth/types';
 import { BrokerError, type KafkaErrorName } from '@/server/broker/errors';
+import type { Permission, Principal } from '@/server/kernel/auth-types';
+import { roleAllows } from '@/server/kernel/auth-types';
 import { KafkaProtocolError } from '../protocol';
 import type { AlterConfigsResponse } from './alter-configs-codec';
 import { RESOURCE_BROKER } from './describe-configs';

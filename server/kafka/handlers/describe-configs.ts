@@ -1,5 +1,5 @@
 import type { TopicDescription } from '@/server/broker';
-import { TOPIC_CONFIGS } from '@/server/broker/config-defs';
+import { TOPIC_CONFIGS } from '@/server/kernel/config-defs';
 import { describeConfigs } from '../protocol';
 import { failure, type Outcome, outcome } from './admin-outcome';
 import { defineHandler, type KafkaContext } from './types';

@@ -1,5 +1,5 @@
 import { isBrokerError } from '@/server/broker';
-import { roleAllows } from '@/server/broker/auth/types';
+import { roleAllows } from '@/server/kernel/auth-types';
 import { metadata } from '../protocol';
 import { may } from './acl-resources';
 import { kafkaCode } from './errors';

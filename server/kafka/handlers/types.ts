@@ -1,6 +1,6 @@
 import type { Broker } from '@/server/broker';
-import type { Principal } from '@/server/broker/auth/types';
 import type { KafkaErrorName } from '@/server/broker/errors';
+import type { Principal } from '@/server/kernel/auth-types';
 import type { ConnectionInfo } from '../listener/dispatcher';
 import type { Reader } from '../protocol/reader';
 import type { Writer } from '../protocol/writer';

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, uniqueName } from '@/db/testing';
-import type { Role } from '@/server/broker/auth/types';
+import type { Role } from '@/server/kernel/auth-types';
 import { makeTestCertificate } from '@/server/serve/test-certificate';
 import { KafkaTestClient } from '../test-client';
 import { type KafkaTestBroker, kafkaTestBroker } from '../testing';

@@ -4,7 +4,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, uniqueName } from '@/db/testing';
-import type { Role } from '@/server/broker/auth/types';
+import type { Role } from '@/server/kernel/auth-types';
 import type { apiVersions, createTopics, metadata, produce } from '../protocol';
 import { encodeRecordBatch } from '../records';
 import { decodeFrame, KafkaTestClient } from '../test-client';

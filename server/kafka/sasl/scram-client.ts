@@ -1,6 +1,6 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { scramHash } from '@/server/broker/auth/scram';
-import type { ScramMechanism } from '@/server/broker/auth/types';
+import type { ScramMechanism } from '@/server/kernel/auth-types';
 import { encodeSaslName } from './scram';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scramCredential } from '@/server/broker/auth/scram';
-import type { Principal, ScramMechanism } from '@/server/broker/auth/types';
 import { isBrokerError } from '@/server/broker/errors';
+import type { Principal, ScramMechanism } from '@/server/kernel/auth-types';
 import { decodeSaslName, encodeSaslName, type ScramLookup, ScramServer } from './scram';
 import { ScramClient } from './scram-client';
 

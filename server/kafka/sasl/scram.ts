@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { SCRAM_ITERATIONS, SCRAM_MECHANISMS, serverSignature, verifyClientProof } from '@/server/broker/auth/scram';
-import type { Principal, ScramCredential, ScramMechanism } from '@/server/broker/auth/types';
 import { BrokerError } from '@/server/broker/errors';
+import type { Principal, ScramCredential, ScramMechanism } from '@/server/kernel/auth-types';
 
 export const isScramMechanism = (m: string): m is ScramMechanism => (SCRAM_MECHANISMS as readonly string[]).includes(m);
 

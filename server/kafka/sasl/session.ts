@@ -1,6 +1,6 @@
 import { attemptedName } from '@/server/broker/auth/audit';
-import type { AuditEntry, AuthMode, Principal, ScramCredential, ScramMechanism } from '@/server/broker/auth/types';
 import { asBrokerError, BrokerError } from '@/server/broker/errors';
+import type { AuditEntry, AuthMode, Principal, ScramCredential, ScramMechanism } from '@/server/kernel/auth-types';
 import { parsePlain } from './plain';
 import { isScramMechanism, ScramServer } from './scram';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../types';
+import type { Role } from '@/server/kernel/auth-types';
 import { AclIndex, authorize, rolePreset } from './authorize';
 import { type AclBinding, type AclOperation, OPERATIONS, RESOURCE_TYPES, type ResourceType } from './types';
 import { checkBinding, checkFilter, filterMatches } from './validate';

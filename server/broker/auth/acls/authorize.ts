@@ -1,4 +1,4 @@
-import type { Role } from '../types';
+import type { Role } from '@/server/kernel/auth-types';
 import { type AclBinding, type AclOperation, principalOf, type ResourceType, USER_PREFIX, WILDCARD } from './types';
 
 /**

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compareTopicPartitions, compareTpKeys, fromTopicPartitions, keyOf, parseTpKey, toTopicPartitions, tpKey } from './topic-partition';
+import {
+  compareTopicPartitions,
+  compareTpKeys,
+  fromTopicPartitions,
+  keyOf,
+  parseTpKey,
+  toTopicPartitions,
+  tpKey,
+} from '@/server/kernel/topic-partition';
 
 describe('topic-partition', () => {
   it('keys round-trip, names with dots, dashes and underscores included', () => {

@@ -1,17 +1,17 @@
 import 'server-only';
 import { connection } from 'next/server';
 import { cache } from 'react';
-import { getQueryClient, trpc } from '@/server/api/rsc';
+import type { OutputOf } from '@/server/client/api-types';
 import { brookEnv } from '@/server/env';
 import { DEFAULT_KAFKA_LISTENER, formatHostPort } from '@/server/kafka/listener/address';
 import { listenHost } from '@/server/listen-host';
-import type { Me } from './me';
+import { getQueryClient, trpc } from './rsc';
 
 /**
  * The caller of this server render (its session cookie), once per request, through `auth.me` itself: the
  * answer is the one the browser would get, and it is handed to the client with the page's other queries.
  */
-export const currentMe = cache(async (): Promise<Me> => {
+export const currentMe = cache(async (): Promise<OutputOf<'auth.me'>> => {
   await connection(); // who is asking decides the page: never prerendered at build time
   try {
     return await getQueryClient().fetchQuery(trpc.auth.me.queryOptions());
