@@ -1,5 +1,5 @@
 import type { Database } from '@/db/client';
-import { APPEND_CHANNEL } from './log/append';
+import { APPEND_CHANNEL } from './log/statements';
 
 interface Waiter {
   offset: number;

@@ -1,7 +1,8 @@
 import type { Database, Queryable } from '@/db/client';
 import { BrokerError, sqlState } from '../errors';
-import { APPEND_CHANNEL, type AppendBatch, type AppendResult, appendInTransaction, CHECK_VIOLATION, partitionGone } from '../log/append';
+import { type AppendBatch, type AppendResult, appendInTransaction, partitionGone } from '../log/append';
 import type { SegmentCoverage } from '../log/segments';
+import { ADVANCE_WATERMARK, fitsOneStatement, insertAfterAdvance, statementFor, withSegmentRetry } from '../log/statements';
 import type { ResultRuns } from './request';
 
 /** A produce request's claim on its idempotency key: keys are per topic. `hash` is the body's SHA-256 (hex). */
@@ -54,14 +55,11 @@ export async function appendKeyed(
         // the caller refreshes its metadata and tries again, as for a vanished partition.
         throw sqlState(err) === FOREIGN_KEY_VIOLATION ? partitionGone() : err;
       });
-  try {
-    return await attempt();
-  } catch (err) {
-    if (sqlState(err) !== CHECK_VIOLATION) throw err;
-    // Our idea of which segments exist was stale: forget it and try once more (nothing was written).
-    for (const r of requests) for (const b of r.batches) coverage.forget(b.partitionId);
-    return attempt();
-  }
+  return withSegmentRetry(
+    requests.flatMap((r) => r.batches.map((b) => b.partitionId)),
+    coverage,
+    attempt,
+  );
 }
 
 /**
@@ -173,12 +171,7 @@ async function inTransaction(
       starts.set(i, at);
     }
     const only = merged.size === 1 ? [...merged.values()][0] : null;
-    if (
-      only &&
-      only.records.length <= ONE_STATEMENT_MAX_RECORDS &&
-      only.bytes <= ONE_STATEMENT_MAX_BYTES &&
-      coverage.likelyCovers(only.partitionId, only.records.length)
-    ) {
+    if (only && fitsOneStatement(only.records.length, only.bytes) && coverage.likelyCovers(only.partitionId, only.records.length)) {
       // The common case (small requests to one partition, coalesced or not): watermark, rows and results in one statement.
       const relative = writing.map((i) => requests[i].result(starts.get(i) ?? new Map()));
       const highWatermark = await writeInOneStatement(
@@ -230,30 +223,17 @@ function settle(outcomes: Array<KeyedOutcome | { kind: 'write' } | { kind: 'same
   });
 }
 
-const ONE_STATEMENT_MAX_RECORDS = 16;
-const ONE_STATEMENT_MAX_BYTES = 64 * 1024;
-const oneStatementSql = new Map<number, string>();
-
 /**
  * $1 partition id, $2 records, $3 bytes; the claims' topic ids, keys and results relative to the first
- * offset written ($4-$6, the result's offsets are moved by it in SQL); then 4 parameters per record.
+ * offset written ($4-$6, the result's offsets are moved by it in SQL); then 4 parameters per record. A
+ * missing segment fails the statement (CHECK_VIOLATION): appendKeyed then retries on the general path.
  */
-function oneStatement(n: number): string {
-  let text = oneStatementSql.get(n);
-  if (!text) {
-    const rows = Array.from({ length: n }, (_, i) => {
-      const p = 7 + i * 4;
-      return `(${i}, $${p}::bigint, $${p + 1}::bytea, $${p + 2}::bytea, $${p + 3}::bytea)`;
-    });
-    // Through the root table (partition routing), so the text does not depend on the partition. A
-    // missing segment fails the statement (CHECK_VIOLATION): appendKeyed then retries on the general path.
-    text = `WITH w AS (
-      UPDATE topic_partitions SET high_watermark = high_watermark + $2, bytes = bytes + $3 WHERE id = $1
-      RETURNING id, high_watermark, pg_notify('${APPEND_CHANNEL}', id || ':' || high_watermark)::text AS notified
-    ), r AS (
-      INSERT INTO records (partition_id, "offset", "timestamp", key, value, headers)
-      SELECT w.id, w.high_watermark - $2 + v.i, v.ts, v.k, v.v, v.h
-        FROM w CROSS JOIN (VALUES ${rows.join(', ')}) AS v(i, ts, k, v, h)
+const oneStatement = (n: number) =>
+  statementFor(
+    'idempotency.append',
+    n,
+    () => `WITH w AS (${ADVANCE_WATERMARK}), r AS (
+      ${insertAfterAdvance(n, 7)}
       RETURNING 1
     ), u AS (
       UPDATE produce_idempotency_keys k
@@ -263,11 +243,8 @@ function oneStatement(n: number): string {
        WHERE k.topic_id = x.topic_id AND k.key = x.key
       RETURNING 1
     )
-    SELECT w.high_watermark, (SELECT count(*) FROM r)::int AS r, (SELECT count(*) FROM u)::int AS u, w.notified FROM w`;
-    oneStatementSql.set(n, text);
-  }
-  return text;
-}
+    SELECT w.high_watermark, (SELECT count(*) FROM r)::int AS r, (SELECT count(*) FROM u)::int AS u, w.notified FROM w`,
+  );
 
 async function writeInOneStatement(tx: Queryable, batch: AppendBatch, claims: KeyClaim[], relative: ResultRuns[]): Promise<number> {
   const params: unknown[] = [

@@ -5,6 +5,15 @@ import { BrokerError, sqlState, UNDEFINED_TABLE } from '../errors';
 import type { ProducerFields } from '../producers/sequence';
 import { COPY_COLUMNS, encodeCopyRows, type PreparedRecord } from './record-codec';
 import { ensureSegments, partitionTable, type SegmentCoverage } from './segments';
+import {
+  ADVANCE_WATERMARK,
+  ADVANCE_WATERMARKS,
+  CHECK_VIOLATION,
+  fitsOneStatement,
+  insertAfterAdvance,
+  statementFor,
+  withSegmentRetry,
+} from './statements';
 import { appendCommitted } from './verify';
 
 export interface AppendBatch {
@@ -29,16 +38,6 @@ export interface AppendResult {
   error?: BrokerError;
 }
 
-/** NOTIFY channel carrying "<partition id>:<high watermark>" once per partition per transaction. */
-export const APPEND_CHANNEL = 'brook_append';
-
-/** Postgres: no partition of relation found for row (the segment for an offset does not exist). */
-export const CHECK_VIOLATION = '23514';
-
-/** Small single-partition appends go as one statement (one round trip, its own transaction). */
-const SINGLE_STATEMENT_MAX_RECORDS = 16;
-const SINGLE_STATEMENT_MAX_BYTES = 64 * 1024;
-
 /**
  * Appends the batches atomically and returns each partition's base offset. Offsets come from the
  * partition's watermark row, locked by the UPDATE until commit: dense, gapless, never visible out of
@@ -47,11 +46,7 @@ const SINGLE_STATEMENT_MAX_BYTES = 64 * 1024;
 export async function appendToLog(db: Database, batches: readonly AppendBatch[], coverage: SegmentCoverage): Promise<AppendResult[]> {
   if (batches.length === 1) {
     const b = batches[0];
-    if (
-      b.records.length <= SINGLE_STATEMENT_MAX_RECORDS &&
-      b.bytes <= SINGLE_STATEMENT_MAX_BYTES &&
-      coverage.likelyCovers(b.partitionId, b.records.length)
-    ) {
+    if (fitsOneStatement(b.records.length, b.bytes) && coverage.likelyCovers(b.partitionId, b.records.length)) {
       const done = await appendInOneStatement(db, b);
       if (done) {
         coverage.sawHighWatermark(b.partitionId, done.highWatermark);
@@ -67,38 +62,16 @@ export async function appendToLog(db: Database, batches: readonly AppendBatch[],
         results.map((r) => ({ partitionId: r.partitionId, baseOffset: r.baseOffset, records: byId.get(r.partitionId)?.records ?? [] })),
       ),
   };
-  try {
-    return await db.transaction((tx) => appendInTransaction(tx, batches, coverage), options);
-  } catch (err) {
-    if (sqlState(err) !== CHECK_VIOLATION) throw err;
-    // Our idea of which segments exist was stale: forget it and try once more (nothing was written).
-    for (const b of batches) coverage.forget(b.partitionId);
-    return db.transaction((tx) => appendInTransaction(tx, batches, coverage), options);
-  }
+  return withSegmentRetry(
+    batches.map((b) => b.partitionId),
+    coverage,
+    () => db.transaction((tx) => appendInTransaction(tx, batches, coverage), options),
+  );
 }
 
-const oneStatementSql = new Map<number, string>();
-
-function oneStatement(n: number): string {
-  let text = oneStatementSql.get(n);
-  if (!text) {
-    const rows = Array.from({ length: n }, (_, i) => {
-      const p = 4 + i * 4;
-      return `(${i}, $${p}::bigint, $${p + 1}::bytea, $${p + 2}::bytea, $${p + 3}::bytea)`;
-    });
-    // Through the root table (partition routing), so the text does not depend on the partition.
-    text = `WITH w AS (
-      UPDATE topic_partitions SET high_watermark = high_watermark + $2, bytes = bytes + $3 WHERE id = $1
-      RETURNING id, high_watermark, pg_notify('${APPEND_CHANNEL}', id || ':' || high_watermark) AS notified
-    )
-    INSERT INTO records (partition_id, "offset", "timestamp", key, value, headers)
-    SELECT w.id, w.high_watermark - $2 + v.i, v.ts, v.k, v.v, v.h
-      FROM w CROSS JOIN (VALUES ${rows.join(', ')}) AS v(i, ts, k, v, h)
-    RETURNING "offset"`;
-    oneStatementSql.set(n, text);
-  }
-  return text;
-}
+/** $1 partition id, $2 records, $3 bytes, then 4 parameters per record. */
+const oneStatement = (n: number) =>
+  statementFor('append', n, () => `WITH w AS (${ADVANCE_WATERMARK}) ${insertAfterAdvance(n, 4)} RETURNING "offset"`);
 
 /** Returns null when a segment is missing: the statement then changed nothing, and the caller takes the full path. */
 async function appendInOneStatement(db: Database, b: AppendBatch): Promise<AppendResult | null> {
@@ -137,23 +110,12 @@ export async function appendInTransaction(
   const rows =
     sorted.length === 1
       ? await tx.query<{ id: number; high_watermark: number }>(
-          `UPDATE topic_partitions SET high_watermark = high_watermark + $2, bytes = bytes + $3
-            WHERE id = $1
-        RETURNING id, high_watermark, pg_notify('${APPEND_CHANNEL}', id || ':' || high_watermark)::text AS notified`,
+          ADVANCE_WATERMARK,
           [sorted[0].partitionId, sorted[0].records.length, sorted[0].bytes],
           { name: 'append.watermark' },
         )
       : await tx.query<{ id: number; high_watermark: number }>(
-          `WITH locked AS (
-             SELECT id FROM topic_partitions WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE
-           ), inc AS (
-             SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[]) AS i(id, n, bytes)
-           )
-           UPDATE topic_partitions tp
-              SET high_watermark = tp.high_watermark + inc.n, bytes = tp.bytes + inc.bytes
-             FROM inc, locked
-            WHERE tp.id = inc.id AND locked.id = inc.id
-        RETURNING tp.id, tp.high_watermark, pg_notify('${APPEND_CHANNEL}', tp.id || ':' || tp.high_watermark)::text AS notified`,
+          ADVANCE_WATERMARKS,
           [sorted.map((b) => b.partitionId), sorted.map((b) => b.records.length), sorted.map((b) => b.bytes)],
           { name: 'append.watermarks' },
         );

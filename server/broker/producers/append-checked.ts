@@ -1,8 +1,8 @@
 import type { Database, Queryable } from '@/db/client';
-import { sqlState } from '../errors';
-import { APPEND_CHANNEL, type AppendBatch, type AppendResult, CHECK_VIOLATION, partitionGone } from '../log/append';
+import { type AppendBatch, type AppendResult, partitionGone } from '../log/append';
 import { COPY_COLUMNS_WITH_PRODUCER, type CopyBatch, encodeCopyRows } from '../log/record-codec';
 import { ensureSegments, partitionTable, type SegmentCoverage } from '../log/segments';
+import { ADVANCE_WATERMARK, fitsOneStatement, statementFor, withSegmentRetry } from '../log/statements';
 import { appendCommitted } from '../log/verify';
 import { afterAppend, checkBatch, type ProducerState } from './sequence';
 import { loadProducerStates, upsertStatesParams, upsertStatesSql } from './store';
@@ -36,31 +36,18 @@ export async function appendChecked(
         results.flatMap((r, i) => (r.error || r.duplicate ? [] : [{ ...batches[i], baseOffset: r.baseOffset }])),
       ),
   };
-  try {
-    return await db.transaction((tx) => inTransaction(tx, pid, batches, coverage, now), options);
-  } catch (err) {
-    if (sqlState(err) !== CHECK_VIOLATION) throw err;
-    // Our idea of which segments exist was stale: forget it and try once more (nothing was written).
-    coverage.forget(pid);
-    return db.transaction((tx) => inTransaction(tx, pid, batches, coverage, now), options);
-  }
+  return withSegmentRetry([pid], coverage, () => db.transaction((tx) => inTransaction(tx, pid, batches, coverage, now), options));
 }
 
-const ONE_STATEMENT_MAX_RECORDS = 16;
-const ONE_STATEMENT_MAX_BYTES = 64 * 1024;
+/** The watermark row is locked already: $1 partition id, $2 records written, $3 bytes added. */
+const WATERMARK_CTE = `w AS (${ADVANCE_WATERMARK})`;
 
-/** $1 partition id, $2 the new high watermark, $3 the bytes added. */
-const WATERMARK_CTE = `w AS (
-  UPDATE topic_partitions SET high_watermark = $2, bytes = bytes + $3 WHERE id = $1
-  RETURNING pg_notify('${APPEND_CHANNEL}', id || ':' || high_watermark)::text AS notified
-)`;
-
-const oneStatementSql = new Map<number, string>();
-
-/** Watermark, producer states ($4-$8) and `n` rows (8 parameters each from $9) in one statement. */
-function oneStatement(n: number): string {
-  let text = oneStatementSql.get(n);
-  if (!text) {
+/**
+ * Watermark, producer states ($4-$8) and `n` rows (8 parameters each from $9, with explicit offsets:
+ * duplicates and refused batches leave holes in the request, not in the log) in one statement.
+ */
+const oneStatement = (n: number) =>
+  statementFor('append.checked', n, () => {
     const rows = Array.from({ length: n }, (_, i) => {
       const p = 9 + i * 8;
       const types = ['bigint', 'bigint', 'bytea', 'bytea', 'bytea', 'bigint', 'smallint', 'int'];
@@ -68,14 +55,11 @@ function oneStatement(n: number): string {
     });
     // Through the root table (partition routing), so the text does not depend on the partition. Every
     // CTE is read by the final SELECT, so none is skipped.
-    text = `WITH ${WATERMARK_CTE}, s AS (${upsertStatesSql(4)}), r AS (
+    return `WITH ${WATERMARK_CTE}, s AS (${upsertStatesSql(4)}), r AS (
       INSERT INTO records (partition_id, "offset", "timestamp", key, value, headers, producer_id, producer_epoch, sequence)
       VALUES ${rows.join(', ')} RETURNING 1
     ) SELECT (SELECT count(*) FROM w) AS w, (SELECT count(*) FROM s) AS s, (SELECT count(*) FROM r) AS r`;
-    oneStatementSql.set(n, text);
-  }
-  return text;
-}
+  });
 
 async function inTransaction(
   tx: Queryable,
@@ -120,8 +104,8 @@ async function inTransaction(
     if (!coverage.covers(pid, next)) coverage.record(pid, await ensureSegments(tx, pid, next, batches[0].segmentCapacity));
     coverage.sawHighWatermark(pid, next);
     const records = next - locked.high_watermark;
-    const head = [pid, next, bytes, ...upsertStatesParams(changed, now)];
-    if (records <= ONE_STATEMENT_MAX_RECORDS && bytes <= ONE_STATEMENT_MAX_BYTES) {
+    const head = [pid, records, bytes, ...upsertStatesParams(changed, now)];
+    if (fitsOneStatement(records, bytes)) {
       // Small batches (the common case of a lingering idempotent producer): everything in one statement.
       const params = [...head];
       for (const b of written) {
