@@ -1,3 +1,4 @@
+import { sleep } from '../kernel/backoff';
 import { CONSUMER_EVENTS, type ConsumerEmitter } from './consumer-events';
 import type { KafkaMessage } from './messages';
 import type { Batch, PartitionWorker } from './partition-worker';
@@ -132,7 +133,7 @@ export class BatchProcessor {
   }
 
   private backoff(): Promise<void> {
-    return new Promise((r) => setTimeout(r, this.hooks.retryBackoffMs));
+    return sleep(this.hooks.retryBackoffMs);
   }
 
   private acquireSlot(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { TopicPartition, TopicPartitions } from '@/server/kernel/topic-partition';
+import type { TopicPartition, TopicPartitions } from '../kernel/topic-partition';
 
 /**
  * The consumer's instrumentation events, named as kafkajs names them (`consumer.events.HEARTBEAT` is

@@ -5,7 +5,7 @@ import {
   type TopicPartitions,
   toTopicPartitions,
   tpKey,
-} from '@/server/kernel/topic-partition';
+} from '../kernel/topic-partition';
 import { BatchProcessor, type RunConfig } from './batch-processor';
 import { CONSUMER_EVENTS, ConsumerEmitter, type ConsumerEventListener, type ConsumerEventName, offsetsByTopic } from './consumer-events';
 import type { BrookHttp } from './http';

@@ -1,4 +1,7 @@
+import { backoffDelay, sleep } from '../kernel/backoff';
+import { KAFKA_ERRORS, type KafkaErrorName } from '../kernel/kafka-errors';
 import type { EventOf, InputOf, MutationPath, OutputOf, QueryPath, SubscriptionPath } from './api-types';
+import { SseParser } from './sse';
 
 /** The Brook HTTP API as the client sees it: tRPC over plain JSON (GET for queries, POST for mutations). */
 export type { InputOf, MutationPath, OutputOf, ProcedurePath, QueryPath, SubscriptionPath } from './api-types';
@@ -111,33 +114,20 @@ export class BrookHttp {
       }),
       signal,
     );
-    if (!res.ok || !res.body) throw new BrookError(`${path}: HTTP ${res.status}`, 'NETWORK_EXCEPTION', 13, true, res.status);
-    // Events end with a blank line ("\n\n"). Look for it in the bytes as they come, and decode an event
-    // only once it is whole: a large batch arrives in many chunks.
+    if (!res.ok || !res.body) throw clientError(`${path}: HTTP ${res.status}`, 'NETWORK_EXCEPTION', res.status);
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
-    let pending: Uint8Array[] = [];
-    let lastByte = 0;
+    const parser = new SseParser();
     try {
       for (;;) {
         const { value, done } = await abortable(reader.read(), signal);
         if (done) return;
-        const chunk = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-        let from = 0;
-        let end = lastByte === 10 && chunk[0] === 10 ? 0 : chunk.indexOf('\n\n');
-        while (end >= 0) {
-          pending.push(chunk.subarray(from, end));
-          const text = decoder.decode(pending.length === 1 ? pending[0] : Buffer.concat(pending));
-          pending = [];
-          from = end + (end === 0 && lastByte === 10 && from === 0 ? 1 : 2);
-          const out = parseEvent(text);
-          if (out.kind === 'data') yield out.value as EventOf<P>;
-          else if (out.kind === 'error') throw toBrookError(out.value as TrpcError, res.status);
-          else if (out.kind === 'return') return;
-          end = chunk.indexOf('\n\n', from);
+        for (const event of parser.push(decoder.decode(value, { stream: true }))) {
+          // tRPC's events: data (type "message"), `serialized-error`, `return`; `connected` and `ping` are ignored.
+          if (event.type === 'message') yield JSON.parse(event.data) as EventOf<P>;
+          else if (event.type === 'serialized-error') throw toBrookError(JSON.parse(event.data) as TrpcError, res.status);
+          else if (event.type === 'return') return;
         }
-        if (from < chunk.length) pending.push(chunk.subarray(from));
-        lastByte = chunk[chunk.length - 1];
       }
     } finally {
       reader.cancel().catch(() => {});
@@ -159,8 +149,7 @@ export class BrookHttp {
       } catch (err) {
         const retriable = signal?.aborted !== true && (repeatable ? isTransient(err) : neverSent(err));
         if (!retriable || attempt >= retry.attempts || Date.now() - started >= retry.maxElapsedMs) throw err;
-        const cap = Math.min(retry.maxBackoffMs, retry.initialBackoffMs * 2 ** (attempt - 1));
-        await delay(Math.random() * cap, signal);
+        await sleep(backoffDelay(attempt - 1, { initialMs: retry.initialBackoffMs, maxMs: retry.maxBackoffMs }), signal);
       }
     }
   }
@@ -174,7 +163,7 @@ export class BrookHttp {
     } catch (err) {
       if (!timeout.aborted || init.signal?.aborted) throw err;
       // No answer in time: the outcome is unknown, as after a lost connection (retried as transient).
-      throw new BrookError(`${path}: no answer within ${timeoutMs} ms`, 'REQUEST_TIMED_OUT', 7, true, 0);
+      throw clientError(`${path}: no answer within ${timeoutMs} ms`, 'REQUEST_TIMED_OUT', 0);
     }
   }
 
@@ -191,7 +180,7 @@ export class BrookHttp {
     try {
       body = JSON.parse(text);
     } catch {
-      throw new BrookError(`${path}: HTTP ${res.status} ${text.slice(0, 200)}`, 'NETWORK_EXCEPTION', 13, true, res.status);
+      throw clientError(`${path}: HTTP ${res.status} ${text.slice(0, 200)}`, 'NETWORK_EXCEPTION', res.status);
     }
     if (body.error) throw toBrookError(body.error, res.status);
     return body.result?.data;
@@ -210,18 +199,6 @@ function isTransient(err: unknown): boolean {
 /** The request never left: the connection to Brook was refused, so nothing can have been applied. */
 function neverSent(err: unknown): boolean {
   return err instanceof TypeError && (err.cause as { code?: string } | undefined)?.code === 'ECONNREFUSED';
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  // An abort clears the timer too, so a disconnected client does not keep the process alive.
-  return abortable(
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-    signal,
-    () => clearTimeout(timer),
-  );
 }
 
 /**
@@ -252,22 +229,14 @@ export function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, onA
   });
 }
 
-/** One SSE event (tRPC's events: data, `serialized-error`, `return`, and `connected`/`ping`, ignored). */
-function parseEvent(text: string): { kind: 'data' | 'error' | 'return' | 'other'; value?: unknown } {
-  let event = 'message';
-  let data = '';
-  for (const line of text.split('\n')) {
-    if (line.startsWith('event: ')) event = line.slice(7);
-    else if (line.startsWith('data: ')) data += line.slice(6);
-  }
-  if (event === 'message') return data ? { kind: 'data', value: JSON.parse(data) } : { kind: 'other' };
-  if (event === 'serialized-error') return { kind: 'error', value: JSON.parse(data) };
-  if (event === 'return') return { kind: 'return' };
-  return { kind: 'other' };
+/** A failure the client itself names, with the code and retriability of Kafka's table. */
+function clientError(message: string, name: KafkaErrorName, httpStatus: number): BrookError {
+  const { code, retriable } = KAFKA_ERRORS[name];
+  return new BrookError(message, name, code, retriable, httpStatus);
 }
 
 function toBrookError(error: TrpcError, status: number): BrookError {
-  const kafka = error.data?.kafka ?? { name: 'UNKNOWN_SERVER_ERROR', code: -1, retriable: false };
+  const kafka = error.data?.kafka ?? { name: 'UNKNOWN_SERVER_ERROR', ...KAFKA_ERRORS.UNKNOWN_SERVER_ERROR };
   return new BrookError(error.message, kafka.name, kafka.code, kafka.retriable, status);
 }
 

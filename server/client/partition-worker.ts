@@ -1,4 +1,5 @@
-import { tpKey } from '@/server/kernel/topic-partition';
+import { sleep } from '../kernel/backoff';
+import { tpKey } from '../kernel/topic-partition';
 import type { BrookHttp } from './http';
 import { isBrookError } from './http';
 import { decodeMessage, type KafkaMessage } from './messages';
@@ -187,12 +188,8 @@ export class PartitionWorker {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
+    const woken = new AbortController();
+    this.wake = () => woken.abort();
+    return sleep(ms, woken.signal);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { partitionForKey, StickyPartitioner } from '@/server/kernel/partitioning';
+import { partitionForKey, StickyPartitioner } from '../kernel/partitioning';
 import { type BrookHttp, isBrookError, type RetryOptions } from './http';
 import { encodeMessage, type Message, toBuffer } from './messages';
 import { type EncodedRecord, type PendingSend, ProducePipeline } from './produce-pipeline';

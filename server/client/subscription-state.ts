@@ -1,4 +1,4 @@
-import { type TopicPartition, type TopicPartitions, toTopicPartitions, tpKey } from '@/server/kernel/topic-partition';
+import { type TopicPartition, type TopicPartitions, toTopicPartitions, tpKey } from '../kernel/topic-partition';
 
 /** A topic, or some of its partitions (kafkajs' pause/resume argument). */
 export interface TopicSelection {
