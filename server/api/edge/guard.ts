@@ -1,16 +1,20 @@
 import { type BodyBudget, checkUrl, readBody } from './body';
 import { checkRequestOrigin, currentHostRules } from './hosts';
-import { edgeLimits } from './limits';
+import { type EdgeLimits, edgeLimits } from './limits';
 import { type EdgeRefusal, trpcRefusal } from './respond';
 
-/** The edge's limits, read once at start-up (BROOK_MAX_BODY_BYTES, BROOK_BODY_IDLE_MS, BROOK_BODY_TIMEOUT_MS). */
-export const defaultEdgeLimits = edgeLimits();
+let limits: EdgeLimits | undefined;
 
-/** The largest request body. */
-export const bodyLimit = defaultEdgeLimits.bodyBytes;
-
-/** Two bodies of the largest size at once (about 195 MiB by default), one at most per principal or address. */
-export const bodyBudget = defaultEdgeLimits.budget;
+/**
+ * The edge's limits (BROOK_MAX_BODY_BYTES, BROOK_BODY_IDLE_MS, BROOK_BODY_TIMEOUT_MS), read when first
+ * needed, not when this module loads: the server validates its environment at start-up and says what
+ * is wrong in one line. The budget: two bodies of the largest size at once (about 195 MiB by default),
+ * one at most per principal or address.
+ */
+export function defaultEdgeLimits(): EdgeLimits {
+  limits ??= edgeLimits();
+  return limits;
+}
 
 /** Whether and how much of a body to read, decided from the headers before reading (handler.ts). */
 export type Admission = { refusal: EdgeRefusal } | { limit: number; budget: BodyBudget; key: string };
@@ -21,7 +25,7 @@ export type Admission = { refusal: EdgeRefusal } | { limit: number; budget: Body
  */
 export async function guardApiRequest(
   req: Request,
-  budget: BodyBudget = bodyBudget,
+  budget: BodyBudget = defaultEdgeLimits().budget,
   admit?: () => Promise<Admission>,
 ): Promise<{ response: Response } | { request: Request; release: () => void }> {
   const refusal = checkRequestOrigin(currentHostRules(), req) ?? checkUrl(req.url);
@@ -30,7 +34,7 @@ export async function guardApiRequest(
     return { response: trpcRefusal(req, refusal) };
   }
   if (req.method === 'GET' || req.method === 'HEAD') return { request: req, release: () => {} };
-  let limit = bodyLimit;
+  let limit = defaultEdgeLimits().bodyBytes;
   let key = '';
   if (admit) {
     const admitted = await admit();

@@ -6,7 +6,7 @@ import { appRouter } from '../root';
 import type { Context, Meta, RequestContext } from '../trpc';
 import { admission, callerBeforeBody, procedureAt, procedurePaths } from './caller';
 import { EXAMPLE_PRINCIPAL, forwardedHttps, type RequestFacts, requestContext } from './credentials';
-import { type Admission, bodyBudget, defaultEdgeLimits, guardApiRequest } from './guard';
+import { type Admission, defaultEdgeLimits, guardApiRequest } from './guard';
 import { checkJsonBody } from './media-type';
 import { trpcRefusal } from './respond';
 
@@ -47,9 +47,9 @@ export async function handleApiRequest(
         const caller = await callerBeforeBody(original.url, original.headers, facts, broker, endpoint);
         if ('refusal' in caller) return caller;
         context = caller.context;
-        return admission(caller, facts, defaultEdgeLimits);
+        return admission(caller, facts, defaultEdgeLimits());
       };
-  const guarded = await guardApiRequest(original, bodyBudget, admit);
+  const guarded = await guardApiRequest(original, defaultEdgeLimits().budget, admit);
   if ('response' in guarded) return guarded.response;
   let request = guarded.request;
   // A mutation without a body and without a content type (auth.logout) is a JSON call without input.

@@ -5,7 +5,7 @@ import type { Broker } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
 import { type AppServer, createAppServer } from '@/server/serve/app-server';
 import { BodyCollector } from './body';
-import { bodyBudget } from './guard';
+import { defaultEdgeLimits } from './guard';
 import { readNodeBody } from './node-request';
 
 /**
@@ -71,6 +71,7 @@ describe("the edge on Node's requests", () => {
 
   it('refuses a body past the shared budget as retriable (503), and gives the budget back', async () => {
     // Two other addresses hold all of it (one may hold at most half: the fair share).
+    const bodyBudget = defaultEdgeLimits().budget;
     const half = bodyBudget.bytes / 2;
     expect(bodyBudget.take(half, 'address:10.0.0.1')).toBe(true);
     expect(bodyBudget.take(half - 10, 'address:10.0.0.2')).toBe(true);

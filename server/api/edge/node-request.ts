@@ -28,7 +28,7 @@ export async function handleNodeApiRequest(
   req: IncomingMessage,
   signal: AbortSignal,
   broker: () => Promise<Context['broker']>,
-  limits: EdgeLimits = defaultEdgeLimits,
+  limits: EdgeLimits = defaultEdgeLimits(),
 ): Promise<Response> {
   const url = nodeRequestUrl(req);
   const method = req.method ?? 'GET';
