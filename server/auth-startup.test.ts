@@ -47,6 +47,12 @@ async function serve(env: Record<string, string>, until: string): Promise<{ log:
 }
 
 describe('auth at server start', () => {
+  it('a bad variable (one the HTTP edge reads) stops start-up with one line naming it, no stack trace', { timeout: 120_000 }, async () => {
+    const { log, code } = await serve({ BROOK_DATA_DIR: path.join(tmp, 'bad-env'), BROOK_MAX_BODY_BYTES: 'abc' }, 'never');
+    expect(code).toBe(1);
+    expect(log.trim()).toMatch(/^\[brook\] cannot start: invalid environment: BROOK_MAX_BODY_BYTES must be a whole number[^\n]*$/);
+  });
+
   it('refuses to start with auth off and a listener beyond loopback, before opening the database', { timeout: 120_000 }, async () => {
     const dataDir = path.join(tmp, 'refused');
     const { log, code } = await serve({ BROOK_DATA_DIR: dataDir, BROOK_KAFKA_LISTENER: '0.0.0.0:0' }, 'never');
