@@ -4,8 +4,7 @@ import type { KafkaListenerReport } from '@/server/broker';
 import { errorMessage } from '@/server/broker/errors';
 import { startServices } from '@/server/broker/services';
 import { type BrookEnv, brookEnv } from '@/server/env';
-import { stopShops } from '@/server/examples/shop/registry';
-import { stopAllMembers } from '@/server/examples/tour/group';
+import { stopExamples } from '@/server/examples';
 import { createKafkaDispatcher, kafkaListenerConfig, kafkaSettings, startKafkaListener } from '@/server/kafka';
 import { listenHost } from '@/server/listen-host';
 import { getBroker, getRuntime, serviceOptions, shutdownRuntime } from '@/server/runtime';
@@ -52,7 +51,7 @@ async function main(): Promise<void> {
       // Kafka connections: no new ones, long polls aborted, answers in flight written, then closed (bounded).
       const kafkaClosing = kafka?.stop(DRAIN_MS) ?? Promise.resolve(0);
       // The examples' members leave their groups while the engine is still up.
-      await Promise.all([stopShops(), stopAllMembers()]);
+      await stopExamples();
       const { unfinished } = await closing;
       if (unfinished.length > 0)
         console.error(`[brook] ${unfinished.length} request(s) still running after ${DRAIN_MS} ms, closed: ${unfinished.join(', ')}`);

@@ -1,11 +1,10 @@
+import { EXAMPLES } from '@/server/examples';
 import { aclsRouter } from './routers/acls';
 import { authRouter } from './routers/auth';
 import { clustersRouter } from './routers/clusters';
 import { groupsRouter } from './routers/groups';
-import { learnRouter } from './routers/learn';
 import { ratesRouter } from './routers/rates';
 import { recordsRouter } from './routers/records';
-import { shopRouter } from './routers/shop';
 import { topicsRouter } from './routers/topics';
 import { createTRPCRouter } from './trpc';
 
@@ -17,8 +16,9 @@ export const appRouter = createTRPCRouter({
   groups: groupsRouter,
   clusters: clustersRouter,
   rates: ratesRouter,
-  shop: shopRouter,
-  learn: learnRouter,
+  // The examples' APIs, each under its name.
+  shop: EXAMPLES.shop.router,
+  learn: EXAMPLES.learn.router,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { hidesPayloads, visibleShopStatus } from '@/server/api/routers/hide-payloads';
+import { authorized, type Context, createTRPCRouter } from '@/server/api/trpc';
 import { brookEnv } from '@/server/env';
 import {
   ITEMS,
@@ -11,8 +13,6 @@ import {
 } from '@/server/examples/shop/catalog';
 import { shopFor } from '@/server/examples/shop/registry';
 import { Shop } from '@/server/examples/shop/shop';
-import { authorized, type Context, createTRPCRouter } from '../trpc';
-import { hidesPayloads, visibleShopStatus } from './hide-payloads';
 
 /**
  * The online-store example (server/examples/shop). Its services are real Brook clients in this process;

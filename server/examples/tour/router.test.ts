@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { snapshotState, testBackends, uniqueName } from '@/db/testing';
+import { callApi } from '@/server/api/test-server';
 import type { Broker } from '@/server/broker';
 import { testBroker } from '@/server/broker/testing';
 import { IDLE_MS, isIdle, localMembers, stopAllMembers } from '@/server/examples/tour/group';
 import { MAX_MEMBERS } from '@/server/examples/tour/names';
 import { SCRATCH_PARTITIONS, SCRATCH_TOPIC } from '@/server/examples/tour/scratch';
-import { callApi } from '../test-server';
 
 /** A random key of 1-24 characters, some outside ASCII, so the UTF-8 bytes hashed are not only one byte per character. */
 function randomKey(): string {

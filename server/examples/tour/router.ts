@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { wellFormed } from '@/server/api/inputs';
+import { hidesPayloads, visibleLanes } from '@/server/api/routers/hide-payloads';
+import { authorized, createTRPCRouter } from '@/server/api/trpc';
 import { partitionForKey } from '@/server/broker/partitioner';
 import { MAX_PARTITIONS } from '@/server/broker/topics/names';
 import { addMember, removeMember, touchTour, tourGroupStatus } from '@/server/examples/tour/group';
 import { ensureScratch, scratchLanes } from '@/server/examples/tour/scratch';
-import { wellFormed } from '../inputs';
-import { authorized, createTRPCRouter } from '../trpc';
-import { hidesPayloads, visibleLanes } from './hide-payloads';
 
 /** A key as the tour's widget takes it: text, hashed as its UTF-8 bytes (what records.produce stores). */
 const key = wellFormed(1000);

@@ -1,4 +1,4 @@
-import { type FetchResult, isBrokerError, storedSize } from '@/server/broker';
+import { FETCH_LIMITS, type FetchResult, isBrokerError, storedSize } from '@/server/broker';
 import { fetch } from '../protocol';
 import { encodeFetchBatches } from '../records';
 import { isOutage, kafkaCode } from './errors';
@@ -8,13 +8,9 @@ type Req = fetch.FetchRequest;
 type Res = fetch.FetchResponse;
 type PartitionRes = fetch.PartitionData;
 
-/** The engine's bounds on one partition read (server/broker/fetch.ts FETCH_LIMITS). */
-const ENGINE_MAX_RECORDS = 10_000;
 const PROBE_RECORDS = 100;
 /** Kafka's fetch.max.bytes: the most one Fetch answers, whatever the request's max_bytes says. */
 const FETCH_MAX_BYTES = 55 * 1024 * 1024;
-const ENGINE_MAX_BYTES = 64 * 1024 * 1024;
-const ENGINE_MAX_WAIT_MS = 30_000;
 
 interface Wanted {
   topic: string;
@@ -52,7 +48,7 @@ export const fetchHandler = defineHandler<Req, Res>({
     const wanted: Wanted[] = req.topics.flatMap((t) =>
       t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.fetchOffset), maxBytes: p.partitionMaxBytes })),
     );
-    const maxWaitMs = Math.min(Math.max(req.maxWaitMs, 0), ENGINE_MAX_WAIT_MS);
+    const maxWaitMs = Math.min(Math.max(req.maxWaitMs, 0), FETCH_LIMITS.maxWaitMs);
     const deadline = ctx.broker.now() + maxWaitMs;
     let outcomes = await readAll(wanted, ctx);
     while (outcomes.every((o) => 'ok' in o) && bytesOf(outcomes) < req.minBytes && !ctx.signal.aborted) {
@@ -95,13 +91,13 @@ function readAll(wanted: readonly Wanted[], ctx: KafkaContext): Promise<Outcome[
  * to send 1 MB).
  */
 async function readPartition(w: Wanted, ctx: KafkaContext) {
-  const maxBytes = Math.min(Math.max(w.maxBytes, 1), ENGINE_MAX_BYTES);
+  const maxBytes = Math.min(Math.max(w.maxBytes, 1), FETCH_LIMITS.maxBytes);
   const read = (offset: number, maxRecords: number, bytes: number) =>
     ctx.broker.fetch({ topic: w.topic, partition: w.partition, offset, maxRecords, maxBytes: bytes });
   const probe = await read(w.offset, PROBE_RECORDS, maxBytes);
   if (probe.records.length < PROBE_RECORDS) return probe; // all there is, or cut by maxBytes already
   const bytes = probe.records.reduce((n, r) => n + storedSize(r), 0);
-  const fits = Math.min(ENGINE_MAX_RECORDS, Math.ceil(maxBytes / Math.max(bytes / probe.records.length, 1)));
+  const fits = Math.min(FETCH_LIMITS.maxRecords, Math.ceil(maxBytes / Math.max(bytes / probe.records.length, 1)));
   if (fits <= PROBE_RECORDS || bytes >= maxBytes) return probe;
   // The rest continues after the probe's last record (offsets may have gaps on compacted topics): the
   // probe's rows are not read twice.

@@ -1,4 +1,4 @@
-import { BrokerError, type ProduceRecord, type ProducerFields } from '@/server/broker';
+import { BrokerError, MAX_REQUEST_BYTES, type ProduceRecord, type ProducerFields } from '@/server/broker';
 import { asBrokerError } from '@/server/broker/errors';
 import { KafkaProtocolError, produce } from '../protocol';
 import { batchesToProduceRecords, decodeRecordBatches } from '../records';
@@ -9,8 +9,8 @@ type Req = produce.ProduceRequest;
 type Res = produce.ProduceResponse;
 type PartitionRes = produce.PartitionProduceResponse;
 
-/** Decompressed records of one Produce request, all partitions together, may not exceed what one engine produce accepts (MAX_REQUEST_BYTES). */
-const MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024;
+/** Decompressed records of one Produce request, all partitions together, may not exceed what one engine produce accepts. */
+const MAX_UNCOMPRESSED_BYTES = MAX_REQUEST_BYTES;
 const NO_PRODUCER_ID = -1;
 
 /**
