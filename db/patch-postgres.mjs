@@ -13,6 +13,9 @@
 //     the reconnect, takes the place of the next statement, and answers that statement's Describe; the
 //     statement's Bind and Execute are never sent, and its transaction waits forever holding its locks.
 // Idempotent; replaces each file (write + rename) so that hard-linked copies elsewhere stay untouched.
+// package.json pins postgres.js to the exact version these fixes were written for. A file that no longer
+// has the expected shape fails `npm install` (exit 1) instead of being skipped quietly; an install with
+// --ignore-scripts skips this script, and readiness (/api/health) then answers 503 on a Postgres server.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -75,7 +78,10 @@ function main() {
     if (!fs.existsSync(file)) continue;
     const result = patchSource(fs.readFileSync(file, 'utf8'));
     if (!result) {
-      console.warn(`[brook] postgres.js ${version}: ${rel} has changed; outage fixes not applied (see db/patch-postgres.mjs)`);
+      console.error(
+        `[brook] postgres.js ${version}: ${rel} does not have the shape db/patch-postgres.mjs fixes; its outage fixes cannot be applied. Install the version package.json pins, or port the fixes.`,
+      );
+      process.exitCode = 1;
       continue;
     }
     if (!result.changed) continue;

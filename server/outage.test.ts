@@ -135,6 +135,11 @@ describe.skipIf(!binDir)('Postgres outage on a private cluster', () => {
       probes.push({ phase, ready: { path: 'health', status: res.status, body: await res.json() }, live: liveStatus });
     };
 
+    // A driver without its outage fixes (installed with --ignore-scripts) takes no traffic.
+    const unpatched = await ready(() => false);
+    expect([unpatched.status, (await unpatched.json()).status]).toEqual([503, 'driver without its outage fixes (run npm install)']);
+    expect((await ready()).status).toBe(200);
+
     await sleep(500);
     // 1. A 2 s stop (fast shutdown: sessions terminated with 57P01), then start.
     await cluster.stop('fast');

@@ -78,7 +78,7 @@ export function createAppServer(options: {
   let stopping = false;
 
   const plain: Record<string, (req: IncomingMessage) => Response | Promise<Response>> = {
-    '/api/health': healthReady,
+    '/api/health': () => healthReady(),
     '/api/health/live': healthLive,
     '/api/metrics': async (req) => metricsResponse(nodeHeaders(req), await options.getBroker()),
   };

@@ -1,3 +1,4 @@
+import { postgresDriverPatched } from '@/db/client';
 import { MIGRATIONS_FOLDER } from '@/db/env';
 import { migrationStatus } from '@/db/migration-status';
 import { asBrokerError } from '@/server/broker/errors';
@@ -8,8 +9,12 @@ const READINESS_WAIT_MS = 2_000;
 
 const noStore = { 'cache-control': 'no-store' };
 
-/** Readiness for load balancers: the database answers and its migrations are current (200), else 503. */
-export async function healthReady(): Promise<Response> {
+/**
+ * Readiness for load balancers: the database answers, its migrations are current and, on a Postgres
+ * server, the driver has its outage fixes (200); else 503. Without the fixes (an install that skipped
+ * postinstall) a database restart can wedge the process, so it must not take traffic.
+ */
+export async function healthReady(driverPatched: () => boolean = postgresDriverPatched): Promise<Response> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -25,10 +30,11 @@ export async function healthReady(): Promise<Response> {
     }));
     check.catch(() => {}); // may settle after the deadline
     const { db, startedAt, migrations } = await Promise.race([check, deadline]);
-    const ok = migrations.current;
+    const fixed = db.driver !== 'postgres' || driverPatched();
+    const ok = migrations.current && fixed;
     return Response.json(
       {
-        status: ok ? 'ok' : 'migrations pending',
+        status: !fixed ? 'driver without its outage fixes (run npm install)' : ok ? 'ok' : 'migrations pending',
         database: db.driver,
         migrations,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
