@@ -219,13 +219,25 @@ export class Broker {
   }
 
   /**
-   * Resolves once the partition's high watermark is above `offset`, after `timeoutMs`, or on `signal`
-   * (which of them is for the caller to read again): a long poll over several partitions at once, as
-   * Kafka's Fetch makes, without reading each partition's log while it waits.
+   * Resolves once any of the partitions' high watermarks is above its offset, after `timeoutMs`, or on
+   * `signal` (which of them is for the caller to read again): a long poll over several partitions at once,
+   * as Kafka's Fetch makes, without reading each partition's log while it waits. A partition that no
+   * longer exists ends the wait at once: the next read reports it.
    */
-  async waitForRecords(topic: string, partition: number, offset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    const { partitionId } = await resolvePartition(this.topicCache, topic, partition);
-    await this.wakeup.waitFor(partitionId, offset, timeoutMs, signal);
+  async waitForRecords(
+    positions: ReadonlyArray<{ topic: string; partition: number; offset: number }>,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const resolved: Array<{ partitionId: number; offset: number }> = [];
+    for (const p of positions) {
+      try {
+        resolved.push({ partitionId: (await resolvePartition(this.topicCache, p.topic, p.partition)).partitionId, offset: p.offset });
+      } catch {
+        return;
+      }
+    }
+    await this.wakeup.waitForAny(resolved, timeoutMs, signal);
   }
 
   listOffsets(topic: string, partition: number, spec: OffsetSpec) {

@@ -48,11 +48,10 @@ export async function* tailTopic(
       continue;
     }
     // Nothing new anywhere: wait until any partition passes its cursor (or 15 s, or the end).
-    const waiting = new AbortController();
-    const stop = () => waiting.abort();
-    signal.addEventListener('abort', stop, { once: true });
-    await Promise.race([...cursors.values()].map((c) => deps.wakeup.waitFor(c.pid, c.offset, 15_000, waiting.signal)));
-    waiting.abort();
-    signal.removeEventListener('abort', stop);
+    await deps.wakeup.waitForAny(
+      [...cursors.values()].map((c) => ({ partitionId: c.pid, offset: c.offset })),
+      15_000,
+      signal,
+    );
   }
 }

@@ -113,3 +113,39 @@ describe.each(testBackends())('group waits on %s', (backend) => {
     await until(() => later.done, 'the later partition wait');
   });
 });
+
+describe.each(testBackends())('one long poll over several partitions on %s', (backend) => {
+  let broker: Broker;
+  testBroker(backend, (env) => {
+    broker = env.broker;
+  });
+
+  it('ends when any partition passes its offset, leaves no waiter behind, and ends at once for a partition that is gone', async () => {
+    const topic = uniqueName('any');
+    await broker.createTopic({ name: topic, partitions: 3 });
+    let ended = false;
+    const waiting = broker
+      .waitForRecords(
+        [0, 1, 2].map((partition) => ({ topic, partition, offset: 0 })),
+        60_000,
+      )
+      .then(() => {
+        ended = true;
+      });
+    await sleep(100);
+    expect(ended).toBe(false);
+    await broker.produce(topic, [{ value: new TextEncoder().encode('x'), partition: 2 }]);
+    await waiting;
+    expect(ended).toBe(true);
+    // The other two partitions' waits ended with it.
+    expect((broker as unknown as { wakeup: { waiters: Map<number, unknown> } }).wakeup.waiters.size).toBe(0);
+
+    await broker.waitForRecords(
+      [
+        { topic, partition: 0, offset: 0 },
+        { topic: uniqueName('gone'), partition: 0, offset: 0 },
+      ],
+      60_000,
+    );
+  });
+});

@@ -152,6 +152,27 @@ export class Wakeup {
     });
   }
 
+  /**
+   * Resolves once any of the partitions' high watermarks is above its offset, after `timeoutMs`, or on
+   * `signal`: the one multi-partition long poll (Kafka's Fetch, the live tail). The other waits end with it.
+   */
+  async waitForAny(
+    positions: ReadonlyArray<{ partitionId: number; offset: number }>,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (positions.length === 0) return;
+    const done = new AbortController();
+    const stop = () => done.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await Promise.race(positions.map((p) => this.waitFor(p.partitionId, p.offset, timeoutMs, done.signal)));
+    } finally {
+      done.abort();
+      signal?.removeEventListener('abort', stop);
+    }
+  }
+
   private ensureRecheck(): void {
     if (this.timer) return;
     this.timer = setInterval(() => void this.recheck(), this.recheckMs);

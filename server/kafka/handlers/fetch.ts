@@ -113,23 +113,12 @@ async function readPartition(w: Wanted, ctx: KafkaContext) {
  * connection or listener closed meanwhile. Nothing is read while waiting: the caller reads again.
  */
 async function waitForMore(wanted: readonly Wanted[], seen: readonly Outcome[], waitMs: number, ctx: KafkaContext): Promise<boolean> {
-  const done = new AbortController();
-  const onClose = () => done.abort();
-  ctx.signal.addEventListener('abort', onClose, { once: true });
-  try {
-    const waits = wanted.flatMap((w, i) => {
-      const o = seen[i];
-      if (!('ok' in o)) return [];
-      const past = Math.max(w.offset, o.ok.highWatermark);
-      // A partition gone meanwhile ends the wait: the next read reports it.
-      return [ctx.broker.waitForRecords(w.topic, w.partition, past, waitMs, done.signal).catch(() => {})];
-    });
-    if (waits.length === 0) return false;
-    await Promise.race(waits);
-  } finally {
-    done.abort(); // the other partitions' waits end with this one
-    ctx.signal.removeEventListener('abort', onClose);
-  }
+  const positions = wanted.flatMap((w, i) => {
+    const o = seen[i];
+    return 'ok' in o ? [{ topic: w.topic, partition: w.partition, offset: Math.max(w.offset, o.ok.highWatermark) }] : [];
+  });
+  if (positions.length === 0) return false;
+  await ctx.broker.waitForRecords(positions, waitMs, ctx.signal);
   return !ctx.signal.aborted;
 }
 
