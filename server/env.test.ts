@@ -97,7 +97,7 @@ describe('environment (server/env.ts)', () => {
 
   it("matches the README's table of variables, both ways", () => {
     const readme = fs.readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8');
-    const section = readme.split('\n### Configuration\n')[1]?.split('\n#')[0] ?? '';
+    const section = readme.split('\n## Configuration\n')[1]?.split('\n#')[0] ?? '';
     const listed = [...section.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((m) => m[1]);
     expect(listed.sort()).toEqual([...ENV_VARIABLES].sort());
   });
