@@ -41,6 +41,13 @@ describe('SseParser follows the event-stream specification', () => {
     expect(parser.push('\n\n')).toEqual([message('two')]);
   });
 
+  it('assembles a large event from many small chunks', () => {
+    const data = JSON.stringify({ records: Array.from({ length: 20_000 }, (_, i) => ({ offset: i, value: `v${i}` })) });
+    const stream = `id: 1\ndata: ${data}\n\n`;
+    const chunks = Array.from({ length: Math.ceil(stream.length / 1000) }, (_, i) => stream.slice(i * 1000, (i + 1) * 1000));
+    expect(parse(...chunks).events).toEqual([message(data, '1')]);
+  });
+
   it('parses any split of a stream into chunks as it parses the whole', () => {
     const stream = '\ufeff: hi\r\nevent: a\r\ndata: 1\r\n\r\nid: 9\ndata: {"x":"é😀"}\ndata: 2\n\ndata:3\r\rretry: 10\ndata: last\n\n';
     const whole = parse(stream).events;

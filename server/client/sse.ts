@@ -20,7 +20,8 @@ export class SseParser {
   lastEventId = '';
   /** The server's `retry:` (ms), if it sent one. */
   retryMs: number | undefined;
-  private pending = '';
+  /** The unfinished line's pieces (none holds a line ending). */
+  private pending: string[] = [];
   private data = '';
   private hasData = false;
   private type = '';
@@ -40,11 +41,19 @@ export class SseParser {
       if (text.charCodeAt(0) === LF) text = text.slice(1);
     }
     const events: SseEvent[] = [];
-    // `pending` holds no line ending, so the search starts in the new text.
-    const s = this.pending + text;
+    let lf = text.indexOf('\n');
+    let cr = text.indexOf('\r');
+    if (lf < 0 && cr < 0) {
+      // No line ends here: keep the piece and join the pieces once (a large event arrives in many chunks).
+      if (text.length > 0) this.pending.push(text);
+      return events;
+    }
+    const s = this.pending.length > 0 ? this.pending.join('') + text : text;
+    const shift = s.length - text.length;
+    this.pending = [];
+    if (lf >= 0) lf += shift;
+    if (cr >= 0) cr += shift;
     let start = 0;
-    let lf = s.indexOf('\n', this.pending.length);
-    let cr = s.indexOf('\r', this.pending.length);
     while (lf >= 0 || cr >= 0) {
       const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
       let next = end + 1;
@@ -58,7 +67,7 @@ export class SseParser {
       if (lf >= 0 && lf < start) lf = s.indexOf('\n', start);
       if (cr >= 0 && cr < start) cr = s.indexOf('\r', start);
     }
-    this.pending = start === 0 ? s : s.slice(start);
+    if (start < s.length) this.pending.push(s.slice(start));
     return events;
   }
 
