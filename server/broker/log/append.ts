@@ -52,6 +52,8 @@ export async function appendToLog(db: Database, batches: readonly AppendBatch[],
         coverage.sawHighWatermark(b.partitionId, done.highWatermark);
         return [done];
       }
+      // A segment was missing: what we knew of them is stale, so the full path must look them up.
+      coverage.forget(b.partitionId);
     }
   }
   const byId = new Map(batches.map((b) => [b.partitionId, b]));
