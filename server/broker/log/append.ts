@@ -90,6 +90,10 @@ async function appendInOneStatement(db: Database, b: AppendBatch): Promise<Appen
     throw err;
   }
   if (rows.length === 0) throw partitionGone();
+  // Seen once under a restart with traffic: rows that are not this statement's answer. Its outcome is then
+  // unknown, as for a lost connection (the caller answers REQUEST_TIMED_OUT: "may have been written").
+  if (!rows.every((r) => typeof r?.offset === 'number'))
+    throw lostCommit(new Error('The append was answered with rows it did not ask for.'), null);
   let base = rows[0].offset;
   for (const r of rows) if (r.offset < base) base = r.offset;
   return { partitionId: b.partitionId, baseOffset: base, highWatermark: base + b.records.length };
