@@ -52,18 +52,23 @@ export const ADVANCE_WATERMARKS = `WITH locked AS (
   RETURNING tp.id, tp.high_watermark, ${notifyOnCommit('tp')}`;
 
 /**
- * The rows of a small append after a CTE `w` of ADVANCE_WATERMARK: `n` records of 4 parameters each
- * (timestamp, key, value, headers) from `$first`, at the offsets the watermark move made room for.
- * Through the root table (partition routing), so the text does not depend on the partition.
+ * The rows of a small append after a CTE `w` of ADVANCE_WATERMARK: `n` records from `$first`, 4
+ * parameters each (timestamp, key, value, headers), 7 with an idempotent producer's fields (producer id,
+ * epoch, the batch's base sequence), at the offsets the watermark move made room for. Through the root
+ * table (partition routing), so the text does not depend on the partition.
  */
-export function insertAfterAdvance(n: number, first: number): string {
+export function insertAfterAdvance(n: number, first: number, withProducer = false): string {
+  const width = withProducer ? 7 : 4;
+  const types = ['bigint', 'bytea', 'bytea', 'bytea', 'bigint', 'smallint', 'int'].slice(0, width);
   const rows = Array.from({ length: n }, (_, i) => {
-    const p = first + i * 4;
-    return `(${i}, $${p}::bigint, $${p + 1}::bytea, $${p + 2}::bytea, $${p + 3}::bytea)`;
+    const p = first + i * width;
+    return `(${i}, ${types.map((t, j) => `$${p + j}::${t}`).join(', ')})`;
   });
-  return `INSERT INTO records (partition_id, "offset", "timestamp", key, value, headers)
-    SELECT w.id, w.high_watermark - $2 + v.i, v.ts, v.k, v.v, v.h
-      FROM w CROSS JOIN (VALUES ${rows.join(', ')}) AS v(i, ts, k, v, h)`;
+  const producer = withProducer ? ['producer_id', 'producer_epoch', 'sequence'] : [];
+  const columns = ['ts', 'k', 'v', 'h', ...producer];
+  return `INSERT INTO records (partition_id, "offset", "timestamp", key, value, headers${producer.map((c) => `, ${c}`).join('')})
+    SELECT w.id, w.high_watermark - $2 + v.i, ${columns.map((c) => `v.${c}`).join(', ')}
+      FROM w CROSS JOIN (VALUES ${rows.join(', ')}) AS v(i, ${columns.join(', ')})`;
 }
 
 const statements = new Map<string, string>();

@@ -26,14 +26,14 @@ export async function loadProducerStates(
 }
 
 /**
- * The upsert of changed states, as a statement to put in a WITH clause: the partition id is $1 and the
- * states are the 5 parameters from `$first` (see upsertStatesParams), so the append writes its rows,
- * its watermark and its producer states in one round trip.
+ * The upsert of changed states, as a statement to put in a WITH clause: the partition id and the states
+ * are the 6 parameters from `$first` (see upsertStatesParams), so the append writes its rows, its
+ * watermark and its producer states in one round trip.
  */
 export function upsertStatesSql(first: number): string {
-  const [ids, epochs, seqs, batches, now] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`);
+  const [partition, ids, epochs, seqs, batches, now] = [0, 1, 2, 3, 4, 5].map((i) => `$${first + i}`);
   return `INSERT INTO producer_states (partition_id, producer_id, producer_epoch, last_sequence, batches, updated_at)
-     SELECT $1, s.id, s.epoch, s.seq, s.batches::jsonb, ${now}::bigint
+     SELECT ${partition}::int, s.id, s.epoch, s.seq, s.batches::jsonb, ${now}::bigint
        FROM unnest(${ids}::bigint[], ${epochs}::smallint[], ${seqs}::int[], ${batches}::text[]) AS s(id, epoch, seq, batches)
      ON CONFLICT (partition_id, producer_id) DO UPDATE
         SET producer_epoch = EXCLUDED.producer_epoch, last_sequence = EXCLUDED.last_sequence,
@@ -41,9 +41,10 @@ export function upsertStatesSql(first: number): string {
      RETURNING 1`;
 }
 
-export function upsertStatesParams(states: ReadonlyMap<number, ProducerState>, now: number): unknown[] {
+export function upsertStatesParams(partitionId: number, states: ReadonlyMap<number, ProducerState>, now: number): unknown[] {
   const entries = [...states];
   return [
+    partitionId,
     entries.map(([id]) => id),
     entries.map(([, s]) => s.producerEpoch),
     entries.map(([, s]) => s.lastSequence),
