@@ -110,6 +110,43 @@ describe.each(testBackends())('fetch and list offsets on %s', (backend) => {
     expect((await waiting).records.map((r) => r.offset)).toEqual([hw]);
   });
 
+  it('reads several partitions in one fetch: per-partition and total bytes, a partition never written, errors per partition', async () => {
+    const many = uniqueName('many');
+    await broker.createTopic({ name: many, partitions: 3 });
+    // Partitions 0 and 1 hold five 10-byte values each; partition 2 was never written (no log table yet).
+    for (const partition of [0, 1]) {
+      await broker.produce(
+        many,
+        Array.from({ length: 5 }, (_, i) => ({ value: enc(`p${partition}-value${i}`.padEnd(10, '.')), partition })),
+      );
+    }
+    const all = (maxBytes: number, partitionMaxBytes: number) =>
+      broker.fetchMany({
+        partitions: [0, 1, 2].map((partition) => ({ topic: many, partition, offset: 0, maxBytes: partitionMaxBytes })),
+        maxBytes,
+      });
+    const counts = (outcomes: Awaited<ReturnType<typeof all>>) =>
+      outcomes.map((o) => ('ok' in o ? o.ok.records.length : o.error.kafkaName));
+    expect(counts(await all(1000, 1000))).toEqual([5, 5, 0]);
+    expect(counts(await all(1000, 30))).toEqual([3, 3, 0]);
+    // The total cuts in partition order; the first record is whole even above both limits.
+    expect(counts(await all(45, 1000))).toEqual([4, 0, 0]);
+    expect(counts(await all(1, 1))).toEqual([1, 0, 0]);
+    const [first] = await all(1000, 1000);
+    expect('ok' in first && first.ok.records.map((r) => r.offset)).toEqual([0, 1, 2, 3, 4]);
+
+    const mixed = await broker.fetchMany({
+      partitions: [
+        { topic: many, partition: 1, offset: 2 },
+        { topic: many, partition: 0, offset: 6 },
+        { topic: many, partition: 7, offset: 0 },
+        { topic: many, partition: 2, offset: 0 },
+      ],
+    });
+    expect(counts(mixed)).toEqual([3, 'OFFSET_OUT_OF_RANGE', 'UNKNOWN_TOPIC_OR_PARTITION', 0]);
+    expect('ok' in mixed[3] && mixed[3].ok.highWatermark).toBe(0);
+  });
+
   it('lists earliest, latest and by timestamp (first offset with timestamp >= T)', async () => {
     expect((await broker.listOffsets(topic, 0, 'earliest')).offset).toBe(0);
     expect((await broker.listOffsets(topic, 0, 'latest')).offset).toBe(10);

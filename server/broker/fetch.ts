@@ -1,7 +1,17 @@
 import type { Queryable } from '@/db/client';
-import { BrokerError } from './errors';
+import { BrokerError, isBrokerError } from './errors';
 import { offsetOfMaxTimestamp } from './log/max-timestamp';
-import { offsetForTimestamp, type RecordForm, type RecordOf, readLog, readWatermarks, storedSize } from './log/read';
+import {
+  type Base64Record,
+  offsetForTimestamp,
+  type PartitionRead,
+  type RecordForm,
+  type RecordOf,
+  readPartitions,
+  readWatermarks,
+  type StoredRecord,
+  storedSize,
+} from './log/read';
 import { type TopicMetadata, type TopicMetadataCache, unknownPartition } from './topics/metadata';
 import type { Wakeup } from './wakeup';
 
@@ -46,51 +56,118 @@ export async function resolvePartition(
   return { meta, partitionId: meta.partitionIds[partition] };
 }
 
-export async function fetchRecords<F extends RecordForm = 'bytes'>(deps: FetchDeps, req: FetchRequest<F>): Promise<FetchResult<F>> {
+/** Kafka's isolation levels. Without transactions both read up to the high watermark. */
+export type IsolationLevel = 'read_uncommitted' | 'read_committed';
+
+export interface FetchManyRequest<F extends RecordForm = 'bytes'> {
+  partitions: ReadonlyArray<{ topic: string; partition: number; offset: number; maxBytes?: number }>;
+  /** Per partition. */
+  maxRecords?: number;
+  /** Over all partitions (the first record is returned whole even above it). */
+  maxBytes?: number;
+  /** Long poll: answer once this much is there (weighed as recordWeight), or `maxWaitMs` passed. */
+  minBytes?: number;
+  maxWaitMs?: number;
+  isolationLevel?: IsolationLevel;
+  signal?: AbortSignal;
+  form?: F;
+}
+
+export type PartitionFetch<F extends RecordForm = 'bytes'> = { ok: FetchResult<F> } | { error: BrokerError };
+
+/** What a record weighs against minBytes: its stored bytes and about its overhead in a batch. */
+export const recordWeight = (r: StoredRecord | Base64Record): number => 20 + storedSize(r);
+
+/**
+ * The read path: every fetch (Kafka's, the HTTP API's, the live tail, the client library's consumer)
+ * reads through here. All partitions are read in one statement with the limits applied in SQL; while
+ * that gives less than `minBytes` and no partition failed, it waits for any of them to move (the one
+ * long-poll wait: appends here at once, other processes' by NOTIFY or the bounded re-check) and reads
+ * again, until `maxWaitMs` on the broker's clock or the signal. A partition's error is its outcome.
+ */
+export async function fetchMany<F extends RecordForm = 'bytes'>(deps: FetchDeps, req: FetchManyRequest<F>): Promise<PartitionFetch<F>[]> {
   const maxRecords = req.maxRecords ?? FETCH_DEFAULTS.maxRecords;
-  const maxBytes = req.maxBytes ?? FETCH_DEFAULTS.maxBytes;
+  const maxBytes = req.maxBytes ?? FETCH_LIMITS.maxBytes;
   const maxWaitMs = req.maxWaitMs ?? FETCH_DEFAULTS.maxWaitMs;
+  const minBytes = req.minBytes ?? 1;
   checkRange('maxRecords', maxRecords, 1, FETCH_LIMITS.maxRecords);
   checkRange('maxBytes', maxBytes, 1, FETCH_LIMITS.maxBytes);
   checkRange('maxWaitMs', maxWaitMs, 0, FETCH_LIMITS.maxWaitMs);
-  if (!Number.isSafeInteger(req.offset) || req.offset < 0) {
-    throw new BrokerError('OFFSET_OUT_OF_RANGE', `Fetch offset ${req.offset} is not a valid offset.`);
+  checkRange('minBytes', minBytes, 0, FETCH_LIMITS.maxBytes);
+  if (req.isolationLevel !== undefined && req.isolationLevel !== 'read_uncommitted' && req.isolationLevel !== 'read_committed') {
+    throw new BrokerError(
+      'INVALID_REQUEST',
+      `isolationLevel must be read_uncommitted or read_committed; got ${String(req.isolationLevel)}.`,
+    );
   }
-  const { meta, partitionId } = await resolvePartition(deps.topics, req.topic, req.partition);
   const deadline = deps.now() + maxWaitMs;
-
+  const targets = await Promise.all(req.partitions.map((p) => target(deps, p)));
   for (;;) {
-    const slice = await readLog(deps.db, partitionId, req.offset, maxRecords, {
-      dense: !meta.config.cleanupPolicy.compact,
-      form: req.form,
+    const reads = targets.flatMap((t) => ('read' in t ? [{ ...t.read, maxRecords }] : []));
+    const slices = await readPartitions(deps.db, reads, maxBytes, req.form);
+    let n = 0;
+    const outcomes = targets.map((t, i): PartitionFetch<F> => {
+      if ('error' in t) return t;
+      const slice = slices[n++];
+      const p = req.partitions[i];
+      if (!slice) {
+        deps.topics.invalidate(p.topic);
+        return { error: unknownPartition(t.meta, p.partition) };
+      }
+      if (p.offset < slice.logStartOffset || p.offset > slice.highWatermark) {
+        return {
+          error: new BrokerError(
+            'OFFSET_OUT_OF_RANGE',
+            `Offset ${p.offset} is out of range for ${p.topic}-${p.partition}: valid offsets are ${slice.logStartOffset} to ${slice.highWatermark}.`,
+          ),
+        };
+      }
+      return { ok: { records: slice.records, highWatermark: slice.highWatermark, logStartOffset: slice.logStartOffset } };
     });
-    if (!slice) {
-      deps.topics.invalidate(req.topic);
-      throw unknownPartition(meta, req.partition);
-    }
-    if (req.offset < slice.logStartOffset || req.offset > slice.highWatermark) {
-      throw new BrokerError(
-        'OFFSET_OUT_OF_RANGE',
-        `Offset ${req.offset} is out of range for ${req.topic}-${req.partition}: valid offsets are ${slice.logStartOffset} to ${slice.highWatermark}.`,
-      );
-    }
     // One clock: the deadline and what remains of it are both read from `now`.
     const remainingMs = deadline - deps.now();
-    if (slice.records.length > 0 || maxWaitMs === 0 || remainingMs <= 0 || req.signal?.aborted) {
-      return { records: limitBytes(slice.records, maxBytes), highWatermark: slice.highWatermark, logStartOffset: slice.logStartOffset };
-    }
-    await deps.wakeup.waitFor(partitionId, Math.max(req.offset, slice.highWatermark), remainingMs, req.signal);
+    const weight = outcomes.reduce((w, o) => w + ('ok' in o ? o.ok.records.reduce((x, r) => x + recordWeight(r), 0) : 0), 0);
+    if (outcomes.some((o) => 'error' in o) || weight >= minBytes || remainingMs <= 0 || req.signal?.aborted) return outcomes;
+    // No partition failed, so every target has a read, in the same order.
+    const positions = outcomes.map((o, i) => ({
+      partitionId: reads[i].partitionId,
+      offset: Math.max(req.partitions[i].offset, 'ok' in o ? o.ok.highWatermark : 0),
+    }));
+    await deps.wakeup.waitForAny(positions, remainingMs, req.signal);
   }
 }
 
-/** Like Kafka, the first record is returned even if it alone is larger than maxBytes. */
-function limitBytes<R extends RecordOf<RecordForm>>(records: R[], maxBytes: number): R[] {
-  let total = 0;
-  for (let i = 0; i < records.length; i++) {
-    total += storedSize(records[i]);
-    if (total > maxBytes && i > 0) return records.slice(0, i);
+type Target = { read: PartitionRead; meta: TopicMetadata } | { error: BrokerError };
+
+async function target(deps: FetchDeps, p: FetchManyRequest['partitions'][number]): Promise<Target> {
+  if (!Number.isSafeInteger(p.offset) || p.offset < 0) {
+    return { error: new BrokerError('OFFSET_OUT_OF_RANGE', `Fetch offset ${p.offset} is not a valid offset.`) };
   }
-  return records;
+  const maxBytes = p.maxBytes ?? FETCH_LIMITS.maxBytes;
+  try {
+    checkRange('maxBytes', maxBytes, 1, FETCH_LIMITS.maxBytes);
+    const { meta, partitionId } = await resolvePartition(deps.topics, p.topic, p.partition);
+    return { meta, read: { partitionId, offset: p.offset, maxRecords: 0, maxBytes, dense: !meta.config.cleanupPolicy.compact } };
+  } catch (err) {
+    if (isBrokerError(err)) return { error: err };
+    throw err;
+  }
+}
+
+/** One partition: its records, or its error thrown. */
+export async function fetchRecords<F extends RecordForm = 'bytes'>(deps: FetchDeps, req: FetchRequest<F>): Promise<FetchResult<F>> {
+  const maxBytes = req.maxBytes ?? FETCH_DEFAULTS.maxBytes;
+  checkRange('maxBytes', maxBytes, 1, FETCH_LIMITS.maxBytes);
+  const [outcome] = await fetchMany(deps, {
+    partitions: [{ topic: req.topic, partition: req.partition, offset: req.offset, maxBytes }],
+    maxRecords: req.maxRecords,
+    maxBytes,
+    maxWaitMs: req.maxWaitMs,
+    signal: req.signal,
+    form: req.form,
+  });
+  if ('error' in outcome) throw outcome.error;
+  return outcome.ok;
 }
 
 function checkRange(name: string, value: number, min: number, max: number) {

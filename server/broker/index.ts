@@ -2,7 +2,7 @@ import type { Database } from '@/db/client';
 import { Auth, type AuthOptions } from './auth';
 import { type BrowseRequest, browse } from './browse';
 import type { ConfigInput } from './configs';
-import { type FetchDeps, type FetchRequest, fetchRecords, listOffsets, type OffsetSpec, resolvePartition } from './fetch';
+import { type FetchDeps, type FetchManyRequest, type FetchRequest, fetchMany, fetchRecords, listOffsets, type OffsetSpec } from './fetch';
 import { Groups } from './groups';
 import { appendKeyed } from './idempotency/append-keyed';
 import { appendToLog } from './log/append';
@@ -26,7 +26,17 @@ import { Wakeup } from './wakeup';
 export type { AuditActor, AuthOptions } from './auth';
 export type { BrowsedRecord, BrowseRequest, BrowseResult, BrowseStart } from './browse';
 export { BrokerError, isBrokerError, KAFKA_ERRORS, type KafkaErrorName } from './errors';
-export { FETCH_LIMITS, type FetchRequest, type FetchResult, type ListOffsetsResult, type OffsetSpec } from './fetch';
+export {
+  FETCH_LIMITS,
+  type FetchManyRequest,
+  type FetchRequest,
+  type FetchResult,
+  type IsolationLevel,
+  type ListOffsetsResult,
+  type OffsetSpec,
+  type PartitionFetch,
+  recordWeight,
+} from './fetch';
 export type * from './groups';
 export type { Base64Record, RecordForm, StoredRecord } from './log/read';
 export { storedSize } from './log/read';
@@ -218,26 +228,17 @@ export class Broker {
     );
   }
 
-  /**
-   * Resolves once any of the partitions' high watermarks is above its offset, after `timeoutMs`, or on
-   * `signal` (which of them is for the caller to read again): a long poll over several partitions at once,
-   * as Kafka's Fetch makes, without reading each partition's log while it waits. A partition that no
-   * longer exists ends the wait at once: the next read reports it.
-   */
-  async waitForRecords(
-    positions: ReadonlyArray<{ topic: string; partition: number; offset: number }>,
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<void> {
-    const resolved: Array<{ partitionId: number; offset: number }> = [];
-    for (const p of positions) {
-      try {
-        resolved.push({ partitionId: (await resolvePartition(this.topicCache, p.topic, p.partition)).partitionId, offset: p.offset });
-      } catch {
-        return;
-      }
-    }
-    await this.wakeup.waitForAny(resolved, timeoutMs, signal);
+  /** Several partitions at once with Kafka's limits and long poll (see fetchMany): Kafka's Fetch. */
+  fetchMany<F extends RecordForm = 'bytes'>(req: FetchManyRequest<F>) {
+    return measureRequest(
+      'fetch',
+      new Set(req.partitions.map((p) => p.topic)).size === 1 ? req.partitions[0].topic : '(several)',
+      () => fetchMany(this.fetchDeps, req),
+      (outcomes) => {
+        const records = outcomes.flatMap((o) => ('ok' in o ? o.ok.records : []));
+        return { records: records.length, bytes: records.reduce((n, r) => n + storedSize(r), 0) };
+      },
+    );
   }
 
   listOffsets(topic: string, partition: number, spec: OffsetSpec) {

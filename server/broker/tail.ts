@@ -1,16 +1,20 @@
+import { isBrokerError } from './errors';
 import type { FetchDeps } from './fetch';
-import { resolvePartition } from './fetch';
-import { readLog, readWatermarks, type StoredRecord } from './log/read';
+import { fetchMany, resolvePartition } from './fetch';
+import { readWatermarks, type StoredRecord } from './log/read';
 import { unknownPartition } from './topics/metadata';
 
 export interface TailedRecord extends StoredRecord {
   partition: number;
 }
 
+const TAIL_RECORDS = 500;
+const TAIL_WAIT_MS = 15_000;
+
 /**
  * Follows several partitions of a topic at once (the console's live tail): yields records as they are
- * committed, from the given offsets (default: each partition's high watermark now). Between batches it
- * waits for whichever partition moves first (one wake-up source for all), so one stream serves a topic.
+ * committed, from the given offsets (default: each partition's high watermark now). Each round is one
+ * fetch of all the partitions, which long-polls until any of them moves, so one stream serves a topic.
  */
 export async function* tailTopic(
   deps: FetchDeps,
@@ -31,27 +35,33 @@ export async function* tailTopic(
       offset: Math.min(Math.max(from?.[p] ?? marks.highWatermark, marks.logStartOffset), marks.highWatermark),
     });
   }
-  const dense = !meta.config.cleanupPolicy.compact;
   // The stream ends at shutdown too (the process's drain must not wait for the client to go).
-  while (!signal.aborted && !deps.wakeup.closingSignal.aborted) {
+  const stop = AbortSignal.any([signal, deps.wakeup.closingSignal]);
+  while (!stop.aborted) {
+    const order = [...cursors];
+    const outcomes = await fetchMany(deps, {
+      partitions: order.map(([partition, c]) => ({ topic, partition, offset: c.offset })),
+      maxRecords: TAIL_RECORDS,
+      maxWaitMs: TAIL_WAIT_MS,
+      signal: stop,
+    });
     const batch: TailedRecord[] = [];
-    for (const [partition, c] of cursors) {
-      const slice = await readLog(deps.db, c.pid, c.offset, 500, { dense });
-      if (!slice) throw unknownPartition(meta, partition);
-      if (c.offset < slice.logStartOffset) c.offset = slice.logStartOffset; // retention passed us
-      for (const r of slice.records) batch.push({ ...r, partition });
-      if (slice.records.length) c.offset = slice.records[slice.records.length - 1].offset + 1;
+    for (const [i, o] of outcomes.entries()) {
+      const [partition, c] = order[i];
+      if ('error' in o) {
+        if (!isBrokerError(o.error, 'OFFSET_OUT_OF_RANGE')) throw o.error;
+        // Retention passed the cursor: go on from the log start.
+        const marks = await readWatermarks(deps.db, c.pid);
+        if (!marks) throw unknownPartition(meta, partition);
+        c.offset = Math.min(Math.max(c.offset, marks.logStartOffset), marks.highWatermark);
+        continue;
+      }
+      for (const r of o.ok.records) batch.push({ ...r, partition });
+      if (o.ok.records.length) c.offset = o.ok.records[o.ok.records.length - 1].offset + 1;
     }
     if (batch.length > 0) {
       batch.sort((a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset);
       yield { records: batch, positions: Object.fromEntries([...cursors].map(([p, c]) => [p, c.offset])) };
-      continue;
     }
-    // Nothing new anywhere: wait until any partition passes its cursor (or 15 s, or the end).
-    await deps.wakeup.waitForAny(
-      [...cursors.values()].map((c) => ({ partitionId: c.pid, offset: c.offset })),
-      15_000,
-      signal,
-    );
   }
 }

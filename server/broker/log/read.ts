@@ -42,73 +42,146 @@ export interface LogSlice<R = StoredRecord> {
   highWatermark: number;
 }
 
-/** The first row carries the watermarks (offset -1); the rest are records. One statement, one snapshot. */
-type SliceRow<R> = R & { hw: number | null };
+/** One partition of a read: records at or after `offset`, at most `maxRecords`, cut at `maxBytes`. */
+export interface PartitionRead {
+  partitionId: number;
+  offset: number;
+  maxRecords: number;
+  /** Stored bytes (key + value + headers); the first record is returned even if it alone is larger. */
+  maxBytes: number;
+  /** Not compacted: every offset below the high watermark holds a record. */
+  dense: boolean;
+}
+
+/** Rows `i = -1 - n` carry partition n's watermarks; the others are records of partition `i`. */
+type ReadRow<R> = R & { i: number; hw: number | null };
 
 /**
- * The record columns of a read in each form, with the watermark row's matching NULLs. Base64 from
- * encode() is wrapped every 76 characters; without the newlines it is exactly Node's base64.
+ * The record columns in each form. Base64 from encode() is wrapped every 76 characters; without the
+ * newlines it is exactly Node's base64. Only rows that are answered are encoded (the outermost SELECT).
  */
 const FORMS: Record<RecordForm, { columns: string; marks: string; name: string }> = {
   bytes: { columns: 'key, value, headers', marks: 'NULL::bytea AS key, NULL::bytea AS value, NULL::bytea AS headers', name: 'fetch.read' },
   base64: {
-    columns: `translate(encode(key, 'base64'), E'\\n', '') AS key, translate(encode(value, 'base64'), E'\\n', '') AS value, headers,
-              coalesce(octet_length(key), 0) + coalesce(octet_length(value), 0) + coalesce(octet_length(headers), 0) AS size`,
-    marks: 'NULL::text AS key, NULL::text AS value, NULL::bytea AS headers, NULL::int AS size',
+    columns: `translate(encode(key, 'base64'), E'\\n', '') AS key, translate(encode(value, 'base64'), E'\\n', '') AS value, headers, size`,
+    marks: 'NULL::text AS key, NULL::text AS value, NULL::bytea AS headers, NULL::bigint AS size',
     name: 'fetch.read.base64',
   },
 };
 
+const SIZE = 'coalesce(octet_length(key), 0) + coalesce(octet_length(value), 0) + coalesce(octet_length(headers), 0)';
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
+/** Parameters per partition: id, offset, upper bound, limit, max bytes. */
+const PER_PARTITION = 5;
 
 /**
- * Reads up to `limit` records at or after `offset`, in offset order, together with the watermarks.
- * The records part walks the (partition_id, offset) key of the partition's segments. When the log is
- * `dense` (not compacted: every offset below the high watermark holds a record), the range is also
- * bounded above by offset + limit, so the plan never depends on table statistics. Returns null if the
- * partition does not exist.
+ * Partition n's records: its log table's (partition_id, offset) key walked from the offset, at most the
+ * limit, cut by a running sum of stored sizes. octet_length reads a TOASTed value's size without
+ * fetching it, so rows past the cut cost their heap tuple only. Bounded above by offset + limit when
+ * the log is dense, so the plan never depends on table statistics.
  */
-export async function readLog<F extends RecordForm = 'bytes'>(
+function partitionRows(read: PartitionRead, n: number): string {
+  const p = 2 + n * PER_PARTITION;
+  return `SELECT ${n} AS i, "offset", "timestamp", key, value, headers, size, sum(size) OVER (ORDER BY "offset") - size AS before
+      FROM (SELECT "offset", "timestamp", key, value, headers, ${SIZE} AS size FROM ${partitionTable(read.partitionId)}
+             WHERE partition_id = $${p} AND "offset" >= $${p + 1} AND "offset" < $${p + 2}
+             ORDER BY "offset" LIMIT $${p + 3}) a`;
+}
+
+/** A partition without a log table: no rows, its parameters still typed (Postgres requires every one used). */
+function noRows(n: number): string {
+  const p = 2 + n * PER_PARTITION;
+  return `SELECT ${n} AS i, 0::bigint AS "offset", 0::bigint AS "timestamp", NULL::bytea AS key, NULL::bytea AS value,
+          NULL::bytea AS headers, 0 AS size, 0::bigint AS before
+    WHERE $${p}::int IS NULL AND $${p + 1}::bigint IS NULL AND $${p + 2}::bigint IS NULL AND $${p + 3}::bigint IS NULL
+      AND $${p + 4}::bigint IS NULL`;
+}
+
+/**
+ * One statement, one snapshot: every partition's watermarks and records, each partition cut where its
+ * records would pass its byte limit and all of them together where they would pass `totalBytes` (in
+ * partition order); the first record is always whole, as Kafka answers. `present[n]`: partition n's log table exists.
+ */
+function readStatement(reads: readonly PartitionRead[], present: readonly boolean[], form: RecordForm): string {
+  const f = FORMS[form];
+  const total = 2 + reads.length * PER_PARTITION;
+  const parts = reads.map((r, n) =>
+    present[n] ? `SELECT * FROM (${partitionRows(r, n)}) b WHERE before + size <= $${n * PER_PARTITION + 6} OR before = 0` : noRows(n),
+  );
+  const marks = `SELECT -1 - (p.n - 1)::int AS i, -1::bigint AS "offset", t.log_start_offset AS "timestamp", ${f.marks}, t.high_watermark AS hw
+      FROM unnest($1::int[]) WITH ORDINALITY AS p(id, n) JOIN topic_partitions t ON t.id = p.id`;
+  const rows =
+    parts.length === 1
+      ? parts[0]
+      : `SELECT * FROM (SELECT *, sum(size) OVER (ORDER BY i, "offset") - size AS total_before
+           FROM (${parts.map((q) => `(${q})`).join(' UNION ALL ')}) u) v WHERE total_before + size <= $${total} OR total_before = 0`;
+  return `${marks}
+    UNION ALL
+    (SELECT i, "offset", "timestamp", ${f.columns}, NULL FROM (${rows}) r)`;
+}
+
+/**
+ * Reads several partitions at once with Kafka's limits: per partition at most `maxRecords` and
+ * `maxBytes` (stored bytes, the first record always whole), and `totalBytes` over all of them. Returns
+ * each partition's slice, or null for a partition that does not exist.
+ */
+export async function readPartitions<F extends RecordForm = 'bytes'>(
   db: Queryable,
-  partitionId: number,
-  offset: number,
-  limit: number,
-  { dense = true, form }: { dense?: boolean; form?: F } = {},
-): Promise<LogSlice<RecordOf<F>> | null> {
-  const f = FORMS[form ?? 'bytes'];
-  let rows: SliceRow<RecordOf<F>>[];
+  reads: readonly PartitionRead[],
+  totalBytes: number,
+  form?: F,
+): Promise<Array<LogSlice<RecordOf<F>> | null>> {
+  if (reads.length === 0) return [];
+  const params: unknown[] = [reads.map((r) => r.partitionId)];
+  for (const r of reads) {
+    const upper = r.dense ? r.offset + r.maxRecords : NO_UPPER_BOUND;
+    params.push(r.partitionId, r.offset, upper, r.maxRecords, reads.length === 1 ? Math.min(r.maxBytes, totalBytes) : r.maxBytes);
+  }
+  if (reads.length > 1) params.push(totalBytes);
+  const f = form ?? 'bytes';
+  let rows: ReadRow<RecordOf<F>>[];
   try {
-    rows = await db.query<SliceRow<RecordOf<F>>>(
-      `SELECT -1::bigint AS "offset", log_start_offset AS "timestamp", ${f.marks}, high_watermark AS hw
-         FROM topic_partitions WHERE id = $1
-       UNION ALL
-       (SELECT "offset", "timestamp", ${f.columns}, NULL FROM ${partitionTable(partitionId)}
-         WHERE partition_id = $1 AND "offset" >= $2 AND "offset" < $4
-         ORDER BY "offset" LIMIT $3)`,
-      [partitionId, offset, limit, dense ? offset + limit : NO_UPPER_BOUND],
-      // Prepared although the text names the partition's table: this is the consumer's hot path (half
-      // the time of an unprepared read), and postgres.js recycles connections (max_lifetime), which
+    rows = await db.query<ReadRow<RecordOf<F>>>(
+      readStatement(
+        reads,
+        reads.map(() => true),
+        f,
+      ),
+      params,
+      // One partition is the consumer's hot path: prepared although the text names the partition's table
+      // (half the time of an unprepared read); postgres.js recycles connections (max_lifetime), which
       // bounds the statements a connection keeps to the partitions it read in its lifetime.
-      { prepare: true, name: f.name },
+      { prepare: reads.length === 1, name: FORMS[f].name },
     );
   } catch (err) {
     if (sqlState(err) !== UNDEFINED_TABLE) throw err;
-    // The partition's log table is not there: never written to yet, or its topic is being deleted.
-    rows = await db.query<SliceRow<RecordOf<F>>>(
-      `SELECT -1::bigint AS "offset", log_start_offset AS "timestamp", high_watermark AS hw FROM topic_partitions WHERE id = $1`,
-      [partitionId],
-      { name: 'fetch.watermark' },
-    );
+    // A partition's log table is not there: never written to yet, or its topic is being deleted.
+    const present = await presentTables(db, reads);
+    rows = await db.query<ReadRow<RecordOf<F>>>(readStatement(reads, present, f), params, { prepare: false, name: FORMS[f].name });
   }
-  const marks = rows.find((r) => r.offset === -1);
-  if (!marks) return null;
-  const records: RecordOf<F>[] = [];
-  for (const r of rows) if (r.offset >= 0) records.push(r);
-  return {
-    records,
-    logStartOffset: (marks as { timestamp: number }).timestamp,
-    highWatermark: must(marks.hw, 'the watermark row (offset -1) carries the high watermark'),
-  };
+  const slices: Array<LogSlice<RecordOf<F>> | null> = reads.map(() => null);
+  for (const row of rows) {
+    if (row.i >= 0) {
+      must(slices[row.i], 'the watermark rows come first').records.push(row);
+    } else {
+      slices[-1 - row.i] = {
+        records: [],
+        logStartOffset: (row as { timestamp: number }).timestamp,
+        highWatermark: must(row.hw, 'a watermark row carries the high watermark'),
+      };
+    }
+  }
+  return slices;
+}
+
+async function presentTables(db: Queryable, reads: readonly PartitionRead[]): Promise<boolean[]> {
+  const rows = await db.query<{ id: number }>(
+    `SELECT id FROM unnest($1::int[]) AS p(id) WHERE to_regclass('records_p' || p.id) IS NOT NULL`,
+    [reads.map((r) => r.partitionId)],
+    { name: 'fetch.present_tables' },
+  );
+  const ids = new Set(rows.map((r) => r.id));
+  return reads.map((r) => ids.has(r.partitionId));
 }
 
 export async function readWatermarks(
