@@ -56,8 +56,11 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions<T>): Promise<T>;
   /** LISTEN on a channel; returns the function that stops listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
-  /** Applies pending drizzle-kit migrations; safe when several processes start at once. */
-  migrate(migrationsFolder: string): Promise<void>;
+  /**
+   * Applies pending drizzle-kit migrations; safe when several processes start at once. `table`: the
+   * table (in schema drizzle) recording them, for a set of migrations kept apart from the broker's.
+   */
+  migrate(migrationsFolder: string, options?: { table?: string }): Promise<void>;
   /** When the database last answered and what waits for it (for liveness). */
   activity(): DatabaseActivity;
   close(): Promise<void>;
@@ -145,7 +148,7 @@ function tracked(db: Driver, holdMs: number): Database {
     transaction: (fn, options) =>
       holdTransaction(() => activity.track(() => db.transaction((tx) => fn(observed(tx)))), holding(options?.holdMs), options?.verify),
     listen: (channel, onPayload) => activity.track(() => db.listen(channel, onPayload)),
-    migrate: (folder) => activity.track(() => db.migrate(folder)),
+    migrate: (folder, options) => activity.track(() => db.migrate(folder, options)),
     activity: () => activity.snapshot(),
     close: () => {
       closing = true;
@@ -304,14 +307,14 @@ async function openPostgres(url: string, poolSize: number): Promise<Driver> {
       const sub = await sql.listen(channel, onPayload);
       return () => sub.unlisten();
     },
-    async migrate(migrationsFolder) {
+    async migrate(migrationsFolder, options) {
       // One dedicated connection holding a session advisory lock, so concurrent start-ups apply migrations once.
       const one = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
       try {
         await one.unsafe('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         const { drizzle } = await import('drizzle-orm/postgres-js');
         const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-        await migrate(drizzle(one), { migrationsFolder });
+        await migrate(drizzle(one), { migrationsFolder, migrationsTable: options?.table });
       } finally {
         await one.end({ timeout: 5 });
       }

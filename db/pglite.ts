@@ -43,10 +43,10 @@ export async function openPglite(dataDir: string): Promise<Omit<Database, 'activ
       const unsubscribe = await pg.listen(channel, onPayload);
       return () => unsubscribe();
     },
-    async migrate(migrationsFolder) {
+    async migrate(migrationsFolder, options) {
       const { drizzle } = await import('drizzle-orm/pglite');
       const { migrate } = await import('drizzle-orm/pglite/migrator');
-      await migrate(drizzle({ client: pg }), { migrationsFolder });
+      await migrate(drizzle({ client: pg }), { migrationsFolder, migrationsTable: options?.table });
     },
     async close() {
       try {

@@ -4,7 +4,7 @@ import type { KafkaListenerReport } from '@/server/broker';
 import { errorMessage } from '@/server/broker/errors';
 import { startServices } from '@/server/broker/services';
 import { type BrookEnv, brookEnv } from '@/server/env';
-import { stopExamples } from '@/server/examples';
+import { startExamples, stopExamples } from '@/server/examples';
 import { createKafkaDispatcher, kafkaListenerConfig, kafkaSettings, startKafkaListener } from '@/server/kafka';
 import { listenHost } from '@/server/listen-host';
 import { getBroker, getRuntime, serviceOptions, shutdownRuntime } from '@/server/runtime';
@@ -13,9 +13,10 @@ import { describeTls, loadTls, type TlsMaterial } from '@/server/serve/tls';
 
 /**
  * Brook's one server process (`npm start`, `npm run dev`, e2e, bench): start-up and shutdown in one
- * place. Start: validate the environment, open and migrate the database, start the engine and its
- * loops, prepare Next, listen. Stop (SIGTERM/SIGINT): stop accepting, stop the examples, end
- * long-polls and event streams, drain in-flight requests, stop the loops, close the database, exit.
+ * place. Start: validate the environment, open and migrate the database (the broker's migrations, then
+ * each example's), start the engine and its loops, prepare Next, listen. Stop (SIGTERM/SIGINT): stop
+ * accepting, stop the examples, end long-polls and event streams, drain in-flight requests, stop the
+ * loops, close the database, exit.
  */
 const DRAIN_MS = 5_000;
 const EXIT_DEADLINE_MS = 10_000;
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     // Pages render in Next's own bundles, which reach this same engine through getRuntime() (globalThis).
     await getRuntime();
     if (stopping) return;
+    await startExamples((await getBroker()).db);
     services = startServices(await getBroker(), serviceOptions(env));
 
     app = next({ dev, hostname, port });

@@ -6,13 +6,14 @@ import { type Broker, createBroker } from '@/server/broker';
 import { until } from '@/server/broker/testing';
 import { INITIAL_STOCK, SHOP_TOPIC } from '@/server/examples/shop/catalog';
 import { stopShops } from '@/server/examples/shop/registry';
+import { ensureShopTables } from '@/server/examples/shop/store';
 
 /** The example's own tables, for "nothing changed". */
 async function shopTables(db: Database): Promise<string> {
-  const stock = await db.query(`SELECT topic, item, quantity, refused FROM shop_stock ORDER BY 1, 2`);
-  const applied = await db.query(`SELECT topic, partition, next_offset FROM shop_inventory_applied ORDER BY 1, 2`);
-  const [outbox] = await db.query(`SELECT count(*)::int AS n FROM shop_outbox`);
-  const runner = await db.query(`SELECT topic FROM shop_runner ORDER BY 1`);
+  const stock = await db.query(`SELECT topic, item, quantity, refused FROM brook_shop.stock ORDER BY 1, 2`);
+  const applied = await db.query(`SELECT topic, partition, next_offset FROM brook_shop.inventory_applied ORDER BY 1, 2`);
+  const [outbox] = await db.query(`SELECT count(*)::int AS n FROM brook_shop.outbox`);
+  const runner = await db.query(`SELECT topic FROM brook_shop.runner ORDER BY 1`);
   return JSON.stringify({ stock, applied, outbox, runner });
 }
 
@@ -38,6 +39,7 @@ describe.each(testBackends())('shop router on %s', (backend) => {
   beforeAll(async () => {
     process.env.BROOK_SHOP_SESSION_TIMEOUT_MS = '2000';
     db = await openTestDatabase(backend);
+    await ensureShopTables(db);
     broker = createBroker(db);
     await broker.start();
   });

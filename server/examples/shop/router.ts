@@ -13,22 +13,26 @@ import {
 } from '@/server/examples/shop/catalog';
 import { shopFor } from '@/server/examples/shop/registry';
 import { Shop } from '@/server/examples/shop/shop';
+import { ensureShopTables } from '@/server/examples/shop/store';
 
 /**
  * The online-store example (server/examples/shop). Its services are real Brook clients in this process;
  * their requests go through the same HTTP edge as anyone's, in-process (no socket): `ctx.api`.
  */
-const shopOf = ({ broker, api }: Context) =>
-  shopFor(broker, () => new Shop(broker, api, { sessionTimeoutMs: brookEnv().BROOK_SHOP_SESSION_TIMEOUT_MS }));
+const shopOf = async ({ broker, api }: Context) => {
+  // Its tables first: a process that did not start the example (a test, another instance) still has them.
+  await ensureShopTables(broker.db);
+  return shopFor(broker, () => new Shop(broker, api, { sessionTimeoutMs: brookEnv().BROOK_SHOP_SESSION_TIMEOUT_MS }));
+};
 
 const service = z.enum(SERVICES, { error: `service must be one of: ${SERVICES.join(', ')}` });
 
 export const shopRouter = createTRPCRouter({
   /** Creates `shop.orders` if missing and starts the services in this process; idempotent. */
-  start: authorized('admin', 'cluster').mutation(({ ctx }) => shopOf(ctx).start()),
+  start: authorized('admin', 'cluster').mutation(async ({ ctx }) => (await shopOf(ctx)).start()),
 
   /** Stock, outbox, members, lag per partition: everything the page draws. */
-  status: authorized('read', 'cluster').query(async ({ ctx }) => visibleShopStatus(hidesPayloads(ctx), await shopOf(ctx).status())),
+  status: authorized('read', 'cluster').query(async ({ ctx }) => visibleShopStatus(hidesPayloads(ctx), await (await shopOf(ctx)).status())),
 
   placeOrder: authorized('admin', 'cluster')
     .input(
@@ -43,11 +47,11 @@ export const shopRouter = createTRPCRouter({
         quantity: z.int().min(1).max(MAX_QUANTITY),
       }),
     )
-    .mutation(({ ctx, input }) => shopOf(ctx).placeOrder(input)),
+    .mutation(async ({ ctx, input }) => (await shopOf(ctx)).placeOrder(input)),
 
   generator: authorized('admin', 'cluster')
     .input(z.object({ ratePerSecond: z.number().min(0).max(MAX_RATE_PER_SECOND) }))
-    .mutation(({ ctx, input }) => shopOf(ctx).generator(input.ratePerSecond)),
+    .mutation(async ({ ctx, input }) => (await shopOf(ctx)).generator(input.ratePerSecond)),
 
   service: authorized('admin', 'cluster')
     .input(
@@ -58,18 +62,18 @@ export const shopRouter = createTRPCRouter({
         slowMs: z.int().min(0).max(MAX_SLOW_MS).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => shopOf(ctx).service(input)),
+    .mutation(async ({ ctx, input }) => (await shopOf(ctx)).service(input)),
 
   /** The newest member stops heartbeating without leaving (its partitions move after the session timeout). */
   crashMember: authorized('admin', 'cluster')
     .input(z.object({ service }))
-    .mutation(({ ctx, input }) => shopOf(ctx).crashMember(input.service)),
+    .mutation(async ({ ctx, input }) => (await shopOf(ctx)).crashMember(input.service)),
 
   /** Stops the group's members, resets its offsets to the earliest, starts them again. */
   replay: authorized('admin', 'cluster')
     .input(z.object({ service }))
-    .mutation(({ ctx, input }) => shopOf(ctx).replay(input.service)),
+    .mutation(async ({ ctx, input }) => (await shopOf(ctx)).replay(input.service)),
 
   /** Stops everything; deletes and recreates the topic; initial stock, empty outbox, groups deleted. */
-  reset: authorized('admin', 'cluster').mutation(({ ctx }) => shopOf(ctx).reset()),
+  reset: authorized('admin', 'cluster').mutation(async ({ ctx }) => (await shopOf(ctx)).reset()),
 });

@@ -4,6 +4,7 @@ import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { handleApiRequest } from '@/server/api/edge/handler';
 import { type Broker, createBroker, decodeHeaders } from '@/server/broker';
 import { expectKafkaError, sleep, until as waitUntil } from '@/server/broker/testing';
+import { ensureShopTables } from '@/server/examples/shop/store';
 import { INITIAL_STOCK, ITEMS, type Item } from './catalog';
 import { Shop } from './shop';
 import type { ShopStatus } from './status';
@@ -29,6 +30,7 @@ describe.each(testBackends())('online-store example on %s', (backend) => {
   const shops: Shop[] = [];
   beforeAll(async () => {
     db = await openTestDatabase(backend);
+    await ensureShopTables(db);
     broker = createBroker(db);
     await broker.start();
   });

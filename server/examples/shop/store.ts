@@ -1,7 +1,26 @@
+import path from 'node:path';
 import type { Database, Queryable } from '@/db/client';
 import { INITIAL_STOCK, ITEMS, type Order } from './catalog';
 
-/** The example services' own tables (db/schema.ts shop_*), per example topic. */
+/** The example services' own tables (./schema.ts, Postgres schema brook_shop), per example topic. */
+
+/** drizzle-kit's output for ./schema.ts (`npm run db:generate:shop`), read at run time. */
+const SHOP_MIGRATIONS = path.join(process.cwd(), 'server', 'examples', 'shop', 'migrations');
+/** Where the example's applied migrations are recorded: apart from the broker's. */
+const SHOP_MIGRATIONS_TABLE = '__drizzle_migrations_shop';
+
+const migrated = new WeakMap<Database, Promise<void>>();
+
+/** Applies the example's migrations to this database once per process (again after a failure). */
+export function ensureShopTables(db: Database): Promise<void> {
+  let done = migrated.get(db);
+  if (!done) {
+    done = db.migrate(SHOP_MIGRATIONS, { table: SHOP_MIGRATIONS_TABLE });
+    done.catch(() => migrated.delete(db));
+    migrated.set(db, done);
+  }
+  return done;
+}
 
 export interface StockRow {
   item: string;
@@ -23,7 +42,7 @@ export interface Email {
 /** Every item at its initial stock, where it has no row yet (existing stock is kept). */
 export async function seedStock(db: Queryable, topic: string): Promise<void> {
   await db.query(
-    `INSERT INTO shop_stock (topic, item, quantity) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING`,
+    `INSERT INTO brook_shop.stock (topic, item, quantity) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING`,
     [topic, [...ITEMS], INITIAL_STOCK],
     { name: 'shop_seed_stock' },
   );
@@ -41,26 +60,26 @@ export type ApplyOutcome = 'applied' | 'out-of-stock' | 'already-applied';
 export function applyOrder(db: Database, topic: string, at: { partition: number; offset: number }, order: Order): Promise<ApplyOutcome> {
   return db.transaction(async (tx) => {
     await tx.query(
-      `INSERT INTO shop_inventory_applied (topic, partition, next_offset) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`,
+      `INSERT INTO brook_shop.inventory_applied (topic, partition, next_offset) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`,
       [topic, at.partition],
       { name: 'shop_applied_ensure' },
     );
     const [row] = await tx.query<{ next: number }>(
-      `SELECT next_offset::float8 AS next FROM shop_inventory_applied WHERE topic = $1 AND partition = $2 FOR UPDATE`,
+      `SELECT next_offset::float8 AS next FROM brook_shop.inventory_applied WHERE topic = $1 AND partition = $2 FOR UPDATE`,
       [topic, at.partition],
       { name: 'shop_applied_lock' },
     );
     if (at.offset < Number(row.next)) return 'already-applied';
     const taken = await tx.query(
-      `UPDATE shop_stock SET quantity = quantity - $3 WHERE topic = $1 AND item = $2 AND quantity >= $3 RETURNING item`,
+      `UPDATE brook_shop.stock SET quantity = quantity - $3 WHERE topic = $1 AND item = $2 AND quantity >= $3 RETURNING item`,
       [topic, order.item, order.quantity],
       { name: 'shop_stock_take' },
     );
     if (taken.length === 0)
-      await tx.query(`UPDATE shop_stock SET refused = refused + 1 WHERE topic = $1 AND item = $2`, [topic, order.item], {
+      await tx.query(`UPDATE brook_shop.stock SET refused = refused + 1 WHERE topic = $1 AND item = $2`, [topic, order.item], {
         name: 'shop_stock_refuse',
       });
-    await tx.query(`UPDATE shop_inventory_applied SET next_offset = $3 WHERE topic = $1 AND partition = $2`, [
+    await tx.query(`UPDATE brook_shop.inventory_applied SET next_offset = $3 WHERE topic = $1 AND partition = $2`, [
       topic,
       at.partition,
       at.offset + 1,
@@ -71,14 +90,14 @@ export function applyOrder(db: Database, topic: string, at: { partition: number;
 
 export async function appendEmail(db: Queryable, topic: string, email: Email): Promise<void> {
   await db.query(
-    `INSERT INTO shop_outbox (topic, order_id, customer, item, quantity, partition, "offset", sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    `INSERT INTO brook_shop.outbox (topic, order_id, customer, item, quantity, partition, "offset", sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [topic, email.orderId, email.customer, email.item, email.quantity, email.partition, email.offset, email.sentAt],
     { name: 'shop_outbox_append' },
   );
 }
 
 export async function readStock(db: Queryable, topic: string): Promise<StockRow[]> {
-  const rows = await db.query<StockRow>(`SELECT item, quantity, refused FROM shop_stock WHERE topic = $1`, [topic], {
+  const rows = await db.query<StockRow>(`SELECT item, quantity, refused FROM brook_shop.stock WHERE topic = $1`, [topic], {
     name: 'shop_stock_read',
   });
   // Catalog order, not the table's.
@@ -86,12 +105,12 @@ export async function readStock(db: Queryable, topic: string): Promise<StockRow[
 }
 
 export async function readOutbox(db: Queryable, topic: string, last: number): Promise<{ size: number; last: Email[] }> {
-  const [count] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM shop_outbox WHERE topic = $1`, [topic], {
+  const [count] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM brook_shop.outbox WHERE topic = $1`, [topic], {
     name: 'shop_outbox_count',
   });
   const rows = await db.query<Email>(
     `SELECT order_id AS "orderId", customer, item, quantity, sent_at::float8 AS "sentAt", partition, "offset"::float8 AS "offset"
-       FROM shop_outbox WHERE topic = $1 ORDER BY id DESC LIMIT $2`,
+       FROM brook_shop.outbox WHERE topic = $1 ORDER BY id DESC LIMIT $2`,
     [topic, last],
     { name: 'shop_outbox_last' },
   );
@@ -101,9 +120,9 @@ export async function readOutbox(db: Queryable, topic: string, last: number): Pr
 /** Back to the beginning: initial stock, nothing applied, an empty outbox. */
 export async function resetTables(db: Database, topic: string): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.query(`DELETE FROM shop_stock WHERE topic = $1`, [topic]);
-    await tx.query(`DELETE FROM shop_inventory_applied WHERE topic = $1`, [topic]);
-    await tx.query(`DELETE FROM shop_outbox WHERE topic = $1`, [topic]);
+    await tx.query(`DELETE FROM brook_shop.stock WHERE topic = $1`, [topic]);
+    await tx.query(`DELETE FROM brook_shop.inventory_applied WHERE topic = $1`, [topic]);
+    await tx.query(`DELETE FROM brook_shop.outbox WHERE topic = $1`, [topic]);
     await seedStock(tx, topic);
   });
 }
@@ -116,7 +135,7 @@ export interface Runner {
 
 export async function claimRunner(db: Queryable, topic: string, runner: Runner): Promise<void> {
   await db.query(
-    `INSERT INTO shop_runner (topic, host, pid, started_at) VALUES ($1, $2, $3, $4)
+    `INSERT INTO brook_shop.runner (topic, host, pid, started_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (topic) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid, started_at = EXCLUDED.started_at`,
     [topic, runner.host, runner.pid, runner.startedAt],
   );
@@ -124,10 +143,12 @@ export async function claimRunner(db: Queryable, topic: string, runner: Runner):
 
 /** Removes the row only if it is still ours (another process may have taken the example over). */
 export async function releaseRunner(db: Queryable, topic: string, runner: Runner): Promise<void> {
-  await db.query(`DELETE FROM shop_runner WHERE topic = $1 AND host = $2 AND pid = $3`, [topic, runner.host, runner.pid]);
+  await db.query(`DELETE FROM brook_shop.runner WHERE topic = $1 AND host = $2 AND pid = $3`, [topic, runner.host, runner.pid]);
 }
 
 export async function readRunner(db: Queryable, topic: string): Promise<Runner | null> {
-  const [row] = await db.query<Runner>(`SELECT host, pid, started_at::float8 AS "startedAt" FROM shop_runner WHERE topic = $1`, [topic]);
+  const [row] = await db.query<Runner>(`SELECT host, pid, started_at::float8 AS "startedAt" FROM brook_shop.runner WHERE topic = $1`, [
+    topic,
+  ]);
   return row ? { ...row, startedAt: Number(row.startedAt) } : null;
 }
