@@ -161,7 +161,7 @@ export class Wakeup {
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<void> {
-    if (positions.length === 0) return;
+    if (positions.length === 0 || signal?.aborted) return;
     const done = new AbortController();
     const stop = () => done.abort();
     signal?.addEventListener('abort', stop, { once: true });
