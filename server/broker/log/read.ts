@@ -76,23 +76,25 @@ const PER_PARTITION = 5;
 
 /**
  * Partition n's records: its log table's (partition_id, offset) key walked from the offset, at most the
- * limit, cut by a running sum of stored sizes. octet_length reads a TOASTed value's size without
- * fetching it, so rows past the cut cost their heap tuple only. Bounded above by offset + limit when
- * the log is dense, so the plan never depends on table statistics.
+ * limit, with a running sum of stored sizes (`run`) to cut at the byte limit. The running sum (a ROWS
+ * frame) is computed as rows are pulled, so the LIMIT still stops the scan; octet_length reads a TOASTed
+ * value's size without fetching it, so rows past the cut cost their heap tuple only. Bounded above by
+ * offset + limit when the log is dense, so the plan never depends on table statistics.
  */
 function partitionRows(read: PartitionRead, n: number): string {
   const p = 2 + n * PER_PARTITION;
-  return `SELECT ${n} AS i, "offset", "timestamp", key, value, headers, size, sum(size) OVER (ORDER BY "offset") - size AS before
-      FROM (SELECT "offset", "timestamp", key, value, headers, ${SIZE} AS size FROM ${partitionTable(read.partitionId)}
-             WHERE partition_id = $${p} AND "offset" >= $${p + 1} AND "offset" < $${p + 2}
-             ORDER BY "offset" LIMIT $${p + 3}) a`;
+  return `SELECT ${n} AS i, "offset", "timestamp", key, value, headers, ${SIZE} AS size,
+           sum(${SIZE}) OVER (ORDER BY "offset" ROWS UNBOUNDED PRECEDING) AS run
+      FROM ${partitionTable(read.partitionId)}
+     WHERE partition_id = $${p} AND "offset" >= $${p + 1} AND "offset" < $${p + 2}
+     ORDER BY "offset" LIMIT $${p + 3}`;
 }
 
 /** A partition without a log table: no rows, its parameters still typed (Postgres requires every one used). */
 function noRows(n: number): string {
   const p = 2 + n * PER_PARTITION;
   return `SELECT ${n} AS i, 0::bigint AS "offset", 0::bigint AS "timestamp", NULL::bytea AS key, NULL::bytea AS value,
-          NULL::bytea AS headers, 0 AS size, 0::bigint AS before
+          NULL::bytea AS headers, 0 AS size, 0::bigint AS run
     WHERE $${p}::int IS NULL AND $${p + 1}::bigint IS NULL AND $${p + 2}::bigint IS NULL AND $${p + 3}::bigint IS NULL
       AND $${p + 4}::bigint IS NULL`;
 }
@@ -106,15 +108,19 @@ function readStatement(reads: readonly PartitionRead[], present: readonly boolea
   const f = FORMS[form];
   const total = 2 + reads.length * PER_PARTITION;
   const parts = reads.map((r, n) =>
-    present[n] ? `SELECT * FROM (${partitionRows(r, n)}) b WHERE before + size <= $${n * PER_PARTITION + 6} OR before = 0` : noRows(n),
+    present[n] ? `SELECT * FROM (${partitionRows(r, n)}) b WHERE run <= $${n * PER_PARTITION + 6} OR run = size` : noRows(n),
   );
-  const marks = `SELECT -1 - (p.n - 1)::int AS i, -1::bigint AS "offset", t.log_start_offset AS "timestamp", ${f.marks}, t.high_watermark AS hw
-      FROM unnest($1::int[]) WITH ORDINALITY AS p(id, n) JOIN topic_partitions t ON t.id = p.id`;
+  const marks =
+    reads.length === 1
+      ? `SELECT -1 AS i, -1::bigint AS "offset", log_start_offset AS "timestamp", ${f.marks}, high_watermark AS hw
+           FROM topic_partitions WHERE id = $2 AND $1::int[] IS NOT NULL`
+      : `SELECT -1 - (p.n - 1)::int AS i, -1::bigint AS "offset", t.log_start_offset AS "timestamp", ${f.marks}, t.high_watermark AS hw
+           FROM unnest($1::int[]) WITH ORDINALITY AS p(id, n) JOIN topic_partitions t ON t.id = p.id`;
   const rows =
     parts.length === 1
       ? parts[0]
-      : `SELECT * FROM (SELECT *, sum(size) OVER (ORDER BY i, "offset") - size AS total_before
-           FROM (${parts.map((q) => `(${q})`).join(' UNION ALL ')}) u) v WHERE total_before + size <= $${total} OR total_before = 0`;
+      : `SELECT * FROM (SELECT *, sum(size) OVER (ORDER BY i, "offset" ROWS UNBOUNDED PRECEDING) AS total
+           FROM (${parts.map((q) => `(${q})`).join(' UNION ALL ')}) u) v WHERE total <= $${total} OR total = size`;
   return `${marks}
     UNION ALL
     (SELECT i, "offset", "timestamp", ${f.columns}, NULL FROM (${rows}) r)`;
