@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { openTestDatabase, snapshotState, testBackends, uniqueName } from '@/db/testing';
@@ -145,6 +146,14 @@ describe.each(testBackends())('fetch and list offsets on %s', (backend) => {
     });
     expect(counts(mixed)).toEqual([3, 'OFFSET_OUT_OF_RANGE', 'UNKNOWN_TOPIC_OR_PARTITION', 0]);
     expect('ok' in mixed[3] && mixed[3].ok.highWatermark).toBe(0);
+    // More than fits is there already: answered at once although minBytes is not reached.
+    const cut = await Promise.race([
+      broker.fetchMany({ partitions: [{ topic: many, partition: 0, offset: 0 }], maxRecords: 2, minBytes: 1 << 20, maxWaitMs: 30_000 }),
+      sleep(15_000).then(() => null),
+    ]);
+    expect(cut && counts(cut)).toEqual([2]);
+    // Nothing asked, nothing to wait for: answered at once, not after maxWaitMs.
+    expect(await broker.fetchMany({ partitions: [], maxWaitMs: 30_000 })).toEqual([]);
   });
 
   it('lists earliest, latest and by timestamp (first offset with timestamp >= T)', async () => {

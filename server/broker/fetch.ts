@@ -100,6 +100,7 @@ export async function fetchMany<F extends RecordForm = 'bytes'>(deps: FetchDeps,
       `isolationLevel must be read_uncommitted or read_committed; got ${String(req.isolationLevel)}.`,
     );
   }
+  if (req.partitions.length === 0) return [];
   const deadline = deps.now() + maxWaitMs;
   const targets = await Promise.all(req.partitions.map((p) => target(deps, p)));
   for (;;) {
@@ -127,7 +128,11 @@ export async function fetchMany<F extends RecordForm = 'bytes'>(deps: FetchDeps,
     // One clock: the deadline and what remains of it are both read from `now`.
     const remainingMs = deadline - deps.now();
     const weight = outcomes.reduce((w, o) => w + ('ok' in o ? o.ok.records.reduce((x, r) => x + recordWeight(r), 0) : 0), 0);
-    if (outcomes.some((o) => 'error' in o) || weight >= minBytes || remainingMs <= 0 || req.signal?.aborted) return outcomes;
+    // A partition cut by a limit has more there already: waiting would not add to this answer.
+    const cut = outcomes.some(
+      (o) => 'ok' in o && o.ok.records.length > 0 && o.ok.records[o.ok.records.length - 1].offset + 1 < o.ok.highWatermark,
+    );
+    if (outcomes.some((o) => 'error' in o) || weight >= minBytes || cut || remainingMs <= 0 || req.signal?.aborted) return outcomes;
     // No partition failed, so every target has a read, in the same order.
     const positions = outcomes.map((o, i) => ({
       partitionId: reads[i].partitionId,

@@ -199,7 +199,7 @@ async function inTransaction<Out>(tx: Queryable, step: PreWriteStep<Out>, covera
   }
   const only = parts.length === 1 ? parts[0] : null;
   if (only && fitsOneStatement(only.records, only.bytes) && (known || coverage.likelyCovers(only.id, only.records))) {
-    return inOneStatement(tx, step, batches, only, locked.get(only.id));
+    return inOneStatement(tx, step, batches, only, locked.get(only.id), coverage);
   }
 
   const rows =
@@ -265,6 +265,7 @@ async function inOneStatement<Out>(
   batches: readonly AppendBatch[],
   p: PartitionWrite,
   lockedHighWatermark: number | undefined,
+  coverage: SegmentCoverage,
 ): Promise<Done<Out>> {
   // Offsets relative to the partition's first new one unless the step read it under lock; the SQL shifts them.
   const placed = place(batches, new Map([[p.id, lockedHighWatermark ?? 0]]));
@@ -281,6 +282,7 @@ async function inOneStatement<Out>(
   );
   if (!row) throw partitionGone();
   if (row.r !== p.records) throw new Error('Broken invariant: an append wrote part of its rows');
+  coverage.sawHighWatermark(p.id, row.high_watermark);
   const first = row.high_watermark - p.records;
   const absolute = lockedHighWatermark === undefined ? place(batches, new Map([[p.id, first]])) : placed;
   return { out: step.answer(absolute, new Map([[p.id, row.high_watermark]])), placed: absolute };

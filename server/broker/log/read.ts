@@ -165,11 +165,11 @@ export async function readPartitions<F extends RecordForm = 'bytes'>(
     const present = await presentTables(db, reads);
     rows = await db.query<ReadRow<RecordOf<F>>>(readStatement(reads, present, f), params, { prepare: false, name: FORMS[f].name });
   }
+  // Watermark rows first, then records, whatever order the rows came in. A partition without a
+  // watermark row does not exist (its topic was deleted; its tables may outlive that by a moment).
   const slices: Array<LogSlice<RecordOf<F>> | null> = reads.map(() => null);
   for (const row of rows) {
-    if (row.i >= 0) {
-      must(slices[row.i], 'the watermark rows come first').records.push(row);
-    } else {
+    if (row.i < 0) {
       slices[-1 - row.i] = {
         records: [],
         logStartOffset: (row as { timestamp: number }).timestamp,
@@ -177,7 +177,14 @@ export async function readPartitions<F extends RecordForm = 'bytes'>(
       };
     }
   }
+  for (const row of rows) if (row.i >= 0) slices[row.i]?.records.push(row);
+  for (const slice of slices) if (slice && !inOffsetOrder(slice.records)) slice.records.sort((a, b) => a.offset - b.offset);
   return slices;
+}
+
+function inOffsetOrder(records: ReadonlyArray<{ offset: number }>): boolean {
+  for (let i = 1; i < records.length; i++) if (records[i].offset < records[i - 1].offset) return false;
+  return true;
 }
 
 async function presentTables(db: Queryable, reads: readonly PartitionRead[]): Promise<boolean[]> {
