@@ -76,7 +76,7 @@ export interface FetchManyRequest<F extends RecordForm = 'bytes'> {
 export type PartitionFetch<F extends RecordForm = 'bytes'> = { ok: FetchResult<F> } | { error: BrokerError };
 
 /** What a record weighs against minBytes: its stored bytes and about its overhead in a batch. */
-export const recordWeight = (r: StoredRecord | Base64Record): number => 20 + storedSize(r);
+const recordWeight = (r: StoredRecord | Base64Record): number => 20 + storedSize(r);
 
 /**
  * The read path: every fetch (Kafka's, the HTTP API's, the live tail, the client library's consumer)
@@ -102,9 +102,9 @@ export async function fetchMany<F extends RecordForm = 'bytes'>(deps: FetchDeps,
   }
   if (req.partitions.length === 0) return [];
   const deadline = deps.now() + maxWaitMs;
-  const targets = await Promise.all(req.partitions.map((p) => target(deps, p)));
+  const targets = await Promise.all(req.partitions.map((p) => target(deps, p, maxRecords)));
+  const reads = targets.flatMap((t) => ('read' in t ? [t.read] : []));
   for (;;) {
-    const reads = targets.flatMap((t) => ('read' in t ? [{ ...t.read, maxRecords }] : []));
     const slices = await readPartitions(deps.db, reads, maxBytes, req.form);
     let n = 0;
     const outcomes = targets.map((t, i): PartitionFetch<F> => {
@@ -144,7 +144,7 @@ export async function fetchMany<F extends RecordForm = 'bytes'>(deps: FetchDeps,
 
 type Target = { read: PartitionRead; meta: TopicMetadata } | { error: BrokerError };
 
-async function target(deps: FetchDeps, p: FetchManyRequest['partitions'][number]): Promise<Target> {
+async function target(deps: FetchDeps, p: FetchManyRequest['partitions'][number], maxRecords: number): Promise<Target> {
   if (!Number.isSafeInteger(p.offset) || p.offset < 0) {
     return { error: new BrokerError('OFFSET_OUT_OF_RANGE', `Fetch offset ${p.offset} is not a valid offset.`) };
   }
@@ -152,7 +152,7 @@ async function target(deps: FetchDeps, p: FetchManyRequest['partitions'][number]
   try {
     checkRange('maxBytes', maxBytes, 1, FETCH_LIMITS.maxBytes);
     const { meta, partitionId } = await resolvePartition(deps.topics, p.topic, p.partition);
-    return { meta, read: { partitionId, offset: p.offset, maxRecords: 0, maxBytes, dense: !meta.config.cleanupPolicy.compact } };
+    return { meta, read: { partitionId, offset: p.offset, maxRecords, maxBytes, dense: !meta.config.cleanupPolicy.compact } };
   } catch (err) {
     if (isBrokerError(err)) return { error: err };
     throw err;
@@ -162,7 +162,6 @@ async function target(deps: FetchDeps, p: FetchManyRequest['partitions'][number]
 /** One partition: its records, or its error thrown. */
 export async function fetchRecords<F extends RecordForm = 'bytes'>(deps: FetchDeps, req: FetchRequest<F>): Promise<FetchResult<F>> {
   const maxBytes = req.maxBytes ?? FETCH_DEFAULTS.maxBytes;
-  checkRange('maxBytes', maxBytes, 1, FETCH_LIMITS.maxBytes);
   const [outcome] = await fetchMany(deps, {
     partitions: [{ topic: req.topic, partition: req.partition, offset: req.offset, maxBytes }],
     maxRecords: req.maxRecords,

@@ -35,7 +35,6 @@ export {
   type ListOffsetsResult,
   type OffsetSpec,
   type PartitionFetch,
-  recordWeight,
 } from './fetch';
 export type * from './groups';
 export type { Base64Record, RecordForm, StoredRecord } from './log/read';
