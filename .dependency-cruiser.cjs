@@ -58,6 +58,14 @@ module.exports = {
       to: { pathNot: '^server/kernel/' },
     },
     {
+      name: 'examples-use-the-public-api',
+      comment:
+        'The examples talk to Brook through the client library (in-process) and the API layer only; their own tables through the database handle.',
+      severity: 'error',
+      from: { path: '^server/examples/', pathNot: TEST },
+      to: { path: '^server/((broker|kafka|serve|cli|suites)/|runtime.ts$)' },
+    },
+    {
       name: 'routes-stay-thin',
       comment: 'app/ holds routes: it renders components and calls the API; it never reaches the engine or the database.',
       severity: 'error',

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-import { type BrokerError, KAFKA_ERRORS, type KafkaErrorName } from '@/server/broker';
+import { BrokerError, KAFKA_ERRORS, type KafkaErrorName } from '@/server/broker';
 import { asBrokerError } from '@/server/broker/errors';
 
 /** Kafka error name → the tRPC (and so HTTP) code a client sees; the Kafka name travels in error data. */
@@ -35,6 +35,22 @@ const TRPC_CODE: Partial<Record<KafkaErrorName, TRPC_ERROR_CODE_KEY>> = {
 };
 
 export const trpcCode = (err: BrokerError): TRPC_ERROR_CODE_KEY => TRPC_CODE[err.kafkaName] ?? 'BAD_REQUEST';
+
+/** A Kafka error for a router beyond the engine's own (an example's) to throw: answered with its name, code and status. */
+export function kafkaError(name: KafkaErrorName, message: string): BrokerError {
+  return new BrokerError(name, message);
+}
+
+/**
+ * An error a router's in-process client met (the client library's BrookError carries the Kafka name this
+ * API answered it with): answered again with that name and message. Anything else is returned as it is.
+ */
+export function relayed(err: unknown): unknown {
+  if (!(err instanceof Error) || err.name !== 'BrookError') return err;
+  const name = (err as { kafkaName?: unknown }).kafkaName;
+  if (typeof name !== 'string' || !Object.hasOwn(KAFKA_ERRORS, name)) return err;
+  return new BrokerError(name as KafkaErrorName, err.message, { cause: err });
+}
 
 export function toTRPCError(err: BrokerError): TRPCError {
   return new TRPCError({ code: trpcCode(err), message: err.message, cause: err });

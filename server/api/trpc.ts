@@ -41,10 +41,12 @@ export interface Context {
    * principal: the examples' services are Brook clients. Given by the edge, so routers need not import it.
    */
   api: typeof fetch;
+  /** This API in-process as the caller itself (same role, ACLs and audit name): for what a caller asks an example to do. */
+  callerApi: typeof fetch;
 }
 
-/** A context as the credentials make it, before the edge adds its in-process client. */
-export type RequestContext = Omit<Context, 'api'>;
+/** A context as the credentials make it, before the edge adds its in-process clients. */
+export type RequestContext = Omit<Context, 'api' | 'callerApi'>;
 
 /** What each procedure needs: `public`, or a permission on a resource (the Kafka error name on 403). */
 export interface Meta {

@@ -1,4 +1,5 @@
-import type { BrookHttp } from './http';
+import type { InputOf } from './api-types';
+import { type BrookHttp, isBrookError } from './http';
 
 /** A small kafkajs-style admin client over the HTTP API. */
 export class Admin {
@@ -49,8 +50,40 @@ export class Admin {
     }));
   }
 
+  /** The topic as Brook describes it: partitions with their offsets, and its configs. */
+  describeTopic(topic: string) {
+    return this.http.query('topics.get', { name: topic });
+  }
+
   describeGroup(groupId: string) {
     return this.http.query('groups.describe', { groupId });
+  }
+
+  /**
+   * Moves a group's committed offsets (Kafka's `kafka-consumer-groups --reset-offsets`): only while the group
+   * has no members (NON_EMPTY_GROUP otherwise). `to`: earliest, latest, a timestamp, an offset or exact positions.
+   */
+  resetOffsets(input: InputOf<'groups.resetOffsets'>) {
+    return this.http.mutate('groups.resetOffsets', input);
+  }
+
+  /** Deletes groups with no members (their committed offsets go too); throws for the first that fails. */
+  async deleteGroups(groupIds: string[]): Promise<void> {
+    for (const groupId of groupIds) await this.http.mutate('groups.delete', { groupId });
+  }
+
+  /**
+   * Removes members from a group on their behalf (Kafka's removeMembersFromConsumerGroup), as a leave
+   * would: their partitions move at once, not after their session timeout. One already gone is skipped.
+   */
+  async removeGroupMembers({ groupId, memberIds }: { groupId: string; memberIds: string[] }): Promise<void> {
+    for (const memberId of memberIds) {
+      try {
+        await this.http.mutate('groups.heartbeat', { groupId, memberId, memberEpoch: -1 });
+      } catch (err) {
+        if (!isBrookError(err, 'UNKNOWN_MEMBER_ID')) throw err;
+      }
+    }
   }
 
   listGroups() {

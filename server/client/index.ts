@@ -1,4 +1,5 @@
 import { Admin } from './admin';
+import type { InputOf } from './api-types';
 import { Consumer, type ConsumerConfig } from './consumer';
 import { BrookHttp, type HttpOptions } from './http';
 import { Producer, type ProducerConfig } from './producer';
@@ -31,6 +32,14 @@ export class Brook {
 
   admin(): Admin {
     return new Admin(this.http);
+  }
+
+  /**
+   * One read of a partition from an offset, outside any group (what a tool showing a partition's records
+   * needs): records, high watermark and log start. `maxWaitMs` long-polls for records past the end.
+   */
+  fetch(input: InputOf<'records.fetch'>, signal?: AbortSignal) {
+    return this.http.query('records.fetch', input, signal);
   }
 }
 

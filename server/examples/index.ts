@@ -8,8 +8,9 @@ import { learnRouter } from './tour/router';
 
 /**
  * An example shipped with Brook: its API (a tRPC router, mounted under its name) and how it stops with
- * the process. Examples start on demand from their pages; their services are Brook clients that reach the
- * API through `ctx.api` (the edge, in-process), as any client would.
+ * the process. Examples start on demand from their pages; they reach Brook only as clients of its API,
+ * in-process through the edge as any client would: their services through `ctx.api` (a producer's rights),
+ * what a caller asks of them (create or delete the topic, reset offsets) through `ctx.callerApi`, as that caller.
  */
 export interface ExamplePlugin<R extends AnyTRPCRouter = AnyTRPCRouter> {
   router: R;

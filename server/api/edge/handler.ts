@@ -63,20 +63,25 @@ export async function handleApiRequest(
 }
 
 /**
- * The examples' clients call the API in this process (no socket), through the same edge as anyone's, as
- * EXAMPLE_PRINCIPAL. Routers get it as `ctx.api` (withApi), so nothing they import needs this module.
+ * The API called in this process (no socket), through the same edge as anyone's, as `principal`; null:
+ * as a caller without credentials (refused where a role is needed). Routers get it as `ctx.api` and
+ * `ctx.callerApi` (withApi), so nothing they import needs this module.
  */
-export function inProcessFetch(broker: Context['broker']): typeof fetch {
+export function inProcessFetch(broker: Context['broker'], principal: Principal | null): typeof fetch {
   return async (input, init) => {
     const headers = new Headers(init?.headers);
     headers.set('host', 'localhost'); // an allowed Host, as a local client would send
-    return handleApiRequest(new Request(input, { ...init, headers }), async () => broker, undefined, EXAMPLE_PRINCIPAL);
+    return handleApiRequest(new Request(input, { ...init, headers }), async () => broker, undefined, principal ?? undefined);
   };
 }
 
-/** A request's full context: what its credentials made, and this API as an in-process client. */
+/**
+ * A request's full context: what its credentials made, and this API as in-process clients: as the
+ * examples' own services (EXAMPLE_PRINCIPAL), and as the caller (an admin's "reset" acts with that admin's
+ * role and ACLs, and is audited under their name).
+ */
 export function withApi(ctx: RequestContext): Context {
-  return { ...ctx, api: inProcessFetch(ctx.broker) };
+  return { ...ctx, api: inProcessFetch(ctx.broker, EXAMPLE_PRINCIPAL), callerApi: inProcessFetch(ctx.broker, ctx.principal) };
 }
 
 /**

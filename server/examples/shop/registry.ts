@@ -1,23 +1,23 @@
-import type { Broker } from '@/server/broker';
+import type { Database } from '@/db/client';
 import type { Shop } from './shop';
 
 /**
- * One example per broker engine in this process. Next's page bundles load their own copy of this
+ * One example per database in this process. Next's page bundles load their own copy of this
  * module, so the map lives on globalThis (as the runtime does): the shutdown path in server/main.ts
  * must find the same example whichever copy started it.
  */
-const globalForShop = globalThis as typeof globalThis & { __brookShops?: Map<Broker, Shop> };
+const globalForShop = globalThis as typeof globalThis & { __brookShops?: Map<Database, Shop> };
 
-const shops = (): Map<Broker, Shop> => {
+const shops = (): Map<Database, Shop> => {
   globalForShop.__brookShops ??= new Map();
   return globalForShop.__brookShops;
 };
 
-export function shopFor(broker: Broker, create: () => Shop): Shop {
-  let shop = shops().get(broker);
+export function shopFor(db: Database, create: () => Shop): Shop {
+  let shop = shops().get(db);
   if (!shop) {
     shop = create();
-    shops().set(broker, shop);
+    shops().set(db, shop);
   }
   return shop;
 }

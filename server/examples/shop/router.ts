@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { hidesPayloads, visibleShopStatus } from '@/server/api/routers/hide-payloads';
 import { authorized, type Context, createTRPCRouter } from '@/server/api/trpc';
 import { brookEnv } from '@/server/env';
+import { inProcessBrook } from '@/server/examples/in-process';
 import {
   ITEMS,
   MAX_CUSTOMER_LENGTH,
@@ -20,16 +21,20 @@ import { ensureShopTables } from '@/server/examples/shop/store';
  * their requests go through the same HTTP edge as anyone's, in-process (no socket): `ctx.api`.
  */
 const shopOf = async ({ broker, api }: Context) => {
+  const db = broker.db;
   // Its tables first: a process that did not start the example (a test, another instance) still has them.
-  await ensureShopTables(broker.db);
-  return shopFor(broker, () => new Shop(broker, api, { sessionTimeoutMs: brookEnv().BROOK_SHOP_SESSION_TIMEOUT_MS }));
+  await ensureShopTables(db);
+  return shopFor(db, () => new Shop(db, api, { sessionTimeoutMs: brookEnv().BROOK_SHOP_SESSION_TIMEOUT_MS }));
 };
+
+/** Brook's admin API as the caller: what they ask the example to do is done with their own role and ACLs. */
+const callerAdmin = ({ callerApi }: Context) => inProcessBrook(callerApi, 'shop-admin').admin();
 
 const service = z.enum(SERVICES, { error: `service must be one of: ${SERVICES.join(', ')}` });
 
 export const shopRouter = createTRPCRouter({
   /** Creates `shop.orders` if missing and starts the services in this process; idempotent. */
-  start: authorized('admin', 'cluster').mutation(async ({ ctx }) => (await shopOf(ctx)).start()),
+  start: authorized('admin', 'cluster').mutation(async ({ ctx }) => (await shopOf(ctx)).start(callerAdmin(ctx))),
 
   /** Stock, outbox, members, lag per partition: everything the page draws. */
   status: authorized('read', 'cluster').query(async ({ ctx }) => visibleShopStatus(hidesPayloads(ctx), await (await shopOf(ctx)).status())),
@@ -51,7 +56,7 @@ export const shopRouter = createTRPCRouter({
 
   generator: authorized('admin', 'cluster')
     .input(z.object({ ratePerSecond: z.number().min(0).max(MAX_RATE_PER_SECOND) }))
-    .mutation(async ({ ctx, input }) => (await shopOf(ctx)).generator(input.ratePerSecond)),
+    .mutation(async ({ ctx, input }) => (await shopOf(ctx)).generator(input.ratePerSecond, callerAdmin(ctx))),
 
   service: authorized('admin', 'cluster')
     .input(
@@ -72,8 +77,8 @@ export const shopRouter = createTRPCRouter({
   /** Stops the group's members, resets its offsets to the earliest, starts them again. */
   replay: authorized('admin', 'cluster')
     .input(z.object({ service }))
-    .mutation(async ({ ctx, input }) => (await shopOf(ctx)).replay(input.service)),
+    .mutation(async ({ ctx, input }) => (await shopOf(ctx)).replay(input.service, callerAdmin(ctx))),
 
   /** Stops everything; deletes and recreates the topic; initial stock, empty outbox, groups deleted. */
-  reset: authorized('admin', 'cluster').mutation(async ({ ctx }) => (await shopOf(ctx)).reset()),
+  reset: authorized('admin', 'cluster').mutation(async ({ ctx }) => (await shopOf(ctx)).reset(callerAdmin(ctx))),
 });

@@ -4,6 +4,7 @@ import { openTestDatabase, testBackends, uniqueName } from '@/db/testing';
 import { handleApiRequest } from '@/server/api/edge/handler';
 import { type Broker, createBroker, decodeHeaders } from '@/server/broker';
 import { expectKafkaError, sleep, until as waitUntil } from '@/server/broker/testing';
+import { Brook } from '@/server/client';
 import { ensureShopTables } from '@/server/examples/shop/store';
 import { INITIAL_STOCK, ITEMS, type Item } from './catalog';
 import { Shop } from './shop';
@@ -28,11 +29,14 @@ describe.each(testBackends())('online-store example on %s', (backend) => {
   let db: Database;
   let broker: Broker;
   const shops: Shop[] = [];
+  /** The caller's admin client (auth is off in these tests: every caller is an admin). */
+  let admin: ReturnType<Brook['admin']>;
   beforeAll(async () => {
     db = await openTestDatabase(backend);
     await ensureShopTables(db);
     broker = createBroker(db);
     await broker.start();
+    admin = new Brook({ url: 'http://localhost', fetch: edgeFetch(broker) }).admin();
   });
   afterAll(async () => {
     await Promise.all(shops.map((s) => s.stop()));
@@ -43,7 +47,7 @@ describe.each(testBackends())('online-store example on %s', (backend) => {
   async function newShop(options: { commitIntervalMs?: number } = {}) {
     const topic = uniqueName('shop');
     const errors: string[] = [];
-    const shop = new Shop(broker, edgeFetch(broker), {
+    const shop = new Shop(db, edgeFetch(broker), {
       topic,
       inventoryGroup: `${topic}-inventory`,
       emailGroup: `${topic}-email`,
@@ -52,7 +56,7 @@ describe.each(testBackends())('online-store example on %s', (backend) => {
       logError: (line) => errors.push(line),
     });
     shops.push(shop);
-    await shop.start();
+    await shop.start(admin);
     await shop.service({ service: 'email', slowMs: 0 });
     return shop;
   }
@@ -99,13 +103,13 @@ describe.each(testBackends())('online-store example on %s', (backend) => {
     const beforeReplay = (await shop.status()).services.inventory.duplicatesSkipped;
 
     // Replay reads all 30 orders again: every one is skipped, the stock stays where it is.
-    await shop.replay('inventory');
+    await shop.replay('inventory', admin);
     await until(async () => (await shop.status()).services.inventory.duplicatesSkipped === beforeReplay + 30, 'all 30 replayed');
     expect(stockOf(await shop.status())).toEqual(expected());
 
     // Email commits after sending: a replay sends every confirmation again (at least once).
     await until(async () => (await shop.status()).outbox.size === 30, 'one email per order');
-    await shop.replay('email');
+    await shop.replay('email', admin);
     await until(async () => (await shop.status()).outbox.size === 60, 'emails sent again');
   });
 
@@ -139,9 +143,9 @@ describe.each(testBackends())('online-store example on %s', (backend) => {
   it('the generator produces real orders (JSON value, key = customer, headers) until set to 0; placeOrder marks source web', async () => {
     const shop = await newShop();
     const placed = await shop.placeOrder({ customer: 'ada', item: 'headset', quantity: 2 });
-    await shop.generator(50);
+    await shop.generator(50, admin);
     await until(async () => (await shop.status()).partitions.reduce((n, p) => n + p.highWatermark, 0) >= 11, '10 generated orders');
-    await shop.generator(0);
+    await shop.generator(0, admin);
     const settled = (await shop.status()).partitions;
     expect((await shop.status()).generator.ratePerSecond).toBe(0);
     const records = (
@@ -180,7 +184,7 @@ describe.each(testBackends())('online-store example on %s', (backend) => {
     const groupId = (await shop.status()).services.inventory.groupId;
     const foreign = await broker.groups.heartbeat({ groupId, memberEpoch: 0, topics: [shop.topic] });
     const before = (await shop.status()).groups.inventory.partitions.map((p) => p.committedOffset);
-    await expectKafkaError(shop.replay('inventory'), 'NON_EMPTY_GROUP');
+    await expectKafkaError(shop.replay('inventory', admin), 'NON_EMPTY_GROUP');
     await broker.groups.heartbeat({ groupId, memberId: foreign.memberId, memberEpoch: -1 });
     await until(async () => (await shop.status()).services.inventory.members.length === 2, 'our two members back');
     expect((await shop.status()).groups.inventory.partitions.map((p) => p.committedOffset)).toEqual(before);
@@ -202,14 +206,14 @@ describe.each(testBackends())('online-store example on %s', (backend) => {
     expect(stopped.services.email.members).toEqual([]);
     expect(stopped.groups.inventory.state).toBe('Empty');
 
-    const reset = await shop.reset();
+    const reset = await shop.reset(admin);
     expect(reset.running).toBe(false);
     expect(stockOf(reset)).toEqual(Object.fromEntries(ITEMS.map((i) => [i, INITIAL_STOCK])));
     expect(reset.outbox.size).toBe(0);
     expect(reset.partitions.map((p) => p.highWatermark)).toEqual([0, 0, 0]);
     expect(reset.groups.inventory.state).toBe('Dead');
     // Started again, it applies the new log from its beginning (the stored offsets were reset too).
-    await shop.start();
+    await shop.start(admin);
     await shop.placeOrder({ customer: 'z', item: 'webcam', quantity: 4 });
     await until(async () => stockOf(await shop.status()).webcam === INITIAL_STOCK - 4, 'the new order applied');
   });

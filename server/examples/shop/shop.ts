@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { type Broker, BrokerError, isBrokerError, type KafkaErrorName } from '@/server/broker';
-import { Brook, type EachMessagePayload, isBrookError, type Producer } from '@/server/client';
+import type { Database } from '@/db/client';
+import { kafkaError, relayed } from '@/server/api/errors';
+import { type Admin, type EachMessagePayload, isBrookError, type Producer } from '@/server/client';
+import type { KafkaErrorName } from '@/server/kernel/kafka-errors';
+import { inProcessBrook } from '../in-process';
 import {
   DEFAULT_EMAIL_SLOW_MS,
   DEFAULT_MEMBERS,
@@ -50,12 +53,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * The online-store example: an order service (placeOrder and a generator) producing to `shop.orders`,
  * and two services reading it as consumer groups, all with Brook's own client library in this process.
  * `fetch` reaches Brook's HTTP API (in-process from the router: real HTTP semantics without a socket).
- * Controls are serialised, so a replay never interleaves with a reset.
+ * What only an admin may do (create and delete the topic, reset offsets, delete groups) goes through the
+ * `admin` client the caller gives, acting as that caller. Controls are serialised, so a replay never
+ * interleaves with a reset.
  */
 export class Shop {
   readonly topic: string;
   private readonly groups: Record<ShopService, string>;
   private readonly producer: Producer;
+  /** The services' own view (describe the topic and groups, remove crashed members). */
+  private readonly view: Admin;
   private readonly pools: Record<ShopService, MemberPool>;
   private readonly generatorLoop: Generator;
   private readonly now: () => number;
@@ -68,15 +75,16 @@ export class Shop {
   private controls: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly broker: Broker,
+    private readonly db: Database,
     fetchFn: typeof fetch,
     options: ShopOptions = {},
   ) {
     this.topic = options.topic ?? SHOP_TOPIC;
     this.now = options.now ?? Date.now;
     this.groups = { inventory: options.inventoryGroup ?? INVENTORY_GROUP, email: options.emailGroup ?? EMAIL_GROUP };
-    const brook = new Brook({ url: 'http://localhost', fetch: fetchFn, clientId: 'shop' });
+    const brook = inProcessBrook(fetchFn, 'shop');
     this.producer = brook.producer();
+    this.view = brook.admin();
     const logError = options.logError ?? ((line: string) => console.error(`[brook] shop: ${line}`));
     const settings = (service: ShopService) => ({
       groupId: this.groups[service],
@@ -97,12 +105,12 @@ export class Shop {
   // --- controls ------------------------------------------------------------------------------------
 
   /** Creates the topic if missing (existing data is kept), seeds missing stock, starts the services. Idempotent. */
-  start(): Promise<ShopStatus> {
+  start(admin: Admin): Promise<ShopStatus> {
     return this.serial(async () => {
       if (!this.running) {
-        await this.ensureTopic();
-        await seedStock(this.broker.db, this.topic);
-        await claimRunner(this.broker.db, this.topic, { ...this.runner, startedAt: this.now() });
+        await this.ensureTopic(admin);
+        await seedStock(this.db, this.topic);
+        await claimRunner(this.db, this.topic, { ...this.runner, startedAt: this.now() });
         this.running = true;
         await this.pools.inventory.scaleTo(this.desired.inventory);
         await this.pools.email.scaleTo(this.desired.email);
@@ -121,7 +129,7 @@ export class Shop {
   }
 
   async placeOrder(input: OrderInput): Promise<{ partition: number; offset: number; orderId: string }> {
-    if (!isItem(input.item)) throw new BrokerError('INVALID_REQUEST', `Unknown item "${input.item}".`);
+    if (!isItem(input.item)) throw kafkaError('INVALID_REQUEST', `Unknown item "${input.item}".`);
     const order: Order = {
       orderId: newOrderId(),
       customer: input.customer,
@@ -133,9 +141,9 @@ export class Shop {
     return { ...sent, orderId: order.orderId };
   }
 
-  generator(ratePerSecond: number): Promise<ShopStatus> {
+  generator(ratePerSecond: number, admin: Admin): Promise<ShopStatus> {
     return this.serial(async () => {
-      if (ratePerSecond > 0) await this.ensureTopic();
+      if (ratePerSecond > 0) await this.ensureTopic(admin);
       await this.generatorLoop.setRate(ratePerSecond);
       return this.readStatus();
     });
@@ -158,7 +166,7 @@ export class Shop {
   crashMember(service: ShopService): Promise<{ memberId: string | null }> {
     return this.serial(async () => {
       if (this.pools[service].liveCount === 0)
-        throw new BrokerError('INVALID_REQUEST', `The ${service} service has no running member to crash here.`);
+        throw kafkaError('INVALID_REQUEST', `The ${service} service has no running member to crash here.`);
       const memberId = await this.pools[service].crashNewest();
       // The count asked for now includes the crashed one no more: "add member" starts a fresh one.
       this.desired[service] = this.pools[service].liveCount;
@@ -170,13 +178,15 @@ export class Shop {
    * Kafka's replay: a group's offsets can only be reset while it has no members, so its members leave
    * (crashed ones are removed as an admin would), offsets go to the earliest, and the members start again.
    */
-  replay(service: ShopService): Promise<ShopStatus> {
+  replay(service: ShopService, admin: Admin): Promise<ShopStatus> {
     return this.serial(async () => {
       const pool = this.pools[service];
       const groupId = this.groups[service];
       await this.removeAll(service);
       try {
-        await this.broker.groups.resetOffsets({ groupId, topic: this.topic, to: 'earliest' });
+        await admin.resetOffsets({ groupId, topic: this.topic, to: 'earliest' });
+      } catch (err) {
+        relay(err);
       } finally {
         // Refused (members of another process still in the group: NON_EMPTY_GROUP)? Ours come back all the same.
         if (this.running) await pool.scaleTo(this.desired[service]);
@@ -186,13 +196,13 @@ export class Shop {
   }
 
   /** Stops everything, deletes and recreates the topic, back to initial stock, outbox emptied, groups deleted. */
-  reset(): Promise<ShopStatus> {
+  reset(admin: Admin): Promise<ShopStatus> {
     return this.serial(async () => {
       await this.halt();
-      await this.broker.deleteTopic(this.topic).catch(ignore('UNKNOWN_TOPIC_OR_PARTITION'));
-      for (const groupId of Object.values(this.groups)) await this.broker.groups.delete(groupId).catch(ignore('GROUP_ID_NOT_FOUND'));
-      await resetTables(this.broker.db, this.topic);
-      await this.ensureTopic();
+      await admin.deleteTopics({ topics: [this.topic] }).catch(ignore('UNKNOWN_TOPIC_OR_PARTITION'));
+      for (const groupId of Object.values(this.groups)) await admin.deleteGroups([groupId]).catch(ignore('GROUP_ID_NOT_FOUND'));
+      await resetTables(this.db, this.topic);
+      await this.ensureTopic(admin);
       this.desired = { ...DEFAULT_MEMBERS };
       this.slowMs = DEFAULT_EMAIL_SLOW_MS;
       this.duplicatesSkipped = 0;
@@ -207,7 +217,7 @@ export class Shop {
   private async inventory({ partition, message }: EachMessagePayload): Promise<void> {
     const order = parseOrder(message.value);
     if (!order) return; // not an order (someone produced by hand): nothing to apply
-    const outcome = await applyOrder(this.broker.db, this.topic, { partition, offset: Number(message.offset) }, order);
+    const outcome = await applyOrder(this.db, this.topic, { partition, offset: Number(message.offset) }, order);
     if (outcome === 'already-applied') this.duplicatesSkipped++;
   }
 
@@ -215,7 +225,7 @@ export class Shop {
     const order = parseOrder(message.value);
     if (!order) return;
     if (this.slowMs > 0) await sleep(this.slowMs); // "sending" takes a while: makes lag visible
-    await appendEmail(this.broker.db, this.topic, {
+    await appendEmail(this.db, this.topic, {
       orderId: order.orderId,
       customer: order.customer,
       item: order.item,
@@ -239,36 +249,37 @@ export class Shop {
       return sent.map((r) => ({ partition: r.partition, offset: Number(r.offset) }));
     } catch (err) {
       if (isBrookError(err, 'UNKNOWN_TOPIC_OR_PARTITION'))
-        throw new BrokerError(
+        throw kafkaError(
           'UNKNOWN_TOPIC_OR_PARTITION',
           `Topic "${this.topic}" does not exist yet: start the example first (it creates the topic).`,
         );
-      throw asBrokerError(err);
+      relay(err);
     }
   }
 
-  private async ensureTopic(): Promise<void> {
-    await this.broker.createTopic({ name: this.topic, partitions: SHOP_PARTITIONS }).catch(ignore('TOPIC_ALREADY_EXISTS'));
+  private async ensureTopic(admin: Admin): Promise<void> {
+    // createTopics answers false for a topic that exists: its data is kept.
+    await admin.createTopics({ topics: [{ topic: this.topic, numPartitions: SHOP_PARTITIONS }] }).catch(relay);
   }
 
   private async halt(): Promise<void> {
     await this.generatorLoop.setRate(0);
     this.running = false;
     await Promise.all([this.removeAll('inventory'), this.removeAll('email')]);
-    await releaseRunner(this.broker.db, this.topic, this.runner);
+    await releaseRunner(this.db, this.topic, this.runner);
   }
 
   /** Live members leave; crashed ones are removed from the group on their behalf (Kafka's removeMembersFromConsumerGroup). */
   private async removeAll(service: ShopService): Promise<void> {
     const groupId = this.groups[service];
     const crashed = await this.pools[service].stopAll();
-    for (const memberId of crashed)
-      await this.broker.groups.heartbeat({ groupId, memberId, memberEpoch: -1 }).catch(ignore('UNKNOWN_MEMBER_ID'));
+    await this.view.removeGroupMembers({ groupId, memberIds: crashed }).catch(relay);
   }
 
   private readStatus(): Promise<ShopStatus> {
     return readStatus({
-      broker: this.broker,
+      db: this.db,
+      admin: this.view,
       topic: this.topic,
       running: this.running,
       ratePerSecond: this.generatorLoop.rate,
@@ -302,14 +313,14 @@ function parseOrder(value: Buffer | null): Order | null {
   }
 }
 
+/** Passes `name`; anything else is answered with the Kafka name it came with. */
 function ignore(name: KafkaErrorName) {
   return (err: unknown) => {
-    if (!isBrokerError(err, name)) throw err;
+    if (!isBrookError(err, name)) relay(err);
   };
 }
 
-/** The client's error (over HTTP) as the engine's, so the router answers it with the same Kafka name. */
-function asBrokerError(err: unknown): unknown {
-  if (isBrookError(err)) return new BrokerError(err.kafkaName as KafkaErrorName, err.message, { cause: err });
-  return err;
+/** The client's error, answered by the example's router with the Kafka name the API gave it. */
+function relay(err: unknown): never {
+  throw relayed(err);
 }

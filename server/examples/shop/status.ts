@@ -1,4 +1,6 @@
-import { type Broker, type GroupDescription, isBrokerError } from '@/server/broker';
+import type { Database } from '@/db/client';
+import { relayed } from '@/server/api/errors';
+import { type Admin, isBrookError } from '@/server/client';
 import type { MemberPool } from './members';
 import { type Email, readOutbox, readRunner, readStock, type StockRow } from './store';
 
@@ -45,7 +47,9 @@ export interface GroupStatus {
 export const OUTBOX_SHOWN = 10;
 
 interface StatusInput {
-  broker: Broker;
+  db: Database;
+  /** Brook's API, as the example's services see it. */
+  admin: Admin;
   topic: string;
   running: boolean;
   ratePerSecond: number;
@@ -55,21 +59,20 @@ interface StatusInput {
 }
 
 export async function readStatus(input: StatusInput): Promise<ShopStatus> {
-  const { broker, topic } = input;
-  const db = broker.db;
+  const { db, admin, topic } = input;
   const [runner, stock, outbox, partitions, inventory, email] = await Promise.all([
     readRunner(db, topic),
     readStock(db, topic),
     readOutbox(db, topic, OUTBOX_SHOWN),
-    broker.describeTopic(topic).then(
+    admin.describeTopic(topic).then(
       (t) => t.partitionDetails.map((p) => ({ partition: p.partition, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark })),
       (err) => {
-        if (isBrokerError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) return [];
-        throw err;
+        if (isBrookError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) return [];
+        throw relayed(err);
       },
     ),
-    describeOrNull(broker, input.pools.inventory.groupId),
-    describeOrNull(broker, input.pools.email.groupId),
+    describeOrNull(admin, input.pools.inventory.groupId),
+    describeOrNull(admin, input.pools.email.groupId),
   ]);
   const service = (group: GroupDescription | null, groupId: string, pool: MemberPool): ServiceStatus => {
     const crashed = new Set(pool.crashedIds());
@@ -115,11 +118,13 @@ export async function readStatus(input: StatusInput): Promise<ShopStatus> {
   };
 }
 
-async function describeOrNull(broker: Broker, groupId: string): Promise<GroupDescription | null> {
+type GroupDescription = Awaited<ReturnType<Admin['describeGroup']>>;
+
+async function describeOrNull(admin: Admin, groupId: string): Promise<GroupDescription | null> {
   try {
-    return await broker.groups.describe(groupId);
+    return await admin.describeGroup(groupId);
   } catch (err) {
-    if (isBrokerError(err, 'GROUP_ID_NOT_FOUND')) return null;
-    throw err;
+    if (isBrookError(err, 'GROUP_ID_NOT_FOUND')) return null;
+    throw relayed(err);
   }
 }

@@ -1,6 +1,6 @@
-import type { Broker } from '@/server/broker';
-import { isBrokerError } from '@/server/broker/errors';
-import { Brook, type Consumer } from '@/server/client';
+import { relayed } from '@/server/api/errors';
+import { type Brook, type Consumer, isBrookError } from '@/server/client';
+import { inProcessBrook } from '../in-process';
 import { MAX_MEMBERS, SCRATCH_TOPIC, TOUR_GROUP } from './names';
 
 /**
@@ -50,13 +50,7 @@ export function touchTour(now: number): void {
 
 /** `api`: Brook's API as an in-process client (the HTTP edge, no socket). */
 function brookFor(api: typeof fetch): Brook {
-  return new Brook({
-    url: 'http://localhost',
-    clientId: 'brook-tour',
-    // The edge checks Host like any request's; a Request made here carries none unless given one.
-    headers: { host: 'localhost' },
-    fetch: api,
-  });
+  return inProcessBrook(api, 'brook-tour');
 }
 
 export function localMembers(): string[] {
@@ -131,10 +125,10 @@ export interface TourGroupStatus {
 }
 
 /** The group as the broker sees it (members, assignment, committed offsets, lag), or empty if it has never formed. */
-export async function tourGroupStatus(broker: Broker): Promise<TourGroupStatus> {
+export async function tourGroupStatus(api: typeof fetch): Promise<TourGroupStatus> {
   const base = { groupId: TOUR_GROUP, maxMembers: MAX_MEMBERS, local: localMembers() };
   try {
-    const d = await broker.groups.describe(TOUR_GROUP);
+    const d = await brookFor(api).admin().describeGroup(TOUR_GROUP);
     return {
       ...base,
       members: d.members.map((m) => ({
@@ -153,7 +147,7 @@ export async function tourGroupStatus(broker: Broker): Promise<TourGroupStatus> 
         })),
     };
   } catch (err) {
-    if (isBrokerError(err) && err.kafkaName === 'GROUP_ID_NOT_FOUND') return { ...base, members: [], partitions: [] };
-    throw err;
+    if (isBrookError(err, 'GROUP_ID_NOT_FOUND')) return { ...base, members: [], partitions: [] };
+    throw relayed(err);
   }
 }

@@ -1,24 +1,23 @@
-import { fromBytes } from '@/server/api/encoding';
+import { relayed } from '@/server/api/errors';
+import { type Brook, isBrookError } from '@/server/client';
 import { SCRATCH_PARTITIONS, SCRATCH_RETENTION_MS, SCRATCH_TOPIC } from './names';
 
 export { SCRATCH_PARTITIONS, SCRATCH_TOPIC } from './names';
-
-import type { Broker } from '@/server/broker';
-import { isBrokerError } from '@/server/broker/errors';
 
 /** The tour's own topic: small segments that roll fast, so retention visibly drops the old ones. */
 export const SCRATCH_CONFIGS = { 'segment.records': 5, 'segment.ms': 10_000, 'retention.ms': SCRATCH_RETENTION_MS } as const;
 /** Records shown per partition lane (the newest). */
 export const LANE_RECORDS = 8;
 
-/** Creates the scratch topic if it is missing; an existing one is left as it is (idempotent). */
-export async function ensureScratch(broker: Broker): Promise<void> {
-  try {
-    await broker.createTopic({ name: SCRATCH_TOPIC, partitions: SCRATCH_PARTITIONS, configs: { ...SCRATCH_CONFIGS } });
-  } catch (err) {
-    // Another tab or instance created it first: that is the topic we want.
-    if (!(isBrokerError(err) && err.kafkaName === 'TOPIC_ALREADY_EXISTS')) throw err;
-  }
+/**
+ * Creates the scratch topic if it is missing; an existing one (another tab or instance made it first) is
+ * left as it is. `admin`: the caller's.
+ */
+export async function ensureScratch(admin: ReturnType<Brook['admin']>): Promise<void> {
+  const configEntries = Object.entries(SCRATCH_CONFIGS).map(([name, value]) => ({ name, value: String(value) }));
+  await admin.createTopics({ topics: [{ topic: SCRATCH_TOPIC, numPartitions: SCRATCH_PARTITIONS, configEntries }] }).catch((err) => {
+    throw relayed(err);
+  });
 }
 
 export interface LaneRecord {
@@ -36,20 +35,20 @@ export interface Lane {
 }
 
 /** Each partition's offsets and its newest records; null when the scratch topic does not exist yet. */
-export async function scratchLanes(broker: Broker): Promise<{ topic: string; lanes: Lane[]; retentionMs: number | null } | null> {
-  let topic: Awaited<ReturnType<Broker['describeTopic']>>;
+export async function scratchLanes(brook: Brook): Promise<{ topic: string; lanes: Lane[]; retentionMs: number | null } | null> {
+  let topic: Awaited<ReturnType<ReturnType<Brook['admin']>['describeTopic']>>;
   try {
-    topic = await broker.describeTopic(SCRATCH_TOPIC);
+    topic = await brook.admin().describeTopic(SCRATCH_TOPIC);
   } catch (err) {
-    if (isBrokerError(err) && err.kafkaName === 'UNKNOWN_TOPIC_OR_PARTITION') return null;
-    throw err;
+    if (isBrookError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) return null;
+    throw relayed(err);
   }
   const lanes = await Promise.all(
     topic.partitionDetails.map(async (p) => {
       const from = Math.max(p.logStartOffset, p.highWatermark - LANE_RECORDS);
       const page =
         from < p.highWatermark
-          ? await broker.fetch({ topic: SCRATCH_TOPIC, partition: p.partition, offset: from, maxRecords: LANE_RECORDS })
+          ? await brook.fetch({ topic: SCRATCH_TOPIC, partition: p.partition, offset: from, maxRecords: LANE_RECORDS, encoding: 'utf8' })
           : { records: [] };
       return {
         partition: p.partition,
@@ -58,8 +57,8 @@ export async function scratchLanes(broker: Broker): Promise<{ topic: string; lan
         recent: page.records.map((r) => ({
           offset: r.offset,
           timestamp: r.timestamp,
-          key: fromBytes(r.key, 'utf8'),
-          value: fromBytes(r.value, 'utf8'),
+          key: r.key,
+          value: r.value,
         })),
       };
     }),
