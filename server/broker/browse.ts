@@ -1,7 +1,7 @@
 import type { Queryable } from '@/db/client';
 import { BrokerError, sqlState, UNDEFINED_TABLE } from './errors';
 import { type FetchDeps, resolvePartition } from './fetch';
-import { offsetForTimestamp, readWatermarks, type StoredRecord } from './log/read';
+import { offsetForTimestamp, readPartitions, readWatermarks, type StoredRecord } from './log/read';
 import { partitionTable, UNPREPARED } from './log/segments';
 import { unknownPartition } from './topics/metadata';
 
@@ -98,17 +98,16 @@ export async function browse(deps: FetchDeps, req: BrowseRequest): Promise<Brows
   );
   const taken = merge(all, pageSize, backward);
 
-  const records: BrowsedRecord[] = [];
   const window: BrowseResult['window'] = {};
-  for (const [i, c] of all.entries()) {
+  const shown = all.map((c, i) => {
     const k = taken[i];
     // The page covers up to the first candidate not shown (or all that was read): nothing in between exists or matches.
     const stop = k < c.found.length ? (backward ? c.found[k].offset + 1 : c.found[k].offset) : c.pos;
     window[c.partition] = backward ? { from: stop, to: c.edge } : { from: c.edge, to: stop };
-    const shown = c.found.slice(0, k);
-    const full = needle ? shown : await withPayloads(deps.db, c.pid, shown);
-    for (const r of full) records.push({ ...r, partition: c.partition });
-  }
+    return c.found.slice(0, k);
+  });
+  const full = needle ? shown : await withPayloads(deps.db, all, shown);
+  const records: BrowsedRecord[] = all.flatMap((c, i) => full[i].map((r) => ({ ...r, partition: c.partition })));
   records.sort((a, b) => b.timestamp - a.timestamp || a.partition - b.partition || b.offset - a.offset);
   return {
     records,
@@ -185,15 +184,36 @@ async function readRows(
   return rows;
 }
 
-/** The chosen records with their payloads (one range read; a record compacted away meanwhile is left out). */
-async function withPayloads(db: Queryable, pid: number, shown: StoredRecord[]): Promise<StoredRecord[]> {
-  if (shown.length === 0) return [];
-  const offsets = shown.map((r) => r.offset);
-  const lo = Math.min(...offsets);
-  const hi = Math.max(...offsets) + 1;
-  const rows = await readRows(db, pid, { backward: false, pos: lo, bound: hi, limit: hi - lo, dense: true, payloads: true });
-  const wanted = new Set(offsets);
-  return rows.filter((r) => wanted.has(r.offset));
+/**
+ * The chosen records with their payloads: the engine's read path, every partition's range [lo, hi] in one
+ * statement (one snapshot). A record compacted away meanwhile is left out.
+ */
+async function withPayloads(db: Queryable, all: Candidates[], shown: StoredRecord[][]): Promise<StoredRecord[][]> {
+  const ranges = shown.map((rs) => (rs.length === 0 ? null : rangeOf(rs)));
+  const reads = all.flatMap((c, i) => {
+    const range = ranges[i];
+    // `dense` bounds the read to [lo, hi): exactly the range, whether or not every offset in it holds a record.
+    return range
+      ? [{ partitionId: c.pid, offset: range.lo, maxRecords: range.hi - range.lo, maxBytes: Number.MAX_SAFE_INTEGER, dense: true }]
+      : [];
+  });
+  const slices = await readPartitions(db, reads, Number.MAX_SAFE_INTEGER);
+  let next = 0;
+  return shown.map((rs) => {
+    if (rs.length === 0) return [];
+    const wanted = new Set(rs.map((r) => r.offset));
+    return (slices[next++]?.records ?? []).filter((r) => wanted.has(r.offset));
+  });
+}
+
+function rangeOf(records: StoredRecord[]): { lo: number; hi: number } {
+  let lo = records[0].offset;
+  let hi = lo;
+  for (const r of records) {
+    if (r.offset < lo) lo = r.offset;
+    if (r.offset > hi) hi = r.offset;
+  }
+  return { lo, hi: hi + 1 };
 }
 
 /**
