@@ -3,6 +3,7 @@ import { ensureBuilt } from './lib/app';
 import { createBenchDatabase } from './lib/env';
 import { appendResults, machine, type Row, table } from './lib/report';
 import { runAuthBench } from './scenarios/auth';
+import { runClientBench } from './scenarios/client';
 import { runConsoleBench } from './scenarios/console';
 import { runCoreBench } from './scenarios/core';
 import { runGroupsBench } from './scenarios/groups';
@@ -30,6 +31,7 @@ async function main() {
       kafka: () => runKafkaBench(bench, quick),
       idempotency: () => runIdempotencyBench(bench, quick),
       auth: () => runAuthBench(bench, quick),
+      client: () => runClientBench(bench, quick),
     };
     for (const [name, run] of Object.entries(suites)) {
       if (only.length && !only.includes(name)) continue;
