@@ -1,12 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from './client';
-import { openTestDatabase, testBackends } from './testing';
+import { type Database, openDatabase } from './client';
+import { openTestDatabase, postgresUrl, testBackends } from './testing';
 
-/** What the adapter promises on both drivers, so the engine never branches on the driver. */
-describe.each(testBackends())('driver adapter on %s', (backend) => {
+/** PGlite, the Postgres server on postgres.js, and (to keep the comparison honest) on node-postgres. */
+const drivers: Array<[string, () => Promise<Database>]> = [
+  ...testBackends().map((b): [string, () => Promise<Database>] => [b, () => openTestDatabase(b, 2)]),
+  ...(postgresUrl()
+    ? [['postgres via pg', () => openDatabase({ url: postgresUrl(), poolSize: 2, driver: 'pg' })] as [string, () => Promise<Database>]]
+    : []),
+];
+
+/** What the adapter promises on every driver, so the engine never branches on the driver. */
+describe.each(drivers)('driver adapter on %s', (_name, open) => {
   let db: Database;
   beforeAll(async () => {
-    db = await openTestDatabase(backend, 2);
+    db = await open();
   });
   afterAll(async () => {
     await db?.close();
@@ -34,5 +42,44 @@ describe.each(testBackends())('driver adapter on %s', (backend) => {
     expect(row.n).toBe(9007199254740991);
     expect(row.b).toBeInstanceOf(Uint8Array);
     expect([...(row.b as Uint8Array)]).toEqual([1, 2]);
+  });
+
+  it('binds arrays as Postgres arrays and reads int8[] as numbers', async () => {
+    const [row] = await db.query<{ ids: unknown; names: unknown; big: unknown }>(
+      `SELECT $1::int[] AS ids, $2::text[] AS names, ARRAY[1, 9007199254740991]::int8[] AS big`,
+      [
+        [1, 2],
+        ['a', 'b"c'],
+      ],
+    );
+    expect(row).toEqual({ ids: [1, 2], names: ['a', 'b"c'], big: [1, 9007199254740991] });
+  });
+
+  it('copies binary rows in, rolls a failed transaction back, and delivers notifications', async () => {
+    const table = `copy_check_${Math.random().toString(36).slice(2, 8)}`;
+    await db.query(`CREATE TABLE ${table} (n int4)`, [], { prepare: false });
+    // PGCOPY header, one row of one int4 field (7), trailer.
+    const copy = Buffer.concat([
+      Buffer.from('PGCOPY\n\xff\r\n\0', 'binary'),
+      Buffer.alloc(8),
+      Buffer.from([0, 1, 0, 0, 0, 4, 0, 0, 0, 7]),
+      Buffer.from([0xff, 0xff]),
+    ]);
+    await db.copyIn(table, ['n'], copy);
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO ${table} VALUES (8)`, [], { prepare: false });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await db.query(`SELECT n FROM ${table}`, [], { prepare: false })).toEqual([{ n: 7 }]);
+    await db.query(`DROP TABLE ${table}`, [], { prepare: false });
+
+    const got: string[] = [];
+    const stop = await db.listen('brook_adapter_check', (p) => got.push(p));
+    await db.query(`SELECT pg_notify('brook_adapter_check', 'hello')`);
+    for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await stop();
+    expect(got).toEqual(['hello']);
   });
 });

@@ -73,7 +73,12 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** How long a call that cannot reach the database is held and retried before it fails (db/hold.ts); default 0. */
   holdMs?: number;
+  /** The Postgres driver: postgres.js (the default), or node-postgres, kept to measure the choice again (db/pg-driver.ts). */
+  driver?: PostgresDriver;
 }
+
+export const POSTGRES_DRIVERS = ['postgres.js', 'pg'] as const;
+export type PostgresDriver = (typeof POSTGRES_DRIVERS)[number];
 
 /** What a driver gives the adapter: the Database without the parts the adapter adds. */
 type Driver = Omit<Database, 'activity'>;
@@ -99,6 +104,10 @@ export function describeUrl(url: string): string {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const holdMs = options.holdMs ?? 0;
+  if (options.url && options.driver === 'pg') {
+    const { openPg } = await import('./pg-driver');
+    return tracked(await openPg(options.url, options.poolSize ?? 10, describeUrl(options.url), MIGRATION_LOCK_KEY), holdMs);
+  }
   if (options.url) return tracked(await openPostgres(options.url, options.poolSize ?? 10), holdMs);
   const { openPglite } = await import('./pglite');
   return tracked(await openPglite(options.dataDir ?? './.data/pglite'), holdMs);

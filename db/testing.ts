@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { type Database, openDatabase } from './client';
+import { type Database, openDatabase, type PostgresDriver } from './client';
 import { MIGRATIONS_FOLDER } from './env';
 
 /** Test support: real databases only. PGlite always; the Postgres server when TEST_DATABASE_URL is set. */
@@ -10,12 +10,15 @@ export const postgresUrl = (): string => inject('postgresUrl');
 
 export const testBackends = (): Backend[] => (postgresUrl() ? ['pglite', 'postgres'] : ['pglite']);
 
+/** BROOK_DB_DRIVER=pg runs the Postgres cases on node-postgres (the driver comparison, docs/storage.md). */
+export const testDriver = (): PostgresDriver | undefined => (process.env.BROOK_DB_DRIVER === 'pg' ? 'pg' : undefined);
+
 /** A migrated database: a fresh in-memory PGlite, or this run's fresh database on the server. */
 export async function openTestDatabase(backend: Backend, poolSize = 20): Promise<Database> {
   if (backend === 'postgres') {
     const url = postgresUrl();
     if (!url) throw new Error('TEST_DATABASE_URL is not set');
-    return openDatabase({ url, poolSize });
+    return openDatabase({ url, poolSize, driver: testDriver() });
   }
   const db = await openDatabase({ dataDir: 'memory://' });
   await db.migrate(MIGRATIONS_FOLDER);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DatabaseOptions } from '@/db/client';
+import { type DatabaseOptions, POSTGRES_DRIVERS } from '@/db/client';
 import { hostName } from './host-name';
 import { type HostPort, parseHostPort } from './kafka/listener/address';
 
@@ -82,6 +82,8 @@ const envSchema = z.object({
   BROOK_DB_POOL: wholeNumber(1, 1000),
   /** How long a call is held through a database outage before it fails (db/hold.ts); 0 fails at once. */
   BROOK_DB_HOLD_MS: wholeNumber(0, 120_000),
+  /** The Postgres driver; node-postgres is kept to measure the choice again (docs/storage.md). */
+  BROOK_DB_DRIVER: z.enum(POSTGRES_DRIVERS, { error: `must be one of: ${POSTGRES_DRIVERS.join(', ')}` }).optional(),
   BROOK_COALESCE: onOff(),
   BROOK_LAG_SAMPLE_MS: period(),
   BROOK_LAG_RETENTION_HOURS: wholeNumber(1, 24 * 366),
@@ -226,6 +228,12 @@ export const DEFAULT_DB_HOLD_MS = 10_000;
 
 /** DATABASE_URL set: a Postgres server. Unset: embedded PGlite in BROOK_DATA_DIR (the driver's default folder otherwise). */
 export function databaseOptions(env: BrookEnv): DatabaseOptions {
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL, poolSize: env.BROOK_DB_POOL, holdMs: env.BROOK_DB_HOLD_MS ?? DEFAULT_DB_HOLD_MS };
+  if (env.DATABASE_URL)
+    return {
+      url: env.DATABASE_URL,
+      poolSize: env.BROOK_DB_POOL,
+      holdMs: env.BROOK_DB_HOLD_MS ?? DEFAULT_DB_HOLD_MS,
+      driver: env.BROOK_DB_DRIVER,
+    };
   return { dataDir: env.BROOK_DATA_DIR };
 }

@@ -28,7 +28,8 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     url,
     name,
     version,
-    open: (poolSize = 10) => openDatabase({ url, poolSize }),
+    // BROOK_DB_DRIVER=pg: the engine cases on node-postgres (the app the HTTP and Kafka cases start reads it too).
+    open: (poolSize = 10) => openDatabase({ url, poolSize, driver: process.env.BROOK_DB_DRIVER === 'pg' ? 'pg' : undefined }),
     async drop() {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();

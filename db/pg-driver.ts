@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { backoffDelay, sleep } from '@/server/kernel/backoff';
+import type { Database, Queryable, QueryOptions, Row } from './client';
+import { copySql } from './copy';
+import { lostCommit } from './hold';
+import { transientKind } from './transient';
+
+/**
+ * node-postgres (`pg`, with `pg-copy-streams` for COPY) behind the same adapter as postgres.js, chosen
+ * with BROOK_DB_DRIVER=pg. Brook runs on postgres.js; this driver is kept so the choice can be measured
+ * again (outage tests, chaos, `npm run bench core kafka` on both: docs/storage.md).
+ */
+type Driver = Omit<Database, 'activity'>;
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * int8 as a JS number (offsets and ms timestamps stay inside 2^53), as the postgres.js driver reads it;
+ * int8[] likewise. Everything else as pg parses it (json and jsonb are parsed; bytea is a Buffer).
+ */
+const INT8 = 20;
+const INT8_ARRAY = 1016;
+type TypeId = Parameters<typeof pg.types.getTypeParser>[0];
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) return (v: string) => Number(v);
+    if (oid === INT8_ARRAY) {
+      // pg's own parser for int8[] gives strings (its types name no such oid: hence the cast).
+      const parse = pg.types.getTypeParser(INT8_ARRAY as TypeId, 'text') as (v: string) => Array<string | null>;
+      return (v: string) => parse(v).map((x) => (x === null ? null : Number(x)));
+    }
+    return pg.types.getTypeParser(oid as TypeId, format ?? 'text');
+  },
+};
+
+/** pg's own connection errors carry no code: give them the ones transient.ts reads (the postgres.js driver's names). */
+function normalized(err: unknown): unknown {
+  if (!(err instanceof Error) || typeof (err as { code?: unknown }).code === 'string') return err;
+  const m = err.message;
+  const code = /terminated|Connection ended|not queryable|Client has encountered a connection error/i.test(m)
+    ? 'CONNECTION_CLOSED'
+    : /timeout exceeded when trying to connect|connection timeout/i.test(m)
+      ? 'CONNECT_TIMEOUT'
+      : null;
+  return code ? Object.assign(err, { code }) : err;
+}
+
+/**
+ * A prepared statement's name on the connection: pg refuses one name for two texts, and Brook's statement
+ * names are metrics labels shared by texts that differ (a partition's table), so the text names it.
+ */
+const statementName = (text: string) => `b${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+export async function openPg(url: string, poolSize: number, description: string, migrationLockKey: number): Promise<Driver> {
+  const config = { connectionString: url, application_name: 'brook', connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types };
+  const pool = new pg.Pool({ ...config, max: poolSize });
+  // An idle client's lost connection is emitted on the pool: without a listener it would end the process.
+  pool.on('error', () => {});
+
+  const wrap = (conn: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<R extends object = Row>(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
+      // pg binds as postgres.js does here: arrays as Postgres arrays (int[], text[]), objects as JSON, Buffers as bytea.
+      const values = params as unknown[];
+      try {
+        const res = await conn.query<R>(options?.prepare === false ? { text, values } : { name: statementName(text), text, values });
+        return res.rows;
+      } catch (err) {
+        throw normalized(err);
+      }
+    },
+    async copyIn(table, columns, data) {
+      const client = 'release' in conn ? conn : await (conn as pg.Pool).connect();
+      let broken: Error | undefined;
+      try {
+        const stream = client.query(copyFrom(copySql(table, columns, 'STDIN')));
+        await new Promise<void>((resolve, reject) => {
+          stream.once('error', reject);
+          stream.once('finish', resolve);
+          stream.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+        });
+      } catch (err) {
+        broken = transientKind(normalized(err)) === 'unavailable' ? (err as Error) : undefined;
+        throw normalized(err);
+      } finally {
+        if (client !== conn) client.release(broken);
+      }
+    },
+  });
+  const root = wrap(pool);
+
+  return {
+    driver: 'postgres',
+    description,
+    query: root.query,
+    copyIn: root.copyIn,
+    async transaction(fn) {
+      const client = await pool.connect().catch((err) => {
+        throw normalized(err);
+      });
+      let committing = false;
+      let result: unknown;
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        result = await fn(wrap(client));
+        committing = true;
+        await client.query('COMMIT');
+        return result as Awaited<ReturnType<typeof fn>>;
+      } catch (raw) {
+        const err = normalized(raw);
+        if (!committing) {
+          await client.query('ROLLBACK').catch((e: Error) => {
+            broken = e;
+          });
+        } else if (transientKind(err) === 'unavailable') {
+          broken = err as Error;
+          // Lost with the COMMIT: it may have been applied or not (holdTransaction asks the caller's verify).
+          throw lostCommit(err, result);
+        }
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async listen(channel, onPayload) {
+      let client: pg.Client | null = null;
+      let stopped = false;
+      const connect = async () => {
+        const c = new pg.Client(config);
+        c.on('error', () => {}); // the 'end' that follows reconnects
+        await c.connect();
+        c.on('notification', (m) => {
+          if (m.channel === channel) onPayload(m.payload ?? '');
+        });
+        await c.query(`LISTEN ${quoteIdent(channel)}`);
+        c.once('end', () => {
+          if (!stopped) void reconnect();
+        });
+        client = c;
+      };
+      // As postgres.js does for its listeners: connect again, with backoff, until stopped.
+      const reconnect = async () => {
+        client = null;
+        for (let n = 0; !stopped; n++) {
+          await sleep(backoffDelay(n, { initialMs: 50, maxMs: 1_000 }));
+          if (stopped) return;
+          try {
+            await connect();
+            return;
+          } catch {
+            // the server is still away
+          }
+        }
+      };
+      await connect().catch((err) => {
+        throw normalized(err);
+      });
+      return async () => {
+        stopped = true;
+        await (client as pg.Client | null)?.end().catch(() => {});
+      };
+    },
+    async migrate(migrationsFolder, options) {
+      // One dedicated connection holding a session advisory lock, so concurrent start-ups apply migrations once.
+      const one = new pg.Client(config);
+      one.on('error', () => {});
+      await one.connect();
+      try {
+        await one.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
+        const { drizzle } = await import('drizzle-orm/node-postgres');
+        const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+        await migrate(drizzle(one), { migrationsFolder, migrationsTable: options?.table });
+      } finally {
+        await one.end().catch(() => {});
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
