@@ -61,6 +61,29 @@ export async function openPg(url: string, poolSize: number, description: string,
   // An idle client's lost connection is emitted on the pool: without a listener it would end the process.
   pool.on('error', () => {});
 
+  /**
+   * A client out of the pool: pg emits a lost connection as an 'error' event on it (between a
+   * transaction's statements too), which would end the process unheard. The next statement fails, and
+   * release destroys it.
+   */
+  const checkout = async (): Promise<{ client: pg.PoolClient; release: (broken?: Error) => void }> => {
+    const client = await pool.connect().catch((err) => {
+      throw normalized(err);
+    });
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost = err;
+    };
+    client.on('error', onError);
+    return {
+      client,
+      release: (broken) => {
+        client.off('error', onError);
+        client.release(broken ?? lost);
+      },
+    };
+  };
+
   const wrap = (conn: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R extends object = Row>(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
       // pg binds as postgres.js does here: arrays as Postgres arrays (int[], text[]), objects as JSON, Buffers as bytea.
@@ -73,7 +96,8 @@ export async function openPg(url: string, poolSize: number, description: string,
       }
     },
     async copyIn(table, columns, data) {
-      const client = 'release' in conn ? conn : await (conn as pg.Pool).connect();
+      const own = 'release' in conn ? null : await checkout();
+      const client = own?.client ?? (conn as pg.PoolClient);
       let broken: Error | undefined;
       try {
         const stream = client.query(copyFrom(copySql(table, columns, 'STDIN')));
@@ -86,7 +110,7 @@ export async function openPg(url: string, poolSize: number, description: string,
         broken = transientKind(normalized(err)) === 'unavailable' ? (err as Error) : undefined;
         throw normalized(err);
       } finally {
-        if (client !== conn) client.release(broken);
+        own?.release(broken);
       }
     },
   });
@@ -98,9 +122,7 @@ export async function openPg(url: string, poolSize: number, description: string,
     query: root.query,
     copyIn: root.copyIn,
     async transaction(fn) {
-      const client = await pool.connect().catch((err) => {
-        throw normalized(err);
-      });
+      const { client, release } = await checkout();
       let committing = false;
       let result: unknown;
       let broken: Error | undefined;
@@ -123,7 +145,7 @@ export async function openPg(url: string, poolSize: number, description: string,
         }
         throw err;
       } finally {
-        client.release(broken);
+        release(broken);
       }
     },
     async listen(channel, onPayload) {
