@@ -2,11 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from './client';
 import { openTestDatabase, postgresUrl, testBackends } from './testing';
 
-/** PGlite, the Postgres server on postgres.js, and (to keep the comparison honest) on node-postgres. */
+/** PGlite, the Postgres server on node-postgres, and (to keep the comparison honest) on postgres.js. */
 const drivers: Array<[string, () => Promise<Database>]> = [
   ...testBackends().map((b): [string, () => Promise<Database>] => [b, () => openTestDatabase(b, 2)]),
   ...(postgresUrl()
-    ? [['postgres via pg', () => openDatabase({ url: postgresUrl(), poolSize: 2, driver: 'pg' })] as [string, () => Promise<Database>]]
+    ? [
+        ['postgres via postgres.js', () => openDatabase({ url: postgresUrl(), poolSize: 2, driver: 'postgres.js' })] as [
+          string,
+          () => Promise<Database>,
+        ],
+      ]
     : []),
 ];
 

@@ -51,6 +51,8 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   readonly driver: 'postgres' | 'pglite';
+  /** The client library behind it (a Postgres server has two: PostgresDriver). */
+  readonly library: PostgresDriver | 'pglite';
   /** Where the data lives, safe to log (no password). */
   readonly description: string;
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions<T>): Promise<T>;
@@ -73,11 +75,14 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** How long a call that cannot reach the database is held and retried before it fails (db/hold.ts); default 0. */
   holdMs?: number;
-  /** The Postgres driver: postgres.js (the default), or node-postgres, kept to measure the choice again (db/pg-driver.ts). */
+  /**
+   * The Postgres driver: node-postgres (`pg`, the default: docs/storage.md says why), or postgres.js, the
+   * earlier one, kept to measure the choice again.
+   */
   driver?: PostgresDriver;
 }
 
-export const POSTGRES_DRIVERS = ['postgres.js', 'pg'] as const;
+export const POSTGRES_DRIVERS = ['pg', 'postgres.js'] as const;
 export type PostgresDriver = (typeof POSTGRES_DRIVERS)[number];
 
 /** What a driver gives the adapter: the Database without the parts the adapter adds. */
@@ -104,7 +109,7 @@ export function describeUrl(url: string): string {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const holdMs = options.holdMs ?? 0;
-  if (options.url && options.driver === 'pg') {
+  if (options.url && (options.driver ?? 'pg') === 'pg') {
     const { openPg } = await import('./pg-driver');
     return tracked(await openPg(options.url, options.poolSize ?? 10, describeUrl(options.url), MIGRATION_LOCK_KEY), holdMs);
   }
@@ -150,6 +155,7 @@ function tracked(db: Driver, holdMs: number): Database {
   const holding = (own?: number) => ({ holdMs: own ?? holdMs, closing: () => closing });
   return {
     driver: db.driver,
+    library: db.library,
     description: db.description,
     query: (text, params, options) =>
       holdStatement(() => activity.track(() => root.query(text, params, options)), holding(options?.holdMs)),
@@ -294,6 +300,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Driver> {
 
   return {
     driver: 'postgres',
+    library: 'postgres.js',
     description: describeUrl(url),
     query: root.query,
     copyIn: root.copyIn,

@@ -8,9 +8,9 @@ import { lostCommit } from './hold';
 import { transientKind } from './transient';
 
 /**
- * node-postgres (`pg`, with `pg-copy-streams` for COPY) behind the same adapter as postgres.js, chosen
- * with BROOK_DB_DRIVER=pg. Brook runs on postgres.js; this driver is kept so the choice can be measured
- * again (outage tests, chaos, `npm run bench core kafka` on both: docs/storage.md).
+ * node-postgres (`pg`, with `pg-copy-streams` for COPY): Brook's driver for a Postgres server, chosen over
+ * postgres.js by outage tests, chaos and `npm run bench core kafka` run on both (docs/storage.md). It
+ * needs no fixes to its source; postgres.js stays selectable (BROOK_DB_DRIVER=postgres.js) to measure again.
  */
 type Driver = Omit<Database, 'activity'>;
 
@@ -57,7 +57,9 @@ const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 export async function openPg(url: string, poolSize: number, description: string, migrationLockKey: number): Promise<Driver> {
   const config = { connectionString: url, application_name: 'brook', connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types };
-  const pool = new pg.Pool({ ...config, max: poolSize });
+  // Connections are replaced after 30 minutes: each keeps the statements it prepared (one per partition
+  // read on the consumer's hot path), which bounds them to what it read in its lifetime.
+  const pool = new pg.Pool({ ...config, max: poolSize, maxLifetimeSeconds: 30 * 60 });
   // An idle client's lost connection is emitted on the pool: without a listener it would end the process.
   pool.on('error', () => {});
 
@@ -118,6 +120,7 @@ export async function openPg(url: string, poolSize: number, description: string,
 
   return {
     driver: 'postgres',
+    library: 'pg',
     description,
     query: root.query,
     copyIn: root.copyIn,

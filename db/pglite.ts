@@ -35,6 +35,7 @@ export async function openPglite(dataDir: string): Promise<Omit<Database, 'activ
 
   return {
     driver: 'pglite',
+    library: 'pglite',
     description: lock ? `PGlite at ${lock.dir}` : 'PGlite (in memory)',
     query: root.query,
     copyIn: root.copyIn,

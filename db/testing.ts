@@ -10,8 +10,8 @@ export const postgresUrl = (): string => inject('postgresUrl');
 
 export const testBackends = (): Backend[] => (postgresUrl() ? ['pglite', 'postgres'] : ['pglite']);
 
-/** BROOK_DB_DRIVER=pg runs the Postgres cases on node-postgres (the driver comparison, docs/storage.md). */
-export const testDriver = (): PostgresDriver | undefined => (process.env.BROOK_DB_DRIVER === 'pg' ? 'pg' : undefined);
+/** BROOK_DB_DRIVER=postgres.js runs the Postgres cases on postgres.js (the driver comparison, docs/storage.md). */
+export const testDriver = (): PostgresDriver | undefined => (process.env.BROOK_DB_DRIVER === 'postgres.js' ? 'postgres.js' : undefined);
 
 /** A migrated database: a fresh in-memory PGlite, or this run's fresh database on the server. */
 export async function openTestDatabase(backend: Backend, poolSize = 20): Promise<Database> {

@@ -82,7 +82,7 @@ const envSchema = z.object({
   BROOK_DB_POOL: wholeNumber(1, 1000),
   /** How long a call is held through a database outage before it fails (db/hold.ts); 0 fails at once. */
   BROOK_DB_HOLD_MS: wholeNumber(0, 120_000),
-  /** The Postgres driver; node-postgres is kept to measure the choice again (docs/storage.md). */
+  /** The Postgres driver: pg (node-postgres, the default) or postgres.js, kept to measure the choice again (docs/storage.md). */
   BROOK_DB_DRIVER: z.enum(POSTGRES_DRIVERS, { error: `must be one of: ${POSTGRES_DRIVERS.join(', ')}` }).optional(),
   BROOK_COALESCE: onOff(),
   BROOK_LAG_SAMPLE_MS: period(),

@@ -28,8 +28,9 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     url,
     name,
     version,
-    // BROOK_DB_DRIVER=pg: the engine cases on node-postgres (the app the HTTP and Kafka cases start reads it too).
-    open: (poolSize = 10) => openDatabase({ url, poolSize, driver: process.env.BROOK_DB_DRIVER === 'pg' ? 'pg' : undefined }),
+    // BROOK_DB_DRIVER=postgres.js: the engine cases on postgres.js (the app the HTTP and Kafka cases start reads it too).
+    open: (poolSize = 10) =>
+      openDatabase({ url, poolSize, driver: process.env.BROOK_DB_DRIVER === 'postgres.js' ? 'postgres.js' : undefined }),
     async drop() {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();

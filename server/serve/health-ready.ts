@@ -10,9 +10,9 @@ const READINESS_WAIT_MS = 2_000;
 const noStore = { 'cache-control': 'no-store' };
 
 /**
- * Readiness for load balancers: the database answers, its migrations are current and, on a Postgres
- * server, the driver has its outage fixes (200); else 503. Without the fixes (an install that skipped
- * postinstall) a database restart can wedge the process, so it must not take traffic.
+ * Readiness for load balancers: the database answers, its migrations are current and, on postgres.js
+ * (BROOK_DB_DRIVER=postgres.js), the driver has its outage fixes (200); else 503. Without the fixes (an
+ * install that skipped postinstall) a database restart can wedge the process, so it must not take traffic.
  */
 export async function healthReady(driverPatched: () => boolean = postgresDriverPatched): Promise<Response> {
   let timer: NodeJS.Timeout | undefined;
@@ -30,7 +30,7 @@ export async function healthReady(driverPatched: () => boolean = postgresDriverP
     }));
     check.catch(() => {}); // may settle after the deadline
     const { db, startedAt, migrations } = await Promise.race([check, deadline]);
-    const fixed = db.driver !== 'postgres' || driverPatched();
+    const fixed = db.library !== 'postgres.js' || driverPatched();
     const ok = migrations.current && fixed;
     return Response.json(
       {
