@@ -88,3 +88,24 @@ describe.each(drivers)('driver adapter on %s', (_name, open) => {
     expect(got).toEqual(['hello']);
   });
 });
+
+describe.skipIf(!postgresUrl())('node-postgres pool', () => {
+  it('keeps a connection that met an SQL error (a missing table, a check violation): only a lost one is replaced', async () => {
+    const db = await openDatabase({ url: postgresUrl(), poolSize: 1 });
+    try {
+      const pid = async () => (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0].pid;
+      const before = await pid();
+      await expect(db.query('SELECT * FROM no_such_table_here', [], { prepare: false })).rejects.toMatchObject({ code: '42P01' });
+      await expect(db.transaction((tx) => tx.query('SELECT 1/0'))).rejects.toMatchObject({ code: '22012' });
+      expect(await pid()).toBe(before);
+      // Terminated from outside: the next call gets a new connection (held and retried, or failed once as unavailable).
+      await db.query('SELECT pg_terminate_backend($1)', [before]).catch(() => {});
+      let after: number | null = null;
+      for (let i = 0; i < 20 && after === null; i++) after = await pid().catch(() => null);
+      expect(after).not.toBe(before);
+      expect(after).not.toBeNull();
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -10,12 +10,12 @@ import { observeStatement } from './query-metrics';
 import { transientKind } from './transient';
 
 /**
- * The one adapter that hides the two drivers (postgres.js for a Postgres server, PGlite embedded).
- * The broker engine only sees this interface and never branches on the driver.
+ * The one adapter that hides the drivers (node-postgres for a Postgres server, or postgres.js with
+ * BROOK_DB_DRIVER; PGlite embedded). The broker engine only sees this interface and never branches on the driver.
  *
  * Normalised across drivers: int8 arrives as a JS number (offsets stay far below 2^53), bytea as a
- * Uint8Array (Buffer on postgres.js, a plain Uint8Array on PGlite), json/jsonb parsed, results as an
- * array of rows. A json/jsonb parameter is either JSON text or a value to stringify, on both drivers.
+ * Uint8Array (a Buffer on the server drivers, a plain Uint8Array on PGlite), json/jsonb parsed, results as
+ * an array of rows. A json/jsonb parameter is either JSON text or a value to stringify, on every driver.
  */
 export type Row = Record<string, unknown>;
 

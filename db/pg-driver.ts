@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { backoffDelay, sleep } from '@/server/kernel/backoff';
 import type { Database, Queryable, QueryOptions, Row } from './client';
 import { copySql } from './copy';
 import { lostCommit } from './hold';
+import { pgListen } from './pg-listen';
 import { transientKind } from './transient';
 
 /**
@@ -35,17 +35,24 @@ const types = {
   },
 };
 
-/** pg's own connection errors carry no code: give them the ones transient.ts reads (the postgres.js driver's names). */
+/**
+ * pg's own connection errors carry no code: give them the ones transient.ts reads (the names postgres.js
+ * uses). A connect that timed out is CONNECT_TIMEOUT (never sent: a held call waits and tries again), not
+ * a lost connection, although pg's message says "terminated": so the timeouts are matched first.
+ */
 function normalized(err: unknown): unknown {
   if (!(err instanceof Error) || typeof (err as { code?: unknown }).code === 'string') return err;
   const m = err.message;
-  const code = /terminated|Connection ended|not queryable|Client has encountered a connection error/i.test(m)
-    ? 'CONNECTION_CLOSED'
-    : /timeout exceeded when trying to connect|connection timeout/i.test(m)
-      ? 'CONNECT_TIMEOUT'
+  const code = /timeout expired|connection timeout|timeout exceeded when trying to connect/i.test(m)
+    ? 'CONNECT_TIMEOUT'
+    : /terminated|Connection ended|not queryable|Client has encountered a connection error/i.test(m)
+      ? 'CONNECTION_CLOSED'
       : null;
   return code ? Object.assign(err, { code }) : err;
 }
+
+/** The error, when it says the connection is gone (its client must not go back to the pool). */
+const connectionLost = (err: unknown): Error | undefined => (transientKind(normalized(err)) === 'unavailable' ? (err as Error) : undefined);
 
 /**
  * A prepared statement's name on the connection: pg refuses one name for two texts, and Brook's statement
@@ -53,13 +60,36 @@ function normalized(err: unknown): unknown {
  */
 const statementName = (text: string) => `b${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
 export async function openPg(url: string, poolSize: number, description: string, migrationLockKey: number): Promise<Driver> {
-  const config = { connectionString: url, application_name: 'brook', connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types };
-  // Connections are replaced after 30 minutes: each keeps the statements it prepared (one per partition
-  // read on the consumer's hot path), which bounds them to what it read in its lifetime.
-  const pool = new pg.Pool({ ...config, max: poolSize, maxLifetimeSeconds: 30 * 60 });
+  // Keepalive as postgres.js had it (60 s): a half-open connection, a LISTEN one above all, is noticed.
+  const config = {
+    connectionString: url,
+    application_name: 'brook',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 60_000,
+    types,
+  };
+  /**
+   * The connect itself is bounded (the client's own timeout, "timeout expired"); the wait for a free slot
+   * is not: pg-pool would bound both with one setting, and a busy pool is not an unreachable database.
+   */
+  class BoundedClient extends pg.Client {
+    constructor(options?: pg.ClientConfig) {
+      super({ ...options, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    }
+  }
+  const pool = new pg.Pool({
+    ...config,
+    Client: BoundedClient,
+    connectionTimeoutMillis: 0,
+    max: poolSize,
+    // Idle connections stay (their prepared statements with them); each is replaced after 30 minutes,
+    // which bounds the statements it keeps (one per partition read on the consumer's hot path).
+    idleTimeoutMillis: 0,
+    maxLifetimeSeconds: 30 * 60,
+  });
+  const listeners = new Set<pg.Client>();
   // An idle client's lost connection is emitted on the pool: without a listener it would end the process.
   pool.on('error', () => {});
 
@@ -79,6 +109,7 @@ export async function openPg(url: string, poolSize: number, description: string,
     client.on('error', onError);
     return {
       client,
+      // Destroyed only when its connection was lost (an 'error' event, or a statement's transient failure).
       release: (broken) => {
         client.off('error', onError);
         client.release(broken ?? lost);
@@ -86,21 +117,27 @@ export async function openPg(url: string, poolSize: number, description: string,
     };
   };
 
-  const wrap = (conn: pg.Pool | pg.PoolClient): Queryable => ({
+  const wrap = (conn: pg.PoolClient | null): Queryable => ({
     async query<R extends object = Row>(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
       // pg binds as postgres.js does here: arrays as Postgres arrays (int[], text[]), objects as JSON, Buffers as bytea.
       const values = params as unknown[];
+      const statement = options?.prepare === false ? { text, values } : { name: statementName(text), text, values };
+      // Not pool.query: it destroys the connection on any error, a missing table or a check violation too.
+      const own = conn ? null : await checkout();
+      let lost: Error | undefined;
       try {
-        const res = await conn.query<R>(options?.prepare === false ? { text, values } : { name: statementName(text), text, values });
-        return res.rows;
+        return (await (conn ?? (own as { client: pg.PoolClient }).client).query<R>(statement)).rows;
       } catch (err) {
+        lost = connectionLost(err);
         throw normalized(err);
+      } finally {
+        own?.release(lost);
       }
     },
     async copyIn(table, columns, data) {
-      const own = 'release' in conn ? null : await checkout();
-      const client = own?.client ?? (conn as pg.PoolClient);
-      let broken: Error | undefined;
+      const own = conn ? null : await checkout();
+      const client = conn ?? (own as { client: pg.PoolClient }).client;
+      let lost: Error | undefined;
       try {
         const stream = client.query(copyFrom(copySql(table, columns, 'STDIN')));
         await new Promise<void>((resolve, reject) => {
@@ -109,14 +146,14 @@ export async function openPg(url: string, poolSize: number, description: string,
           stream.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
         });
       } catch (err) {
-        broken = transientKind(normalized(err)) === 'unavailable' ? (err as Error) : undefined;
+        lost = connectionLost(err);
         throw normalized(err);
       } finally {
-        own?.release(broken);
+        own?.release(lost);
       }
     },
   });
-  const root = wrap(pool);
+  const root = wrap(null);
 
   return {
     driver: 'postgres',
@@ -152,42 +189,11 @@ export async function openPg(url: string, poolSize: number, description: string,
       }
     },
     async listen(channel, onPayload) {
-      let client: pg.Client | null = null;
-      let stopped = false;
-      const connect = async () => {
-        const c = new pg.Client(config);
-        c.on('error', () => {}); // the 'end' that follows reconnects
-        await c.connect();
-        c.on('notification', (m) => {
-          if (m.channel === channel) onPayload(m.payload ?? '');
-        });
-        await c.query(`LISTEN ${quoteIdent(channel)}`);
-        c.once('end', () => {
-          if (!stopped) void reconnect();
-        });
-        client = c;
-      };
-      // As postgres.js does for its listeners: connect again, with backoff, until stopped.
-      const reconnect = async () => {
-        client = null;
-        for (let n = 0; !stopped; n++) {
-          await sleep(backoffDelay(n, { initialMs: 50, maxMs: 1_000 }));
-          if (stopped) return;
-          try {
-            await connect();
-            return;
-          } catch {
-            // the server is still away
-          }
-        }
-      };
-      await connect().catch((err) => {
+      try {
+        return await pgListen(() => new pg.Client(config), channel, onPayload, listeners);
+      } catch (err) {
         throw normalized(err);
-      });
-      return async () => {
-        stopped = true;
-        await (client as pg.Client | null)?.end().catch(() => {});
-      };
+      }
     },
     async migrate(migrationsFolder, options) {
       // One dedicated connection holding a session advisory lock, so concurrent start-ups apply migrations once.
@@ -204,6 +210,7 @@ export async function openPg(url: string, poolSize: number, description: string,
       }
     },
     async close() {
+      await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
       await pool.end();
     },
   };

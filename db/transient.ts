@@ -23,7 +23,7 @@ const SOCKET_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** postgres.js's own connection errors. */
+/** The drivers' own connection errors (postgres.js's names; db/pg-driver.ts gives pg's the same). */
 const DRIVER_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
 
 export function transientKind(err: unknown): TransientKind | null {

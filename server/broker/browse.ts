@@ -185,7 +185,7 @@ async function readRows(
 }
 
 /**
- * The chosen records with their payloads: the engine's read path, every partition's range [lo, hi] in one
+ * The chosen records with their payloads: the engine's read path, every partition's range [lo, hi) in one
  * statement (one snapshot). A record compacted away meanwhile is left out.
  */
 async function withPayloads(db: Queryable, all: Candidates[], shown: StoredRecord[][]): Promise<StoredRecord[][]> {

@@ -155,8 +155,8 @@ export async function readPartitions<F extends RecordForm = 'bytes'>(
       ),
       params,
       // One partition is the consumer's hot path: prepared although the text names the partition's table
-      // (half the time of an unprepared read); postgres.js recycles connections (max_lifetime), which
-      // bounds the statements a connection keeps to the partitions it read in its lifetime.
+      // (half the time of an unprepared read); the driver replaces connections after a while (max
+      // lifetime), which bounds the statements a connection keeps to the partitions it read in its lifetime.
       { prepare: reads.length === 1, name: FORMS[f].name },
     );
   } catch (err) {

@@ -28,7 +28,7 @@ const shopOf = async ({ broker, api }: Context) => {
 };
 
 /** Brook's admin API as the caller: what they ask the example to do is done with their own role and ACLs. */
-const callerAdmin = ({ callerApi }: Context) => inProcessBrook(callerApi, 'shop-admin').admin();
+const callerAdmin = ({ callerApi }: Context) => inProcessBrook(callerApi, 'shop-admin', { forRequest: true }).admin();
 
 const service = z.enum(SERVICES, { error: `service must be one of: ${SERVICES.join(', ')}` });
 

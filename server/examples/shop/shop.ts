@@ -84,7 +84,7 @@ export class Shop {
     this.groups = { inventory: options.inventoryGroup ?? INVENTORY_GROUP, email: options.emailGroup ?? EMAIL_GROUP };
     const brook = inProcessBrook(fetchFn, 'shop');
     this.producer = brook.producer();
-    this.view = brook.admin();
+    this.view = inProcessBrook(fetchFn, 'shop', { forRequest: true }).admin();
     const logError = options.logError ?? ((line: string) => console.error(`[brook] shop: ${line}`));
     const settings = (service: ShopService) => ({
       groupId: this.groups[service],

@@ -128,7 +128,7 @@ export interface TourGroupStatus {
 export async function tourGroupStatus(api: typeof fetch): Promise<TourGroupStatus> {
   const base = { groupId: TOUR_GROUP, maxMembers: MAX_MEMBERS, local: localMembers() };
   try {
-    const d = await brookFor(api).admin().describeGroup(TOUR_GROUP);
+    const d = await inProcessBrook(api, 'brook-tour', { forRequest: true }).admin().describeGroup(TOUR_GROUP);
     return {
       ...base,
       members: d.members.map((m) => ({

@@ -9,8 +9,8 @@ import { partitionForKey } from '@/server/kernel/partitioning';
 import { MAX_PARTITIONS } from '@/server/kernel/topic-limits';
 
 /** The tour as the caller (creating its topic needs their admin role) and as its own services (reads). */
-const asCaller = (ctx: Context) => inProcessBrook(ctx.callerApi, 'brook-tour-admin');
-const asTour = (ctx: Context) => inProcessBrook(ctx.api, 'brook-tour');
+const asCaller = (ctx: Context) => inProcessBrook(ctx.callerApi, 'brook-tour-admin', { forRequest: true });
+const asTour = (ctx: Context) => inProcessBrook(ctx.api, 'brook-tour', { forRequest: true });
 
 /** A key as the tour's widget takes it: text, hashed as its UTF-8 bytes (what records.produce stores). */
 const key = wellFormed(1000);
