@@ -85,6 +85,14 @@ export interface DatabaseOptions {
 export const POSTGRES_DRIVERS = ['pg', 'postgres.js'] as const;
 export type PostgresDriver = (typeof POSTGRES_DRIVERS)[number];
 
+/** BROOK_DB_DRIVER as the tests and benchmarks read it (the server validates it in server/env.ts): unset is the default. */
+export function postgresDriverNamed(name: string | undefined): PostgresDriver | undefined {
+  if (!name) return undefined;
+  if (!(POSTGRES_DRIVERS as readonly string[]).includes(name))
+    throw new Error(`BROOK_DB_DRIVER must be one of: ${POSTGRES_DRIVERS.join(', ')}`);
+  return name as PostgresDriver;
+}
+
 /** What a driver gives the adapter: the Database without the parts the adapter adds. */
 type Driver = Omit<Database, 'activity'>;
 

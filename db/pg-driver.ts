@@ -58,7 +58,17 @@ const connectionLost = (err: unknown): Error | undefined => (transientKind(norma
  * A prepared statement's name on the connection: pg refuses one name for two texts, and Brook's statement
  * names are metrics labels shared by texts that differ (a partition's table), so the text names it.
  */
-const statementName = (text: string) => `b${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    // Texts are code-made (per-partition variants included), so the map stays small; the cap is a guard.
+    if (statementNames.size >= 10_000) statementNames.clear();
+    name = `b${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
 
 export async function openPg(url: string, poolSize: number, description: string, migrationLockKey: number): Promise<Driver> {
   // Keepalive as postgres.js had it (60 s): a half-open connection, a LISTEN one above all, is noticed.

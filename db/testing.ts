@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { type Database, openDatabase, POSTGRES_DRIVERS, type PostgresDriver } from './client';
+import { type Database, openDatabase, type PostgresDriver, postgresDriverNamed } from './client';
 import { MIGRATIONS_FOLDER } from './env';
 
 /** Test support: real databases only. PGlite always; the Postgres server when TEST_DATABASE_URL is set. */
@@ -11,13 +11,7 @@ export const postgresUrl = (): string => inject('postgresUrl');
 export const testBackends = (): Backend[] => (postgresUrl() ? ['pglite', 'postgres'] : ['pglite']);
 
 /** BROOK_DB_DRIVER=postgres.js runs the Postgres cases on postgres.js (the driver comparison, docs/storage.md). */
-export function testDriver(): PostgresDriver | undefined {
-  const name = process.env.BROOK_DB_DRIVER;
-  if (!name) return undefined;
-  if (!(POSTGRES_DRIVERS as readonly string[]).includes(name))
-    throw new Error(`BROOK_DB_DRIVER must be one of: ${POSTGRES_DRIVERS.join(', ')}`);
-  return name as PostgresDriver;
-}
+export const testDriver = (): PostgresDriver | undefined => postgresDriverNamed(process.env.BROOK_DB_DRIVER);
 
 /** A migrated database: a fresh in-memory PGlite, or this run's fresh database on the server. */
 export async function openTestDatabase(backend: Backend, poolSize = 20): Promise<Database> {

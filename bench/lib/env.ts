@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { type Database, openDatabase, POSTGRES_DRIVERS, type PostgresDriver } from '@/db/client';
+import { type Database, openDatabase, postgresDriverNamed } from '@/db/client';
 import { MIGRATIONS_FOLDER } from '@/db/env';
 
 /** A fresh database on the Postgres server for this bench run; dropped at the end. */
@@ -29,7 +29,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     name,
     version,
     // BROOK_DB_DRIVER=postgres.js: the engine cases on postgres.js (the app the HTTP and Kafka cases start reads it too).
-    open: (poolSize = 10) => openDatabase({ url, poolSize, driver: benchDriver() }),
+    open: (poolSize = 10) => openDatabase({ url, poolSize, driver: postgresDriverNamed(process.env.BROOK_DB_DRIVER) }),
     async drop() {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
@@ -50,12 +50,3 @@ export function sampleRecord(i: number): { key: Uint8Array; value: Uint8Array } 
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** BROOK_DB_DRIVER for the engine cases (the app the HTTP and Kafka cases start validates it itself). */
-function benchDriver(): PostgresDriver | undefined {
-  const name = process.env.BROOK_DB_DRIVER;
-  if (!name) return undefined;
-  if (!(POSTGRES_DRIVERS as readonly string[]).includes(name))
-    throw new Error(`BROOK_DB_DRIVER must be one of: ${POSTGRES_DRIVERS.join(', ')}`);
-  return name as PostgresDriver;
-}
