@@ -102,6 +102,10 @@ export async function openPg(url: string, poolSize: number, description: string,
   const listeners = new Set<pg.Client>();
   // An idle client's lost connection is emitted on the pool: without a listener it would end the process.
   pool.on('error', () => {});
+  // And every client hears its own: pg emits a lost connection on the client wherever it is (idle, out of
+  // the pool, being handed over), and one unheard event ends the process. Losses are acted on where they
+  // show: a failed statement, or checkout's listener below.
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   /**
    * A client out of the pool: pg emits a lost connection as an 'error' event on it (between a
